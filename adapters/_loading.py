@@ -1,0 +1,75 @@
+"""Turning an `--adapter` spec into an Adapter: a built-in name, an entry point, a module path or `pkg.mod:OBJ`."""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import Any
+
+from adapters._adapter import API_NAMES, Adapter, AdapterError
+from adapters._builtin import BUILTIN_ADAPTERS
+
+ENTRY_POINT_GROUP = "parametrize_conformance.adapters"
+
+
+def available_adapters() -> list[str]:
+    """Names of the built-in adapters and of those installed packages register."""
+    installed = [ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    return list(BUILTIN_ADAPTERS) + sorted(set(installed) - set(BUILTIN_ADAPTERS))
+
+
+def load_adapter(spec: str) -> Adapter:
+    """The adapter named by `spec`; raises AdapterError with a one-line fix when it cannot be loaded."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise AdapterError("empty adapter spec: give a built-in name (reference, torch), a module path or pkg.mod:OBJ")
+    spec = spec.strip()
+    if spec in BUILTIN_ADAPTERS:
+        return BUILTIN_ADAPTERS[spec]()
+    registered = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    if spec in registered:
+        return _from_object(registered[spec].load(), f"entry point {spec!r}")
+    if ":" in spec:
+        module_name, _, attr = spec.partition(":")
+        obj = getattr(_import(module_name, spec), attr, _MISSING)
+        if obj is _MISSING:
+            raise AdapterError(f"module {module_name!r} has no attribute {attr!r}: check the name after ':' in {spec!r}")
+        return _from_object(obj, spec)
+    return _from_module(_import(spec, spec), spec)
+
+
+_MISSING = object()
+
+
+def _import(module_name: str, spec: str) -> ModuleType:
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as exc:
+        known = ", ".join(available_adapters())
+        raise AdapterError(
+            f"cannot import module {module_name!r} for adapter {spec!r} ({exc}); "
+            f"known adapters: {known}; or give an importable module path"
+        ) from exc
+
+
+def _from_module(module: ModuleType, spec: str) -> Adapter:
+    missing = [n for n in API_NAMES if not hasattr(module, n)]
+    if missing:
+        raise AdapterError(
+            f"module {module.__name__!r} lacks {', '.join(missing)}: an adapter module must expose all seven names "
+            f"of torch.nn.utils.parametrize"
+        )
+    return Adapter(name=spec, api=module, import_line=f"import {module.__name__} as P")
+
+
+def _from_object(obj: Any, spec: str) -> Adapter:
+    if callable(obj) and not isinstance(obj, (Adapter, ModuleType)):
+        obj = obj()
+    if isinstance(obj, ModuleType):
+        return _from_module(obj, spec)
+    if not isinstance(obj, Adapter):
+        raise AdapterError(
+            f"{spec} is a {type(obj).__name__}, not an adapters.Adapter: export an Adapter, "
+            f"a function returning one, or a module with the seven API names"
+        )
+    return obj

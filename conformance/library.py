@@ -1,0 +1,299 @@
+"""The parametrizations the suite draws from. Each repr is the code that builds it, for reproducers.
+
+Class attributes tell the strategies what each one can do:
+`square` (needs a square matrix), `exact` (right_inverse is an exact inverse on the image, so assignment round-trips),
+`inputs` (arity of forward).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+class Library(nn.Module):
+    """Base: a repr that is a constructor call, and the strategy metadata."""
+
+    square = False
+    exact = True
+    inputs = 1
+
+    def _args(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._args()})"
+
+
+class Identity(Library):
+    """x -> x, with the identity as right_inverse."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        return x
+
+
+class Scale(Library):
+    """x -> c * x; right_inverse divides by c."""
+
+    def __init__(self, c: float = 2.0) -> None:
+        super().__init__()
+        self.c = c
+
+    def _args(self) -> str:
+        return repr(self.c)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x * self.c
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        return x / self.c
+
+
+class Symmetric(Library):
+    """Square X -> triu(X) + triu(X, 1)^T; right_inverse keeps the upper triangle."""
+
+    square = True
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.triu() + x.triu(1).transpose(-1, -2)
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        return x.triu()
+
+
+class Skew(Library):
+    """Square X -> triu(X, 1) - triu(X, 1)^T; right_inverse keeps the strict upper triangle."""
+
+    square = True
+
+    def forward(self, x: Tensor) -> Tensor:
+        a = x.triu(1)
+        return a - a.transpose(-1, -2)
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        return x.triu(1)
+
+
+class CayleyOrthogonal(Library):
+    """Square X -> the Cayley transform (I + A)^-1 (I - A) of A = skew(X); orthogonal. Inverse on its image."""
+
+    square = True
+
+    def forward(self, x: Tensor) -> Tensor:
+        a = x.triu(1)
+        a = a - a.transpose(-1, -2)
+        eye = torch.eye(x.shape[-1], dtype=x.dtype, device=x.device)
+        return torch.linalg.solve(eye + a, eye - a)
+
+    def right_inverse(self, q: Tensor) -> Tensor:
+        eye = torch.eye(q.shape[-1], dtype=q.dtype, device=q.device)
+        return torch.linalg.solve(eye + q, eye - q).triu(1)
+
+
+class SumOfTwo(Library):
+    """Two inputs (a, b) -> a + b; right_inverse splits X into (X/2, X/2)."""
+
+    inputs = 2
+
+    def forward(self, a: Tensor, b: Tensor) -> Tensor:
+        return a + b
+
+    def right_inverse(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        return x * 0.5, x * 0.5
+
+
+class RankOne(Library):
+    """Two inputs (u, v) -> outer(u, v) of a matrix's first column and a one-hot row; not an exact inverse."""
+
+    exact = False
+    inputs = 2
+
+    def forward(self, u: Tensor, v: Tensor) -> Tensor:
+        return torch.outer(u, v)
+
+    def right_inverse(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        v = torch.zeros_like(x[0])
+        v[0] = 1
+        return x[:, 0].clone(), v
+
+
+class SingleTuple(Library):
+    """One input given as a length-1 tuple: right_inverse returns (x,)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x
+
+    def right_inverse(self, x: Tensor) -> tuple[Tensor]:
+        return (x,)
+
+
+class Flatten(Library):
+    """Shape-changing (needs unsafe): X -> X.flatten(); no right_inverse."""
+
+    exact = False
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.flatten()
+
+
+class Transpose(Library):
+    """Matrix X -> X^T, right_inverse X^T: the stored original is transposed, the value keeps its shape."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.transpose(-1, -2)
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        return x.transpose(-1, -2)
+
+
+class CastTo(Library):
+    """dtype-changing (needs unsafe): X -> X.to(dtype); no right_inverse."""
+
+    exact = False
+
+    def __init__(self, dtype: torch.dtype = torch.float64) -> None:
+        super().__init__()
+        self.dtype = dtype
+
+    def _args(self) -> str:
+        return str(self.dtype)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.to(self.dtype)
+
+
+class NoInverse(Library):
+    """X -> c * X with no right_inverse attribute at all."""
+
+    exact = False
+
+    def __init__(self, c: float = 3.0) -> None:
+        super().__init__()
+        self.c = c
+
+    def _args(self) -> str:
+        return repr(self.c)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x * self.c
+
+
+class InverseNotImplemented(Library):
+    """X -> X, with a right_inverse that raises NotImplementedError."""
+
+    exact = False
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        raise NotImplementedError("InverseNotImplemented has no right_inverse")
+
+
+class BadForward(Library):
+    """A forward that breaks the rules: `mode` is 'tuple' (not a tensor), 'dtype' or 'shape'."""
+
+    exact = False
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+
+    def _args(self) -> str:
+        return repr(self.mode)
+
+    def forward(self, x: Tensor):
+        if self.mode == "tuple":
+            return (x,)
+        if self.mode == "dtype":
+            return x.to(torch.float16 if x.dtype != torch.float16 else torch.float32)
+        return torch.cat([x.flatten(), x.flatten()])
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        return x
+
+
+class BadInverse(Library):
+    """A right_inverse that breaks the rules: `mode` is 'none', 'tuple_with_none', 'dtype', 'shape', 'device',
+    'tuple' (a 2-tuple) or 'second_dtype' (a 2-tuple whose second element has another dtype)."""
+
+    exact = False
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+
+    def _args(self) -> str:
+        return repr(self.mode)
+
+    def forward(self, *xs: Tensor) -> Tensor:
+        return xs[0]
+
+    def right_inverse(self, x: Tensor):
+        other = torch.float16 if x.dtype != torch.float16 else torch.float32
+        return {
+            "none": lambda: None,
+            "tuple_with_none": lambda: (x, None),
+            "dtype": lambda: x.to(other),
+            "shape": lambda: torch.cat([x.flatten(), x.flatten()]),
+            "device": lambda: torch.empty_like(x, device="meta"),
+            "tuple": lambda: (x, x),
+            "second_dtype": lambda: (x, x.to(other)),
+        }[self.mode]()
+
+
+class Shift(Library):
+    """X -> X + shift, where `shift` is a buffer of the parametrization (it appears in state_dict)."""
+
+    def __init__(self, value: float = 1.0) -> None:
+        super().__init__()
+        self.register_buffer("shift", torch.tensor(value))
+
+    def _args(self) -> str:
+        return repr(float(self.shift))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x + self.shift.to(x.dtype)
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        return x - self.shift.to(x.dtype)
+
+
+class TrainingScale(Library):
+    """X -> 2X in training mode and X in eval mode; right_inverse matches the current mode."""
+
+    exact = False
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x * 2 if self.training else x
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        return x / 2 if self.training else x
+
+
+class Logged(Library):
+    """Wraps another parametrization (one with a right_inverse) and appends ('fwd' | 'ri', tag) to `log` per call."""
+
+    def __init__(self, inner: nn.Module, tag: str, log: list) -> None:
+        super().__init__()
+        self.inner, self.tag, self.log = inner, tag, log
+
+    def _args(self) -> str:
+        return f"{self.inner!r}, {self.tag!r}, log"
+
+    def forward(self, *xs: Tensor) -> Tensor:
+        self.log.append(("fwd", self.tag))
+        return self.inner(*xs)
+
+    def right_inverse(self, x: Tensor):
+        self.log.append(("ri", self.tag))
+        return self.inner.right_inverse(x)
+
+
+# Shape- and dtype-preserving parametrizations with right_inverse, by what they need of the tensor.
+PRESERVING_ANY: tuple[type[Library], ...] = (Identity, Scale, Shift)
+PRESERVING_SQUARE: tuple[type[Library], ...] = (Symmetric, Skew, CayleyOrthogonal)
+MULTI_INPUT: tuple[type[Library], ...] = (SumOfTwo, RankOne)

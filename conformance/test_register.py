@@ -1,0 +1,251 @@
+"""Registration: structure, values, call order, and the errors of a first registration."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, note
+from hypothesis import strategies as st
+from torch import nn
+
+from conformance import library as L
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true, assert_unchanged, raises, snapshot
+from conformance.strategies import bad_forward_modes, bad_inverse_modes, cases, hosts
+
+
+def chain_value(chain, *originals):
+    """The chain's forward applied to the originals, computed without the implementation."""
+    value = chain[0](*originals)
+    for p in chain[1:]:
+        value = p(value)
+    return value
+
+
+@pytest.mark.clause("REGISTER-RETURNS-MODULE")
+@given(data=st.data())
+def test_register_returns_module(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), max_chain=1), label="case")
+    note(case.reproducer(adapter.name, device))
+    module = case.host.build(device)
+    returned = P.register_parametrization(module, case.name, case.fresh_chain()[0])
+    assert_same(returned, module, "register_parametrization's return value")
+
+
+@pytest.mark.clause("REGISTER-CLASS-SWAP")
+@given(data=st.data())
+def test_register_class_swap(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,)), label="case")
+    note(case.reproducer(adapter.name, device))
+    plain_class = type(case.host.build(device))
+    module = case.build(P, device)
+    cls = type(module)
+    assert_equal(cls.__name__, f"Parametrized{plain_class.__name__}", "the class name")
+    assert_equal(cls.__bases__, (plain_class,), "the class's bases")
+    assert_true(isinstance(module, plain_class), f"isinstance(module, {plain_class.__name__}) is False, expected True")
+
+
+@pytest.mark.clause("REGISTER-ORIGINAL-KEPT")
+@given(data=st.data())
+def test_register_original_kept(P, adapter, device, dtype, swap, data):
+    case = data.draw(cases(dtypes=(dtype,)), label="case")
+    note(case.reproducer(adapter.name, device))
+    module = case.host.build(device)
+    tensor = getattr(module, case.name)
+    was_parameter = case.name in module._parameters
+    requires_grad = data.draw(st.booleans(), label="requires_grad") if was_parameter else False
+    tensor.requires_grad_(requires_grad)
+    for p in case.fresh_chain():
+        P.register_parametrization(module, case.name, p)
+    original = module.parametrizations[case.name].original
+    assert_true(case.name not in module._parameters and case.name not in module._buffers,
+                f"{case.name!r} is still in the module's _parameters/_buffers, expected it moved to the list")
+    assert_same(original, tensor, "parametrizations[name].original")
+    assert_equal(isinstance(original, nn.Parameter), was_parameter, "original is an nn.Parameter")
+    assert_equal(original.requires_grad, requires_grad, "original.requires_grad")
+    kind = module.parametrizations[case.name]._parameters if was_parameter else module.parametrizations[case.name]._buffers
+    assert_true("original" in kind, f"'original' is not a {'parameter' if was_parameter else 'buffer'} of the list")
+
+
+@pytest.mark.clause("REGISTER-VALUE")
+@given(data=st.data())
+def test_register_value(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,)), label="case")
+    note(case.reproducer(adapter.name, device))
+    chain = case.fresh_chain()
+    module = case.build(P, device, chain=chain)
+    original = module.parametrizations[case.name].original.detach()
+    with torch.no_grad():
+        assert_close(getattr(module, case.name), chain_value(chain, original), f"module.{case.name}")
+
+
+@pytest.mark.clause("REGISTER-INVERSE-APPLIED")
+@given(data=st.data())
+def test_register_inverse_applied(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), max_chain=1), label="case")
+    kind = data.draw(st.sampled_from(["right_inverse", "missing", "not_implemented"]), label="inverse")
+    first = {"right_inverse": case.chain[0], "missing": L.NoInverse(), "not_implemented": L.InverseNotImplemented()}
+    note(case.reproducer(adapter.name, device) + f"\n(with the parametrization {first[kind]!r})")
+    module = case.host.build(device)
+    old = getattr(module, case.name).detach().clone()
+    p = first[kind]
+    expected = p.right_inverse(old) if kind == "right_inverse" else old
+    P.register_parametrization(module, case.name, p)
+    assert_close(module.parametrizations[case.name].original, expected, "the stored original")
+
+
+@pytest.mark.clause("REGISTER-CALL-ORDER")
+@given(data=st.data())
+def test_register_call_order(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), min_chain=2, max_chain=3), label="case")
+    note(case.reproducer(adapter.name, device))
+    log: list = []
+    module = case.host.build(device)
+    chain = [L.Logged(p, str(i), log) for i, p in enumerate(case.fresh_chain())]
+    P.register_parametrization(module, case.name, chain[0])
+    assert_equal(log, [("ri", "0"), ("fwd", "0")], "calls made by the first registration")
+    for i, p in enumerate(chain[1:], start=1):
+        log.clear()
+        P.register_parametrization(module, case.name, p)
+        expected = [("fwd", str(j)) for j in range(i + 1)] + [("ri", str(i))]
+        assert_equal(log, expected, f"calls made by stacking parametrization {i}")
+
+
+@pytest.mark.clause("REGISTER-STACK-COMPOSES")
+@given(data=st.data())
+def test_register_stack_composes(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), min_chain=2), label="case")
+    note(case.reproducer(adapter.name, device))
+    chain = case.fresh_chain()
+    module = case.build(P, device, chain=chain[:1])
+    original = module.parametrizations[case.name].original
+    stored = original.detach().clone()
+    for i, p in enumerate(chain[1:], start=2):
+        with torch.no_grad():
+            before = getattr(module, case.name).clone()
+        P.register_parametrization(module, case.name, p)
+        with torch.no_grad():
+            assert_close(getattr(module, case.name), p(before), f"module.{case.name} after stacking {i} parametrizations")
+        assert_same(module.parametrizations[case.name].original, original, "the original after stacking")
+        assert_close(original, stored, "the original's value after stacking")
+
+
+@pytest.mark.clause("REGISTER-SEVERAL-TENSORS")
+@given(host=hosts(bias=True), scale=st.sampled_from([2.0, -0.5]))
+def test_register_several_tensors(P, adapter, device, host, scale):
+    note(f"module = {host!r}.build({device!r}); every tensor gets NoInverse({scale!r})")
+    module = host.build(device)
+    plain_class = type(module)
+    names = host.tensor_names()
+    originals = {n: getattr(module, n).detach().clone() for n in names}
+    for n in names:
+        P.register_parametrization(module, n, L.NoInverse(scale))
+        assert_equal(type(module).__bases__, (plain_class,), f"the class's bases after parametrizing {n!r}")
+    assert_equal(sorted(module.parametrizations.keys()), sorted(names), "the keys of module.parametrizations")
+    for n in names:
+        assert_true(P.is_parametrized(module, n), f"is_parametrized(module, {n!r}) is False, expected True")
+        with torch.no_grad():
+            assert_close(getattr(module, n), originals[n] * scale, f"module.{n}")
+
+
+@pytest.mark.clause("REGISTER-UNKNOWN-NAME")
+@given(host=hosts(), name=st.sampled_from(["nonexistent", "training", "weight.data", ""]))
+def test_register_unknown_name(P, adapter, device, host, name):
+    note(f"module = {host!r}.build({device!r}); P.register_parametrization(module, {name!r}, Identity())")
+    module = host.build(device)
+    before = snapshot(module)
+    with raises(ValueError, "does not have a parameter, a buffer, or a parametrized element", "registering " + name):
+        P.register_parametrization(module, name, L.Identity())
+    assert_unchanged(before, module)
+
+
+@pytest.mark.clause("REGISTER-FORWARD-CHECKED")
+@given(data=st.data(), mode=bad_forward_modes())
+def test_register_forward_checked(P, adapter, device, dtype, data, mode):
+    case = data.draw(cases(dtypes=(dtype,), max_chain=1), label="case")
+    note(case.reproducer(adapter.name, device) + f"\nthen registering BadForward({mode!r})")
+    module = case.host.build(device)
+    before = snapshot(module)
+    phrase = {"tuple": "must return a tensor", "dtype": "may not change the dtype", "shape": "may not change the shape"}
+    with raises(ValueError, phrase[mode], f"registering BadForward({mode!r})"):
+        P.register_parametrization(module, case.name, L.BadForward(mode))
+    assert_unchanged(before, module)
+
+
+@pytest.mark.clause("REGISTER-INVERSE-CHECKED")
+@given(data=st.data(), mode=bad_inverse_modes(first_registration=True))
+def test_register_inverse_checked(P, adapter, device, dtype, data, mode):
+    case = data.draw(cases(dtypes=(dtype,), max_chain=1), label="case")
+    note(case.reproducer(adapter.name, device) + f"\nthen registering BadInverse({mode!r})")
+    module = case.host.build(device)
+    before = snapshot(module)
+    phrase = {"none": "must return a Tensor or a Sequence", "tuple_with_none": "Got element",
+              "dtype": "may not change the dtype", "device": "may not change the device"}
+    with raises(ValueError, phrase[mode], f"registering BadInverse({mode!r})"):
+        P.register_parametrization(module, case.name, L.BadInverse(mode))
+    assert_unchanged(before, module)
+
+
+@pytest.mark.clause("REGISTER-EMPTY-LIST")
+def test_register_empty_list(P):
+    with raises(ValueError, "requires one or more modules", "ParametrizationList([], tensor)"):
+        P.ParametrizationList([], nn.Parameter(torch.zeros(2)))
+
+
+@pytest.mark.clause("REGISTER-NOT-A-MODULE")
+@given(host=hosts(), parametrization=st.sampled_from([lambda x: x * 2, torch.sin, "Identity", None]))
+def test_register_not_a_module(P, device, host, parametrization):
+    note(f"module = {host!r}.build({device!r}); P.register_parametrization(module, 'weight', {parametrization!r})")
+    module = host.build(device)
+    before = snapshot(module)
+    with raises(TypeError, "", f"registering {parametrization!r}"):
+        P.register_parametrization(module, "weight", parametrization)
+    assert_unchanged(before, module)
+
+
+@pytest.mark.clause("REGISTER-NONE-SLOT")
+@given(host=hosts(kinds=("linear", "conv1d"), bias=False))
+def test_register_none_slot(P, device, host):
+    note(f"module = {host!r}.build({device!r}); P.register_parametrization(module, 'bias', Identity())")
+    module = host.build(device)
+    before = snapshot(module)
+    with raises(ValueError, "", "registering on a None bias"):
+        P.register_parametrization(module, "bias", L.Identity())
+    assert_unchanged(before, module)
+
+
+@pytest.mark.clause("REGISTER-RESERVED-NAME")
+@given(host=hosts(), existing=st.sampled_from(["int", "module_dict", "empty_module_dict", "linear"]))
+def test_register_reserved_name(P, device, host, existing):
+    note(f"module = {host!r}.build({device!r}); module.parametrizations = <{existing}>; register Identity()")
+    module = host.build(device)
+    value = {"int": 3, "module_dict": nn.ModuleDict({"x": nn.Identity()}), "empty_module_dict": nn.ModuleDict(),
+             "linear": nn.Linear(1, 1)}[existing]
+    module.parametrizations = value
+    before = snapshot(module)
+    with raises(ValueError, "parametrizations", "registering on a module with a 'parametrizations' attribute"):
+        P.register_parametrization(module, "weight", L.Identity())
+    assert_unchanged(before, module)
+    assert_same(module.parametrizations, value, "module.parametrizations")
+
+
+@pytest.mark.clause("REGISTER-ATOMIC")
+@given(data=st.data(), mode=bad_forward_modes())
+def test_register_atomic(P, adapter, device, dtype, data, mode):
+    case = data.draw(cases(dtypes=(dtype,), names=("weight",), square=True, max_chain=1), label="case")
+    note(case.reproducer(adapter.name, device) + f"\nthen registering [Scale(3.0), BadForward({mode!r})] at once")
+    module = case.host.build(device)
+    weight = module.weight
+    old = weight.detach().clone()
+    with pytest.raises(ValueError):
+        P.ParametrizationList([L.Scale(3.0), L.BadForward(mode)], weight)
+    assert_close(weight, old, "the tensor's values after a failed ParametrizationList construction")
+    with pytest.raises(ValueError):
+        P.register_parametrization(module, "weight", _ScaledBadForward(mode))
+    assert_close(module.weight, old, "module.weight after a failed registration")
+
+
+class _ScaledBadForward(L.BadForward):
+    """A BadForward whose right_inverse scales by 1/3, so a non-atomic registration would change the tensor."""
+
+    def right_inverse(self, x):
+        return x / 3
