@@ -1,0 +1,42 @@
+"""Sessions of parametrize-conformance. `nox -l` lists them; arguments after `--` go to pytest (or ruff)."""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.options.default_venv_backend = "virtualenv"
+nox.options.download_python = "never"
+nox.options.sessions = ["conformance", "tests", "lint"]
+
+# Note: torch 2.13.0 is the version this suite is written against; PARAMETRIZE_CONFORMANCE_TORCH overrides it
+# (for example "torch==2.12.0"). pip finds the CPU wheel on this machine's disk; an unpinned torch would pull CUDA.
+TORCH = os.environ.get("PARAMETRIZE_CONFORMANCE_TORCH", "torch==2.13.0")
+BUILTIN_ADAPTERS = ["reference", "torch"]
+
+
+def _install(session: nox.Session, extras: str = "") -> None:
+    session.install(TORCH, "-e", f".[{extras}]" if extras else ".")
+
+
+@nox.session
+@nox.parametrize("adapter", BUILTIN_ADAPTERS)
+def conformance(session: nox.Session, adapter: str) -> None:
+    """Run the conformance suite against one built-in adapter (the main job)."""
+    _install(session)
+    session.run("pytest", "conformance", "--adapter", adapter, "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the project's own tests: reference unit tests, meta-tests, adapter loading, the suite on both adapters."""
+    _install(session, "test")
+    session.run("pytest", "tests", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff over the whole project."""
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", ".", *session.posargs)

@@ -1,0 +1,101 @@
+"""Loading adapters: built-ins, module paths, pkg.mod:OBJ, and the error for each way it can go wrong."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import pytest
+import torch
+
+from adapters import API_NAMES, Adapter, AdapterError, Divergence, available_adapters, load_adapter
+
+THIRD_PARTY = """
+from reference import *  # noqa: F401,F403 - a stand-in implementation exposing the seven names
+from reference import cached, ParametrizationList, register_parametrization, is_parametrized
+from reference import remove_parametrizations, type_before_parametrizations, transfer_parametrizations_and_params
+"""
+
+
+@pytest.fixture
+def outside(tmp_path, monkeypatch):
+    """A directory outside the repository on sys.path, where tests write modules."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield tmp_path
+    for name in [m for m in sys.modules if m.startswith("thirdparty_")]:
+        del sys.modules[name]
+
+
+def write(directory, name: str, source: str) -> None:
+    (directory / f"{name}.py").write_text(textwrap.dedent(source))
+
+
+def test_builtins_load():
+    assert available_adapters()[:2] == ["reference", "torch"]
+    ref, tor = load_adapter("reference"), load_adapter("torch")
+    assert ref.name == "reference" and not ref.divergences
+    assert tor.version == torch.__version__
+    assert all(hasattr(tor.api, n) for n in API_NAMES)
+
+
+def test_module_path_wraps_a_default_cpu_adapter(outside):
+    write(outside, "thirdparty_impl", THIRD_PARTY)
+    adapter = load_adapter("thirdparty_impl")
+    assert (adapter.name, adapter.device, adapter.divergences) == ("thirdparty_impl", "cpu", ())
+
+
+def test_object_spec_accepts_an_adapter_or_a_factory(outside):
+    write(outside, "thirdparty_obj", """
+        import reference
+        from adapters import Adapter, Divergence
+        ADAPTER = Adapter(name="mine", api=reference, divergences=(Divergence("CACHE-NESTED", "why", "code"),))
+        def make():
+            return ADAPTER
+    """)
+    assert load_adapter("thirdparty_obj:ADAPTER").divergence("CACHE-NESTED").reason == "why"
+    assert load_adapter("thirdparty_obj:make").name == "mine"
+
+
+@pytest.mark.parametrize(("spec", "phrase"), [
+    ("no_such_module_xyz", "cannot import module 'no_such_module_xyz'"),
+    ("thirdparty_partial", "lacks remove_parametrizations"),
+    ("thirdparty_partial:NOPE", "has no attribute 'NOPE'"),
+    ("thirdparty_partial:NUMBER", "is a int, not an adapters.Adapter"),
+    ("", "empty adapter spec"),
+])
+def test_load_errors_say_what_is_wrong(outside, spec, phrase):
+    write(outside, "thirdparty_partial", """
+        from reference import cached, ParametrizationList, register_parametrization, is_parametrized
+        from reference import type_before_parametrizations, transfer_parametrizations_and_params
+        NUMBER = 3
+    """)
+    with pytest.raises(AdapterError, match=phrase.replace("(", r"\(")):
+        load_adapter(spec)
+
+
+def test_adapter_validates_itself():
+    with pytest.raises(AdapterError, match="lacks"):
+        Adapter(name="x", api=object())
+    with pytest.raises(AdapterError, match="twice"):
+        Adapter(name="x", api=load_adapter("reference").api,
+                divergences=(Divergence("A", "r", "c"), Divergence("A", "r", "c")))
+
+
+def test_bad_adapter_stops_the_run_with_one_line(suite):
+    result = suite("conformance", "--adapter", "no_such_module_xyz")
+    assert result.returncode == 4, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and "cannot import module 'no_such_module_xyz'" in errors[0], result.stderr
+
+
+def test_conformance_without_adapter_is_a_usage_error(suite):
+    result = suite("conformance/test_register.py")
+    assert result.returncode == 4 and "need --adapter" in result.stderr, result.stdout + result.stderr
+
+
+def test_module_outside_the_repository_runs_the_installed_suite(suite, tmp_path):
+    write(tmp_path, "thirdparty_outside", THIRD_PARTY)
+    result = suite("--pyargs", "conformance", "--adapter", "thirdparty_outside", "--clauses", "query,training",
+                   cwd=tmp_path, pythonpath=[tmp_path])
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "parametrize-conformance: thirdparty_outside" in result.stdout

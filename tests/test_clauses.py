@@ -1,0 +1,46 @@
+"""The clause table and the suite agree: one test function per clause, named after it, and nothing else."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from conformance import AREAS, CLAUSES
+
+SUITE = Path(__file__).resolve().parent.parent / "conformance"
+
+
+def suite_tests() -> dict[str, str | None]:
+    """Every test function in the suite, mapped to the clause its marker names (None when unmarked)."""
+    found: dict[str, str | None] = {}
+    for path in sorted(SUITE.glob("test_*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                assert node.name not in found, f"{node.name} is defined twice"
+                found[node.name] = _clause_marker(node)
+    return found
+
+
+def _clause_marker(node: ast.FunctionDef) -> str | None:
+    for deco in node.decorator_list:
+        if isinstance(deco, ast.Call) and getattr(deco.func, "attr", "") == "clause":
+            return deco.args[0].value
+    return None
+
+
+def test_every_clause_has_exactly_its_test():
+    tests = suite_tests()
+    missing = [c.id for c in CLAUSES.values() if tests.get(c.test_name) != c.id]
+    assert not missing, f"clauses without their test function: {missing}"
+
+
+def test_every_test_checks_one_known_clause():
+    unmarked = [name for name, clause in suite_tests().items() if clause not in CLAUSES]
+    assert not unmarked, f"suite tests without a known clause marker: {unmarked}"
+
+
+def test_clause_table_is_well_formed():
+    assert len(AREAS) == len(set(AREAS))
+    for clause in CLAUSES.values():
+        assert clause.area in AREAS and clause.statement.endswith(".") and clause.source, clause
+        assert clause.id == clause.id.upper() and " " not in clause.id, clause
