@@ -1,0 +1,75 @@
+"""The generated ``Parametrized{Cls}`` classes that turn parametrized names into properties."""
+
+import copy
+import copyreg
+
+import torch
+from torch import Tensor
+from torch.nn import Module
+
+from . import _cache
+
+_SERIALIZATION_MESSAGE = (
+    "Serialization of parametrized modules is only supported through state_dict(). See:\n"
+    "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
+    "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training"
+)
+
+
+def _refuse_getstate(self: Module) -> None:
+    raise RuntimeError(_SERIALIZATION_MESSAGE)
+
+
+def _deepcopy(self: Module, memo: dict) -> Module:
+    """A plain deep copy (``__getstate__`` refuses, so ``copy.deepcopy`` needs this path)."""
+    if id(self) in memo:
+        return memo[id(self)]
+    replica = self.__new__(type(self))
+    memo[id(self)] = replica
+    replica.__dict__ = copy.deepcopy(self.__dict__, memo)
+    for slot in copyreg._slotnames(type(self)):
+        if hasattr(self, slot):
+            setattr(replica, slot, copy.deepcopy(getattr(self, slot), memo))
+    return replica
+
+
+def _property(name: str) -> property:
+    """Getter evaluates (or fetches from the cache) the chain; setter assigns through ``right_inverse``.
+
+    Both must stay parsable by TorchScript (no try blocks), so that ``torch.jit.script`` compiles and fails at run time.
+    """
+
+    def get(self: Module) -> Tensor:
+        if torch.jit.is_scripting():
+            raise RuntimeError("Parametrization is not working with scripting.")
+        plist = self.parametrizations[name]
+        if not _cache.is_enabled():
+            return plist()
+        if torch.jit.is_tracing():
+            raise RuntimeError("Cannot trace a model while caching parametrizations.")
+        return _cache.lookup(self, name, plist)
+
+    def put(self: Module, value: Tensor) -> None:
+        if torch.jit.is_scripting():
+            raise RuntimeError("Parametrization is not working with scripting.")
+        _cache.invalidate(self, name)  # a failed assignment changes nothing, so dropping the entry first is enough
+        self.parametrizations[name].right_inverse(value)
+
+    return property(get, put)
+
+
+def is_generated(cls: type) -> bool:
+    """Whether ``cls`` was made by ``parametrized_class``."""
+    return cls.__dict__.get("__getstate__") is _refuse_getstate
+
+
+def parametrized_class(base: type, names: list[str]) -> type:
+    """A new subclass of ``base`` with one property per parametrized name."""
+    # Note: COPY-INDEPENDENT: a class is never changed after it is made; every structural change gives the
+    # instance a fresh class, so instances sharing one (deepcopies, DataParallel replicas) cannot affect each other.
+    # Note: CLASS-MODULE: __module__ names this module, not torch's parametrize module (which Dynamo keys on).
+    namespace = {"__module__": __name__, "__getstate__": _refuse_getstate}
+    if not hasattr(base, "__deepcopy__"):
+        namespace["__deepcopy__"] = _deepcopy
+    namespace.update({name: _property(name) for name in names})
+    return type(f"Parametrized{base.__name__}", (base,), namespace)

@@ -1,0 +1,166 @@
+"""``ParametrizationList``: the chain of parametrizations on one tensor, owning its original tensor(s)."""
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+from torch.nn import Module, ModuleList, Parameter
+
+from ._queries import is_parametrized
+from ._tensors import write_into
+
+_RI_TYPE = "'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...). Got "
+
+
+def _stand_in(original: Tensor, new: Tensor) -> Tensor:
+    """A tensor holding ``new`` that looks like ``original`` will once ``new`` is written into it."""
+    if new is original:
+        return original
+    if isinstance(original, Parameter):
+        return Parameter(new, requires_grad=original.requires_grad)
+    return new.detach().requires_grad_(original.requires_grad)
+
+
+def _as_original(original: Tensor, t: object, i: int) -> Tensor:
+    """Element ``i`` of a multi-output ``right_inverse``, made a Parameter when ``original`` is one."""
+    if not isinstance(t, Tensor):
+        raise ValueError(f"{_RI_TYPE}element {i} of the sequence with type {type(t).__name__}.")
+    if isinstance(original, Parameter):
+        t = Parameter(t, original.requires_grad)
+    return t.requires_grad_(original.requires_grad)
+
+
+class ParametrizationList(ModuleList):
+    """The parametrizations registered on one tensor, in order, and ``original`` (or ``original0..N-1``).
+
+    Made by ``register_parametrization``, not by users. ``unsafe`` turns off the dtype and shape checks.
+    """
+
+    original: Tensor
+    unsafe: bool
+
+    def __init__(self, modules: Sequence[Module], original: Tensor, unsafe: bool = False) -> None:
+        if len(modules) == 0:
+            raise ValueError("ParametrizationList requires one or more modules.")
+        if original is None:
+            # Note: ERROR-NONE-SLOT: torch fails with AttributeError 'NoneType' object has no attribute 'shape'.
+            raise ValueError("ParametrizationList got original=None: there is no tensor to parametrize.")
+        super().__init__(modules)
+        self.unsafe = unsafe
+        # Names before / after the tensor in its module's dict, and its persistence (set by register).
+        self._slot_before: set[str] | None = None
+        self._slot_after: set[str] | None = None
+        self._slot_persistent = True
+        with torch.no_grad():
+            new = original
+            for module in reversed(self._chain()):
+                try:
+                    new = module.right_inverse(new) if hasattr(module, "right_inverse") else new
+                except NotImplementedError:
+                    pass  # treated as the identity
+        if not isinstance(new, (Tensor, Sequence)):
+            raise ValueError(f"{_RI_TYPE}{type(new).__name__}")
+        self.is_tensor = isinstance(new, Tensor)
+        self.ntensors = 1 if self.is_tensor else len(new)
+        if self.is_tensor:
+            for what in ("dtype", "device"):
+                if getattr(original, what) != getattr(new, what):
+                    raise ValueError(
+                        f"When `right_inverse` outputs one tensor, it may not change the {what}.\n"
+                        f"original.{what}: {getattr(original, what)}\nright_inverse(original).{what}: {getattr(new, what)}"
+                    )
+            candidates = (_stand_in(original, new),)
+        else:
+            candidates = tuple(_as_original(original, t, i) for i, t in enumerate(new))
+        if not self.unsafe:
+            self._check_forward(original, candidates)
+        # Note: ATOMIC-FIRST-REGISTER: the checks above ran on stand-ins; only now is the user's tensor written
+        # (torch writes right_inverse(original) into it before the forward checks, contract 3.1).
+        if self.is_tensor:
+            write_into(original, new)
+            candidates = (original,)
+        for key, t in zip(self._original_names(), candidates, strict=True):
+            self.register_parameter(key, t) if isinstance(t, Parameter) else self.register_buffer(key, t)
+
+    def _check_forward(self, original: Tensor, candidates: tuple[Tensor, ...]) -> None:
+        z = self._evaluate(candidates)
+        if not isinstance(z, Tensor):
+            raise ValueError(f"A parametrization must return a tensor. Got {type(z).__name__}.")
+        for what in ("dtype", "shape"):
+            if getattr(original, what) != getattr(z, what):
+                raise ValueError(
+                    f"Registering a parametrization may not change the {what} of the tensor, unless `unsafe` flag is "
+                    f"enabled.\nunparametrized {what}: {getattr(original, what)}\nparametrized {what}: {getattr(z, what)}"
+                )
+
+    def _chain(self) -> list[Module]:
+        """The modules under the consecutive integer keys 0, 1, ... (a nested ``parametrizations`` is skipped)."""
+        chain = []
+        while str(len(chain)) in self._modules:
+            chain.append(self._modules[str(len(chain))])
+        return chain
+
+    def _append(self, module: Module) -> None:
+        # Note: STACK-NEXT-KEY: the next integer key of the chain; torch's ModuleList.append uses len(self), which
+        # counts a nested `parametrizations` child, so forward would skip the new module.
+        self.add_module(str(len(self._chain())), module)
+
+    def _original_names(self) -> list[str]:
+        return ["original"] if self.is_tensor else [f"original{i}" for i in range(self.ntensors)]
+
+    def _originals(self) -> tuple[Tensor, ...]:
+        return tuple(getattr(self, key) for key in self._original_names())
+
+    def _evaluate(self, originals: tuple[Tensor, ...]) -> Tensor:
+        first, *rest = self._chain()
+        x = first(*originals)
+        for module in rest:
+            x = module(x)
+        return x
+
+    def forward(self) -> Tensor:
+        """The parametrized tensor: the chain applied to the original(s)."""
+        if torch.jit.is_scripting():
+            raise RuntimeError("Parametrization is not working with scripting.")
+        return self._evaluate(self._originals())
+
+    def right_inverse(self, value: Tensor) -> None:
+        """Store ``value``: run the ``right_inverse``s last to first, then write into the original(s) in place."""
+        with torch.no_grad():
+            for module in reversed(self._chain()):
+                if not hasattr(module, "right_inverse"):
+                    raise RuntimeError(f"parametrization {type(module).__name__} does not implement right_inverse.")
+                value = module.right_inverse(value)
+            # Note: ASSIGN-MULTI-ATOMIC: every element is validated before the first write.
+            for key, (dest, src) in zip(self._original_names(), self._checked_pairs(value), strict=True):
+                # Note: NESTED-ASSIGN: a parametrized original is assigned through its own parametrization
+                # (torch raises KeyError '1': reversed() of the list trips over the nested `parametrizations` child).
+                setattr(self, key, src) if is_parametrized(self, key) else write_into(dest, src)
+
+    def _checked_pairs(self, value: object) -> list[tuple[Tensor, Tensor]]:
+        """(original, new value) pairs for an assignment, once every element has passed the checks."""
+        if self.is_tensor:
+            if not isinstance(value, Tensor):
+                raise ValueError(f"`right_inverse` should return a tensor. Got {type(value).__name__}")
+            values, labels = [value], ["The tensor returned by `right_inverse`"]
+        elif not isinstance(value, Sequence):
+            raise ValueError(f"'right_inverse' must return a sequence of tensors. Got {type(value).__name__}.")
+        elif len(value) != self.ntensors:
+            raise ValueError(f"'right_inverse' must return a sequence of tensors of length {self.ntensors}. "
+                             f"Got a sequence of length {len(value)}.")
+        else:
+            values, labels = list(value), [f"Tensor {i} returned by `right_inverse`" for i in range(len(value))]
+        pairs = []
+        for i, (key, new, label) in enumerate(zip(self._original_names(), values, labels, strict=True)):
+            dest = getattr(self, key)
+            if not isinstance(new, Tensor):
+                raise ValueError("'right_inverse' must return a sequence of tensors or reference-type opaques. "
+                                 f"Got element {i} of type {type(new).__name__}.")
+            if new.dtype != dest.dtype:
+                raise ValueError(f"{label} has dtype {new.dtype} while `{key}` has dtype {dest.dtype}")
+            # Note: ASSIGN-SHAPE-CHECKED: torch silently resizes the original; only an `unsafe` list allows it.
+            if not self.unsafe and new.shape != dest.shape:
+                raise ValueError(f"Assigning a value may not change the shape of `{key}`, unless the `unsafe` flag is "
+                                 f"enabled.\n{key}.shape: {dest.shape}\nright_inverse(value).shape: {new.shape}")
+            pairs.append((dest, new))
+        return pairs

@@ -1,0 +1,109 @@
+"""``register_parametrization``."""
+
+from torch import Tensor
+from torch.nn import Module, ModuleDict
+
+from . import _cache
+from ._class import is_generated, parametrized_class
+from ._list import ParametrizationList
+from ._queries import is_parametrized
+
+_UNSAFE = ", unless the `unsafe` flag is enabled.\nmodule.{name}.{what}: {y}\n"
+_STACK_FORWARD = "Registering a parametrization may not change the {what} of the tensor" + _UNSAFE
+_STACK_FORWARD += "parametrization(module.{name}).{what}: {x}"
+_STACK_INVERSE = "The tensor returned by parametrization.right_inverse must have the same {what} as module.{name}"
+_STACK_INVERSE += _UNSAFE + "returned {what}: {x}"
+
+
+def register_parametrization(
+    module: Module, tensor_name: str, parametrization: Module, *, unsafe: bool = False
+) -> Module:
+    """Make ``module.<tensor_name>`` read as ``parametrization(original)``, or stack on its existing chain.
+
+    The tensor moves to ``module.parametrizations[tensor_name].original`` (``original0..`` when the composed
+    ``right_inverse`` returns a sequence). ``unsafe=True`` skips the dtype and shape checks. Returns ``module``.
+    """
+    for role, obj in (("module", module), ("parametrization", parametrization)):
+        if not isinstance(obj, Module):
+            # Note: ERROR-NOT-A-MODULE: torch fails with AttributeError ('function' object has no attribute 'train').
+            raise TypeError(f"{role} must be an nn.Module, got {type(obj).__name__}; wrap it in an nn.Module "
+                            "(a class with forward, and optionally right_inverse).")
+    parametrization.train(module.training)
+    if is_parametrized(module, tensor_name) and is_generated(type(module)):
+        if not unsafe:
+            _check_stack(module, tensor_name, parametrization)
+        plist = module.parametrizations[tensor_name]
+        plist._append(parametrization)
+        plist.unsafe |= unsafe  # sticky: once unsafe, always unsafe
+        _cache.invalidate(module, tensor_name)
+    elif tensor_name in module._parameters or tensor_name in module._buffers:
+        _first(module, tensor_name, parametrization, unsafe)
+    else:
+        raise ValueError(f"Module '{module}' does not have a parameter, a buffer, or a parametrized element "
+                         f"with name '{tensor_name}'")
+    return module
+
+
+def _check_stack(module: Module, name: str, parametrization: Module) -> None:
+    """Check that ``parametrization`` (and its ``right_inverse``, if any) keep the tensor's dtype and shape."""
+    y = getattr(module, name)
+    x = parametrization(y)
+    if not isinstance(x, Tensor):
+        raise ValueError(f"A parametrization must return a tensor. Got {type(x).__name__}.")
+    _same_space(name, y, x, _STACK_FORWARD)
+    if not hasattr(parametrization, "right_inverse"):
+        return  # the identity
+    try:
+        z = parametrization.right_inverse(x)
+    except NotImplementedError:
+        return
+    if not isinstance(z, Tensor):
+        raise ValueError(f"parametrization.right_inverse must return a tensor. Got: {type(z).__name__}")
+    _same_space(name, y, z, _STACK_INVERSE)
+
+
+def _same_space(name: str, y: Tensor, x: Tensor, template: str) -> None:
+    for what in ("dtype", "shape"):
+        if getattr(x, what) != getattr(y, what):
+            raise ValueError(template.format(what=what, name=name, y=getattr(y, what), x=getattr(x, what)))
+
+
+def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> None:
+    """First parametrization on ``name``: move the tensor into a new list and give the module a property."""
+    slots = module._parameters if name in module._parameters else module._buffers
+    if slots[name] is None:
+        # Note: ERROR-NONE-SLOT: torch fails with AttributeError 'NoneType' object has no attribute 'shape'.
+        raise ValueError(f"{type(module).__name__}.{name} is None: there is no tensor to parametrize. "
+                         f"Give the module a tensor named '{name}' first.")
+    first = not is_generated(type(module))
+    if first and hasattr(module, "parametrizations"):
+        # Note: ERROR-RESERVED-NAME: torch silently replaces the user's attribute.
+        raise ValueError(f"{type(module).__name__} already has an attribute 'parametrizations', a name reserved "
+                         "for parametrizations; rename that attribute before registering a parametrization.")
+    names = [name] if first else [*module.parametrizations, name]
+    cls = parametrized_class(type(module) if first else type(module).__bases__[0], names)
+    plist = ParametrizationList([parametrization], slots[name], unsafe=unsafe)
+    plist._slot_before, plist._slot_after = _neighbours(module, slots, name)
+    # Note: BUFFER-PERSISTENCE-KEPT: torch makes a non-persistent buffer persistent.
+    plist._slot_persistent = name not in module._non_persistent_buffers_set
+    if not plist._slot_persistent:
+        plist._non_persistent_buffers_set.update(plist._buffers)
+    delattr(module, name)
+    module.__class__ = cls
+    if first:
+        module.parametrizations = ModuleDict()
+    module.parametrizations[name] = plist
+    _cache.invalidate(module, name)
+
+
+def _neighbours(module: Module, slots: dict, name: str) -> tuple[set[str], set[str]]:
+    """The names before and after ``name`` in ``slots``, counting parametrized names at their old places."""
+    keys = list(slots)
+    i = keys.index(name)
+    before, after = set(keys[:i]), set(keys[i + 1 :])
+    for other, plist in module.parametrizations.items() if is_generated(type(module)) else ():
+        if name in (plist._slot_after or ()):
+            before.add(other)
+        if name in (plist._slot_before or ()):
+            after.add(other)
+    return before, after

@@ -1,0 +1,94 @@
+"""``remove_parametrizations``."""
+
+import torch
+from torch import Tensor
+from torch.nn import Module, Parameter
+
+from . import _cache
+from ._class import is_generated, parametrized_class
+from ._list import ParametrizationList
+from ._queries import is_parametrized
+from ._tensors import uses_swap, write_into
+
+
+def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized: bool = True) -> Module:
+    """Make ``module.<tensor_name>`` a plain Parameter or buffer again; returns ``module``.
+
+    ``leave_parametrized=True`` keeps the parametrized value, ``False`` the unconstrained original (single original
+    only). A single original object is reused, so optimizers keep tracking it.
+    """
+    if not (is_parametrized(module, tensor_name) and is_generated(type(module))):
+        raise ValueError(f"Module {module} does not have a parametrization on {tensor_name}")
+    plist = module.parametrizations[tensor_name]
+    if plist.is_tensor:
+        value = _restore_single(module, tensor_name, plist.original, leave_parametrized)
+    elif leave_parametrized:
+        value = _restore_multi(module, tensor_name, plist)
+    else:
+        raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is parametrized in "
+                         "terms of a sequence of tensors.")
+    del module.parametrizations[tensor_name]
+    _cache.invalidate(module, tensor_name)
+    base = type(module).__bases__[0]
+    if is_parametrized(module):
+        module.__class__ = parametrized_class(base, list(module.parametrizations))
+    else:
+        delattr(module, "parametrizations")
+        module.__class__ = base
+    _put_back(module, tensor_name, value, plist)
+    return module
+
+
+def _restore_single(module: Module, name: str, original: Tensor, leave_parametrized: bool) -> Tensor:
+    """The original object, holding the parametrized value when ``leave_parametrized``."""
+    if not leave_parametrized:
+        return original
+    with torch.no_grad():
+        value = getattr(module, name)
+    if not isinstance(value, Tensor):
+        raise TypeError(f"module.{name} is a {type(value).__name__}, not a tensor; use leave_parametrized=False.")
+    if value.dtype != original.dtype and not uses_swap(original):
+        # Note: REMOVE-DTYPE-MESSAGE: torch surfaces set_'s error, or a message about "tensor subclass".
+        raise RuntimeError(f"Cannot remove the parametrization on '{name}' with leave_parametrized=True: the "
+                           f"parametrized tensor has dtype {value.dtype} but the original has dtype {original.dtype}, "
+                           "and set_() cannot change a tensor's dtype in place. Use leave_parametrized=False, or "
+                           "enable torch.__future__.set_swap_module_params_on_conversion(True).")
+    try:
+        write_into(original, value)
+    except RuntimeError as e:
+        if type(original) is Tensor:
+            raise
+        raise RuntimeError("Calling remove_parametrizations() with leave_parametrized=True for a parameter that is "
+                           "an instance of a tensor subclass requires set_() to be implemented correctly for the "
+                           "tensor subclass. Either set leave_parametrized=False, implement set_() for the subclass, "
+                           "or enable torch.__future__.set_swap_module_params_on_conversion(True).") from e
+    return original
+
+
+def _restore_multi(module: Module, name: str, plist: ParametrizationList) -> Tensor:
+    """A new tensor holding the parametrized value, of the same kind (Parameter or buffer) as the originals."""
+    with torch.enable_grad():
+        value = getattr(module, name)
+    # Note: REMOVE-MULTI-KEEPS-KIND: the kind comes from original0 and requires_grad from the value (computed with
+    # grad enabled); torch turns a frozen former Parameter into a buffer.
+    if isinstance(plist.original0, Parameter):
+        return Parameter(value.detach(), requires_grad=value.requires_grad)
+    return value.detach().requires_grad_(value.requires_grad)
+
+
+def _put_back(module: Module, name: str, value: Tensor, plist: ParametrizationList) -> None:
+    """Register ``value`` under ``name`` at its old place (and, for a buffer, with its old persistence)."""
+    if isinstance(value, Parameter):
+        module.register_parameter(name, value)
+    else:
+        module.register_buffer(name, value, persistent=plist._slot_persistent)
+    # Note: REMOVE-KEEPS-ORDER: right after the last name that preceded it (torch appends it at the end, which
+    # reorders state_dict and parameters()).
+    if plist._slot_before is not None:
+        slots = module._parameters if isinstance(value, Parameter) else module._buffers
+        items = list(slots.items())
+        item = items.pop()
+        after = [i + 1 for i, (key, _) in enumerate(items) if key in plist._slot_before]
+        items.insert(after[-1] if after else 0, item)
+        slots.clear()
+        slots.update(items)

@@ -1,0 +1,93 @@
+"""``transfer_parametrizations_and_params``."""
+
+import copy
+
+from torch import Tensor
+from torch.nn import Module, Parameter
+
+from . import _cache
+from ._list import ParametrizationList
+from ._queries import is_parametrized
+from ._register import register_parametrization
+from ._tensors import write_into
+
+_STATE = ("_parameters", "_buffers", "_modules", "_non_persistent_buffers_set")
+
+
+def transfer_parametrizations_and_params(
+    from_module: Module, to_module: Module, tensor_name: str | None = None
+) -> Module:
+    """Register ``from_module``'s parametrizations (all, or those of ``tensor_name``) on ``to_module``.
+
+    The parametrization modules are shared, and ``to_module``'s originals become the very tensor objects of
+    ``from_module`` (the modules are tied). Missing names are created. A no-op if ``from_module`` is not
+    parametrized. Returns ``to_module``.
+    """
+    if not is_parametrized(from_module):
+        return to_module
+    names = list(from_module.parametrizations) if tensor_name is None else [tensor_name]
+    for name in names:
+        if name not in from_module.parametrizations:
+            raise KeyError(f"from_module has no parametrization on {name!r}")
+    # Note: TRANSFER-ATOMIC: any failure rolls to_module back to its state on entry (torch leaves it partly done).
+    saved = _save(from_module, to_module, names)
+    try:
+        for name in names:
+            _transfer_one(from_module.parametrizations[name], from_module, to_module, name)
+    except BaseException:
+        _restore(saved, to_module, names)
+        raise
+    return to_module
+
+
+def _transfer_one(source: ParametrizationList, from_module: Module, to_module: Module, name: str) -> None:
+    if not hasattr(to_module, name):
+        _create(to_module, name, getattr(from_module, name), source)
+    for parametrization in source._chain():
+        register_parametrization(to_module, name, parametrization)
+    for key in source._original_names():
+        setattr(to_module.parametrizations[name], key, getattr(source, key))  # tie: the same tensor objects
+    _cache.invalidate(to_module, name)
+
+
+def _create(to_module: Module, name: str, value: Tensor, source: ParametrizationList) -> None:
+    """Create ``name`` on ``to_module`` holding ``value``, of the same kind as the source's original."""
+    key = source._original_names()[0]
+    while is_parametrized(source, key):  # a nested parametrization: its innermost original decides
+        source = source.parametrizations[key]
+        key = source._original_names()[0]
+    # Note: TRANSFER-KEEPS-KIND: a parametrized buffer is created as a buffer (torch makes a Parameter, then fails).
+    if key in source._parameters:
+        to_module.register_parameter(name, Parameter(value))
+    else:
+        to_module.register_buffer(name, value.detach(), persistent=source._slot_persistent)
+
+
+def _save(from_module: Module, to_module: Module, names: list[str]) -> tuple[list, list, list]:
+    """What a failed transfer may change: ``to_module``'s structure, its tensors' values, training flags."""
+    modules = [to_module]
+    if is_parametrized(to_module):
+        modules += [to_module.parametrizations, *to_module.parametrizations.values()]
+    structure = [(m, type(m), dict(vars(m)), [copy.copy(getattr(m, a)) for a in _STATE]) for m in modules]
+    slots = {**to_module._buffers, **to_module._parameters}
+    values = [(slots[n], slots[n].detach()) for n in names if slots.get(n) is not None]
+    chains = [from_module.parametrizations[n]._chain() for n in names]
+    modes = [(m, m.training) for chain in chains for p in chain for m in p.modules()]
+    return structure, values, modes
+
+
+def _restore(saved: tuple[list, list, list], to_module: Module, names: list[str]) -> None:
+    structure, values, modes = saved
+    for m, cls, attrs, state in structure:
+        m.__class__ = cls
+        vars(m).clear()
+        vars(m).update(attrs)
+        for attr, content in zip(_STATE, state, strict=True):
+            getattr(m, attr).clear()
+            getattr(m, attr).update(content)
+    for t, old in values:
+        write_into(t, old)
+    for m, training in modes:
+        m.training = training
+    for name in names:
+        _cache.invalidate(to_module, name)
