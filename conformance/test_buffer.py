@@ -1,0 +1,70 @@
+"""Buffers: a parametrized buffer stays a buffer, and a non-persistent one stays out of state_dict."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, note
+from hypothesis import strategies as st
+from torch import nn
+
+from conformance import library as L
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true
+from conformance.strategies import Case, chains, hosts, shape_of
+
+
+@st.composite
+def buffer_cases(draw, name: str, dtype) -> Case:
+    """A Case on the `buffers` host's buffer `name`: a preserving chain, or SumOfTwo (two originals) then one."""
+    host = draw(hosts(dtypes=(dtype,), kinds=("buffers",)), label="host")
+    multi = draw(st.booleans(), label="multi-input")
+    rest = draw(chains(shape_of(host, name), 0 if multi else 1, 2), label="chain")
+    return Case(host, name, ((L.SumOfTwo(),) if multi else ()) + tuple(rest))
+
+
+def _originals(plist: nn.Module) -> list[str]:
+    return [k for k in ("original", "original0", "original1") if hasattr(plist, k)]
+
+
+@pytest.mark.clause("BUFFER-STAYS-BUFFER")
+@given(data=st.data())
+def test_buffer_stays_buffer(P, adapter, device, dtype, data):
+    case = data.draw(buffer_cases("running", dtype), label="case")
+    note(case.reproducer(adapter.name, device) + "\nthen P.remove_parametrizations(module, 'running')")
+    module = case.host.build(device)
+    buffer = module.running
+    parameters = [id(p) for p in module.parameters()]
+    for p in case.fresh_chain():
+        P.register_parametrization(module, "running", p)
+    plist = module.parametrizations["running"]
+    assert_equal([id(p) for p in module.parameters()], parameters, "the ids of module.parameters() while parametrized")
+    for key in _originals(plist):
+        assert_true(key in plist._buffers and key not in plist._parameters,
+                    f"plist.{key} is {'a parameter' if key in plist._parameters else 'not a buffer'}, expected a buffer")
+        assert_true(not isinstance(getattr(plist, key), nn.Parameter), f"plist.{key} is an nn.Parameter")
+    with torch.no_grad():
+        expected = module.running.clone()
+    P.remove_parametrizations(module, "running")
+    assert_true("running" in module._buffers and "running" not in module._parameters,
+                "'running' is not a buffer of the module after removal")
+    assert_true(not isinstance(module.running, nn.Parameter), "module.running is an nn.Parameter after removal")
+    if not isinstance(case.chain[0], L.SumOfTwo):
+        assert_same(module.running, buffer, "module.running after removal")
+    assert_equal([id(p) for p in module.parameters()], parameters, "the ids of module.parameters() after removal")
+    assert_close(module.running, expected, "module.running after removal (the parametrized value)")
+
+
+@pytest.mark.clause("BUFFER-PERSISTENCE-KEPT")
+@given(data=st.data())
+def test_buffer_persistence_kept(P, adapter, device, dtype, data):
+    case = data.draw(buffer_cases("scratch", dtype), label="case")
+    leave = data.draw(st.booleans(), label="leave_parametrized") if not isinstance(case.chain[0], L.SumOfTwo) else True
+    note(case.reproducer(adapter.name, device) + f"\nthen P.remove_parametrizations(module, 'scratch', {leave})")
+    module = case.build(P, device)
+    # torch: the buffer leaves `_non_persistent_buffers_set` when deleted and comes back as a persistent buffer.
+    leaked = [k for k in module.state_dict() if k == "scratch" or k.startswith("parametrizations.scratch.original")]
+    assert_equal(leaked, [], "state_dict keys holding the non-persistent buffer 'scratch' while parametrized")
+    P.remove_parametrizations(module, "scratch", leave_parametrized=leave)
+    assert_true("scratch" in module._buffers, "'scratch' is not a buffer of the module after removal")
+    assert_true("scratch" not in module.state_dict(), "'scratch' is in state_dict() after removal, expected it to "
+                "stay non-persistent")

@@ -1,0 +1,220 @@
+"""cached(): one evaluation per tensor inside the context, nesting, clearing, keys, staleness and gradients."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import weakref
+
+import pytest
+import torch
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from conformance import library as L
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true
+from conformance.strategies import cases, hosts
+
+# Modules CACHE-NO-ALIEN creates, at most, while waiting for CPython to hand out a freed module's id again.
+_ALIEN_BOUND = 40
+
+
+def chain_value(chain, *originals):
+    """The chain's forward applied to the originals, computed without the implementation."""
+    value = chain[0](*originals)
+    for p in chain[1:]:
+        value = p(value)
+    return value
+
+
+def _logged_case(P, case, device: str):
+    """The case's host with its chain registered, each parametrization wrapped in Logged; returns (module, log)."""
+    log: list = []
+    module = case.host.build(device)
+    for i, p in enumerate(case.fresh_chain()):
+        P.register_parametrization(module, case.name, L.Logged(p, str(i), log))
+    log.clear()
+    return module, log
+
+
+def _computing_cases(dtype):
+    """Cases whose chain builds a new tensor: an Identity-only chain returns the original object itself, on
+    which "same object" and "new object" checks say nothing about the cache."""
+    return cases(dtypes=(dtype,)).filter(lambda c: not all(isinstance(p, L.Identity) for p in c.chain))
+
+
+def _forwards(log: list) -> int:
+    return sum(1 for call, _ in log if call == "fwd")
+
+
+class _Boom(Exception):
+    """Raised inside a cached() block by CACHE-CLEARED-ON-EXIT."""
+
+
+@pytest.mark.clause("CACHE-SAME-OBJECT")
+@given(data=st.data(), reads=st.integers(2, 4))
+def test_cache_same_object(P, adapter, device, dtype, data, reads):
+    case = data.draw(cases(dtypes=(dtype,)), label="case")
+    note(case.reproducer(adapter.name, device) + f"\n(each parametrization wrapped in Logged; {reads} reads in cached())")
+    module, log = _logged_case(P, case, device)
+    with P.cached():
+        first = getattr(module, case.name)
+        for i in range(1, reads):
+            assert_same(getattr(module, case.name), first, f"read {i + 1} of module.{case.name} inside cached()")
+    assert_equal(_forwards(log), len(case.chain), f"forward calls for {reads} reads inside cached()")
+
+
+@pytest.mark.clause("CACHE-NESTED")
+@given(data=st.data(), depth=st.integers(2, 3))
+def test_cache_nested(P, adapter, device, dtype, data, depth):
+    case = data.draw(_computing_cases(dtype), label="case")
+    note(case.reproducer(adapter.name, device) + f"\n(Logged chain; reads at every level of {depth} nested cached())")
+    module, log = _logged_case(P, case, device)
+
+    def nest(level: int, first):
+        with P.cached():
+            value = getattr(module, case.name)
+            first = value if first is None else first
+            assert_same(value, first, f"module.{case.name} read on entering nesting level {level}")
+            if level < depth:
+                nest(level + 1, first)
+            assert_same(getattr(module, case.name), first, f"module.{case.name} read on leaving nesting level {level}")
+        return first
+
+    first = nest(1, None)
+    assert_equal(_forwards(log), len(case.chain), f"forward calls for every read in {depth} nested cached()")
+    assert_true(getattr(module, case.name) is not first,
+                f"module.{case.name} read after the outermost cached() exited is the cached object, expected a new one")
+
+
+@pytest.mark.clause("CACHE-CLEARED-ON-EXIT")
+@given(data=st.data(), fail=st.booleans())
+def test_cache_cleared_on_exit(P, adapter, device, dtype, data, fail):
+    case = data.draw(_computing_cases(dtype), label="case")
+    how = "raising _Boom" if fail else "normally"
+    note(case.reproducer(adapter.name, device) + f"\n(read inside cached(), which then exits {how})")
+    module, _ = _logged_case(P, case, device)
+    with pytest.raises(_Boom) if fail else contextlib.nullcontext():
+        with P.cached():
+            cached_value = getattr(module, case.name)
+            if fail:
+                raise _Boom
+    first, second = getattr(module, case.name), getattr(module, case.name)
+    assert_true(first is not cached_value, f"module.{case.name} after exiting cached() {how} is the cached object")
+    assert_true(first is not second, f"two reads of module.{case.name} after exiting cached() {how} return one "
+                "object, expected caching to be off")
+    with P.cached():
+        assert_true(getattr(module, case.name) is not cached_value,
+                    f"a new cached() context returns the object cached by the previous one (exited {how})")
+    original = module.parametrizations[case.name].original
+    with torch.no_grad():
+        original.add_(1.0)
+        expected = chain_value(list(module.parametrizations[case.name]), original)
+        assert_close(getattr(module, case.name), expected, f"module.{case.name} after exiting cached() {how} "
+                     "and changing the original")
+
+
+@pytest.mark.clause("CACHE-PER-TENSOR")
+@given(data=st.data())
+def test_cache_per_tensor(P, adapter, device, dtype, data):
+    host = data.draw(hosts(dtypes=(dtype,), bias=True), label="host")
+    # Two identical modules; every (module, tensor) gets its own scale, so a value served to the wrong key shows.
+    pairs = [(m, n) for m in range(2) for n in host.tensor_names()]
+    order = data.draw(st.permutations(pairs), label="read order")
+    note(f"modules = [{host!r}.build({device!r}) for _ in range(2)]; Scale(2.0 + k) on the k-th of {pairs}; "
+         f"reads inside cached() in the order {order}")
+    modules = [host.build(device), host.build(device)]
+    scale = {}
+    for k, (m, n) in enumerate(pairs):
+        scale[m, n] = 2.0 + k
+        P.register_parametrization(modules[m], n, L.Scale(scale[m, n]))
+    with P.cached():
+        seen = {}
+        for m, n in order + order:
+            value = getattr(modules[m], n)
+            if (m, n) in seen:
+                assert_same(value, seen[m, n], f"the second read of modules[{m}].{n}")
+                continue
+            for other, obj in seen.items():
+                assert_true(obj is not value, f"modules[{m}].{n} returned the object cached for modules"
+                            f"[{other[0]}].{other[1]}, expected its own")
+            seen[m, n] = value
+            expected = modules[m].parametrizations[n].original.detach() * scale[m, n]
+            assert_close(value, expected, f"modules[{m}].{n} inside cached()")
+
+
+@pytest.mark.clause("CACHE-NO-ALIEN")
+@given(data=st.data())
+def test_cache_no_alien(P, adapter, device, dtype, data):
+    host = data.draw(hosts(dtypes=(dtype,), kinds=("linear", "conv1d")), label="host")
+    note(f"inside one cached(): repeatedly build {host!r} with seed+i, register Scale(2.0) on weight, read it, "
+         "delete the module and gc, until a module gets an id seen before")
+    freed: dict[int, int] = {}  # id of a module read then freed -> its index
+    kept_alive = 0
+    repeated = None
+    with P.cached():
+        for i in range(_ALIEN_BOUND):
+            module = dataclasses.replace(host, seed=host.seed + i).build(device)
+            P.register_parametrization(module, "weight", L.Scale(2.0))
+            expected = module.parametrizations.weight.original.detach() * 2.0
+            value = module.weight
+            # torch: keyed by id(module) alone, so a module that inherits a freed one's id gets that one's value.
+            assert_close(value, expected, f"module {i}'s weight inside cached() (its id was module "
+                         f"{freed.get(id(module))}'s, freed earlier in the context)" if id(module) in freed
+                         else f"module {i}'s weight inside cached()")
+            if id(module) in freed:
+                repeated = (freed[id(module)], i)
+                break
+            freed[id(module)] = i
+            alive = weakref.ref(module)
+            del module, value
+            gc.collect(1)  # young generations: fast, and enough for the module and its class
+            if alive() is not None:
+                kept_alive += 1
+    note(f"repeated ids (first module, second module): {repeated}; modules kept alive by the cache: {kept_alive}")
+    # Note: the check is not vacuous: either an id did repeat (and the value was checked above), or the
+    # implementation kept every module alive while its value was cached, so no id could repeat.
+    assert_true(repeated is not None or kept_alive == _ALIEN_BOUND,
+                f"no module id repeated within {_ALIEN_BOUND} modules and {_ALIEN_BOUND - kept_alive} of them were "
+                "freed: the check did not run, raise _ALIEN_BOUND")
+
+
+@pytest.mark.clause("CACHE-ASSIGN-INVALIDATES")
+@given(data=st.data())
+def test_cache_assign_invalidates(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
+    seed = data.draw(st.integers(0, 2**16), label="seed of the assigned value")
+    note(case.reproducer(adapter.name, device) + f"\nthen, inside cached(): read; assign "
+         f"chain(original + 1 + randn(seed={seed})); read")
+    module = case.build(P, device)
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        # A value in the chain's image, so that exact right_inverses round-trip it.
+        stored = module.parametrizations[case.name].original.detach()
+        raw = stored + 1.0 + torch.randn(case.shape, generator=generator, dtype=dtype).to(device)
+        target = chain_value(case.fresh_chain(), raw)
+    with P.cached():
+        getattr(module, case.name)
+        setattr(module, case.name, target)
+        value = getattr(module, case.name)
+        assert_close(value, target, f"module.{case.name} read inside cached() after assigning to it")
+
+
+@pytest.mark.clause("CACHE-GRAD")
+@given(data=st.data(), reads=st.integers(1, 3))
+def test_cache_grad(P, adapter, device, dtype, data, reads):
+    case = data.draw(cases(dtypes=(dtype,), names=("weight", "bias")), label="case")
+    note(case.reproducer(adapter.name, device) + f"\nthen backward through {reads} cached reads")
+    module = case.build(P, device)
+    original = module.parametrizations[case.name].original
+    generator = torch.Generator().manual_seed(reads)
+    weights = [torch.randn(case.shape, generator=generator, dtype=dtype).to(device) for _ in range(reads)]
+    with P.cached():
+        loss = sum((getattr(module, case.name) * w).sum() for w in weights)
+        loss.backward()
+    leaf = original.detach().clone().requires_grad_(True)
+    (chain_value(case.fresh_chain(), leaf) * sum(weights)).sum().backward()
+    assert_true(original.grad is not None, f"parametrizations.{case.name}.original.grad is None after backward "
+                "through cached reads, expected the chain's gradient")
+    assert_close(original.grad, leaf.grad, f"parametrizations.{case.name}.original.grad")

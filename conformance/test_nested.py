@@ -1,0 +1,63 @@
+"""Nested parametrization: parametrizing the original held by a ParametrizationList."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true
+from conformance.strategies import cases, chains
+
+
+def chain_value(chain, *originals):
+    """The chain's forward applied to the originals, computed without the implementation."""
+    value = chain[0](*originals)
+    for p in chain[1:]:
+        value = p(value)
+    return value
+
+
+@pytest.mark.clause("NESTED-REGISTER-REMOVE")
+@given(data=st.data())
+def test_nested_register_remove(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,)), label="case")
+    inner = data.draw(chains(case.shape, 1, 2), label="inner chain (on parametrizations[name].original)")
+    leave_inner = data.draw(st.booleans(), label="leave_parametrized for the inner removal")
+    leave_outer = data.draw(st.booleans(), label="leave_parametrized for the outer removal")
+    note(case.reproducer(adapter.name, device) + f"\nplist = module.parametrizations[{case.name!r}]\n"
+         + "".join(f"P.register_parametrization(plist, 'original', {p!r})\n" for p in inner)
+         + f"then remove 'original' from plist (leave_parametrized={leave_inner}), "
+         f"then {case.name!r} from module (leave_parametrized={leave_outer})")
+    host_class = type(case.host.build(device))
+    outer = case.fresh_chain()
+    module = case.build(P, device, chain=outer)
+    plist = module.parametrizations[case.name]
+    list_class = type(plist)
+    tensor = plist.original
+    for p in inner:
+        P.register_parametrization(plist, "original", p)
+    assert_equal(type(plist).__name__, f"Parametrized{list_class.__name__}", "the ParametrizationList's class name")
+    assert_equal(type(plist).__bases__, (list_class,), "the ParametrizationList's class's bases")
+    assert_true(P.is_parametrized(plist, "original"), "is_parametrized(plist, 'original') is False, expected True")
+    assert_same(plist.parametrizations.original.original, tensor, "plist.parametrizations.original.original")
+    with torch.no_grad():
+        composed = chain_value(outer, chain_value(inner, tensor))
+        assert_close(getattr(module, case.name), composed, f"module.{case.name} (outer chain of inner chain)")
+
+    P.remove_parametrizations(plist, "original", leave_parametrized=leave_inner)
+    assert_same(type(plist), list_class, "the ParametrizationList's class after removing the nested parametrization")
+    assert_true(not hasattr(plist, "parametrizations"), "plist.parametrizations still exists after the inner removal")
+    assert_same(type(module).__bases__[0], host_class, "the host's base class after the inner removal")
+    assert_true(P.is_parametrized(module, case.name), f"is_parametrized(module, {case.name!r}) is False after the "
+                "inner removal, expected True")
+    with torch.no_grad():
+        assert_close(getattr(module, case.name), chain_value(outer, plist.original),
+                     f"module.{case.name} after the inner removal (outer chain of plist.original)")
+        if leave_inner:
+            assert_close(getattr(module, case.name), composed, f"module.{case.name} after the inner removal")
+
+    P.remove_parametrizations(module, case.name, leave_parametrized=leave_outer)
+    assert_same(type(module), host_class, "the host's class after removing every parametrization")
+    assert_true(not hasattr(module, "parametrizations"), "module.parametrizations still exists after the outer removal")

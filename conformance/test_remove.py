@@ -1,0 +1,220 @@
+"""Removal: values left behind, identity and kind of the tensor, class restoration, errors, order."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, note
+from hypothesis import strategies as st
+from torch import nn
+
+from conformance import library as L
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true, assert_unchanged, raises, snapshot
+from conformance.strategies import Case, cases, chains, hosts, multi_cases, preserving, shape_of
+
+
+def chain_value(chain, *originals):
+    """The chain's forward applied to the originals, computed without the implementation."""
+    value = chain[0](*originals)
+    for p in chain[1:]:
+        value = p(value)
+    return value
+
+
+def _kind(module: nn.Module, name: str) -> str:
+    """Where `name` lives in `module`: 'parameter', 'buffer', or 'neither'."""
+    if name in module._parameters:
+        return "parameter"
+    return "buffer" if name in module._buffers else "neither"
+
+
+def _registered(case: Case, P, device: str, requires_grad: bool):
+    """A fresh host whose tensor (requires_grad set, for a parameter) then gets the case's chain registered.
+    Returns the module, the tensor object, its kind and its requires_grad."""
+    module = case.host.build(device)
+    tensor, kind = getattr(module, case.name), _kind(module, case.name)
+    if kind == "parameter":
+        tensor.requires_grad_(requires_grad)
+    flag = tensor.requires_grad
+    for p in case.fresh_chain():
+        P.register_parametrization(module, case.name, p, unsafe=case.unsafe)
+    return module, tensor, kind, flag
+
+
+def _assert_same_tensor(module: nn.Module, name: str, tensor, kind: str, requires_grad: bool) -> None:
+    """module.<name> is `tensor` again, registered as the same kind, with the same requires_grad."""
+    assert_same(getattr(module, name), tensor, f"module.{name} after removal")
+    assert_equal(_kind(module, name), kind, f"where {name!r} is registered after removal")
+    assert_equal(isinstance(tensor, nn.Parameter), kind == "parameter", f"module.{name} is an nn.Parameter")
+    assert_equal(tensor.requires_grad, requires_grad, f"module.{name}.requires_grad")
+
+
+@pytest.mark.clause("REMOVE-LEAVE-PARAMETRIZED")
+@given(data=st.data())
+def test_remove_leave_parametrized(P, adapter, device, dtype, swap, data):
+    case = data.draw(cases(dtypes=(dtype,)), label="case")
+    requires_grad = data.draw(st.booleans(), label="requires_grad")
+    explicit = data.draw(st.booleans(), label="pass leave_parametrized=True explicitly")
+    note(case.reproducer(adapter.name, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
+    module, tensor, kind, requires_grad = _registered(case, P, device, requires_grad)
+    with torch.no_grad():
+        expected = getattr(module, case.name).clone()
+    kwargs = {"leave_parametrized": True} if explicit else {}
+    returned = P.remove_parametrizations(module, case.name, **kwargs)
+    assert_same(returned, module, "remove_parametrizations's return value")
+    _assert_same_tensor(module, case.name, tensor, kind, requires_grad)
+    assert_close(tensor, expected, f"module.{case.name} after removal (the parametrized value)")
+
+
+@pytest.mark.clause("REMOVE-LEAVE-ORIGINAL")
+@given(data=st.data())
+def test_remove_leave_original(P, adapter, device, dtype, swap, data):
+    case = data.draw(cases(dtypes=(dtype,)), label="case")
+    requires_grad = data.draw(st.booleans(), label="requires_grad")
+    note(case.reproducer(adapter.name, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
+    module, tensor, kind, requires_grad = _registered(case, P, device, requires_grad)
+    stored = module.parametrizations[case.name].original.detach().clone()
+    returned = P.remove_parametrizations(module, case.name, leave_parametrized=False)
+    assert_same(returned, module, "remove_parametrizations's return value")
+    _assert_same_tensor(module, case.name, tensor, kind, requires_grad)
+    assert_close(tensor, stored, f"module.{case.name} after removal (the stored original)")
+
+
+@pytest.mark.clause("REMOVE-RESTORES-CLASS")
+@given(data=st.data())
+def test_remove_restores_class(P, adapter, device, dtype, data):
+    host = data.draw(hosts(dtypes=(dtype,), bias=True), label="host")
+    names = host.tensor_names()
+    chain_of = {n: data.draw(chains(shape_of(host, n), 1, 2), label=f"chain of {n}") for n in names}
+    order = data.draw(st.permutations(names), label="removal order")
+    leave = data.draw(st.lists(st.booleans(), min_size=len(names), max_size=len(names)), label="leave_parametrized")
+    note(f"module = {host!r}.build({device!r}); chains {chain_of!r}; removed in order {order!r} "
+         f"with leave_parametrized {leave!r}")
+    module = host.build(device)
+    plain_class = type(module)
+    for n in names:
+        for p in chain_of[n]:
+            P.register_parametrization(module, n, p)
+    parametrized_class = type(module)
+    for i, (n, keep) in enumerate(zip(order, leave, strict=True)):
+        P.remove_parametrizations(module, n, leave_parametrized=keep)
+        remaining = order[i + 1:]
+        assert_true(isinstance(getattr(module, n), torch.Tensor), f"module.{n} is not a tensor after its removal")
+        if not remaining:
+            break
+        assert_equal(type(module).__name__, parametrized_class.__name__, f"the class name after removing {order[:i + 1]}")
+        assert_equal(type(module).__bases__, (plain_class,), f"the class's bases after removing {order[:i + 1]}")
+        assert_equal(sorted(module.parametrizations.keys()), sorted(remaining),
+                     f"the keys of module.parametrizations after removing {order[:i + 1]}")
+        for r in remaining:
+            assert_true(P.is_parametrized(module, r), f"is_parametrized(module, {r!r}) is False, expected True")
+            with torch.no_grad():
+                expected = chain_value(chain_of[r], module.parametrizations[r].original)
+                assert_close(getattr(module, r), expected, f"module.{r} after removing {order[:i + 1]}")
+    assert_same(type(module), plain_class, "the module's class after removing every parametrization")
+    assert_true(not hasattr(module, "parametrizations") and "parametrizations" not in module._modules,
+                "module.parametrizations still exists after removing every parametrization, expected it deleted")
+    assert_true(not P.is_parametrized(module), "is_parametrized(module) is True after removing everything")
+
+
+@pytest.mark.clause("REMOVE-NOT-PARAMETRIZED")
+@given(data=st.data())
+def test_remove_not_parametrized(P, adapter, device, dtype, data):
+    host = data.draw(hosts(dtypes=(dtype,)), label="host")
+    names = host.tensor_names()
+    done = data.draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names) - 1), label="parametrized")
+    target = data.draw(st.sampled_from([n for n in names if n not in done] + ["nonexistent", "parametrizations"]),
+                       label="removed name")
+    leave = data.draw(st.booleans(), label="leave_parametrized")
+    note(f"module = {host!r}.build({device!r}); register Scale(2.0) on {done!r}; "
+         f"P.remove_parametrizations(module, {target!r}, leave_parametrized={leave})")
+    module = host.build(device)
+    for n in done:
+        P.register_parametrization(module, n, L.Scale(2.0))
+    before = snapshot(module)
+    with raises(ValueError, "does not have a parametrization on", f"removing {target!r}"):
+        P.remove_parametrizations(module, target, leave_parametrized=leave)
+    assert_unchanged(before, module)
+
+
+@pytest.mark.clause("REMOVE-MULTI")
+@given(data=st.data())
+def test_remove_multi(P, adapter, device, dtype, data):
+    case = data.draw(multi_cases(dtypes=(dtype,)), label="case")
+    note(case.reproducer(adapter.name, device))
+    module = case.build(P, device)
+    with torch.no_grad():
+        expected = module.weight.clone()
+    before = snapshot(module)
+    with raises(ValueError, "Cannot leave unparametrized", "removing with leave_parametrized=False"):
+        P.remove_parametrizations(module, "weight", leave_parametrized=False)
+    assert_unchanged(before, module)
+    P.remove_parametrizations(module, "weight", leave_parametrized=True)
+    assert_true(not P.is_parametrized(module, "weight"), "is_parametrized(module, 'weight') is True after removal")
+    assert_true(_kind(module, "weight") != "neither", "'weight' is neither a parameter nor a buffer after removal")
+    assert_close(module.weight, expected, "module.weight after removal (the parametrized value)")
+
+
+@pytest.mark.clause("REMOVE-MULTI-KEEPS-KIND")
+@given(data=st.data())
+def test_remove_multi_keeps_kind(P, adapter, device, dtype, data):
+    case = data.draw(multi_cases(dtypes=(dtype,)), label="case")
+    # torch: a frozen source comes back as a buffer (its value does not require grad, so it is not re-wrapped).
+    for requires_grad in (False, True):
+        note(case.reproducer(adapter.name, device).replace(
+            "\n    P.register", f"\n    module.weight.requires_grad_({requires_grad})\n    P.register", 1))
+        module = case.host.build(device)
+        module.weight.requires_grad_(requires_grad)
+        for p in case.fresh_chain():
+            P.register_parametrization(module, "weight", p)
+        P.remove_parametrizations(module, "weight")
+        what = f"after removing a {'trainable' if requires_grad else 'frozen'} multi-input parametrization"
+        assert_equal(_kind(module, "weight"), "parameter", f"where 'weight' is registered {what}")
+        assert_true(isinstance(module.weight, nn.Parameter),
+                    f"module.weight is a {type(module.weight).__name__} {what}, expected an nn.Parameter")
+        assert_equal(module.weight.requires_grad, requires_grad, f"module.weight.requires_grad {what}")
+
+
+@pytest.mark.clause("REMOVE-KEEPS-ORDER")
+@given(data=st.data())
+def test_remove_keeps_order(P, adapter, device, dtype, data):
+    host = data.draw(hosts(dtypes=(dtype,), bias=True), label="host")
+    # `scratch` is left out: its persistence is BUFFER-PERSISTENCE-KEPT's business.
+    name = data.draw(st.sampled_from([n for n in host.tensor_names() if n != "scratch"]), label="name")
+    chain = data.draw(chains(shape_of(host, name), 1, 2), label="chain")
+    leave = data.draw(st.booleans(), label="leave_parametrized")
+    case = Case(host, name, tuple(chain))
+    note(case.reproducer(adapter.name, device) + f"\nP.remove_parametrizations(module, {name!r}, {leave})")
+    module = host.build(device)
+
+    def order():
+        return ([n for n, _ in module.named_parameters()], [n for n, _ in module.named_buffers()],
+                list(module.state_dict().keys()))
+
+    params, buffers, keys = order()
+    for p in case.fresh_chain():
+        P.register_parametrization(module, name, p)
+    P.remove_parametrizations(module, name, leave_parametrized=leave)
+    new_params, new_buffers, new_keys = order()
+    assert_equal(new_params, params, "named_parameters() names after a register/remove round trip")
+    assert_equal(new_buffers, buffers, "named_buffers() names after a register/remove round trip")
+    assert_equal(new_keys, keys, "state_dict() keys after a register/remove round trip")
+
+
+@pytest.mark.clause("REMOVE-UNSAFE-SHAPE")
+@given(data=st.data())
+def test_remove_unsafe_shape(P, adapter, device, dtype, data):
+    host = data.draw(hosts(dtypes=(dtype,)), label="host")
+    name = data.draw(st.sampled_from(host.tensor_names()), label="name")
+    flat = (int(torch.Size(shape_of(host, name)).numel()),)
+    rest = data.draw(st.lists(preserving(flat), max_size=2), label="stacked on the flattened tensor")
+    case = Case(host, name, (L.Flatten(), *rest), unsafe=True)
+    note(case.reproducer(adapter.name, device))
+    module, tensor, kind, requires_grad = _registered(case, P, device, True)
+    chain = list(module.parametrizations[name])
+    with torch.no_grad():
+        expected = chain_value(chain, module.parametrizations[name].original.detach().clone())
+    P.remove_parametrizations(module, name, leave_parametrized=True)
+    _assert_same_tensor(module, name, tensor, kind, requires_grad)
+    assert_equal(tuple(tensor.shape), flat, f"module.{name}.shape after removal")
+    assert_close(tensor, expected, f"module.{name} after removal (the flattened parametrized value)")
