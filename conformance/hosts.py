@@ -28,7 +28,7 @@ class WithDeepcopy(nn.Linear):
     deepcopies = 0
 
     def __deepcopy__(self, memo: dict) -> WithDeepcopy:
-        type(self).deepcopies += 1
+        WithDeepcopy.deepcopies += 1
         new = self.__class__.__new__(self.__class__)
         memo[id(self)] = new
         new.__dict__ = copy.deepcopy(self.__dict__, memo)

@@ -1,0 +1,141 @@
+"""Serialization: pickling refused, state_dict keys, round trips, strict loading, weights-only loading."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import io
+import pickle
+
+import pytest
+import torch
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from conformance import library as L
+from conformance.checks import assert_close, assert_equal, assert_same, assert_unchanged, raises, snapshot
+from conformance.strategies import Case, cases, multi_cases
+
+
+@st.composite
+def _serial_cases(draw, dtypes) -> Case:
+    """A single- or multi-input case (never the non-persistent buffer), with a Shift inserted somewhere after the
+    first position of multi-input chains, so that parametrizations with state of their own are covered."""
+    case = draw(st.one_of(cases(dtypes=dtypes, names=("weight", "bias", "running")), multi_cases(dtypes=dtypes)),
+                label="case")
+    chain = list(case.chain)
+    if draw(st.booleans(), label="with a Shift"):
+        first = 1 if chain[0].inputs > 1 else 0
+        at = draw(st.integers(first, len(chain)), label="Shift position")
+        chain.insert(at, L.Shift(draw(st.sampled_from([1.0, -0.5]), label="shift")))
+    return dataclasses.replace(case, chain=tuple(chain))
+
+
+def _other_seed(case: Case) -> Case:
+    return dataclasses.replace(case, host=dataclasses.replace(case.host, seed=case.host.seed + 1))
+
+
+def _saved_names(case: Case) -> list[str]:
+    """The host's tensor names that state_dict carries (not the non-persistent buffer)."""
+    plain = case.host.build("cpu").state_dict()
+    return [n for n in case.host.tensor_names() if n in plain]
+
+
+def _bump_state(module, case: Case) -> None:
+    """Change the parametrizations' own buffers, so a round trip must carry them."""
+    with torch.no_grad():
+        for p in module.parametrizations[case.name]:
+            for b in p.buffers():
+                b.add_(0.25)
+
+
+def _expected_keys(case: Case) -> set[str]:
+    plain = set(case.host.build("cpu").state_dict())
+    originals = ["original"] if case.chain[0].inputs == 1 else [f"original{i}" for i in range(case.chain[0].inputs)]
+    keys = plain - {case.name} | {f"parametrizations.{case.name}.{o}" for o in originals}
+    for i, p in enumerate(case.chain):
+        keys |= {f"parametrizations.{case.name}.{i}.{b}" for b, _ in p.named_buffers()}
+    return keys
+
+
+@pytest.mark.clause("SERIAL-PICKLE-REFUSED")
+@given(data=st.data())
+def test_serial_pickle_refused(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,)), label="case")
+    note(case.reproducer(adapter.name, device))
+    module = case.build(P, device)
+    before = snapshot(module)
+    attempts = {"pickle.dumps(module)": lambda: pickle.dumps(module), "copy.copy(module)": lambda: copy.copy(module),
+                "torch.save(module, io.BytesIO())": lambda: torch.save(module, io.BytesIO())}
+    for what, attempt in attempts.items():
+        with raises(RuntimeError, "state_dict", what):
+            attempt()
+        assert_unchanged(before, module, f"after {what}")
+
+
+@pytest.mark.clause("SERIAL-STATE-DICT-KEYS")
+@given(data=st.data())
+def test_serial_state_dict_keys(P, adapter, device, dtype, data):
+    case = data.draw(_serial_cases((dtype,)), label="case")
+    note(case.reproducer(adapter.name, device))
+    module = case.build(P, device)
+    assert_equal(sorted(module.state_dict()), sorted(_expected_keys(case)), "the state_dict keys")
+
+
+@pytest.mark.clause("SERIAL-ROUND-TRIP")
+@given(data=st.data())
+def test_serial_round_trip(P, adapter, device, dtype, data):
+    case = data.draw(_serial_cases((dtype,)), label="case")
+    note(case.reproducer(adapter.name, device) + "\n    (loaded into the same case built with the next seed)")
+    source = case.build(P, device)
+    _bump_state(source, case)
+    target = _other_seed(case).build(P, device)
+    ids = {k: id(t) for k, t in target.state_dict(keep_vars=True).items()}
+    target.load_state_dict(source.state_dict())
+    assert_equal({k: id(t) for k, t in target.state_dict(keep_vars=True).items()}, ids,
+                 "the target's tensor ids after load_state_dict")
+    for key, tensor in source.state_dict().items():
+        assert_close(target.state_dict()[key], tensor, f"the target's {key}")
+    with torch.no_grad():
+        for name in _saved_names(case):
+            assert_close(getattr(target, name), getattr(source, name), f"target.{name}")
+
+
+@pytest.mark.clause("SERIAL-STRICT-KEYS")
+@given(data=st.data())
+def test_serial_strict_keys(P, adapter, device, dtype, data):
+    case = data.draw(_serial_cases((dtype,)), label="case")
+    note(case.reproducer(adapter.name, device) + "\n    module.load_state_dict(<the plain host's state_dict>)")
+    module = case.build(P, device)
+    # The plain module's state: the same values on the shared keys (a partial load would be invisible) and
+    # another value under the parametrized name, which must not reach the module.
+    plain = case.host.build(device).state_dict()
+    plain[case.name] = plain[case.name] + 1
+    before = snapshot(module)
+    missing = f'"parametrizations.{case.name}.original'
+    for phrase in ("Missing key(s)", missing, "Unexpected key(s)", f'"{case.name}"'):
+        with raises(RuntimeError, phrase, "load_state_dict(plain state_dict, strict=True)"):
+            module.load_state_dict(plain)
+        assert_unchanged(before, module)
+
+
+@pytest.mark.clause("SERIAL-WEIGHTS-ONLY")
+@given(data=st.data())
+def test_serial_weights_only(P, adapter, device, dtype, data):
+    case = data.draw(_serial_cases((dtype,)), label="case")
+    note(case.reproducer(adapter.name, device) + "\n    (saved, loaded with weights_only=True, loaded into the same "
+         "case built with the next seed)")
+    source = case.build(P, device)
+    _bump_state(source, case)
+    buffer = io.BytesIO()
+    torch.save(source.state_dict(), buffer)
+    buffer.seek(0)
+    loaded = torch.load(buffer, weights_only=True)
+    assert_equal(sorted(loaded), sorted(source.state_dict()), "the keys loaded with weights_only=True")
+    target = _other_seed(case).build(P, device)
+    original = target.parametrizations[case.name]
+    target.load_state_dict(loaded)
+    assert_same(target.parametrizations[case.name], original, "the target's ParametrizationList after loading")
+    with torch.no_grad():
+        for name in _saved_names(case):
+            assert_close(getattr(target, name), getattr(source, name), f"target.{name}")
