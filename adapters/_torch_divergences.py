@@ -1,7 +1,76 @@
-"""Clauses torch 2.13 breaks on purpose or by bug, each with its reason and a reproducer (contract section 17)."""
+"""Clauses torch 2.13 breaks, each with its reason and a reproducer (contract section 17).
+
+Every reproducer runs as is with torch alone; the last line shows the divergent behaviour.
+"""
 
 from __future__ import annotations
 
 from adapters._adapter import Divergence
 
-TORCH_DIVERGENCES: tuple[Divergence, ...] = ()
+_HEAD = "import torch, copy, gc\nfrom torch import nn\nimport torch.nn.utils.parametrize as P\n"
+_DOUBLE = ("class Double(nn.Module):\n    def forward(self, x): return 2 * x\n"
+           "    def right_inverse(self, y): return y / 2\n")
+_SUM2 = ("class Sum2(nn.Module):\n    def forward(self, a, b): return a + b\n"
+         "    def right_inverse(self, x): return x / 2, x / 2\n")
+
+
+def _d(clause: str, reason: str, body: str) -> Divergence:
+    return Divergence(clause, reason, _HEAD + body)
+
+
+TORCH_DIVERGENCES: tuple[Divergence, ...] = (
+    _d("REGISTER-NOT-A-MODULE", "a plain function is refused with AttributeError ('function' object has no "
+       "attribute 'train'), not TypeError (§17.16)",
+       "P.register_parametrization(nn.Linear(2, 2), 'weight', lambda x: x)  # AttributeError\n"),
+    _d("REGISTER-NONE-SLOT", "a None slot fails with AttributeError ('NoneType' object has no attribute 'shape'), "
+       "not ValueError (§17.16)",
+       "P.register_parametrization(nn.Linear(2, 2, bias=False), 'bias', nn.Identity())  # AttributeError\n"),
+    _d("REGISTER-RESERVED-NAME", "a user attribute named 'parametrizations' is silently replaced (§17.17)",
+       "m = nn.Linear(2, 2); m.parametrizations = nn.ModuleDict()\n"
+       "P.register_parametrization(m, 'weight', nn.Identity())  # no error: the user's ModuleDict is gone\n"),
+    _d("REGISTER-ATOMIC", "right_inverse's result is written into the tensor before the forward checks run, so a "
+       "failed registration still changes the values (§3.1, §17.2)",
+       "class Bad(nn.Module):\n    def forward(self, x): return (x,)\n    def right_inverse(self, x): return x * 0\n"
+       "m = nn.Linear(2, 2)\ntry: P.register_parametrization(m, 'weight', Bad())\nexcept ValueError: pass\n"
+       "print(m.weight)  # zeros\n"),
+    _d("ASSIGN-SHAPE-CHECKED", "assignment resizes the original silently, even on a safe list (§3.2, §17.4)",
+       _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "m.weight = torch.zeros(5, 7)\nprint(m.weight.shape)  # torch.Size([5, 7])\n"),
+    _d("ASSIGN-MULTI-ATOMIC", "multi-input assignment writes original0 before checking original1 (§3.2, §17.3)",
+       _SUM2 + "class Bad(Sum2):\n    def right_inverse(self, x): return x, x.double() if x.sum() > 99 else x\n"
+       "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Bad())\n"
+       "try: m.weight = torch.full((2, 2), 100.)\nexcept ValueError: pass\n"
+       "print(m.parametrizations.weight.original0)  # 100s\n"),
+    _d("REMOVE-MULTI-KEEPS-KIND", "a frozen Parameter under a multi-input parametrization comes back as a buffer "
+       "(§4.2, §17.6)",
+       _SUM2 + "m = nn.Linear(2, 2); m.weight.requires_grad_(False)\n"
+       "P.register_parametrization(m, 'weight', Sum2()); P.remove_parametrizations(m, 'weight')\n"
+       "print('weight' in m._buffers)  # True\n"),
+    _d("REMOVE-KEEPS-ORDER", "a register/remove round trip moves the name to the end of _parameters and "
+       "state_dict (§4.3, §17.7)",
+       "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
+       "P.remove_parametrizations(m, 'weight'); print(list(m.state_dict()))  # ['bias', 'weight']\n"),
+    _d("CACHE-NO-ALIEN", "the cache is keyed by id(module): a module created after another was freed, inside one "
+       "cached() context, can be served the freed module's value (§8, §17.8)",
+       _DOUBLE + "with P.cached():\n    seen = set()\n    for i in range(100):\n"
+       "        m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "        if id(m) in seen: print(torch.equal(m.weight, 2 * m.parametrizations.weight.original)); break\n"
+       "        seen.add(id(m)); m.weight; del m; gc.collect()  # prints False\n"),
+    _d("CACHE-ASSIGN-INVALIDATES", "an assignment inside cached() does not invalidate the cache; the next read is "
+       "stale (§8, §17.8)",
+       _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "with P.cached():\n    m.weight; m.weight = torch.ones(2, 2); print(m.weight)  # the old value\n"),
+    _d("COPY-INDEPENDENT", "deepcopies share the generated class, whose properties register/remove edit: removing "
+       "on a copy breaks the source (§17.1)",
+       _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "c = copy.deepcopy(m); P.remove_parametrizations(c, 'weight')\nm.weight  # AttributeError\n"),
+    _d("TRANSFER-BUFFER", "a parametrized buffer missing from the target is created as a Parameter, then the tie "
+       "raises TypeError and leaves the target partly parametrized (§7, §17.11)",
+       _DOUBLE + "src = nn.Module(); src.register_buffer('b', torch.ones(2))\n"
+       "P.register_parametrization(src, 'b', Double())\n"
+       "P.transfer_parametrizations_and_params(src, nn.Module(), 'b')  # TypeError\n"),
+    _d("BUFFER-PERSISTENCE-KEPT", "a non-persistent buffer becomes persistent once parametrized, and stays so after "
+       "removal (§2.4, §17.5)",
+       "m = nn.Module(); m.register_buffer('s', torch.zeros(2), persistent=False)\n"
+       "P.register_parametrization(m, 's', nn.Identity()); print(list(m.state_dict()))  # ['parametrizations.s.original']\n"),
+)
