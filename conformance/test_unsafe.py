@@ -1,0 +1,83 @@
+"""The unsafe flag: shape and dtype changes allowed, sticky on the list, and no checking calls."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from conformance import library as L
+from conformance.checks import assert_close, assert_equal, assert_true
+from conformance.strategies import cases
+
+OTHER_DTYPES = (torch.float64, torch.float32, torch.bfloat16, torch.float16)
+
+
+@pytest.mark.clause("UNSAFE-SHAPE-ALLOWED")
+@given(data=st.data(), then_scale=st.booleans())
+def test_unsafe_shape_allowed(P, adapter, device, dtype, data, then_scale):
+    case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
+    note(case.reproducer(adapter.name, device) + "\nthen P.register_parametrization(module, name, Flatten(), unsafe=True)"
+         + ("\nthen P.register_parametrization(module, name, Scale(2.0))" if then_scale else ""))
+    module = case.build(P, device) if case.chain else case.host.build(device)
+    with torch.no_grad():
+        before = getattr(module, case.name).detach().clone()
+    P.register_parametrization(module, case.name, L.Flatten(), unsafe=True)
+    with torch.no_grad():
+        assert_close(getattr(module, case.name), before.flatten(), f"module.{case.name} after Flatten()")
+    if then_scale:
+        # The new shape is the tensor's shape from now on: a safe stacking is checked against it.
+        P.register_parametrization(module, case.name, L.Scale(2.0))
+        with torch.no_grad():
+            assert_close(getattr(module, case.name), before.flatten() * 2.0, f"module.{case.name} after Scale(2.0)")
+    original = module.parametrizations[case.name].original
+    assert_equal(tuple(original.shape), case.shape, "the stored original's shape")
+
+
+@pytest.mark.clause("UNSAFE-DTYPE-ALLOWED")
+@given(data=st.data())
+def test_unsafe_dtype_allowed(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
+    target = data.draw(st.sampled_from([d for d in OTHER_DTYPES if d != dtype]), label="target dtype")
+    note(case.reproducer(adapter.name, device)
+         + f"\nthen P.register_parametrization(module, name, CastTo({target}), unsafe=True)")
+    module = case.build(P, device) if case.chain else case.host.build(device)
+    with torch.no_grad():
+        before = getattr(module, case.name).detach().clone()
+    P.register_parametrization(module, case.name, L.CastTo(target), unsafe=True)
+    with torch.no_grad():
+        assert_close(getattr(module, case.name), before.to(target), f"module.{case.name} after CastTo({target})")
+    assert_equal(module.parametrizations[case.name].original.dtype, dtype, "the stored original's dtype")
+
+
+@pytest.mark.clause("UNSAFE-STICKY")
+@given(data=st.data())
+def test_unsafe_sticky(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), min_chain=2, max_chain=4), label="case")
+    flags = data.draw(st.lists(st.booleans(), min_size=len(case.chain), max_size=len(case.chain)), label="unsafe flags")
+    note(case.reproducer(adapter.name, device) + f"\nwith unsafe= {flags!r} for the registrations in turn")
+    module = case.host.build(device)
+    for i, (p, unsafe) in enumerate(zip(case.fresh_chain(), flags, strict=True)):
+        P.register_parametrization(module, case.name, p, unsafe=unsafe)
+        got = module.parametrizations[case.name].unsafe
+        assert_true(got is any(flags[:i + 1]), f"the list's unsafe flag after registrations with unsafe="
+                    f"{flags[:i + 1]!r}: got {got!r}, expected {any(flags[:i + 1])!r}")
+
+
+@pytest.mark.clause("UNSAFE-SKIPS-CALLS")
+@given(data=st.data(), first_unsafe=st.booleans())
+def test_unsafe_skips_calls(P, adapter, device, dtype, data, first_unsafe):
+    case = data.draw(cases(dtypes=(dtype,), min_chain=2, max_chain=3), label="case")
+    note(case.reproducer(adapter.name, device) + f"\nwrapped in Logged, the first registered with unsafe={first_unsafe}"
+         ", the others stacked with unsafe=True")
+    log: list = []
+    module = case.host.build(device)
+    chain = [L.Logged(p, str(i), log) for i, p in enumerate(case.fresh_chain())]
+    P.register_parametrization(module, case.name, chain[0], unsafe=first_unsafe)
+    if first_unsafe:
+        assert_equal(log, [("ri", "0")], "calls made by an unsafe first registration")
+    for i, p in enumerate(chain[1:], start=1):
+        log.clear()
+        P.register_parametrization(module, case.name, p, unsafe=True)
+        assert_equal(log, [], f"calls made by stacking parametrization {i} with unsafe=True")
