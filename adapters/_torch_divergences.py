@@ -72,5 +72,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     _d("BUFFER-PERSISTENCE-KEPT", "a non-persistent buffer becomes persistent once parametrized, and stays so after "
        "removal (§2.4, §17.5)",
        "m = nn.Module(); m.register_buffer('s', torch.zeros(2), persistent=False)\n"
-       "P.register_parametrization(m, 's', nn.Identity()); print(list(m.state_dict()))  # ['parametrizations.s.original']\n"),
+       "P.register_parametrization(m, 's', nn.Identity())\n"
+       "print(list(m.state_dict()))  # ['parametrizations.s.original']\n"),
 )

@@ -7,6 +7,7 @@ from ._register import register_parametrization
 from ._remove import remove_parametrizations
 from ._transfer import transfer_parametrizations_and_params
 
+__version__ = "0.1.0"
 __all__ = [
     "cached",
     "ParametrizationList",

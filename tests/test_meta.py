@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from mutants import MUTANTS
+from mutation import failing_clauses
 
 from adapters import load_adapter
 from conformance import CLAUSES
-from mutants import MUTANTS
-from mutation import failing_clauses
 
 
 def test_reference_passes_every_clause(suite):
