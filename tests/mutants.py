@@ -1,0 +1,510 @@
+"""The planted bugs the meta-tests build: each a plausible mistake in one place of the reference, with the clause
+of the suite that must reject it. See mutation.Mutant."""
+
+from __future__ import annotations
+
+from mutation import Mutant
+
+# The body of _cache.lookup, from the read of the store to its write (one edit replaces both keys).
+# The body of _tensors.write_into after its early return.
+_WRITE_INTO = """\
+    with torch.no_grad():
+        if uses_swap(dest):
+            if isinstance(dest, Parameter) and not isinstance(src, Parameter):
+                src = Parameter(src, requires_grad=dest.requires_grad)
+            torch.utils.swap_tensors(dest, src)
+        else:
+            dest.set_(src)
+"""
+_CACHE_LOOKUP = """\
+    entry = _entries.get((id(module), name))
+    if entry is not None and entry[0] is module:
+        (then, versions), (now, current) = entry[1], _stamp(plist)
+        # Note: CACHE-NO-STALE: reused only while the originals are the same objects at the same versions, so
+        # in-place updates (optimizer steps) and re-tied originals are seen; torch would serve the old value.
+        if len(then) == len(now) and all(map(operator.is_, then, now)) and versions == current:
+            return entry[2]
+    value = plist()
+    _entries[(id(module), name)] = (module, _stamp(plist), value)
+"""
+
+MUTANTS: tuple[Mutant, ...] = (
+    # register
+    Mutant(
+        "register-returns-none", "REGISTER-RETURNS-MODULE", "_register.py",
+        "    return module\n",
+        "",
+        "register_parametrization forgets to return the module (returns None)",
+    ),
+    Mutant(
+        "register-class-on-generated-class", "REGISTER-SEVERAL-TENSORS", "_register.py",
+        "cls = parametrized_class(type(module) if first else type(module).__bases__[0], names)",
+        "cls = parametrized_class(type(module), names)",
+        "a second parametrized tensor subclasses the already generated class instead of the user's class",
+    ),
+    Mutant(
+        "register-class-keeps-name", "REGISTER-CLASS-SWAP", "_class.py",
+        'return type(f"Parametrized{base.__name__}", (base,), namespace)',
+        "return type(base.__name__, (base,), namespace)",
+        "the generated class keeps the user's class name instead of Parametrized<Cls>",
+    ),
+    Mutant(
+        "register-originals-always-buffers", "REGISTER-ORIGINAL-KEPT", "_list.py",
+        "self.register_parameter(key, t) if isinstance(t, Parameter) else self.register_buffer(key, t)",
+        "self.register_buffer(key, t)",
+        "the original is registered on the list as a buffer even when it is a Parameter",
+    ),
+    Mutant(
+        "register-value-reversed-stack", "REGISTER-VALUE", "_list.py",
+        "        for module in rest:\n            x = module(x)",
+        "        for module in reversed(rest):\n            x = module(x)",
+        "the stacked parametrizations after the first are applied last-registered first",
+    ),
+    Mutant(
+        "register-inverse-wrong-exception", "REGISTER-INVERSE-APPLIED", "_list.py",
+        "                except NotImplementedError:\n                    pass  # treated as the identity",
+        "                except TypeError:\n                    pass  # treated as the identity",
+        "a right_inverse raising NotImplementedError is not treated as the identity at registration",
+    ),
+    Mutant(
+        "register-stack-checks-against-original", "REGISTER-CALL-ORDER", "_register.py",
+        "    y = getattr(module, name)\n    x = parametrization(y)",
+        "    y = module.parametrizations[name].original\n    x = parametrization(y)",
+        "the stacking check runs the new parametrization on the stored original, not on the current value",
+    ),
+    Mutant(
+        "register-stack-key-off-by-one", "REGISTER-STACK-COMPOSES", "_list.py",
+        "self.add_module(str(len(self._chain())), module)",
+        "self.add_module(str(len(self._chain()) + 1), module)",
+        "a stacked parametrization gets the key len+1, leaving a gap, so forward never reaches it",
+    ),
+    Mutant(
+        "register-unknown-name-hasattr", "REGISTER-UNKNOWN-NAME", "_register.py",
+        "    elif tensor_name in module._parameters or tensor_name in module._buffers:",
+        "    elif hasattr(module, tensor_name):",
+        "any attribute (e.g. 'training') is taken for a tensor to parametrize",
+    ),
+    Mutant(
+        "register-forward-shape-unchecked", "REGISTER-FORWARD-CHECKED", "_list.py",
+        '        for what in ("dtype", "shape"):',
+        '        for what in ("dtype",):',
+        "a first registration checks the forward's dtype but not its shape",
+    ),
+    Mutant(
+        "register-inverse-device-unchecked", "REGISTER-INVERSE-CHECKED", "_list.py",
+        '            for what in ("dtype", "device"):',
+        '            for what in ("dtype",):',
+        "a first registration checks the right_inverse's dtype but not its device",
+    ),
+    Mutant(
+        "register-parametrization-not-validated", "REGISTER-NOT-A-MODULE", "_register.py",
+        'for role, obj in (("module", module), ("parametrization", parametrization)):',
+        'for role, obj in (("module", module),):',
+        "only the module is checked to be an nn.Module, not the parametrization",
+    ),
+    Mutant(
+        "register-reserved-name-only-if-parametrized", "REGISTER-RESERVED-NAME", "_register.py",
+        '    if first and hasattr(module, "parametrizations"):',
+        "    if first and is_parametrized(module):",
+        "a user's own 'parametrizations' attribute is refused only if it looks like a parametrization, "
+        "else silently replaced",
+    ),
+    Mutant(
+        "register-writes-before-checking", "REGISTER-ATOMIC", "_list.py",
+        "            candidates = (_stand_in(original, new),)",
+        "            write_into(original, new)\n            candidates = (original,)",
+        "a first registration writes right_inverse(value) into the tensor before the forward checks",
+    ),
+    Mutant(
+        "register-empty-list-none-check", "REGISTER-EMPTY-LIST", "_list.py",
+        "        if len(modules) == 0:",
+        "        if modules is None:",
+        "ParametrizationList checks its modules for None instead of emptiness",
+    ),
+    # stack
+    Mutant(
+        "stack-forward-unchecked", "STACK-FORWARD-CHECKED", "_register.py",
+        "    _same_space(name, y, x, _STACK_FORWARD)\n",
+        "",
+        "stacking checks only that the new forward returns a tensor, not its dtype and shape",
+    ),
+    Mutant(
+        "stack-not-implemented-propagates", "STACK-INVERSE-CHECKED", "_register.py",
+        "    try:\n        z = parametrization.right_inverse(x)\n    except NotImplementedError:\n        return\n",
+        "    z = parametrization.right_inverse(x)\n",
+        "stacking a parametrization whose right_inverse raises NotImplementedError fails instead of skipping "
+        "the check",
+    ),
+    # unsafe
+    Mutant(
+        "unsafe-not-passed-to-list", "UNSAFE-SHAPE-ALLOWED", "_register.py",
+        "plist = ParametrizationList([parametrization], slots[name], unsafe=unsafe)",
+        "plist = ParametrizationList([parametrization], slots[name])",
+        "a first registration does not pass unsafe on to the ParametrizationList, which then checks the shape",
+    ),
+    Mutant(
+        "unsafe-value-cast-back", "UNSAFE-DTYPE-ALLOWED", "_list.py",
+        "        return x\n\n    def forward(self)",
+        "        return x.to(originals[0].dtype)\n\n    def forward(self)",
+        "the chain's value is cast back to the original's dtype",
+    ),
+    Mutant(
+        "unsafe-not-sticky", "UNSAFE-STICKY", "_register.py",
+        "plist.unsafe |= unsafe",
+        "plist.unsafe = unsafe",
+        "stacking overwrites the list's unsafe flag instead of keeping it once set",
+    ),
+    Mutant(
+        "unsafe-stack-uses-list-flag", "UNSAFE-SKIPS-CALLS", "_register.py",
+        "        if not unsafe:\n            _check_stack(module, tensor_name, parametrization)",
+        "        if not module.parametrizations[tensor_name].unsafe:\n"
+        "            _check_stack(module, tensor_name, parametrization)",
+        "stacking decides whether to check from the list's flag, ignoring the unsafe argument",
+    ),
+    # multi
+    Mutant(
+        "multi-buffer-originals-lose-requires-grad", "MULTI-ORIGINALS", "_list.py",
+        "    return t.requires_grad_(original.requires_grad)",
+        "    return t",
+        "the originals of a multi-input buffer do not take the buffer's requires_grad",
+    ),
+    Mutant(
+        "multi-single-sequence-named-original", "MULTI-SINGLE-SEQUENCE", "_list.py",
+        'return ["original"] if self.is_tensor else',
+        'return ["original"] if self.ntensors == 1 else',
+        "a right_inverse returning a length-1 sequence gives 'original' instead of 'original0'",
+    ),
+    Mutant(
+        "multi-originals-reversed", "MULTI-ORIGINALS", "_list.py",
+        "candidates = tuple(_as_original(original, t, i) for i, t in enumerate(new))",
+        "candidates = tuple(_as_original(original, t, i) for i, t in enumerate(reversed(new)))",
+        "the elements of a multi-output right_inverse are stored as original0..N-1 in reverse order",
+    ),
+    Mutant(
+        "multi-arity-as-value-error", "MULTI-ARITY", "_list.py",
+        "        z = self._evaluate(candidates)\n",
+        "        try:\n            z = self._evaluate(candidates)\n        except TypeError as e:\n"
+        "            raise ValueError(f\"A parametrization's forward failed: {e}\") from e\n",
+        "a forward of the wrong arity is reported as ValueError instead of TypeError",
+    ),
+    # assign
+    Mutant(
+        "assign-reversed-off-by-one", "ASSIGN-ROUND-TRIP", "_list.py",
+        "            for module in reversed(self._chain()):\n                if not hasattr",
+        "            for module in self._chain()[:0:-1]:\n                if not hasattr",
+        "assignment's reversed walk over the chain stops before the first parametrization",
+    ),
+    Mutant(
+        "assign-no-no-grad", "ASSIGN-NO-GRAD", "_tensors.py",
+        _WRITE_INTO,
+        _WRITE_INTO.removeprefix("    with torch.no_grad():\n").replace("\n    ", "\n").removeprefix("    "),
+        "writing into the original is not done under no_grad, so it records the assigned value's graph",
+    ),
+    Mutant(
+        "assign-swap-rewraps-parameter", "ASSIGN-KEEPS-ID", "_tensors.py",
+        "src = Parameter(src, requires_grad=dest.requires_grad)",
+        "src = Parameter(src)",
+        "the swap path wraps the new value in a Parameter that requires grad whatever the original's flag",
+    ),
+    Mutant(
+        "assign-missing-inverse-as-identity", "ASSIGN-NO-INVERSE", "_list.py",
+        "                if not hasattr(module, \"right_inverse\"):\n"
+        "                    raise RuntimeError(f\"parametrization {type(module).__name__} does not implement "
+        "right_inverse.\")\n"
+        "                value = module.right_inverse(value)\n",
+        "                if hasattr(module, \"right_inverse\"):\n"
+        "                    value = module.right_inverse(value)\n",
+        "assignment treats a parametrization without right_inverse as the identity instead of raising",
+    ),
+    Mutant(
+        "assign-not-implemented-swallowed", "ASSIGN-NOT-IMPLEMENTED", "_list.py",
+        "                value = module.right_inverse(value)\n",
+        "                try:\n                    value = module.right_inverse(value)\n"
+        "                except NotImplementedError:\n                    pass\n",
+        "assignment treats a right_inverse raising NotImplementedError as the identity, like registration",
+    ),
+    Mutant(
+        "assign-dtype-unchecked", "ASSIGN-DTYPE-CHECKED", "_list.py",
+        "            if new.dtype != dest.dtype:\n"
+        "                raise ValueError(f\"{label} has dtype {new.dtype} while `{key}` has dtype {dest.dtype}\")\n",
+        "",
+        "assignment skips the dtype check, so set_ silently changes the original's dtype",
+    ),
+    Mutant(
+        "assign-shape-checks-ndim", "ASSIGN-SHAPE-CHECKED", "_list.py",
+        "if not self.unsafe and new.shape != dest.shape:",
+        "if not self.unsafe and new.dim() != dest.dim():",
+        "assignment compares the number of dimensions instead of the shape",
+    ),
+    Mutant(
+        "assign-multi-length-too-short-only", "ASSIGN-MULTI", "_list.py",
+        "        elif len(value) != self.ntensors:",
+        "        elif len(value) < self.ntensors:",
+        "a multi-input assignment refuses only too-short sequences; longer ones fail later with another error",
+    ),
+    Mutant(
+        "assign-multi-writes-while-checking", "ASSIGN-MULTI-ATOMIC", "_list.py",
+        "            pairs.append((dest, new))",
+        "            write_into(dest, new)\n            pairs.append((dest, new))",
+        "a multi-input assignment writes each original as soon as it is checked, before the later ones",
+    ),
+    # remove
+    Mutant(
+        "remove-default-leave-original", "REMOVE-LEAVE-PARAMETRIZED", "_remove.py",
+        "leave_parametrized: bool = True",
+        "leave_parametrized: bool = False",
+        "remove_parametrizations defaults to leave_parametrized=False",
+    ),
+    Mutant(
+        "remove-leave-original-data", "REMOVE-LEAVE-ORIGINAL", "_remove.py",
+        "    if not leave_parametrized:\n        return original\n",
+        "    if not leave_parametrized:\n        return original.data\n",
+        "leave_parametrized=False puts back original.data, a new plain tensor, instead of the original object",
+    ),
+    Mutant(
+        "remove-class-not-restored", "REMOVE-RESTORES-CLASS", "_remove.py",
+        "        delattr(module, \"parametrizations\")\n        module.__class__ = base\n",
+        "        delattr(module, \"parametrizations\")\n",
+        "removing the last parametrization keeps the generated class",
+    ),
+    Mutant(
+        "remove-checks-module-only", "REMOVE-NOT-PARAMETRIZED", "_remove.py",
+        "if not (is_parametrized(module, tensor_name) and is_generated(type(module))):",
+        "if not (is_parametrized(module) and is_generated(type(module))):",
+        "remove_parametrizations checks that the module is parametrized, not that the name is",
+    ),
+    Mutant(
+        "remove-multi-ignores-leave-original", "REMOVE-MULTI", "_remove.py",
+        "    elif leave_parametrized:\n        value = _restore_multi(module, tensor_name, plist)\n    else:\n"
+        "        raise ValueError(\"Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is "
+        "parametrized in \"\n"
+        "                         \"terms of a sequence of tensors.\")\n",
+        "    else:\n        value = _restore_multi(module, tensor_name, plist)\n",
+        "leave_parametrized=False on a multi-input tensor silently leaves the parametrized value",
+    ),
+    Mutant(
+        "remove-multi-kind-from-requires-grad", "REMOVE-MULTI-KEEPS-KIND", "_remove.py",
+        "    if isinstance(plist.original0, Parameter):\n        return Parameter(",
+        "    if value.requires_grad:\n        return Parameter(",
+        "a removed multi-input tensor is a Parameter only if its value requires grad (a frozen one becomes a buffer)",
+    ),
+    Mutant(
+        "remove-order-off-by-one", "REMOVE-KEEPS-ORDER", "_remove.py",
+        "after = [i + 1 for i, (key, _) in enumerate(items) if key in plist._slot_before]",
+        "after = [i for i, (key, _) in enumerate(items) if key in plist._slot_before]",
+        "the removed tensor is put back one place too early (before the last name that preceded it)",
+    ),
+    Mutant(
+        "write-copies-instead-of-set", "REMOVE-UNSAFE-SHAPE", "_tensors.py",
+        "            dest.set_(src)",
+        "            dest.copy_(src)",
+        "writing into an original uses copy_, which cannot change its shape, instead of set_",
+    ),
+    # cache
+    Mutant(
+        "cache-enabled-off-by-one", "CACHE-SAME-OBJECT", "_cache.py",
+        "    return _depth > 0",
+        "    return _depth > 1",
+        "is_enabled tests the depth against 1, so a single cached() context caches nothing",
+    ),
+    Mutant(
+        "cache-flag-not-depth", "CACHE-NESTED", "_cache.py",
+        "    _depth += 1\n",
+        "    _depth = 1\n",
+        "cached() sets a flag instead of counting depth, so an inner context's exit ends the outer one's cache",
+    ),
+    Mutant(
+        "cache-no-finally", "CACHE-CLEARED-ON-EXIT", "_cache.py",
+        "    try:\n        yield\n    finally:\n        _depth -= 1\n        if _depth == 0:\n            _entries.clear()",
+        "    yield\n    _depth -= 1\n    if _depth == 0:\n        _entries.clear()",
+        "cached() does not use try/finally, so an exception leaves the cache on and filled",
+    ),
+    Mutant(
+        "cache-keyed-by-module", "CACHE-PER-TENSOR", "_cache.py",
+        _CACHE_LOOKUP,
+        _CACHE_LOOKUP.replace("(id(module), name)", "id(module)"),
+        "the cache is keyed by the module alone, so a module's tensors evict each other's values",
+    ),
+    Mutant(
+        "cache-detached-value", "CACHE-GRAD", "_cache.py",
+        "    value = plist()\n",
+        "    value = plist().detach()\n",
+        "the cache stores a detached value, so no gradient reaches the original",
+    ),
+    # copy
+    Mutant(
+        "copy-shallow-dict", "COPY-DEEPCOPY-EQUAL", "_class.py",
+        "replica.__dict__ = copy.deepcopy(self.__dict__, memo)",
+        "replica.__dict__ = copy.copy(self.__dict__)",
+        "__deepcopy__ copies the instance dict shallowly, so the copy shares tensors and submodules",
+    ),
+    Mutant(
+        "copy-remove-mutates-shared-class", "COPY-INDEPENDENT", "_remove.py",
+        "        module.__class__ = parametrized_class(base, list(module.parametrizations))",
+        "        delattr(type(module), tensor_name)",
+        "removing one of several parametrizations deletes the property from the generated class, which "
+        "deep copies share",
+    ),
+    Mutant(
+        "copy-user-deepcopy-overridden", "COPY-USER-DEEPCOPY", "_class.py",
+        "    if not hasattr(base, \"__deepcopy__\"):\n        namespace[\"__deepcopy__\"] = _deepcopy",
+        "    namespace[\"__deepcopy__\"] = _deepcopy",
+        "the generated class always installs its own __deepcopy__, hiding the user's",
+    ),
+    # serial
+    Mutant(
+        "serial-pickle-allowed", "SERIAL-PICKLE-REFUSED", "_class.py",
+        "def _refuse_getstate(self: Module) -> None:\n    raise RuntimeError(_SERIALIZATION_MESSAGE)",
+        "def _refuse_getstate(self: Module) -> dict:\n    return self.__dict__.copy()",
+        "the generated class's __getstate__ returns the state instead of refusing to pickle",
+    ),
+    Mutant(
+        "serial-originals-one-based", "SERIAL-STATE-DICT-KEYS", "_list.py",
+        '[f"original{i}" for i in range(self.ntensors)]',
+        '[f"original{i}" for i in range(1, self.ntensors + 1)]',
+        "multi-input originals are numbered original1..N instead of original0..N-1",
+    ),
+    # transfer
+    Mutant(
+        "transfer-copies-not-ties", "TRANSFER-ALL", "_transfer.py",
+        "setattr(to_module.parametrizations[name], key, getattr(source, key))",
+        "write_into(getattr(to_module.parametrizations[name], key), getattr(source, key).detach())",
+        "transfer copies the originals' values into the target's own tensors instead of tying them",
+    ),
+    Mutant(
+        "transfer-ignores-tensor-name", "TRANSFER-ONE-NAME", "_transfer.py",
+        "names = list(from_module.parametrizations) if tensor_name is None else [tensor_name]",
+        "names = list(from_module.parametrizations)",
+        "transfer ignores tensor_name and transfers every parametrized tensor",
+    ),
+    Mutant(
+        "transfer-missing-checked-on-source", "TRANSFER-MISSING-TARGET", "_transfer.py",
+        "    if not hasattr(to_module, name):",
+        "    if not hasattr(from_module, name):",
+        "transfer checks the source instead of the target for a missing name, so it never creates it",
+    ),
+    Mutant(
+        "transfer-ties-first-original", "TRANSFER-MULTI", "_transfer.py",
+        "    for key in source._original_names():",
+        "    for key in source._original_names()[:1]:",
+        "transfer ties only the first original, so a multi-input target keeps its own original1..",
+    ),
+    Mutant(
+        "transfer-missing-guard", "TRANSFER-NOT-PARAMETRIZED", "_transfer.py",
+        "    if not is_parametrized(from_module):\n        return to_module\n",
+        "",
+        "transfer from an unparametrized module is not a no-op (it reads from_module.parametrizations)",
+    ),
+    Mutant(
+        "transfer-creates-parameter", "TRANSFER-BUFFER", "_transfer.py",
+        "    if key in source._parameters:\n        to_module.register_parameter(name, Parameter(value))\n    else:\n"
+        "        to_module.register_buffer(name, value.detach(), persistent=source._slot_persistent)\n",
+        "    to_module.register_parameter(name, Parameter(value))\n",
+        "transfer creates a missing name as a Parameter even when the source's original is a buffer",
+    ),
+    # training
+    Mutant(
+        "train-sync-top-only", "TRAIN-SYNC-AT-REGISTER", "_register.py",
+        "    parametrization.train(module.training)",
+        "    parametrization.training = module.training",
+        "registration sets the parametrization's own training flag but not its submodules'",
+    ),
+    # nested
+    Mutant(
+        "nested-chain-all-children", "NESTED-REGISTER-REMOVE", "_list.py",
+        "        chain = []\n        while str(len(chain)) in self._modules:\n"
+        "            chain.append(self._modules[str(len(chain))])\n        return chain",
+        "        return list(self)",
+        "the chain is every child of the list, including a nested 'parametrizations' ModuleDict",
+    ),
+    # buffer
+    Mutant(
+        "buffer-put-back-by-setattr", "BUFFER-STAYS-BUFFER", "_remove.py",
+        "        module.register_buffer(name, value, persistent=plist._slot_persistent)",
+        "        setattr(module, name, value)",
+        "removal puts a buffer back with setattr, which makes a plain attribute, not a buffer",
+    ),
+    Mutant(
+        "buffer-persistence-dropped", "BUFFER-PERSISTENCE-KEPT", "_register.py",
+        "    if not plist._slot_persistent:\n        plist._non_persistent_buffers_set.update(plist._buffers)\n",
+        "",
+        "a non-persistent buffer's original is registered on the list as persistent",
+    ),
+    # grad
+    Mutant(
+        "grad-forward-no-grad", "GRAD-FLOWS", "_list.py",
+        "        return self._evaluate(self._originals())",
+        "        with torch.no_grad():\n            return self._evaluate(self._originals())",
+        "the list's forward runs under no_grad, as the registration checks do",
+    ),
+    Mutant(
+        "grad-multi-parameter-requires-grad", "GRAD-REQUIRES-GRAD", "_list.py",
+        "        t = Parameter(t, original.requires_grad)\n    return t.requires_grad_(original.requires_grad)",
+        "        t = Parameter(t)\n    return t",
+        "multi-input originals of a Parameter always require grad, whatever the source's flag",
+    ),
+    # query
+    Mutant(
+        "query-no-moduledict-check", "QUERY-IS-PARAMETRIZED", "_queries.py",
+        "    if not isinstance(parametrizations, ModuleDict):",
+        "    if parametrizations is None:",
+        "is_parametrized takes any 'parametrizations' attribute for a ModuleDict",
+    ),
+    Mutant(
+        "query-type-before-generated", "QUERY-TYPE-BEFORE", "_queries.py",
+        "        return type(module).__bases__[0]",
+        "        return type(module)",
+        "type_before_parametrizations returns the generated class",
+    ),
+)
+
+# Plausible bugs that no clause rejects (each checked against the whole suite under CI=true): gaps of the suite,
+# not used by the meta-tests. A new clause that catches one should move it into MUTANTS.
+UNCAUGHT: tuple[Mutant, ...] = (
+    Mutant(
+        "stack-next-key-counts-nested", "", "_list.py",
+        "self.add_module(str(len(self._chain())), module)",
+        "self.add_module(str(len(self)), module)",
+        "stacking keys the new parametrization len(self), which counts a nested 'parametrizations' child, so "
+        "forward skips it when the list's original is itself parametrized (torch's behaviour)",
+    ),
+    Mutant(
+        "nested-assign-writes-into-value", "", "_list.py",
+        "setattr(self, key, src) if is_parametrized(self, key) else write_into(dest, src)",
+        "write_into(dest, src)",
+        "assigning through a list whose original is parametrized writes into the computed value, which is lost",
+    ),
+    Mutant(
+        "cache-ignores-versions", "", "_cache.py",
+        " and versions == current:",
+        ":",
+        "inside cached(), an in-place update of an original (an optimizer step) is not seen: the old value is served",
+    ),
+    Mutant(
+        "stack-no-invalidate", "", "_register.py",
+        "        _cache.invalidate(module, tensor_name)\n    elif",
+        "    elif",
+        "stacking inside cached() leaves the cached value, which lacks the new parametrization",
+    ),
+    Mutant(
+        "assign-no-invalidate", "", "_class.py",
+        "        _cache.invalidate(self, name)  # a failed",
+        "        pass  # a failed",
+        "assignment does not drop the cached value; under swap_tensors the original's version can match, so the "
+        "old value is served (CACHE-ASSIGN-INVALIDATES runs only with set_)",
+    ),
+    Mutant(
+        "assign-inverse-with-grad", "", "_list.py",
+        "        with torch.no_grad():\n            for module in reversed(self._chain()):\n                if not hasattr",
+        "        with torch.enable_grad():\n            for module in reversed(self._chain()):\n"
+        "                if not hasattr",
+        "assignment runs right_inverse with grad on; under swap_tensors a buffer original takes the assigned "
+        "value's grad_fn (ASSIGN-NO-GRAD runs only with set_)",
+    ),
+    Mutant(
+        "transfer-no-rollback", "", "_transfer.py",
+        "        _restore(saved, to_module, names)\n",
+        "",
+        "a transfer failing on a later name leaves the target half parametrized",
+    ),
+)
