@@ -32,7 +32,8 @@ def conformance(session: nox.Session, adapter: str) -> None:
 def tests(session: nox.Session) -> None:
     """Run the project's own tests: reference unit tests, meta-tests, adapter loading, the suite on both adapters."""
     _install(session, "test")
-    session.run("pytest", "tests", "-p", "no:cacheprovider", *session.posargs)
+    # Note: the meta-tests run the suite once per planted bug, in subprocesses; two workers halve the wall time.
+    session.run("pytest", "tests", "-p", "no:cacheprovider", "-n", "2", *session.posargs)
 
 
 @nox.session

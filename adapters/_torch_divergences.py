@@ -74,4 +74,19 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "m = nn.Module(); m.register_buffer('s', torch.zeros(2), persistent=False)\n"
        "P.register_parametrization(m, 's', nn.Identity())\n"
        "print(list(m.state_dict()))  # ['parametrizations.s.original']\n"),
+    _d("CACHE-NO-STALE", "inside cached(), an in-place change of an original (an optimizer step) or a newly stacked "
+       "parametrization is not seen: the old value is served (§8)",
+       _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "with P.cached():\n    old = m.weight.clone()\n"
+       "    with torch.no_grad(): m.parametrizations.weight.original.add_(1)\n"
+       "    print(torch.equal(m.weight, old))  # True\n"),
+    _d("TRANSFER-ATOMIC", "a transfer failing on a later name leaves the target partly parametrized (§7, §17.11)",
+       _DOUBLE + "src = nn.Linear(2, 2)\nfor n in ('weight', 'bias'): P.register_parametrization(src, n, Double())\n"
+       "dst = nn.Linear(2, 2, bias=False)\n"
+       "P.transfer_parametrizations_and_params(src, dst)  # AttributeError, and dst.weight is now parametrized\n"),
+    _d("NESTED-ASSIGN", "assigning to a tensor whose original is itself parametrized raises KeyError '1' "
+       "(the list's reversed() meets the nested 'parametrizations' child) (§3.3)",
+       _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "P.register_parametrization(m.parametrizations.weight, 'original', Double())\n"
+       "m.weight = torch.ones(2, 2)  # KeyError\n"),
 )

@@ -1,14 +1,15 @@
-"""Assertions that explain themselves ("got X, expected Y") and snapshots of a module's whole observable state."""
+"""Assertions that explain themselves ("got X, expected Y"), snapshots of a module's whole observable state, and the
+expected values the tests compute by hand (without the implementation under test)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
 import torch
-from torch import nn
+from torch import Tensor, nn
 
 _TOLERANCE = {
     torch.float16: (1e-2, 1e-2),
@@ -109,5 +110,80 @@ def assert_unchanged(before: ModuleState, module: nn.Module, what: str = "after 
                                  f"expected {_brief(old)}")
 
 
+def assert_list_unchanged(before: ModuleState, module: nn.Module, name: str, chain: list, what: str) -> None:
+    """The whole module is as it was, and its list still holds exactly the parametrizations of `chain`."""
+    assert_unchanged(before, module, what)
+    plist = module.parametrizations[name]
+    assert_equal(len(plist), len(chain), f"the list's length {what}")
+    for i, p in enumerate(chain):
+        assert_same(plist[i], p, f"parametrizations[{name!r}][{i}] {what}")
+
+
 def _brief(items: tuple) -> str:
     return repr([(i[0], *(x if not isinstance(x, torch.Tensor) else x.tolist() for x in i[1:])) for i in items])
+
+
+# Reading what an implementation holds, and computing by hand (without it) what it should hold.
+
+
+def kind_of(module: nn.Module, name: str) -> str:
+    """Where `name` lives in `module`: 'parameter', 'buffer', or 'neither'."""
+    if name in module._parameters:
+        return "parameter"
+    return "buffer" if name in module._buffers else "neither"
+
+
+def assert_same_tensor(module: nn.Module, name: str, tensor: Tensor, kind: str, requires_grad: bool) -> None:
+    """module.<name> is `tensor` again, registered as the same `kind` (see kind_of), with the same requires_grad."""
+    assert_same(getattr(module, name), tensor, f"module.{name} after removal")
+    assert_equal(kind_of(module, name), kind, f"where {name!r} is registered after removal")
+    assert_equal(isinstance(tensor, nn.Parameter), kind == "parameter", f"module.{name} is an nn.Parameter")
+    assert_equal(tensor.requires_grad, requires_grad, f"module.{name}.requires_grad")
+
+
+def original_names(plist: nn.Module) -> list[str]:
+    """The names starting with 'original' that the list has as attributes (registered tensors, or any other kind, so an
+    original kept outside _parameters and _buffers shows too), in index order: original, original0, original1, ..."""
+    return sorted((n for n in dir(plist) if n.startswith("original")), key=lambda n: (len(n), n))
+
+
+def originals_of(module: nn.Module, name: str) -> list[Tensor]:
+    """The originals of module.parametrizations[name], in index order (see original_names)."""
+    plist = module.parametrizations[name]
+    return [getattr(plist, n) for n in original_names(plist)]
+
+
+def read_value(module: nn.Module, name: str, what: str) -> Tensor:
+    """module.<name>, detached; a failing read is reported as an assertion that names `what`."""
+    try:
+        with torch.no_grad():
+            return getattr(module, name).detach().clone()
+    except Exception as exc:
+        raise AssertionError(f"reading {what}.{name}: got {type(exc).__name__}({exc}), expected its value") from exc
+
+
+def transfer(api: Any, from_module: nn.Module, to_module: nn.Module, tensor_name: str | None = None) -> nn.Module:
+    """api.transfer_parametrizations_and_params, which must succeed and return to_module."""
+    try:
+        returned = api.transfer_parametrizations_and_params(from_module, to_module, tensor_name)
+    except Exception as exc:
+        raise AssertionError(f"transfer_parametrizations_and_params(..., tensor_name={tensor_name!r}): got "
+                             f"{type(exc).__name__}({exc}), expected it to succeed") from exc
+    assert_same(returned, to_module, "transfer_parametrizations_and_params's return value")
+    return returned
+
+
+def chain_value(chain: Sequence[nn.Module], *originals: Tensor) -> Tensor:
+    """The chain's forward applied to the originals, computed without the implementation."""
+    value = chain[0](*originals)
+    for p in chain[1:]:
+        value = p(value)
+    return value
+
+
+def composed_inverse(chain: Sequence[nn.Module], value: Tensor) -> tuple[Tensor, ...]:
+    """The chain's right_inverses applied last to first (without the implementation, under no_grad), as a tuple."""
+    with torch.no_grad():
+        for p in reversed(chain):
+            value = p.right_inverse(value)
+    return (value,) if isinstance(value, Tensor) else tuple(value)

@@ -121,6 +121,8 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
         ("CACHE-NO-ALIEN", "Within one cached() context a module never receives a value computed for another "
          "module, even one freed earlier in the context.", "§8, §17.8"),
         ("CACHE-ASSIGN-INVALIDATES", "An assignment inside cached() is seen by the next read.", "§8, §17.8"),
+        ("CACHE-NO-STALE", "Inside cached(), a read after an original changed in place, or after a parametrization "
+         "was stacked, gives the new value.", "§8"),
         ("CACHE-GRAD", "Gradients flow through a cached value to the original.", "§8"),
     ],
     "copy": [
@@ -151,6 +153,8 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
          "target.", "§7"),
         ("TRANSFER-BUFFER", "A parametrized buffer transferred to a target lacking it arrives as a buffer.",
          "§7, §17.11"),
+        ("TRANSFER-ATOMIC", "A transfer that fails leaves the target and the source exactly as they were.",
+         "§7, §17.11"),
         ("TRANSFER-CACHE-SEPARATE", "After a transfer, each module caches its own value.", "§7, T10"),
     ],
     "training": [
@@ -160,6 +164,8 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
     "nested": [
         ("NESTED-REGISTER-REMOVE", "The original inside a ParametrizationList can itself be parametrized, and "
          "removal restores each class.", "§3.3, T2"),
+        ("NESTED-ASSIGN", "Assigning to a tensor whose original is itself parametrized goes through both chains, and "
+         "a parametrization stacked afterwards takes effect.", "§3.3"),
     ],
     "buffer": [
         ("BUFFER-STAYS-BUFFER", "A parametrized buffer stays a buffer: never among parameters(), and a buffer again "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 
 import torch
@@ -61,6 +62,10 @@ class HostSpec:
             for tensor in list(module.parameters()) + list(module.buffers()):
                 tensor.copy_(torch.randn(tensor.shape, generator=generator, dtype=self.dtype))
         return module
+
+    def reseeded(self, seed: int | None = None) -> HostSpec:
+        """The same host with its values drawn from `seed` (default: the next seed, seed + 1)."""
+        return dataclasses.replace(self, seed=self.seed + 1 if seed is None else seed)
 
     def _make(self) -> nn.Module:
         if self.kind == "linear":

@@ -216,6 +216,13 @@ class BadForward(Library):
         return x
 
 
+class ScaledBadForward(BadForward):
+    """A BadForward whose right_inverse scales by 1/3, so a non-atomic registration would change the tensor."""
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        return x / 3
+
+
 class BadInverse(Library):
     """A right_inverse that breaks the rules: `mode` is 'none', 'tuple_with_none', 'dtype', 'shape', 'device',
     'tuple' (a 2-tuple) or 'second_dtype' (a 2-tuple whose second element has another dtype)."""
@@ -243,6 +250,76 @@ class BadInverse(Library):
             "tuple": lambda: (x, x),
             "second_dtype": lambda: (x, x.to(other)),
         }[self.mode]()
+
+
+class Weighted(Library):
+    """k inputs -> x_0 + 2 x_1 + ... + k x_{k-1}; right_inverse gives k copies of x / (1 + ... + k) (exact).
+
+    Order-sensitive, and of any arity, unlike SumOfTwo."""
+
+    def __init__(self, k: int = 3) -> None:
+        super().__init__()
+        self.k = self.inputs = k
+
+    def _args(self) -> str:
+        return repr(self.k)
+
+    def forward(self, *xs: Tensor) -> Tensor:
+        return sum((i + 1) * x for i, x in enumerate(xs))
+
+    def right_inverse(self, x: Tensor) -> tuple[Tensor, ...]:
+        total = self.k * (self.k + 1) / 2
+        return tuple(x / total for _ in range(self.k))
+
+
+class Spoiling(Weighted):
+    """Weighted(k) whose right_inverse, once `spoil = (i, mode)` is set, returns element i with another dtype
+    (mode 'dtype') or as None (mode 'none')."""
+
+    exact = False
+
+    def __init__(self, k: int = 2) -> None:
+        super().__init__(k)
+        self.spoil: tuple[int, str] | None = None
+
+    def right_inverse(self, x: Tensor):
+        outs = list(super().right_inverse(x))
+        if self.spoil is not None:
+            i, mode = self.spoil
+            outs[i] = None if mode == "none" else outs[i].to(torch.float16 if x.dtype != torch.float16 else torch.float32)
+        return tuple(outs)
+
+
+def _one(x: Tensor) -> Tensor:
+    return x
+
+
+def _two(a: Tensor, b: Tensor) -> Tensor:
+    return a + b
+
+
+def _three(a: Tensor, b: Tensor, c: Tensor) -> Tensor:
+    return a + b + c
+
+
+class Arity(Library):
+    """A forward of fixed arity `inputs` (1-3, a real Python signature); right_inverse returns the tensor itself
+    (outputs=0) or a tuple of `outputs` copies of it."""
+
+    exact = False
+
+    def __init__(self, inputs: int, outputs: int) -> None:
+        super().__init__()
+        self.inputs, self.outputs = inputs, outputs
+
+    def _args(self) -> str:
+        return f"{self.inputs}, {self.outputs}"
+
+    def forward(self, *xs: Tensor) -> Tensor:
+        return (_one, _two, _three)[self.inputs - 1](*xs)
+
+    def right_inverse(self, x: Tensor):
+        return x if self.outputs == 0 else tuple(x for _ in range(self.outputs))
 
 
 class Shift(Library):

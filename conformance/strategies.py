@@ -1,4 +1,5 @@
-"""Hypothesis strategies of the suite: host modules, tensor names, parametrization chains, whole cases.
+"""Hypothesis strategies of the suite: host modules, tensor names, parametrization chains, whole cases, and the
+builders that turn a case into modules and values.
 
 Every strategy draws descriptions whose repr is code, so a falsifying example is its own reproducer.
 """
@@ -6,16 +7,21 @@ Every strategy draws descriptions whose repr is code, so a falsifying example is
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from hypothesis import strategies as st
-from torch import nn
+from torch import Tensor, nn
 
 from conformance import library as L
+from conformance.checks import chain_value, composed_inverse, kind_of
 from conformance.hosts import KINDS, HostSpec
 
 FLOAT_DTYPES = (torch.float32, torch.float64)
+ANY_FLOAT_DTYPES = (torch.float64, torch.float32, torch.bfloat16, torch.float16)
 
 
 def shape_of(host: HostSpec, name: str) -> tuple[int, ...]:
@@ -72,12 +78,30 @@ class Case:
         """New copies of the chain's parametrizations (a module can only be registered once)."""
         return [copy.deepcopy(p) for p in self.chain]
 
-    def build(self, api, device: str = "cpu", chain: list[nn.Module] | None = None) -> nn.Module:
-        """A fresh host with the chain (or the given `chain`) registered through `api`."""
-        module = self.host.build(device)
+    def logged_chain(self, log: list) -> list[nn.Module]:
+        """New copies of the chain, the i-th wrapped in Logged(p, str(i), log)."""
+        return [L.Logged(p, str(i), log) for i, p in enumerate(self.fresh_chain())]
+
+    def reseeded(self, seed: int | None = None) -> Case:
+        """The same case on its host with values drawn from `seed` (default: the next seed)."""
+        return dataclasses.replace(self, host=self.host.reseeded(seed))
+
+    def register_on(self, api: Any, module: nn.Module, chain: list[nn.Module] | None = None) -> nn.Module:
+        """Registers the chain (new copies, or the given `chain`) on `module`'s tensor through `api`; returns module."""
         for p in self.fresh_chain() if chain is None else chain:
             api.register_parametrization(module, self.name, p, unsafe=self.unsafe)
         return module
+
+    def build(self, api: Any, device: str = "cpu", chain: list[nn.Module] | None = None) -> nn.Module:
+        """A fresh host with the chain (or the given `chain`) registered through `api`."""
+        return self.register_on(api, self.host.build(device), chain)
+
+    def build_logged(self, api: Any, device: str = "cpu") -> tuple[nn.Module, list]:
+        """A fresh host with the logged chain registered, and its log, cleared of the registration's calls."""
+        log: list = []
+        module = self.build(api, device, chain=self.logged_chain(log))
+        log.clear()
+        return module, log
 
     def reproducer(self, adapter_name: str, device: str = "cpu") -> str:
         """A script that rebuilds this case through the adapter."""
@@ -104,12 +128,99 @@ def cases(draw, dtypes=FLOAT_DTYPES, kinds=KINDS, names: tuple[str, ...] | None 
 
 
 @st.composite
-def multi_cases(draw, dtypes=FLOAT_DTYPES, max_extra: int = 2, exact: bool = False) -> Case:
-    """A Case on a Linear weight whose chain starts with a two-input parametrization."""
+def multi_cases(draw, dtypes=FLOAT_DTYPES, max_extra: int = 2, exact: bool = False, weighted: tuple[int, ...] = (),
+                any_tensor: bool = False) -> Case:
+    """A Case on the weight of a Linear or buffers host whose chain starts with a two-input parametrization:
+    `weighted` lists arities k for which Weighted(k) may replace it, `any_tensor` allows any tensor of a buffers host."""
     host = draw(hosts(dtypes, kinds=("linear", "buffers")), label="host")
     first = draw(st.sampled_from([L.SumOfTwo] if exact else list(L.MULTI_INPUT)), label="multi")()
     rest = draw(chains(shape_of(host, "weight"), 0, max_extra, exact=True), label="rest")
-    return Case(host, "weight", (first, *rest))
+    case = Case(host, "weight", (first, *rest))
+    if weighted:
+        k = draw(st.sampled_from([None, *weighted]), label="Weighted arity (None: keep the library's)")
+        if k is not None:
+            case = dataclasses.replace(case, chain=(L.Weighted(k), *case.chain[1:]))
+    if any_tensor:
+        # Note: every tensor of a "buffers" host is n x n, so the chain fits its buffers as well as its weight.
+        name = draw(st.sampled_from(host.tensor_names() if host.kind == "buffers" else ("weight",)), label="name")
+        case = dataclasses.replace(case, name=name)
+    return case
+
+
+def any_cases(dtypes=FLOAT_DTYPES, names: tuple[str, ...] | None = None) -> st.SearchStrategy[Case]:
+    """A Case with a single-input chain on one of `names`, or a multi_cases one (on the weight)."""
+    return st.one_of(cases(dtypes=dtypes, names=names), multi_cases(dtypes=dtypes))
+
+
+def computing_cases(dtypes=FLOAT_DTYPES) -> st.SearchStrategy[Case]:
+    """Cases whose chain builds a new tensor: an Identity-only chain returns the original object itself, on
+    which "same object" and "new object" checks say nothing about the cache."""
+    return cases(dtypes=dtypes).filter(lambda c: not all(isinstance(p, L.Identity) for p in c.chain))
+
+
+def assign_cases(dtypes, multi: bool, exact: bool = True) -> st.SearchStrategy[Case]:
+    """A single-input case (`exact`: whose chain round-trips), or (multi) a multi_cases one whose first
+    parametrization may be Weighted(2) or Weighted(3)."""
+    if not multi:
+        return cases(dtypes=dtypes, exact=exact)
+    return multi_cases(dtypes=dtypes, exact=exact, weighted=(2, 3))
+
+
+@st.composite
+def with_inserted(draw, base: st.SearchStrategy[Case], p: nn.Module) -> Case:
+    """A Case drawn from `base` with the parametrization `p` inserted into its chain at a drawn position."""
+    case = draw(base, label="case")
+    at = draw(st.integers(0, len(case.chain)), label="position")
+    return dataclasses.replace(case, chain=(*case.chain[:at], p, *case.chain[at:]))
+
+
+@st.composite
+def buffer_cases(draw, name: str, dtypes=FLOAT_DTYPES) -> Case:
+    """A Case on the `buffers` host's buffer `name`: a preserving chain, or SumOfTwo (two originals) then one."""
+    host = draw(hosts(dtypes=dtypes, kinds=("buffers",)), label="host")
+    multi = draw(st.booleans(), label="multi-input")
+    rest = draw(chains(shape_of(host, name), 0 if multi else 1, 2), label="chain")
+    return Case(host, name, ((L.SumOfTwo(),) if multi else ()) + tuple(rest))
+
+
+@st.composite
+def serial_cases(draw, dtypes=FLOAT_DTYPES) -> Case:
+    """A single- or multi-input case (never the non-persistent buffer), with a Shift inserted somewhere after the
+    first position of multi-input chains, so that parametrizations with state of their own are covered."""
+    case = draw(any_cases(dtypes, names=("weight", "bias", "running")), label="case")
+    chain = list(case.chain)
+    if draw(st.booleans(), label="with a Shift"):
+        first = 1 if chain[0].inputs > 1 else 0
+        at = draw(st.integers(first, len(chain)), label="Shift position")
+        chain.insert(at, L.Shift(draw(st.sampled_from([1.0, -0.5]), label="shift")))
+    return dataclasses.replace(case, chain=tuple(chain))
+
+
+@st.composite
+def several_cases(draw, dtypes=FLOAT_DTYPES, kinds=KINDS, names: tuple[str, ...] | None = None, min_names: int = 1,
+                  exact: bool = False) -> list[Case]:
+    """A case, plus chains on a drawn subset of the host's other tensors (same host): `names` limits the tensors,
+    `min_names` is how many get a chain at least (or all the host has, if fewer)."""
+    case = draw(cases(dtypes=dtypes, kinds=kinds, names=names, exact=exact), label="case")
+    others = [n for n in case.host.tensor_names() if n != case.name and (names is None or n in names)]
+    extra = draw(st.lists(st.sampled_from(others), unique=True, min_size=min(min_names - 1, len(others))),
+                 label="extra names") if others else []
+    return [case] + [Case(case.host, n, tuple(draw(chains(shape_of(case.host, n), exact=exact), label=f"chain of {n}")))
+                     for n in extra]
+
+
+def other_seeds(host: HostSpec) -> st.SearchStrategy[int]:
+    """A seed for `host`'s values other than its own."""
+    return st.integers(0, 2**16 - 1).map(functools.partial(_skip, host.seed))
+
+
+def _skip(taken: int, seed: int) -> int:
+    return seed + 1 if seed >= taken else seed
+
+
+def other_dtypes(dtype: torch.dtype) -> st.SearchStrategy[torch.dtype]:
+    """A floating dtype other than `dtype`."""
+    return st.sampled_from([d for d in ANY_FLOAT_DTYPES if d != dtype])
 
 
 def bad_forward_modes() -> st.SearchStrategy[str]:
@@ -122,3 +233,47 @@ def bad_inverse_modes(first_registration: bool) -> st.SearchStrategy[str]:
     if first_registration:
         return st.sampled_from(["none", "tuple_with_none", "dtype", "device"])
     return st.sampled_from(["tuple", "dtype", "shape"])
+
+
+# Builders: the modules and values a test makes from the cases it drew.
+
+
+def build_several(api: Any, several: list[Case], device: str = "cpu") -> nn.Module:
+    """One fresh host (the first case's) with every case's chain registered on its tensor through `api`."""
+    module = several[0].build(api, device)
+    for c in several[1:]:
+        c.register_on(api, module)
+    return module
+
+
+def several_reproducer(several: list[Case], adapter_name: str, device: str, *then: str) -> str:
+    """A script that rebuilds build_several's module through the adapter, followed by the lines `then`."""
+    text = several[0].reproducer(adapter_name, device)
+    text += "".join(f"\n    P.register_parametrization(module, {c.name!r}, {p!r})" for c in several[1:] for p in c.chain)
+    return text + "".join(f"\n    {line}" for line in then)
+
+
+def registered(case: Case, api: Any, device: str, requires_grad: bool) -> tuple[nn.Module, Tensor, str, bool]:
+    """A fresh host whose tensor (requires_grad set, for a parameter) then gets the case's chain registered.
+    Returns the module, the tensor object, its kind (see checks.kind_of) and its requires_grad."""
+    module = case.host.build(device)
+    tensor, kind = getattr(module, case.name), kind_of(module, case.name)
+    if kind == "parameter":
+        tensor.requires_grad_(requires_grad)
+    flag = tensor.requires_grad
+    case.register_on(api, module)
+    return module, tensor, kind, flag
+
+
+def seeded_randn(shape: tuple[int, ...], dtype: torch.dtype, device: str, seed: int) -> Tensor:
+    """A standard-normal tensor drawn on the CPU from torch.Generator().manual_seed(seed), then moved to `device`."""
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(shape, generator=generator, dtype=dtype).to(device)
+
+
+def image_value(case: Case, device: str, seed: int) -> Tensor:
+    """A value the case's chain can produce: its value on the same host built from another seed."""
+    raw = getattr(case.host.reseeded(seed).build(device), case.name).detach()
+    chain = case.fresh_chain()
+    with torch.no_grad():
+        return chain_value(chain, *composed_inverse(chain[:1], raw)).clone()

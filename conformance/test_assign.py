@@ -3,107 +3,46 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
-from torch import Tensor, nn
+from torch import nn
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, assert_unchanged, raises, snapshot
-from conformance.strategies import cases, multi_cases
-from conformance.test_multi import Weighted
-
-OTHER_DTYPES = (torch.float64, torch.float32, torch.bfloat16, torch.float16)
-
-
-class Spoiling(Weighted):
-    """Weighted(k) whose right_inverse, once `spoil = (i, mode)` is set, returns element i with another dtype
-    (mode 'dtype') or as None (mode 'none'). (Private: belongs in conformance/library.py.)"""
-
-    exact = False
-
-    def __init__(self, k: int = 2) -> None:
-        super().__init__(k)
-        self.spoil: tuple[int, str] | None = None
-
-    def right_inverse(self, x: Tensor):
-        outs = list(super().right_inverse(x))
-        if self.spoil is not None:
-            i, mode = self.spoil
-            outs[i] = None if mode == "none" else outs[i].to(torch.float16 if x.dtype != torch.float16 else torch.float32)
-        return tuple(outs)
-
-
-def as_tuple(value) -> tuple:
-    return (value,) if isinstance(value, Tensor) else tuple(value)
-
-
-def composed_inverse(chain, value) -> tuple:
-    """The chain's right_inverses applied last to first (without the implementation), as a tuple."""
-    with torch.no_grad():
-        for p in reversed(chain):
-            value = p.right_inverse(value)
-    return as_tuple(value)
-
-
-def chain_value(chain, *originals) -> Tensor:
-    """The chain's forward applied to the originals, computed without the implementation."""
-    value = chain[0](*originals)
-    for p in chain[1:]:
-        value = p(value)
-    return value
-
-
-def image_value(case, device: str, seed: int) -> Tensor:
-    """A value the case's chain can produce: its value on the same host built from another seed."""
-    raw = getattr(dataclasses.replace(case.host, seed=seed).build(device), case.name).detach()
-    chain = case.fresh_chain()
-    with torch.no_grad():
-        return chain_value(chain, *composed_inverse(chain[:1], raw)).clone()
-
-
-def originals_of(module: nn.Module, name: str) -> list[Tensor]:
-    """The list's original, or original0..N-1."""
-    plist = module.parametrizations[name]
-    own = {**plist._parameters, **plist._buffers}
-    if "original" in own:
-        return [own["original"]]
-    return [own[f"original{i}"] for i in range(len(own)) if f"original{i}" in own]
-
-
-@st.composite
-def assign_cases(draw, dtype, multi: bool, exact: bool = True):
-    """A single-input case with an exact chain, or (multi) a multi_cases one whose first may be Weighted(k)."""
-    if not multi:
-        return draw(cases(dtypes=(dtype,), exact=exact), label="case")
-    case = draw(multi_cases(dtypes=(dtype,), exact=exact), label="multi case")
-    k = draw(st.sampled_from([None, 2, 3]), label="Weighted arity (None: keep the library's)")
-    return case if k is None else dataclasses.replace(case, chain=(Weighted(k), *case.chain[1:]))
-
-
-def other_seed(case):
-    """A host seed other than the case's."""
-    return st.integers(0, 2**16 - 1).map(functools.partial(_skip, case.host.seed))
-
-
-def _skip(taken: int, seed: int) -> int:
-    return seed + 1 if seed >= taken else seed
+from conformance.checks import (
+    assert_close,
+    assert_equal,
+    assert_same,
+    assert_true,
+    assert_unchanged,
+    composed_inverse,
+    originals_of,
+    raises,
+    snapshot,
+)
+from conformance.strategies import (
+    assign_cases,
+    cases,
+    image_value,
+    multi_cases,
+    other_dtypes,
+    other_seeds,
+    seeded_randn,
+    with_inserted,
+)
 
 
 @pytest.mark.clause("ASSIGN-ROUND-TRIP")
 @given(data=st.data())
 def test_assign_round_trip(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
-    seed = data.draw(other_seed(case), label="seed of the assigned value")
+    seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
     note(case.reproducer(adapter.name, device) + f"\nthen module.{case.name} = <its value on the host with seed={seed}>"
          "\n(each parametrization wrapped in Logged)")
-    log: list = []
-    module = case.build(P, device, chain=[L.Logged(p, str(i), log) for i, p in enumerate(case.fresh_chain())])
+    module, log = case.build_logged(P, device)
     value = image_value(case, device, seed)
-    log.clear()
     setattr(module, case.name, value.clone())
     expected = [("ri", str(i)) for i in reversed(range(len(case.chain)))]
     assert_equal(log, expected, "calls made by the assignment")
@@ -114,8 +53,8 @@ def test_assign_round_trip(P, adapter, device, dtype, data):
 @pytest.mark.clause("ASSIGN-KEEPS-ID")
 @given(data=st.data(), multi=st.booleans())
 def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
-    case = data.draw(assign_cases(dtype, multi), label="case")
-    seed = data.draw(other_seed(case), label="seed of the assigned value")
+    case = data.draw(assign_cases((dtype,), multi), label="case")
+    seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
     module = case.host.build(device)
     is_parameter = case.name in module._parameters
     requires_grad = data.draw(st.booleans(), label="requires_grad") if is_parameter else False
@@ -123,8 +62,7 @@ def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
     note(case.reproducer(adapter.name, device) + f"\n(module.{case.name}.requires_grad_({requires_grad}) first)"
          f"\nthen module.{case.name} = <its value on the host with seed={seed}>")
     chain = case.fresh_chain()
-    for p in chain:
-        P.register_parametrization(module, case.name, p)
+    case.register_on(P, module, chain)
     before = originals_of(module, case.name)
     value = image_value(case, device, seed)
     setattr(module, case.name, value.clone())  # a swap path may exchange the assigned tensor's contents
@@ -143,9 +81,9 @@ def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
 
 @pytest.mark.clause("ASSIGN-NO-GRAD")
 @given(data=st.data(), multi=st.booleans(), leaf=st.booleans())
-def test_assign_no_grad(P, adapter, device, dtype, data, multi, leaf):
-    case = data.draw(assign_cases(dtype, multi), label="case")
-    seed = data.draw(other_seed(case), label="seed of the assigned value")
+def test_assign_no_grad(P, adapter, device, dtype, swap, data, multi, leaf):
+    case = data.draw(assign_cases((dtype,), multi), label="case")
+    seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
     note(case.reproducer(adapter.name, device) + f"\nthen module.{case.name} = <its value on the host with "
          f"seed={seed}, {'a leaf' if leaf else 'computed from a leaf'} that requires grad>")
     module = case.build(P, device)
@@ -161,17 +99,10 @@ def test_assign_no_grad(P, adapter, device, dtype, data, multi, leaf):
     assert_equal(source.grad, None, "the assigned tensor's grad after a backward through the parametrized value")
 
 
-def with_inserted(data, dtype, p: nn.Module):
-    """A single-input case whose chain has `p` inserted at a drawn position."""
-    case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
-    at = data.draw(st.integers(0, len(case.chain)), label="position")
-    return dataclasses.replace(case, chain=(*case.chain[:at], p, *case.chain[at:]))
-
-
 @pytest.mark.clause("ASSIGN-NO-INVERSE")
 @given(data=st.data(), c=st.sampled_from([3.0, -0.5]))
 def test_assign_no_inverse(P, adapter, device, dtype, data, c):
-    case = with_inserted(data, dtype, L.NoInverse(c))
+    case = data.draw(with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.NoInverse(c)), label="case")
     note(case.reproducer(adapter.name, device) + f"\nthen module.{case.name} = module.{case.name}.detach().clone()")
     module = case.build(P, device)
     value = getattr(module, case.name).detach().clone()
@@ -184,7 +115,8 @@ def test_assign_no_inverse(P, adapter, device, dtype, data, c):
 @pytest.mark.clause("ASSIGN-NOT-IMPLEMENTED")
 @given(data=st.data())
 def test_assign_not_implemented(P, adapter, device, dtype, data):
-    case = with_inserted(data, dtype, L.InverseNotImplemented())
+    case = data.draw(with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.InverseNotImplemented()),
+                     label="case")
     note(case.reproducer(adapter.name, device) + f"\nthen module.{case.name} = module.{case.name}.detach().clone()")
     module = case.build(P, device)
     value = getattr(module, case.name).detach().clone()
@@ -198,7 +130,7 @@ def test_assign_not_implemented(P, adapter, device, dtype, data):
 @given(data=st.data(), route=st.sampled_from(["value", "multi_value", "inverse"]))
 def test_assign_dtype_checked(P, adapter, device, dtype, data, route):
     # Routes: assign a value of another dtype (single or multi-input), or stack (unsafe) BadInverse('dtype').
-    case = data.draw(assign_cases(dtype, multi=route == "multi_value", exact=True), label="case")
+    case = data.draw(assign_cases((dtype,), multi=route == "multi_value", exact=True), label="case")
     module = case.build(P, device)
     value = getattr(module, case.name).detach().clone()
     if route == "inverse":
@@ -206,7 +138,7 @@ def test_assign_dtype_checked(P, adapter, device, dtype, data, route):
         other = torch.float16 if dtype != torch.float16 else torch.float32
         extra = "P.register_parametrization(module, name, BadInverse('dtype'), unsafe=True)"
     else:
-        other = data.draw(st.sampled_from([d for d in OTHER_DTYPES if d != dtype]), label="assigned dtype")
+        other = data.draw(other_dtypes(dtype), label="assigned dtype")
         value = value.to(other)
         extra = f"module.{case.name} = <its value>.to({other})"
     note(case.reproducer(adapter.name, device) + f"\nthen {extra}")
@@ -223,12 +155,12 @@ def test_assign_dtype_checked(P, adapter, device, dtype, data, route):
 @pytest.mark.clause("ASSIGN-SHAPE-CHECKED")
 @given(data=st.data(), multi=st.booleans(), delta=st.sampled_from([1, 2, -1]))
 def test_assign_shape_checked(P, adapter, device, dtype, data, multi, delta):
-    case = data.draw(assign_cases(dtype, multi, exact=True), label="case")
+    case = data.draw(assign_cases((dtype,), multi, exact=True), label="case")
     shape = list(case.shape)
     shape[0] = shape[0] + delta if shape[0] + delta >= 1 else shape[0] + 1
     note(case.reproducer(adapter.name, device) + f"\nthen module.{case.name} = torch.randn({tuple(shape)}, dtype={dtype})")
     module = case.build(P, device)
-    value = torch.randn(shape, generator=torch.Generator().manual_seed(case.host.seed), dtype=dtype).to(device)
+    value = seeded_randn(shape, dtype, device, case.host.seed)
     before = snapshot(module)
     with raises(ValueError, "may not change the shape", f"assigning a tensor of shape {tuple(shape)}"):
         setattr(module, case.name, value)
@@ -238,8 +170,8 @@ def test_assign_shape_checked(P, adapter, device, dtype, data, multi, delta):
 @pytest.mark.clause("ASSIGN-MULTI")
 @given(data=st.data(), wrong_length=st.integers(0, 4))
 def test_assign_multi(P, adapter, device, dtype, data, wrong_length):
-    case = data.draw(assign_cases(dtype, multi=True, exact=False), label="case")
-    seed = data.draw(other_seed(case), label="seed of the assigned value")
+    case = data.draw(assign_cases((dtype,), multi=True, exact=False), label="case")
+    seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
     note(case.reproducer(adapter.name, device) + f"\nthen module.{case.name} = <its value on the host with seed={seed}>")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
@@ -253,7 +185,7 @@ def test_assign_multi(P, adapter, device, dtype, data, wrong_length):
     # A right_inverse that now returns a sequence of another length is refused.
     n = len(originals)
     length = wrong_length if wrong_length != n else n + 1
-    weighted = Weighted(n)
+    weighted = L.Weighted(n)
     module = case.build(P, device, chain=[weighted, *case.fresh_chain()[1:]])
     weighted.k = length
     note(f"then, on a module built with Weighted({n}) first, Weighted.k = {length} and the same assignment")
@@ -269,7 +201,7 @@ def test_assign_multi(P, adapter, device, dtype, data, wrong_length):
 def test_assign_multi_atomic(P, adapter, device, dtype, data, k, mode):
     base = data.draw(multi_cases(dtypes=(dtype,), exact=True), label="multi case")
     index = data.draw(st.integers(1, k - 1), label="failing element")
-    spoiling = Spoiling(k)
+    spoiling = L.Spoiling(k)
     case = dataclasses.replace(base, chain=(spoiling, *base.chain[1:]))
     note(case.reproducer(adapter.name, device) + f"\nthen Spoiling.spoil = ({index}, {mode!r}) and "
          f"module.{case.name} = module.{case.name} + 1")
@@ -290,7 +222,7 @@ def test_assign_multi_atomic(P, adapter, device, dtype, data, k, mode):
 @pytest.mark.clause("ASSIGN-PARAMETER-REFUSED")
 @given(data=st.data(), multi=st.booleans())
 def test_assign_parameter_refused(P, adapter, device, dtype, data, multi):
-    case = data.draw(assign_cases(dtype, multi, exact=False), label="case")
+    case = data.draw(assign_cases((dtype,), multi, exact=False), label="case")
     note(case.reproducer(adapter.name, device) + f"\nthen module.{case.name} = nn.Parameter(<its value>)")
     module = case.build(P, device)
     value = nn.Parameter(getattr(module, case.name).detach().clone())

@@ -9,36 +9,22 @@ from hypothesis import strategies as st
 from torch import nn
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true
-from conformance.strategies import Case, chains, hosts, shape_of
-
-
-@st.composite
-def buffer_cases(draw, name: str, dtype) -> Case:
-    """A Case on the `buffers` host's buffer `name`: a preserving chain, or SumOfTwo (two originals) then one."""
-    host = draw(hosts(dtypes=(dtype,), kinds=("buffers",)), label="host")
-    multi = draw(st.booleans(), label="multi-input")
-    rest = draw(chains(shape_of(host, name), 0 if multi else 1, 2), label="chain")
-    return Case(host, name, ((L.SumOfTwo(),) if multi else ()) + tuple(rest))
-
-
-def _originals(plist: nn.Module) -> list[str]:
-    return [k for k in ("original", "original0", "original1") if hasattr(plist, k)]
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true, original_names
+from conformance.strategies import buffer_cases
 
 
 @pytest.mark.clause("BUFFER-STAYS-BUFFER")
 @given(data=st.data())
 def test_buffer_stays_buffer(P, adapter, device, dtype, data):
-    case = data.draw(buffer_cases("running", dtype), label="case")
+    case = data.draw(buffer_cases("running", (dtype,)), label="case")
     note(case.reproducer(adapter.name, device) + "\nthen P.remove_parametrizations(module, 'running')")
     module = case.host.build(device)
     buffer = module.running
     parameters = [id(p) for p in module.parameters()]
-    for p in case.fresh_chain():
-        P.register_parametrization(module, "running", p)
+    case.register_on(P, module)
     plist = module.parametrizations["running"]
     assert_equal([id(p) for p in module.parameters()], parameters, "the ids of module.parameters() while parametrized")
-    for key in _originals(plist):
+    for key in original_names(plist):
         assert_true(key in plist._buffers and key not in plist._parameters,
                     f"plist.{key} is {'a parameter' if key in plist._parameters else 'not a buffer'}, expected a buffer")
         assert_true(not isinstance(getattr(plist, key), nn.Parameter), f"plist.{key} is an nn.Parameter")
@@ -57,7 +43,7 @@ def test_buffer_stays_buffer(P, adapter, device, dtype, data):
 @pytest.mark.clause("BUFFER-PERSISTENCE-KEPT")
 @given(data=st.data())
 def test_buffer_persistence_kept(P, adapter, device, dtype, data):
-    case = data.draw(buffer_cases("scratch", dtype), label="case")
+    case = data.draw(buffer_cases("scratch", (dtype,)), label="case")
     leave = data.draw(st.booleans(), label="leave_parametrized") if not isinstance(case.chain[0], L.SumOfTwo) else True
     note(case.reproducer(adapter.name, device) + f"\nthen P.remove_parametrizations(module, 'scratch', {leave})")
     module = case.build(P, device)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import weakref
 
@@ -13,35 +12,11 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true
-from conformance.strategies import cases, hosts
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value
+from conformance.strategies import cases, computing_cases, hosts, seeded_randn
 
 # Modules CACHE-NO-ALIEN creates, at most, while waiting for CPython to hand out a freed module's id again.
 _ALIEN_BOUND = 40
-
-
-def chain_value(chain, *originals):
-    """The chain's forward applied to the originals, computed without the implementation."""
-    value = chain[0](*originals)
-    for p in chain[1:]:
-        value = p(value)
-    return value
-
-
-def _logged_case(P, case, device: str):
-    """The case's host with its chain registered, each parametrization wrapped in Logged; returns (module, log)."""
-    log: list = []
-    module = case.host.build(device)
-    for i, p in enumerate(case.fresh_chain()):
-        P.register_parametrization(module, case.name, L.Logged(p, str(i), log))
-    log.clear()
-    return module, log
-
-
-def _computing_cases(dtype):
-    """Cases whose chain builds a new tensor: an Identity-only chain returns the original object itself, on
-    which "same object" and "new object" checks say nothing about the cache."""
-    return cases(dtypes=(dtype,)).filter(lambda c: not all(isinstance(p, L.Identity) for p in c.chain))
 
 
 def _forwards(log: list) -> int:
@@ -57,7 +32,7 @@ class _Boom(Exception):
 def test_cache_same_object(P, adapter, device, dtype, data, reads):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
     note(case.reproducer(adapter.name, device) + f"\n(each parametrization wrapped in Logged; {reads} reads in cached())")
-    module, log = _logged_case(P, case, device)
+    module, log = case.build_logged(P, device)
     with P.cached():
         first = getattr(module, case.name)
         for i in range(1, reads):
@@ -68,9 +43,9 @@ def test_cache_same_object(P, adapter, device, dtype, data, reads):
 @pytest.mark.clause("CACHE-NESTED")
 @given(data=st.data(), depth=st.integers(2, 3))
 def test_cache_nested(P, adapter, device, dtype, data, depth):
-    case = data.draw(_computing_cases(dtype), label="case")
+    case = data.draw(computing_cases((dtype,)), label="case")
     note(case.reproducer(adapter.name, device) + f"\n(Logged chain; reads at every level of {depth} nested cached())")
-    module, log = _logged_case(P, case, device)
+    module, log = case.build_logged(P, device)
 
     def nest(level: int, first):
         with P.cached():
@@ -91,10 +66,10 @@ def test_cache_nested(P, adapter, device, dtype, data, depth):
 @pytest.mark.clause("CACHE-CLEARED-ON-EXIT")
 @given(data=st.data(), fail=st.booleans())
 def test_cache_cleared_on_exit(P, adapter, device, dtype, data, fail):
-    case = data.draw(_computing_cases(dtype), label="case")
+    case = data.draw(computing_cases((dtype,)), label="case")
     how = "raising _Boom" if fail else "normally"
     note(case.reproducer(adapter.name, device) + f"\n(read inside cached(), which then exits {how})")
-    module, _ = _logged_case(P, case, device)
+    module, _ = case.build_logged(P, device)
     with pytest.raises(_Boom) if fail else contextlib.nullcontext():
         with P.cached():
             cached_value = getattr(module, case.name)
@@ -155,7 +130,7 @@ def test_cache_no_alien(P, adapter, device, dtype, data):
     repeated = None
     with P.cached():
         for i in range(_ALIEN_BOUND):
-            module = dataclasses.replace(host, seed=host.seed + i).build(device)
+            module = host.reseeded(host.seed + i).build(device)
             P.register_parametrization(module, "weight", L.Scale(2.0))
             expected = module.parametrizations.weight.original.detach() * 2.0
             value = module.weight
@@ -182,23 +157,42 @@ def test_cache_no_alien(P, adapter, device, dtype, data):
 
 @pytest.mark.clause("CACHE-ASSIGN-INVALIDATES")
 @given(data=st.data())
-def test_cache_assign_invalidates(P, adapter, device, dtype, data):
+def test_cache_assign_invalidates(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the assigned value")
     note(case.reproducer(adapter.name, device) + f"\nthen, inside cached(): read; assign "
          f"chain(original + 1 + randn(seed={seed})); read")
     module = case.build(P, device)
-    generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         # A value in the chain's image, so that exact right_inverses round-trip it.
         stored = module.parametrizations[case.name].original.detach()
-        raw = stored + 1.0 + torch.randn(case.shape, generator=generator, dtype=dtype).to(device)
+        raw = stored + 1.0 + seeded_randn(case.shape, dtype, device, seed)
         target = chain_value(case.fresh_chain(), raw)
     with P.cached():
         getattr(module, case.name)
         setattr(module, case.name, target)
         value = getattr(module, case.name)
         assert_close(value, target, f"module.{case.name} read inside cached() after assigning to it")
+
+
+@pytest.mark.clause("CACHE-NO-STALE")
+@given(data=st.data(), change=st.sampled_from(["in_place", "stack"]))
+def test_cache_no_stale(P, adapter, device, dtype, data, change):
+    case = data.draw(computing_cases(dtypes=(dtype,)), label="case")
+    what = "original.add_(1) under no_grad" if change == "in_place" else "register Scale(3.0) on it"
+    note(case.reproducer(adapter.name, device) + f"\nthen, inside cached(): read; {what}; read")
+    module = case.build(P, device)
+    original = module.parametrizations[case.name].original
+    with P.cached():
+        before = getattr(module, case.name).detach().clone()
+        with torch.no_grad():
+            if change == "in_place":
+                original.add_(1.0)
+                expected = chain_value(case.fresh_chain(), original.detach().clone())
+            else:
+                P.register_parametrization(module, case.name, L.Scale(3.0))
+                expected = before * 3.0
+        assert_close(getattr(module, case.name), expected, f"module.{case.name} read inside cached() after {what}")
 
 
 @pytest.mark.clause("CACHE-GRAD")

@@ -10,64 +10,30 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, assert_unchanged, snapshot
-from conformance.strategies import Case, cases, chains, shape_of
-
-
-@st.composite
-def _several_cases(draw, dtypes, exact: bool = False, kinds=None) -> list[Case]:
-    """A case, plus chains on a drawn subset of the host's other tensors (same host)."""
-    case = draw(cases(dtypes=dtypes, exact=exact, **({} if kinds is None else {"kinds": kinds})), label="case")
-    others = [n for n in case.host.tensor_names() if n != case.name]
-    extra = draw(st.lists(st.sampled_from(others), unique=True), label="extra names") if others else []
-    return [case] + [Case(case.host, n, tuple(draw(chains(shape_of(case.host, n), exact=exact), label=f"chain of {n}")))
-                     for n in extra]
-
-
-def _build(P, several: list[Case], device: str):  # noqa: N803 - the API namespace reads as P
-    module = several[0].build(P, device)
-    for c in several[1:]:
-        for p in c.fresh_chain():
-            P.register_parametrization(module, c.name, p)
-    return module
-
-
-def _reproducer(several: list[Case], adapter_name: str, device: str) -> str:
-    text = several[0].reproducer(adapter_name, device)
-    return text + "".join(f"\n    P.register_parametrization(module, {c.name!r}, {p!r})" for c in several[1:]
-                          for p in c.chain)
-
-
-def _read(module, name: str, what: str) -> torch.Tensor:
-    """module.<name>, detached; a failing read is reported as an assertion."""
-    try:
-        with torch.no_grad():
-            return getattr(module, name).detach().clone()
-    except Exception as exc:
-        raise AssertionError(f"reading {what}.{name}: got {type(exc).__name__}({exc}), expected its value") from exc
-
-
-def _in_image(chain, shape, dtype, device, seed: int) -> torch.Tensor:
-    """A value the chain can produce: its forward applied to a random original."""
-    generator = torch.Generator().manual_seed(seed)
-    value = torch.randn(shape, generator=generator, dtype=dtype).to(device)
-    with torch.no_grad():
-        for p in chain:
-            value = p(value)
-    return value
+from conformance.checks import (
+    assert_close,
+    assert_equal,
+    assert_same,
+    assert_true,
+    assert_unchanged,
+    chain_value,
+    read_value,
+    snapshot,
+)
+from conformance.strategies import build_several, seeded_randn, several_cases, several_reproducer
 
 
 @pytest.mark.clause("COPY-DEEPCOPY-EQUAL")
 @given(data=st.data())
 def test_copy_deepcopy_equal(P, adapter, device, dtype, data):
-    several = data.draw(_several_cases((dtype,), exact=True), label="cases")
-    note(_reproducer(several, adapter.name, device) + "\n    replica = copy.deepcopy(module)")
-    module = _build(P, several, device)
+    several = data.draw(several_cases((dtype,), exact=True), label="cases")
+    note(several_reproducer(several, adapter.name, device, "replica = copy.deepcopy(module)"))
+    module = build_several(P, several, device)
     replica = copy.deepcopy(module)
     assert_equal(type(replica).__name__, type(module).__name__, "the copy's class name")
     assert_equal(type(replica).__bases__, type(module).__bases__, "the copy's class bases")
     for name in several[0].host.tensor_names():
-        assert_close(_read(replica, name, "replica"), _read(module, name, "module"), f"replica.{name}")
+        assert_close(read_value(replica, name, "replica"), read_value(module, name, "module"), f"replica.{name}")
     ours = dict(module.named_parameters()) | dict(module.named_buffers())
     theirs = dict(replica.named_parameters()) | dict(replica.named_buffers())
     assert_equal(sorted(theirs), sorted(ours), "the copy's tensor names")
@@ -87,17 +53,19 @@ def test_copy_deepcopy_equal(P, adapter, device, dtype, data):
             assert_equal(type(a), type(b), f"the type of replica.parametrizations[{c.name!r}][{i}]")
     # The copy is still parametrized: assigning goes through its own chain and leaves the source alone.
     case = several[0]
-    before = _read(module, case.name, "module")
-    value = _in_image(replica.parametrizations[case.name], case.shape, dtype, device, case.host.seed + 1)
+    before = read_value(module, case.name, "module")
+    with torch.no_grad():  # a value the chain can produce: its forward applied to a random original
+        raw = seeded_randn(case.shape, dtype, device, case.host.seed + 1)
+        value = chain_value(list(replica.parametrizations[case.name]), raw)
     setattr(replica, case.name, value)
-    assert_close(_read(replica, case.name, "replica"), value, f"replica.{case.name} after assigning to it")
-    assert_close(_read(module, case.name, "module"), before, f"module.{case.name} after assigning to the copy")
+    assert_close(read_value(replica, case.name, "replica"), value, f"replica.{case.name} after assigning to it")
+    assert_close(read_value(module, case.name, "module"), before, f"module.{case.name} after assigning to the copy")
 
 
 @pytest.mark.clause("COPY-INDEPENDENT")
 @given(data=st.data())
 def test_copy_independent(P, adapter, device, dtype, data):
-    several = data.draw(_several_cases((dtype,)), label="cases")
+    several = data.draw(several_cases((dtype,)), label="cases")
     host = several[0].host
     parametrized = [c.name for c in several]
     free = [n for n in host.tensor_names() if n not in parametrized]
@@ -107,13 +75,13 @@ def test_copy_independent(P, adapter, device, dtype, data):
     leave = data.draw(st.booleans(), label="leave_parametrized")
     step = (f"P.remove_parametrizations({actor}, {name!r}, leave_parametrized={leave})" if action == "remove"
             else f"P.register_parametrization({actor}, {name!r}, Scale(2.0))")
-    note(_reproducer(several, adapter.name, device) + f"\n    replica = copy.deepcopy(module)\n    {step}")
-    module = _build(P, several, device)
+    note(several_reproducer(several, adapter.name, device, "replica = copy.deepcopy(module)", step))
+    module = build_several(P, several, device)
     replica = copy.deepcopy(module)
     acting, other = (replica, module) if actor == "replica" else (module, replica)
     other_name = "module" if actor == "replica" else "replica"
     other_class = type(other)
-    values = {n: _read(other, n, other_name) for n in host.tensor_names()}
+    values = {n: read_value(other, n, other_name) for n in host.tensor_names()}
     before = snapshot(other)
     if action == "remove":
         P.remove_parametrizations(acting, name, leave_parametrized=leave)
@@ -121,11 +89,11 @@ def test_copy_independent(P, adapter, device, dtype, data):
         P.register_parametrization(acting, name, L.Scale(2.0))
     # The acting module works.
     for n in host.tensor_names():
-        _read(acting, n, actor)
+        read_value(acting, n, actor)
     # The other one reads its own values and keeps its own structure, whatever happened to the acting one.
     assert_same(type(other), other_class, f"type({other_name}) after acting on {actor}")
     for n in host.tensor_names():
-        assert_close(_read(other, n, other_name), values[n], f"{other_name}.{n} after acting on {actor}")
+        assert_close(read_value(other, n, other_name), values[n], f"{other_name}.{n} after acting on {actor}")
     assert_unchanged(before, other, f"after {step}, {other_name}")
     # ... and its own parametrizations can still be removed.
     base = type(other).__bases__[0]
@@ -137,19 +105,19 @@ def test_copy_independent(P, adapter, device, dtype, data):
                                  f"{type(exc).__name__}({exc}), expected it to succeed") from exc
     assert_same(type(other), base, f"type({other_name}) after removing all its parametrizations")
     for n in host.tensor_names():
-        assert_close(_read(other, n, other_name), values[n], f"{other_name}.{n} after removing its parametrizations")
+        assert_close(read_value(other, n, other_name), values[n], f"{other_name}.{n} after removing its parametrizations")
 
 
 @pytest.mark.clause("COPY-USER-DEEPCOPY")
 @given(data=st.data())
 def test_copy_user_deepcopy(P, adapter, device, dtype, data):
-    several = data.draw(_several_cases((dtype,), kinds=("deepcopy",)), label="cases")
-    note(_reproducer(several, adapter.name, device) + "\n    replica = copy.deepcopy(module)")
-    module = _build(P, several, device)
+    several = data.draw(several_cases((dtype,), kinds=("deepcopy",)), label="cases")
+    note(several_reproducer(several, adapter.name, device, "replica = copy.deepcopy(module)"))
+    module = build_several(P, several, device)
     # Note: WithDeepcopy counts on type(self), which is the parametrized class here.
     calls = type(module).deepcopies
     replica = copy.deepcopy(module)
     assert_equal(type(module).deepcopies, calls + 1, "calls of WithDeepcopy.__deepcopy__ made by copy.deepcopy")
     assert_true(replica is not module, "copy.deepcopy returned the module itself, expected a new one")
     for n in several[0].host.tensor_names():
-        assert_close(_read(replica, n, "replica"), _read(module, n, "module"), f"replica.{n}")
+        assert_close(read_value(replica, n, "replica"), read_value(module, n, "module"), f"replica.{n}")

@@ -7,52 +7,30 @@ import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from conformance.checks import assert_close, assert_equal, assert_same
-from conformance.strategies import cases, multi_cases
-
-
-def _grad_cases(dtype):
-    """Single-input cases on parameters, and multi-input cases (their originals are Parameters too)."""
-    return st.one_of(cases(dtypes=(dtype,), names=("weight", "bias")), multi_cases(dtypes=(dtype,)))
-
-
-def _original_names(plist) -> list[str]:
-    return ["original"] if "original" in plist._parameters or "original" in plist._buffers else \
-        sorted(k for k in (*plist._parameters, *plist._buffers) if k.startswith("original"))
-
-
-def _chain_value(chain, originals):
-    value = chain[0](*originals)
-    for p in chain[1:]:
-        value = p(value)
-    return value
-
-
-def _weights(shape, dtype, device, seed: int) -> torch.Tensor:
-    generator = torch.Generator().manual_seed(seed)
-    return torch.randn(shape, generator=generator, dtype=dtype).to(device)
+from conformance.checks import assert_close, assert_equal, assert_same, chain_value, original_names
+from conformance.strategies import any_cases, seeded_randn
 
 
 def _hand_grads(chain, originals, weights):
     """d(sum(weights * chain(originals)))/d(originals), on detached copies, without the implementation."""
     copies = [o.detach().clone().requires_grad_(True) for o in originals]
-    loss = (_chain_value(chain, copies) * weights).sum()
+    loss = (chain_value(chain, *copies) * weights).sum()
     return torch.autograd.grad(loss, copies, allow_unused=True)
 
 
 @pytest.mark.clause("GRAD-FLOWS")
 @given(data=st.data())
 def test_grad_flows(P, adapter, device, dtype, data):
-    case = data.draw(_grad_cases(dtype), label="case")
+    case = data.draw(any_cases((dtype,), names=("weight", "bias")), label="case")
     note(case.reproducer(adapter.name, device) + "\n    (getattr(module, name) * weights).sum().backward()")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     plist = module.parametrizations[case.name]
-    originals = [getattr(plist, k) for k in _original_names(plist)]
-    weights = _weights(case.shape, dtype, device, case.host.seed)
+    originals = [getattr(plist, k) for k in original_names(plist)]
+    weights = seeded_randn(case.shape, dtype, device, case.host.seed)
     expected = _hand_grads(chain, originals, weights)
     (getattr(module, case.name) * weights).sum().backward()
-    for key, original, grad in zip(_original_names(plist), originals, expected, strict=True):
+    for key, original, grad in zip(original_names(plist), originals, expected, strict=True):
         grad = torch.zeros_like(original) if grad is None else grad
         if original.grad is None:
             raise AssertionError(f"parametrizations[{case.name!r}].{key}.grad: got None, expected {grad}")
@@ -62,16 +40,16 @@ def test_grad_flows(P, adapter, device, dtype, data):
 @pytest.mark.clause("GRAD-OPTIMIZER-STEP")
 @given(data=st.data(), lr=st.sampled_from([0.1, 0.5]))
 def test_grad_optimizer_step(P, adapter, device, dtype, data, lr):
-    case = data.draw(_grad_cases(dtype), label="case")
+    case = data.draw(any_cases((dtype,), names=("weight", "bias")), label="case")
     note(case.reproducer(adapter.name, device) + f"\n    one SGD(module.parameters(), lr={lr}) step on "
          "(getattr(module, name) * weights).sum()")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     plist = module.parametrizations[case.name]
-    keys = _original_names(plist)
+    keys = original_names(plist)
     originals = [getattr(plist, k) for k in keys]
     old = [o.detach().clone() for o in originals]
-    weights = _weights(case.shape, dtype, device, case.host.seed)
+    weights = seeded_randn(case.shape, dtype, device, case.host.seed)
     grads = _hand_grads(chain, originals, weights)
     optimizer = torch.optim.SGD(module.parameters(), lr=lr)
     (getattr(module, case.name) * weights).sum().backward()
@@ -81,21 +59,20 @@ def test_grad_optimizer_step(P, adapter, device, dtype, data, lr):
         assert_same(getattr(plist, key), original, f"parametrizations[{case.name!r}].{key} after the step")
         assert_close(original, value, f"parametrizations[{case.name!r}].{key} after the step")
     with torch.no_grad():
-        assert_close(getattr(module, case.name), _chain_value(chain, expected), f"module.{case.name} after the step")
+        assert_close(getattr(module, case.name), chain_value(chain, *expected), f"module.{case.name} after the step")
 
 
 @pytest.mark.clause("GRAD-REQUIRES-GRAD")
 @given(data=st.data())
 def test_grad_requires_grad(P, adapter, device, dtype, data):
-    case = data.draw(st.one_of(cases(dtypes=(dtype,)), multi_cases(dtypes=(dtype,))), label="case")
+    case = data.draw(any_cases((dtype,)), label="case")
     flag = data.draw(st.booleans(), label="requires_grad before registering")
     note(case.reproducer(adapter.name, device) + f"\n    (the tensor's requires_grad set to {flag} before registering)")
     module = case.host.build(device)
     getattr(module, case.name).requires_grad_(flag)
-    for p in case.fresh_chain():
-        P.register_parametrization(module, case.name, p)
+    case.register_on(P, module)
     plist = module.parametrizations[case.name]
-    keys = _original_names(plist)
+    keys = original_names(plist)
     for key in keys:
         assert_equal(getattr(plist, key).requires_grad, flag, f"parametrizations[{case.name!r}].{key}.requires_grad")
     assert_equal(getattr(module, case.name).requires_grad, flag, f"module.{case.name}.requires_grad")

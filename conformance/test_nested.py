@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true
-from conformance.strategies import cases, chains
-
-
-def chain_value(chain, *originals):
-    """The chain's forward applied to the originals, computed without the implementation."""
-    value = chain[0](*originals)
-    for p in chain[1:]:
-        value = p(value)
-    return value
+from conformance import library as L
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value
+from conformance.strategies import cases, chains, seeded_randn
 
 
 @pytest.mark.clause("NESTED-REGISTER-REMOVE")
@@ -61,3 +56,24 @@ def test_nested_register_remove(P, adapter, device, dtype, data):
     P.remove_parametrizations(module, case.name, leave_parametrized=leave_outer)
     assert_same(type(module), host_class, "the host's class after removing every parametrization")
     assert_true(not hasattr(module, "parametrizations"), "module.parametrizations still exists after the outer removal")
+
+
+@pytest.mark.clause("NESTED-ASSIGN")
+@given(data=st.data(), seed=st.integers(0, 2**16))
+def test_nested_assign(P, adapter, device, dtype, data, seed):
+    case = data.draw(cases(dtypes=(dtype,), exact=True, max_chain=2), label="outer case")
+    inner = data.draw(chains(case.shape, 1, 1, exact=True), label="inner chain")[0]
+    note(case.reproducer(adapter.name, device) + f"\nP.register_parametrization(module.parametrizations[{case.name!r}], "
+         f"'original', {inner!r})\nthen module.{case.name} = <outer(inner(randn(seed={seed})))>; "
+         f"then register Scale(3.0) on {case.name!r}")
+    module = case.build(P, device)
+    P.register_parametrization(module.parametrizations[case.name], "original", copy.deepcopy(inner))
+    with torch.no_grad():
+        raw = seeded_randn(case.shape, dtype, device, seed)
+        target = chain_value(case.fresh_chain(), chain_value([copy.deepcopy(inner)], raw))
+    setattr(module, case.name, target)
+    with torch.no_grad():
+        assert_close(getattr(module, case.name), target, f"module.{case.name} after assigning through both chains")
+    P.register_parametrization(module, case.name, L.Scale(3.0))
+    with torch.no_grad():
+        assert_close(getattr(module, case.name), target * 3.0, f"module.{case.name} after stacking Scale(3.0)")

@@ -10,22 +10,7 @@ from torch import nn
 from conformance import library as L
 from conformance.checks import assert_equal, assert_same
 from conformance.hosts import HostSpec
-from conformance.strategies import Case, cases, chains, shape_of
-
-
-@st.composite
-def _several_cases(draw, dtypes) -> list[Case]:
-    """A case, plus chains on a drawn subset of the host's other tensors (same host)."""
-    case = draw(cases(dtypes=dtypes), label="case")
-    others = [n for n in case.host.tensor_names() if n != case.name]
-    extra = draw(st.lists(st.sampled_from(others), unique=True), label="extra names") if others else []
-    return [case] + [Case(case.host, n, tuple(draw(chains(shape_of(case.host, n)), label=f"chain of {n}")))
-                     for n in extra]
-
-
-def _register(P, module, case: Case) -> None:  # noqa: N803 - the API namespace reads as P
-    for p in case.fresh_chain():
-        P.register_parametrization(module, case.name, p)
+from conformance.strategies import several_cases
 
 
 def _check_answers(P, module, host: HostSpec, parametrized: set[str], when: str) -> None:  # noqa: N803
@@ -38,7 +23,7 @@ def _check_answers(P, module, host: HostSpec, parametrized: set[str], when: str)
 @pytest.mark.clause("QUERY-IS-PARAMETRIZED")
 @given(data=st.data())
 def test_query_is_parametrized(P, adapter, device, dtype, data):
-    several = data.draw(_several_cases((dtype,)), label="cases")
+    several = data.draw(several_cases((dtype,)), label="cases")
     host = several[0].host
     removal = data.draw(st.permutations([c.name for c in several]), label="removal order")
     note(f"{[c.name for c in several]} registered on {host!r}.build({device!r}), removed in the order {removal}")
@@ -46,7 +31,7 @@ def test_query_is_parametrized(P, adapter, device, dtype, data):
     parametrized: set[str] = set()
     _check_answers(P, module, host, parametrized, "before any registration")
     for case in several:
-        _register(P, module, case)
+        case.register_on(P, module)
         parametrized.add(case.name)
         _check_answers(P, module, host, parametrized, f"after parametrizing {sorted(parametrized)}")
     for name in removal:
@@ -63,7 +48,7 @@ def test_query_is_parametrized(P, adapter, device, dtype, data):
 @pytest.mark.clause("QUERY-TYPE-BEFORE")
 @given(data=st.data(), nested=st.booleans())
 def test_query_type_before(P, adapter, device, dtype, data, nested):
-    several = data.draw(_several_cases((dtype,)), label="cases")
+    several = data.draw(several_cases((dtype,)), label="cases")
     host = several[0].host
     note(f"{[(c.name, c.chain) for c in several]} registered on {host!r}.build({device!r}), then removed; "
          f"nested on original: {nested}")
@@ -71,7 +56,7 @@ def test_query_type_before(P, adapter, device, dtype, data, nested):
     cls = type(module)
     assert_same(P.type_before_parametrizations(module), cls, "type_before_parametrizations before registering")
     for case in several:
-        _register(P, module, case)
+        case.register_on(P, module)
         assert_same(P.type_before_parametrizations(module), cls,
                     f"type_before_parametrizations after parametrizing {case.name!r}")
     if nested:

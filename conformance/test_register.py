@@ -9,16 +9,17 @@ from hypothesis import strategies as st
 from torch import nn
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, assert_unchanged, raises, snapshot
+from conformance.checks import (
+    assert_close,
+    assert_equal,
+    assert_same,
+    assert_true,
+    assert_unchanged,
+    chain_value,
+    raises,
+    snapshot,
+)
 from conformance.strategies import bad_forward_modes, bad_inverse_modes, cases, hosts
-
-
-def chain_value(chain, *originals):
-    """The chain's forward applied to the originals, computed without the implementation."""
-    value = chain[0](*originals)
-    for p in chain[1:]:
-        value = p(value)
-    return value
 
 
 @pytest.mark.clause("REGISTER-RETURNS-MODULE")
@@ -54,8 +55,7 @@ def test_register_original_kept(P, adapter, device, dtype, swap, data):
     was_parameter = case.name in module._parameters
     requires_grad = data.draw(st.booleans(), label="requires_grad") if was_parameter else False
     tensor.requires_grad_(requires_grad)
-    for p in case.fresh_chain():
-        P.register_parametrization(module, case.name, p)
+    case.register_on(P, module)
     original = module.parametrizations[case.name].original
     assert_true(case.name not in module._parameters and case.name not in module._buffers,
                 f"{case.name!r} is still in the module's _parameters/_buffers, expected it moved to the list")
@@ -100,7 +100,7 @@ def test_register_call_order(P, adapter, device, dtype, data):
     note(case.reproducer(adapter.name, device))
     log: list = []
     module = case.host.build(device)
-    chain = [L.Logged(p, str(i), log) for i, p in enumerate(case.fresh_chain())]
+    chain = case.logged_chain(log)
     P.register_parametrization(module, case.name, chain[0])
     assert_equal(log, [("ri", "0"), ("fwd", "0")], "calls made by the first registration")
     for i, p in enumerate(chain[1:], start=1):
@@ -240,12 +240,5 @@ def test_register_atomic(P, adapter, device, dtype, data, mode):
         P.ParametrizationList([L.Scale(3.0), L.BadForward(mode)], weight)
     assert_close(weight, old, "the tensor's values after a failed ParametrizationList construction")
     with pytest.raises(ValueError):
-        P.register_parametrization(module, "weight", _ScaledBadForward(mode))
+        P.register_parametrization(module, "weight", L.ScaledBadForward(mode))
     assert_close(module.weight, old, "module.weight after a failed registration")
-
-
-class _ScaledBadForward(L.BadForward):
-    """A BadForward whose right_inverse scales by 1/3, so a non-atomic registration would change the tensor."""
-
-    def right_inverse(self, x):
-        return x / 3

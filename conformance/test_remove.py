@@ -9,44 +9,19 @@ from hypothesis import strategies as st
 from torch import nn
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, assert_unchanged, raises, snapshot
-from conformance.strategies import Case, cases, chains, hosts, multi_cases, preserving, shape_of
-
-
-def chain_value(chain, *originals):
-    """The chain's forward applied to the originals, computed without the implementation."""
-    value = chain[0](*originals)
-    for p in chain[1:]:
-        value = p(value)
-    return value
-
-
-def _kind(module: nn.Module, name: str) -> str:
-    """Where `name` lives in `module`: 'parameter', 'buffer', or 'neither'."""
-    if name in module._parameters:
-        return "parameter"
-    return "buffer" if name in module._buffers else "neither"
-
-
-def _registered(case: Case, P, device: str, requires_grad: bool):
-    """A fresh host whose tensor (requires_grad set, for a parameter) then gets the case's chain registered.
-    Returns the module, the tensor object, its kind and its requires_grad."""
-    module = case.host.build(device)
-    tensor, kind = getattr(module, case.name), _kind(module, case.name)
-    if kind == "parameter":
-        tensor.requires_grad_(requires_grad)
-    flag = tensor.requires_grad
-    for p in case.fresh_chain():
-        P.register_parametrization(module, case.name, p, unsafe=case.unsafe)
-    return module, tensor, kind, flag
-
-
-def _assert_same_tensor(module: nn.Module, name: str, tensor, kind: str, requires_grad: bool) -> None:
-    """module.<name> is `tensor` again, registered as the same kind, with the same requires_grad."""
-    assert_same(getattr(module, name), tensor, f"module.{name} after removal")
-    assert_equal(_kind(module, name), kind, f"where {name!r} is registered after removal")
-    assert_equal(isinstance(tensor, nn.Parameter), kind == "parameter", f"module.{name} is an nn.Parameter")
-    assert_equal(tensor.requires_grad, requires_grad, f"module.{name}.requires_grad")
+from conformance.checks import (
+    assert_close,
+    assert_equal,
+    assert_same,
+    assert_same_tensor,
+    assert_true,
+    assert_unchanged,
+    chain_value,
+    kind_of,
+    raises,
+    snapshot,
+)
+from conformance.strategies import Case, cases, chains, hosts, multi_cases, preserving, registered, shape_of
 
 
 @pytest.mark.clause("REMOVE-LEAVE-PARAMETRIZED")
@@ -56,13 +31,13 @@ def test_remove_leave_parametrized(P, adapter, device, dtype, swap, data):
     requires_grad = data.draw(st.booleans(), label="requires_grad")
     explicit = data.draw(st.booleans(), label="pass leave_parametrized=True explicitly")
     note(case.reproducer(adapter.name, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
-    module, tensor, kind, requires_grad = _registered(case, P, device, requires_grad)
+    module, tensor, kind, requires_grad = registered(case, P, device, requires_grad)
     with torch.no_grad():
         expected = getattr(module, case.name).clone()
     kwargs = {"leave_parametrized": True} if explicit else {}
     returned = P.remove_parametrizations(module, case.name, **kwargs)
     assert_same(returned, module, "remove_parametrizations's return value")
-    _assert_same_tensor(module, case.name, tensor, kind, requires_grad)
+    assert_same_tensor(module, case.name, tensor, kind, requires_grad)
     assert_close(tensor, expected, f"module.{case.name} after removal (the parametrized value)")
 
 
@@ -72,11 +47,11 @@ def test_remove_leave_original(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
     requires_grad = data.draw(st.booleans(), label="requires_grad")
     note(case.reproducer(adapter.name, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
-    module, tensor, kind, requires_grad = _registered(case, P, device, requires_grad)
+    module, tensor, kind, requires_grad = registered(case, P, device, requires_grad)
     stored = module.parametrizations[case.name].original.detach().clone()
     returned = P.remove_parametrizations(module, case.name, leave_parametrized=False)
     assert_same(returned, module, "remove_parametrizations's return value")
-    _assert_same_tensor(module, case.name, tensor, kind, requires_grad)
+    assert_same_tensor(module, case.name, tensor, kind, requires_grad)
     assert_close(tensor, stored, f"module.{case.name} after removal (the stored original)")
 
 
@@ -151,7 +126,7 @@ def test_remove_multi(P, adapter, device, dtype, data):
     assert_unchanged(before, module)
     P.remove_parametrizations(module, "weight", leave_parametrized=True)
     assert_true(not P.is_parametrized(module, "weight"), "is_parametrized(module, 'weight') is True after removal")
-    assert_true(_kind(module, "weight") != "neither", "'weight' is neither a parameter nor a buffer after removal")
+    assert_true(kind_of(module, "weight") != "neither", "'weight' is neither a parameter nor a buffer after removal")
     assert_close(module.weight, expected, "module.weight after removal (the parametrized value)")
 
 
@@ -165,11 +140,10 @@ def test_remove_multi_keeps_kind(P, adapter, device, dtype, data):
             "\n    P.register", f"\n    module.weight.requires_grad_({requires_grad})\n    P.register", 1))
         module = case.host.build(device)
         module.weight.requires_grad_(requires_grad)
-        for p in case.fresh_chain():
-            P.register_parametrization(module, "weight", p)
+        case.register_on(P, module)
         P.remove_parametrizations(module, "weight")
         what = f"after removing a {'trainable' if requires_grad else 'frozen'} multi-input parametrization"
-        assert_equal(_kind(module, "weight"), "parameter", f"where 'weight' is registered {what}")
+        assert_equal(kind_of(module, "weight"), "parameter", f"where 'weight' is registered {what}")
         assert_true(isinstance(module.weight, nn.Parameter),
                     f"module.weight is a {type(module.weight).__name__} {what}, expected an nn.Parameter")
         assert_equal(module.weight.requires_grad, requires_grad, f"module.weight.requires_grad {what}")
@@ -192,8 +166,7 @@ def test_remove_keeps_order(P, adapter, device, dtype, data):
                 list(module.state_dict().keys()))
 
     params, buffers, keys = order()
-    for p in case.fresh_chain():
-        P.register_parametrization(module, name, p)
+    case.register_on(P, module)
     P.remove_parametrizations(module, name, leave_parametrized=leave)
     new_params, new_buffers, new_keys = order()
     assert_equal(new_params, params, "named_parameters() names after a register/remove round trip")
@@ -210,11 +183,11 @@ def test_remove_unsafe_shape(P, adapter, device, dtype, data):
     rest = data.draw(st.lists(preserving(flat), max_size=2), label="stacked on the flattened tensor")
     case = Case(host, name, (L.Flatten(), *rest), unsafe=True)
     note(case.reproducer(adapter.name, device))
-    module, tensor, kind, requires_grad = _registered(case, P, device, True)
+    module, tensor, kind, requires_grad = registered(case, P, device, True)
     chain = list(module.parametrizations[name])
     with torch.no_grad():
         expected = chain_value(chain, module.parametrizations[name].original.detach().clone())
     P.remove_parametrizations(module, name, leave_parametrized=True)
-    _assert_same_tensor(module, name, tensor, kind, requires_grad)
+    assert_same_tensor(module, name, tensor, kind, requires_grad)
     assert_equal(tuple(tensor.shape), flat, f"module.{name}.shape after removal")
     assert_close(tensor, expected, f"module.{name} after removal (the flattened parametrized value)")

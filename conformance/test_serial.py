@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import io
 import pickle
 
@@ -12,27 +11,8 @@ import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from conformance import library as L
 from conformance.checks import assert_close, assert_equal, assert_same, assert_unchanged, raises, snapshot
-from conformance.strategies import Case, cases, multi_cases
-
-
-@st.composite
-def _serial_cases(draw, dtypes) -> Case:
-    """A single- or multi-input case (never the non-persistent buffer), with a Shift inserted somewhere after the
-    first position of multi-input chains, so that parametrizations with state of their own are covered."""
-    case = draw(st.one_of(cases(dtypes=dtypes, names=("weight", "bias", "running")), multi_cases(dtypes=dtypes)),
-                label="case")
-    chain = list(case.chain)
-    if draw(st.booleans(), label="with a Shift"):
-        first = 1 if chain[0].inputs > 1 else 0
-        at = draw(st.integers(first, len(chain)), label="Shift position")
-        chain.insert(at, L.Shift(draw(st.sampled_from([1.0, -0.5]), label="shift")))
-    return dataclasses.replace(case, chain=tuple(chain))
-
-
-def _other_seed(case: Case) -> Case:
-    return dataclasses.replace(case, host=dataclasses.replace(case.host, seed=case.host.seed + 1))
+from conformance.strategies import Case, cases, serial_cases
 
 
 def _saved_names(case: Case) -> list[str]:
@@ -76,7 +56,7 @@ def test_serial_pickle_refused(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-STATE-DICT-KEYS")
 @given(data=st.data())
 def test_serial_state_dict_keys(P, adapter, device, dtype, data):
-    case = data.draw(_serial_cases((dtype,)), label="case")
+    case = data.draw(serial_cases((dtype,)), label="case")
     note(case.reproducer(adapter.name, device))
     module = case.build(P, device)
     assert_equal(sorted(module.state_dict()), sorted(_expected_keys(case)), "the state_dict keys")
@@ -85,11 +65,11 @@ def test_serial_state_dict_keys(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-ROUND-TRIP")
 @given(data=st.data())
 def test_serial_round_trip(P, adapter, device, dtype, data):
-    case = data.draw(_serial_cases((dtype,)), label="case")
+    case = data.draw(serial_cases((dtype,)), label="case")
     note(case.reproducer(adapter.name, device) + "\n    (loaded into the same case built with the next seed)")
     source = case.build(P, device)
     _bump_state(source, case)
-    target = _other_seed(case).build(P, device)
+    target = case.reseeded().build(P, device)
     ids = {k: id(t) for k, t in target.state_dict(keep_vars=True).items()}
     target.load_state_dict(source.state_dict())
     assert_equal({k: id(t) for k, t in target.state_dict(keep_vars=True).items()}, ids,
@@ -104,7 +84,7 @@ def test_serial_round_trip(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-STRICT-KEYS")
 @given(data=st.data())
 def test_serial_strict_keys(P, adapter, device, dtype, data):
-    case = data.draw(_serial_cases((dtype,)), label="case")
+    case = data.draw(serial_cases((dtype,)), label="case")
     note(case.reproducer(adapter.name, device) + "\n    module.load_state_dict(<the plain host's state_dict>)")
     module = case.build(P, device)
     # The plain module's state: the same values on the shared keys (a partial load would be invisible) and
@@ -122,7 +102,7 @@ def test_serial_strict_keys(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-WEIGHTS-ONLY")
 @given(data=st.data())
 def test_serial_weights_only(P, adapter, device, dtype, data):
-    case = data.draw(_serial_cases((dtype,)), label="case")
+    case = data.draw(serial_cases((dtype,)), label="case")
     note(case.reproducer(adapter.name, device) + "\n    (saved, loaded with weights_only=True, loaded into the same "
          "case built with the next seed)")
     source = case.build(P, device)
@@ -132,7 +112,7 @@ def test_serial_weights_only(P, adapter, device, dtype, data):
     buffer.seek(0)
     loaded = torch.load(buffer, weights_only=True)
     assert_equal(sorted(loaded), sorted(source.state_dict()), "the keys loaded with weights_only=True")
-    target = _other_seed(case).build(P, device)
+    target = case.reseeded().build(P, device)
     original = target.parametrizations[case.name]
     target.load_state_dict(loaded)
     assert_same(target.parametrizations[case.name], original, "the target's ParametrizationList after loading")

@@ -8,28 +8,14 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_unchanged, raises, snapshot
-from conformance.strategies import bad_forward_modes, bad_inverse_modes, cases, multi_cases
-
-
-def stacked_cases(dtype):
-    """A module's case to stack on: a single-input chain, or a chain that starts with a two-input one."""
-    return st.one_of(cases(dtypes=(dtype,)), multi_cases(dtypes=(dtype,)))
-
-
-def assert_list_unchanged(before, module, name: str, chain: list, what: str) -> None:
-    """The whole module is as it was, and its list still holds exactly the parametrizations of `chain`."""
-    assert_unchanged(before, module, what)
-    plist = module.parametrizations[name]
-    assert_equal(len(plist), len(chain), f"the list's length {what}")
-    for i, p in enumerate(chain):
-        assert_same(plist[i], p, f"parametrizations[{name!r}][{i}] {what}")
+from conformance.checks import assert_close, assert_equal, assert_list_unchanged, assert_same, raises, snapshot
+from conformance.strategies import any_cases, bad_forward_modes, bad_inverse_modes
 
 
 @pytest.mark.clause("STACK-FORWARD-CHECKED")
 @given(data=st.data(), modes=st.lists(bad_forward_modes(), min_size=1, max_size=3))
 def test_stack_forward_checked(P, adapter, device, dtype, data, modes):
-    case = data.draw(stacked_cases(dtype), label="case")
+    case = data.draw(any_cases((dtype,)), label="case")
     note(case.reproducer(adapter.name, device) + f"\nthen stacking BadForward(mode) for mode in {modes!r}, each failing")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
@@ -54,7 +40,7 @@ def test_stack_forward_checked(P, adapter, device, dtype, data, modes):
        modes=st.lists(st.one_of(bad_inverse_modes(first_registration=False), st.just("not_implemented")),
                       min_size=1, max_size=3))
 def test_stack_inverse_checked(P, adapter, device, dtype, data, modes):
-    case = data.draw(stacked_cases(dtype), label="case")
+    case = data.draw(any_cases((dtype,)), label="case")
     note(case.reproducer(adapter.name, device) + f"\nthen stacking BadInverse(mode) for mode in {modes!r} "
          "(InverseNotImplemented() for 'not_implemented')")
     chain = case.fresh_chain()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import torch
 from hypothesis import given, note
@@ -11,7 +9,7 @@ from hypothesis import strategies as st
 
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal
-from conformance.strategies import cases
+from conformance.strategies import cases, with_inserted
 
 
 def _by_hand(chain, x: torch.Tensor, training: bool) -> torch.Tensor:
@@ -58,9 +56,7 @@ def test_train_sync_at_register(P, adapter, device, dtype, data):
 @pytest.mark.clause("TRAIN-PROPAGATES")
 @given(data=st.data())
 def test_train_propagates(P, adapter, device, dtype, data):
-    case = data.draw(cases(dtypes=(dtype,), max_chain=2), label="case")
-    at = data.draw(st.integers(0, len(case.chain)), label="TrainingScale position")
-    case = dataclasses.replace(case, chain=(*case.chain[:at], L.TrainingScale(), *case.chain[at:]))
+    case = data.draw(with_inserted(cases(dtypes=(dtype,), max_chain=2), L.TrainingScale()), label="case")
     modes = data.draw(st.lists(st.booleans(), min_size=1, max_size=4), label="module modes")
     note(case.reproducer(adapter.name, device) + f"\n    then module.train(mode) for mode in {modes}")
     chain = case.fresh_chain()

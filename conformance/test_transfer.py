@@ -11,55 +11,18 @@ from hypothesis import strategies as st
 from torch import nn
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, assert_unchanged, snapshot
-from conformance.hosts import HostSpec
-from conformance.strategies import Case, cases, chains, multi_cases, shape_of
-
-
-@st.composite
-def _several_cases(draw, dtypes, names=None, min_names: int = 1) -> list[Case]:
-    """A case, plus chains on a drawn subset of the host's other tensors (same host); `names` limits the tensors.
-    Chains are exact: their right_inverses are defined everywhere (a transfer runs them on the target's tensors)."""
-    case = draw(cases(dtypes=dtypes, names=names, exact=True), label="case")
-    others = [n for n in case.host.tensor_names() if n != case.name and (names is None or n in names)]
-    extra = draw(st.lists(st.sampled_from(others), unique=True, min_size=min(min_names - 1, len(others))),
-                 label="extra names") if others else []
-    return [case] + [Case(case.host, n, tuple(draw(chains(shape_of(case.host, n), exact=True), label=f"chain of {n}")))
-                     for n in extra]
-
-
-def _build(P, several: list[Case], device: str) -> nn.Module:  # noqa: N803 - the API namespace reads as P
-    module = several[0].build(P, device)
-    for c in several[1:]:
-        for p in c.fresh_chain():
-            P.register_parametrization(module, c.name, p)
-    return module
-
-
-def _reproducer(several: list[Case], adapter_name: str, device: str, then: str) -> str:
-    text = several[0].reproducer(adapter_name, device)
-    text += "".join(f"\n    P.register_parametrization(module, {c.name!r}, {p!r})" for c in several[1:] for p in c.chain)
-    return text + "\n    " + then
-
-
-def _other_seed(host: HostSpec) -> HostSpec:
-    return dataclasses.replace(host, seed=host.seed + 1)
-
-
-def _transfer(P, from_module, to_module, tensor_name=None):  # noqa: N803
-    """The transfer, which must succeed and return to_module."""
-    try:
-        returned = P.transfer_parametrizations_and_params(from_module, to_module, tensor_name)
-    except Exception as exc:
-        raise AssertionError(f"transfer_parametrizations_and_params(..., tensor_name={tensor_name!r}): got "
-                             f"{type(exc).__name__}({exc}), expected it to succeed") from exc
-    assert_same(returned, to_module, "transfer_parametrizations_and_params's return value")
-    return returned
-
-
-def _originals(plist) -> list[str]:
-    return ["original"] if "original" in plist._parameters or "original" in plist._buffers else \
-        [k for k in (*plist._parameters, *plist._buffers) if k.startswith("original")]
+from conformance.checks import (
+    assert_close,
+    assert_equal,
+    assert_same,
+    assert_true,
+    assert_unchanged,
+    original_names,
+    raises,
+    snapshot,
+    transfer,
+)
+from conformance.strategies import build_several, cases, multi_cases, several_cases, several_reproducer
 
 
 def _assert_transferred(from_module, to_module, name: str) -> None:
@@ -68,25 +31,27 @@ def _assert_transferred(from_module, to_module, name: str) -> None:
     assert_equal(len(target), len(source), f"the length of to.parametrizations[{name!r}]")
     for i, p in enumerate(source):
         assert_same(target[i], p, f"to.parametrizations[{name!r}][{i}]")
-    keys = _originals(source)
-    assert_equal(sorted(_originals(target)), sorted(keys), f"the originals of to.parametrizations[{name!r}]")
+    keys = original_names(source)
+    assert_equal(sorted(original_names(target)), sorted(keys), f"the originals of to.parametrizations[{name!r}]")
     for key in keys:
         assert_same(getattr(target, key), getattr(source, key), f"to.parametrizations[{name!r}].{key}")
     with torch.no_grad():
         assert_close(getattr(to_module, name), getattr(from_module, name), f"to.{name}")
 
 
+# Note: the cases' chains are exact, so their right_inverses are defined everywhere: a transfer runs them on the
+# target's tensors.
 @pytest.mark.clause("TRANSFER-ALL")
 @given(data=st.data())
 def test_transfer_all(P, adapter, device, dtype, data):
-    several = data.draw(_several_cases((dtype,)), label="cases")
+    several = data.draw(several_cases((dtype,), exact=True), label="cases")
     host = several[0].host
-    note(_reproducer(several, adapter.name, device,
-                     f"P.transfer_parametrizations_and_params(module, {_other_seed(host)!r}.build({device!r}))"))
-    source = _build(P, several, device)
+    note(several_reproducer(several, adapter.name, device,
+                            f"P.transfer_parametrizations_and_params(module, {host.reseeded()!r}.build({device!r}))"))
+    source = build_several(P, several, device)
     before = snapshot(source)
-    target = _other_seed(host).build(device)
-    _transfer(P, source, target)
+    target = host.reseeded().build(device)
+    transfer(P, source, target)
     assert_equal(sorted(target.parametrizations), sorted(c.name for c in several), "the keys of to.parametrizations")
     for c in several:
         _assert_transferred(source, target, c.name)
@@ -96,16 +61,16 @@ def test_transfer_all(P, adapter, device, dtype, data):
 @pytest.mark.clause("TRANSFER-ONE-NAME")
 @given(data=st.data())
 def test_transfer_one_name(P, adapter, device, dtype, data):
-    several = data.draw(_several_cases((dtype,), min_names=2), label="cases")
+    several = data.draw(several_cases((dtype,), min_names=2, exact=True), label="cases")
     host = several[0].host
     name = data.draw(st.sampled_from([c.name for c in several]), label="tensor_name")
-    note(_reproducer(several, adapter.name, device, f"P.transfer_parametrizations_and_params(module, "
-                     f"{_other_seed(host)!r}.build({device!r}), {name!r})"))
-    source = _build(P, several, device)
-    target = _other_seed(host).build(device)
+    note(several_reproducer(several, adapter.name, device, f"P.transfer_parametrizations_and_params(module, "
+                            f"{host.reseeded()!r}.build({device!r}), {name!r})"))
+    source = build_several(P, several, device)
+    target = host.reseeded().build(device)
     untouched = {n: getattr(target, n) for n in host.tensor_names() if n != name}
     values = {n: t.detach().clone() for n, t in untouched.items()}
-    _transfer(P, source, target, name)
+    transfer(P, source, target, name)
     assert_equal(list(target.parametrizations), [name], "the keys of to.parametrizations")
     _assert_transferred(source, target, name)
     for n, tensor in untouched.items():
@@ -127,10 +92,10 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
     if target_kind == "nn.Module()":
         target = nn.Module()
     else:
-        target = _other_seed(case.host).build(device)
+        target = case.host.reseeded().build(device)
         delattr(target, case.name)
     assert_true(not hasattr(target, case.name), f"the target has {case.name!r} before the transfer, expected not")
-    _transfer(P, source, target, tensor_name)
+    transfer(P, source, target, tensor_name)
     assert_true(P.is_parametrized(target, case.name), f"is_parametrized(to, {case.name!r}) is False, expected True")
     _assert_transferred(source, target, case.name)
     assert_true(isinstance(target.parametrizations[case.name].original, nn.Parameter),
@@ -142,14 +107,14 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
 def test_transfer_multi(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,), exact=True), label="case")
     missing = data.draw(st.booleans(), label="target lacks weight")
-    note(case.reproducer(adapter.name, device) + f"\n    target = {_other_seed(case.host)!r}.build({device!r})"
+    note(case.reproducer(adapter.name, device) + f"\n    target = {case.host.reseeded()!r}.build({device!r})"
          + ("\n    del target.weight" if missing else "") + "\n    P.transfer_parametrizations_and_params(module, target)")
     source = case.build(P, device)
-    target = _other_seed(case.host).build(device)
+    target = case.host.reseeded().build(device)
     if missing:
         delattr(target, "weight")
-    _transfer(P, source, target)
-    assert_equal(sorted(_originals(target.parametrizations["weight"])), ["original0", "original1"],
+    transfer(P, source, target)
+    assert_equal(sorted(original_names(target.parametrizations["weight"])), ["original0", "original1"],
                  "the originals of to.parametrizations['weight']")
     _assert_transferred(source, target, "weight")
 
@@ -167,9 +132,9 @@ def test_transfer_not_parametrized(P, adapter, device, dtype, data):
     if history == "parametrization removed":
         source = case.build(P, device)
         P.remove_parametrizations(source, case.name)
-    target = _other_seed(case.host).build(device) if target_case is None else target_case.build(P, device)
+    target = case.host.reseeded().build(device) if target_case is None else target_case.build(P, device)
     before_source, before_target = snapshot(source), snapshot(target)
-    _transfer(P, source, target, tensor_name)
+    transfer(P, source, target, tensor_name)
     assert_unchanged(before_target, target, "after the transfer, the target")
     assert_unchanged(before_source, source, "after the transfer, the source")
 
@@ -183,11 +148,11 @@ def test_transfer_buffer(P, adapter, device, dtype, data):
          f"\n    P.transfer_parametrizations_and_params(module, target, {case.name!r})")
     source = case.build(P, device)
     if target_kind == "host without the name":
-        target = _other_seed(case.host).build(device)
+        target = case.host.reseeded().build(device)
         delattr(target, case.name)
     else:
         target = nn.Module() if target_kind == "nn.Module()" else nn.Linear(2, 2).to(device=device, dtype=dtype)
-    _transfer(P, source, target, case.name)
+    transfer(P, source, target, case.name)
     plist = target.parametrizations[case.name]
     assert_true("original" in plist._buffers and "original" not in plist._parameters,
                 f"to.parametrizations[{case.name!r}].original is not a buffer, expected a buffer like the source's")
@@ -208,7 +173,7 @@ def test_transfer_cache_separate(P, adapter, device, dtype, data):
     name = case.name
     note(case.reproducer(adapter.name, device) + "\n    target = <the host, next seed>; transfer; read both in cached()")
     source = case.build(P, device)
-    target = _transfer(P, source, _other_seed(case.host).build(device))
+    target = transfer(P, source, case.host.reseeded().build(device))
     with P.cached():
         first_source, first_target = getattr(source, name), getattr(target, name)
         assert_true(first_source is not first_target, f"inside cached(), to.{name} is from.{name}'s object, "
@@ -217,3 +182,22 @@ def test_transfer_cache_separate(P, adapter, device, dtype, data):
         assert_same(getattr(target, name), first_target, f"to.{name} read again inside cached()")
     assert_close(first_target, first_source, f"to.{name} inside cached()")
 
+
+
+@pytest.mark.clause("TRANSFER-ATOMIC")
+@given(data=st.data())
+def test_transfer_atomic(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), kinds=("linear",), names=("weight",), exact=True), label="case")
+    source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
+    target_host = dataclasses.replace(case.host.reseeded(), bias=False)
+    note(source_case.reproducer(adapter.name, device) + "\nP.register_parametrization(module, 'bias', Scale(2.0))"
+         f"\ntarget = {target_host!r}.build({device!r})\nP.transfer_parametrizations_and_params(module, target)")
+    source = source_case.build(P, device)
+    P.register_parametrization(source, "bias", L.Scale(2.0))
+    target = target_host.build(device)
+    source_before, target_before = snapshot(source), snapshot(target)
+    # `weight` transfers first; `bias` cannot, because the target's bias is None.
+    with raises(Exception, "", "transferring weight and bias onto a target whose bias is None"):
+        P.transfer_parametrizations_and_params(source, target)
+    assert_unchanged(target_before, target, "after the failing transfer, the target")
+    assert_unchanged(source_before, source, "after the failing transfer, the source")

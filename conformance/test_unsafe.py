@@ -9,9 +9,7 @@ from hypothesis import strategies as st
 
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal, assert_true
-from conformance.strategies import cases
-
-OTHER_DTYPES = (torch.float64, torch.float32, torch.bfloat16, torch.float16)
+from conformance.strategies import cases, other_dtypes
 
 
 @pytest.mark.clause("UNSAFE-SHAPE-ALLOWED")
@@ -39,7 +37,7 @@ def test_unsafe_shape_allowed(P, adapter, device, dtype, data, then_scale):
 @given(data=st.data())
 def test_unsafe_dtype_allowed(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
-    target = data.draw(st.sampled_from([d for d in OTHER_DTYPES if d != dtype]), label="target dtype")
+    target = data.draw(other_dtypes(dtype), label="target dtype")
     note(case.reproducer(adapter.name, device)
          + f"\nthen P.register_parametrization(module, name, CastTo({target}), unsafe=True)")
     module = case.build(P, device) if case.chain else case.host.build(device)
@@ -73,7 +71,7 @@ def test_unsafe_skips_calls(P, adapter, device, dtype, data, first_unsafe):
          ", the others stacked with unsafe=True")
     log: list = []
     module = case.host.build(device)
-    chain = [L.Logged(p, str(i), log) for i, p in enumerate(case.fresh_chain())]
+    chain = case.logged_chain(log)
     P.register_parametrization(module, case.name, chain[0], unsafe=first_unsafe)
     if first_unsafe:
         assert_equal(log, [("ri", "0")], "calls made by an unsafe first registration")
