@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import importlib.util
 from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
@@ -28,7 +30,7 @@ def load_adapter(spec: str) -> Adapter:
         return BUILTIN_ADAPTERS[spec]()
     registered = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
     if spec in registered:
-        return _from_object(registered[spec].load(), f"entry point {spec!r}")
+        return _from_object(_load_entry_point(registered[spec]), f"entry point {spec!r}")
     if ":" in spec:
         module_name, _, attr = spec.partition(":")
         obj = getattr(_import(module_name, spec), attr, _MISSING)
@@ -41,13 +43,45 @@ def load_adapter(spec: str) -> Adapter:
 _MISSING = object()
 
 
+def check_spec(spec: str) -> None:
+    """Raise AdapterError (with a did-you-mean) unless `spec` names a known adapter or a findable module; imports
+    nothing, so it is safe to call before running the adapter in a process of its own."""
+    spec = spec.strip()
+    if spec in available_adapters():
+        return
+    top = spec.partition(":")[0].split(".")[0]
+    try:
+        found = importlib.util.find_spec(top) if top else None
+    except (ImportError, ValueError):
+        found = None
+    if found is None:
+        raise AdapterError(f"unknown adapter {spec!r}{_did_you_mean(spec)}; known adapters: "
+                           f"{', '.join(available_adapters())}; or give an importable module path or pkg.mod:OBJ")
+
+
+def _did_you_mean(spec: str) -> str:
+    close = difflib.get_close_matches(spec, available_adapters(), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _load_entry_point(entry_point) -> Any:
+    try:
+        return entry_point.load()
+    except Exception as exc:
+        package = entry_point.dist.name if entry_point.dist else "its package"
+        raise AdapterError(
+            f"entry point {entry_point.name!r} of {package} points to {entry_point.value!r}, which cannot be loaded "
+            f"({type(exc).__name__}: {exc}): reinstall {package} or fix the entry point in its metadata"
+        ) from exc
+
+
 def _import(module_name: str, spec: str) -> ModuleType:
     try:
         return importlib.import_module(module_name)
     except ImportError as exc:
         known = ", ".join(available_adapters())
         raise AdapterError(
-            f"cannot import module {module_name!r} for adapter {spec!r} ({exc}); "
+            f"cannot import module {module_name!r} for adapter {spec!r} ({exc}){_did_you_mean(spec)}; "
             f"known adapters: {known}; or give an importable module path"
         ) from exc
 

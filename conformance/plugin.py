@@ -1,40 +1,79 @@
-"""The suite's pytest plugin: --adapter, the axis fixtures, declared divergences and the per-area summary.
+"""The suite's pytest plugin: --adapter and the report options, the axis fixtures and declared divergences.
 
-Inert unless --adapter is given: it then loads the adapter, picks a Hypothesis profile and reports per clause.
+Inert unless --adapter is given: it then loads the adapter, picks a Hypothesis profile and records the run (see
+recording.py); with several adapters, or --isolate, it hands the run to the isolating runner (isolation.py).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import argparse
+import re
+from pathlib import Path
 
 import pytest
 import torch
 from hypothesis import Phase, settings
 
 from adapters import Adapter, AdapterError, available_adapters, load_adapter
+from conformance import recording
 from conformance.clauses import AREAS, CLAUSES
+from conformance.journal import events_of, read_journal
 from conformance.profiles import default_profile, register_profiles
+from conformance.report import ReportError, check_writable
 
 register_profiles()
 ADAPTER = pytest.StashKey[Adapter]()
 CLAUSE = pytest.StashKey[str]()
-STATUS_ORDER = ("failed", "unexpected-pass", "diverged", "untested", "passed")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("parametrize-conformance")
-    group.addoption("--adapter", default=None, metavar="SPEC",
+    group.addoption("--adapter", action="append", default=None, metavar="SPEC",
                     help="implementation under test: a built-in name (reference, torch), an installed adapter "
-                         "name, a module path exposing the seven names, or pkg.mod:OBJ for an Adapter")
+                         "name, a module path exposing the seven names, or pkg.mod:OBJ for an Adapter; repeat it, "
+                         "or give 'all', to run several adapters, each in a process of its own")
     group.addoption("--clauses", default=None, metavar="IDS",
                     help="comma-separated clause ids or areas to run (default: all)")
+    group.addoption("--report", default=None, metavar="PATH", help="write this run's JSON report to PATH")
+    group.addoption("--report-dir", default=None, metavar="DIR",
+                    help="write one JSON report per adapter, named DIR/<adapter>.json (with several adapters, "
+                         "default: a new temporary directory)")
+    group.addoption("--isolate", action="store_true",
+                    help="run the adapter in a child process, so a crash, exit or hang of the implementation is "
+                         "reported instead of ending the run (always on with several adapters)")
+    group.addoption("--test-timeout", type=float, default=300.0, metavar="SECONDS",
+                    help="isolated runs: a test that makes no progress for SECONDS is killed and reported as a "
+                         "timeout (default 300)")
+    group.addoption("--jobs", type=int, default=1, metavar="N", help="isolated runs: adapters run at once (default 1)")
+    group.addoption("--max-restarts", type=int, default=3, metavar="N",
+                    help="isolated runs: child processes started again after a crash or hang, per adapter (default 3)")
+    group.addoption("--journal", default=None, help=argparse.SUPPRESS)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    specs = adapter_specs(config)
+    if len(specs) > 1 or (specs and config.getoption("isolate")):
+        from conformance.isolation import plan_from_config, run_isolated
+        return run_isolated(plan_from_config(config, specs))
+    return None
+
+
+def adapter_specs(config: pytest.Config) -> list[str]:
+    """The --adapter values, with 'all' expanded and repeats dropped."""
+    specs: list[str] = []
+    for value in config.getoption("--adapter") or []:
+        for spec in (s.strip() for s in value.split(",")):
+            specs += available_adapters() if spec == "all" else [spec] if spec else []
+    return list(dict.fromkeys(specs))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(id): the contract clause a conformance test checks")
-    spec = config.getoption("--adapter")
-    if spec is None:
+    specs = adapter_specs(config)
+    if not specs:
         return
+    spec = specs[0]
     try:
         adapter = load_adapter(spec)
     except AdapterError as exc:
@@ -42,7 +81,31 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[ADAPTER] = adapter
     if not config.getoption("hypothesis_profile", None):
         settings.load_profile(default_profile())
-    config.pluginmanager.register(ClauseReporter(adapter), "parametrize-conformance-reporter")
+    config.pluginmanager.register(recording, "parametrize-conformance-recording")
+    if hasattr(config, "workerinput"):
+        return
+    recording.watch_user_interrupts()
+    report_path = _report_path(config, spec)
+    recorder = recording.RunRecorder(config, adapter, spec, report_path, config.getoption("--journal"))
+    config.pluginmanager.register(recorder, "parametrize-conformance-recorder")
+
+
+def _report_path(config: pytest.Config, spec: str) -> Path | None:
+    report, directory = config.getoption("--report"), config.getoption("--report-dir")
+    if report and directory:
+        raise pytest.UsageError("--report and --report-dir both given: keep one (--report PATH names the file)")
+    path = Path(report) if report else Path(directory) / report_file_name(spec) if directory else None
+    if path is not None:
+        try:
+            check_writable(path)
+        except ReportError as exc:
+            raise pytest.UsageError(str(exc)) from None
+    return path
+
+
+def report_file_name(spec: str) -> str:
+    """The report file of an adapter in a report directory."""
+    return re.sub(r"[^\w.-]+", "_", spec).strip("_") + ".json"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -55,6 +118,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in clause_items:
         item.stash[CLAUSE] = _clause_of(item)
     _select(config, items)
+    _skip_journalled(config, items)
     for item in items:
         if CLAUSE in item.stash:
             _declare_divergence(item, adapter)
@@ -81,6 +145,18 @@ def _select(config: pytest.Config, items: list[pytest.Item]) -> None:
     keep = [i for i in items if CLAUSE in i.stash and ({i.stash[CLAUSE], CLAUSES[i.stash[CLAUSE]].area} & keys)]
     config.hook.pytest_deselected(items=[i for i in items if i not in keep])
     items[:] = keep
+
+
+def _skip_journalled(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """When restarted by the isolating runner, run only the tests its journal has no result for."""
+    journal = config.getoption("--journal")
+    if not journal:
+        return
+    done = {e["nodeid"] for e in events_of(read_journal(journal), "result")}
+    keep = [i for i in items if i.nodeid not in done]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i.nodeid in done])
+        items[:] = keep
 
 
 def _declare_divergence(item: pytest.Item, adapter: Adapter) -> None:
@@ -127,54 +203,3 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "dtype" in metafunc.fixturenames and ADAPTER in metafunc.config.stash:
         dtypes = metafunc.config.stash[ADAPTER].dtypes
         metafunc.parametrize("dtype", dtypes, ids=[str(d).removeprefix("torch.") for d in dtypes])
-
-
-class ClauseReporter:
-    """Collects one status per clause and prints the per-area summary."""
-
-    def __init__(self, adapter: Adapter) -> None:
-        self.adapter = adapter
-        self.status: dict[str, str] = {}
-        self.clause_of: dict[str, str] = {}
-
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.clause_of = {i.nodeid: i.stash[CLAUSE] for i in session.items if CLAUSE in i.stash}
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        clause_id = self.clause_of.get(report.nodeid)
-        if clause_id is None or (report.when != "call" and report.passed):
-            return
-        worst = min(self.status.get(clause_id, "passed"), _status(report), key=STATUS_ORDER.index)
-        self.status[clause_id] = worst
-
-    def pytest_terminal_summary(self, terminalreporter) -> None:
-        if not self.status:
-            return
-        write = terminalreporter.write_line
-        a = self.adapter
-        terminalreporter.section(f"parametrize-conformance: {a.name} {a.version} on {a.device}, "
-                                 f"hypothesis profile {settings._current_profile}")
-        write(f"{'area':<10}" + "".join(f"{s:>17}" for s in reversed(STATUS_ORDER)))
-        for area in AREAS:
-            counts = Counter(s for c, s in self.status.items() if CLAUSES[c].area == area)
-            if counts:
-                write(f"{area:<10}" + "".join(f"{counts[s]:>17}" for s in reversed(STATUS_ORDER)))
-        self._list(write, "failed", "Failing clauses:", lambda c: CLAUSES[c].statement)
-        self._list(write, "diverged", "Declared divergences:", lambda c: a.divergence(c).reason)
-        self._list(write, "unexpected-pass", "Declared divergences that passed (remove them from the adapter):",
-                   lambda c: a.divergence(c).reason)
-
-    def _list(self, write, status: str, title: str, text) -> None:
-        ids = [c for c in CLAUSES if self.status.get(c) == status]
-        if ids:
-            write(title)
-            for c in ids:
-                write(f"  {c}: {text(c)}")
-
-
-def _status(report: pytest.TestReport) -> str:
-    if hasattr(report, "wasxfail"):
-        return "unexpected-pass" if report.passed else "diverged"
-    if report.skipped:
-        return "untested"
-    return "failed" if report.failed else "passed"

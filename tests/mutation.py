@@ -38,17 +38,3 @@ class Mutant:
                                  f"expected once; update the mutant to the reference's current code")
         path.write_text(source.replace(self.old, self.new))
         return target
-
-
-def failing_clauses(stdout: str) -> list[str]:
-    """The clause ids listed under "Failing clauses:" in the suite's summary."""
-    lines = stdout.splitlines()
-    if "Failing clauses:" not in lines:
-        return []
-    start = lines.index("Failing clauses:") + 1
-    ids = []
-    for line in lines[start:]:
-        if not line.startswith("  "):
-            break
-        ids.append(line.strip().split(":")[0])
-    return ids

@@ -1,0 +1,202 @@
+"""Recording a run: one result per test (with the clause, failure message and reproducer), journalled as it goes
+and turned into a report at the end. Also turns a BaseException escaping the implementation into a failure."""
+
+from __future__ import annotations
+
+import signal
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from _pytest.outcomes import OutcomeException
+from hypothesis import settings
+
+from adapters import Adapter
+from conformance.clauses import CLAUSES
+from conformance.journal import Journal
+from conformance.report import adapter_info, build_report, environment_info, suite_info, summary_lines, write_report
+
+CLAUSE_OF_TEST = {clause.test_name: clause.id for clause in CLAUSES.values()}
+_USER_INTERRUPTED = []
+
+
+class ImplementationAbort(Exception):
+    """The implementation raised SystemExit, KeyboardInterrupt or another BaseException from inside a call."""
+
+
+def clause_of_nodeid(nodeid: str) -> str | None:
+    """The clause a test checks, from its node id (test functions are named after their clause)."""
+    return CLAUSE_OF_TEST.get(nodeid.split("::")[-1].split("[")[0])
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def watch_user_interrupts() -> None:
+    """Tell a real Ctrl-C apart from a KeyboardInterrupt the implementation raises."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        def on_sigint(signum, frame):
+            _USER_INTERRUPTED.append(time.monotonic())
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGINT, on_sigint)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function):
+    if clause_of_nodeid(pyfuncitem.nodeid) is None:
+        return (yield)
+    try:
+        return (yield)
+    except OutcomeException:
+        raise
+    except Exception:
+        raise
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt) and _USER_INTERRUPTED:
+            raise
+        raise ImplementationAbort(
+            f"the implementation raised {type(exc).__name__}{exc.args!r} from inside a call; an implementation must "
+            f"raise an Exception, never exit or interrupt the process") from exc
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    excinfo = call.excinfo
+    if excinfo is None or excinfo.errisinstance(OutcomeException) or clause_of_nodeid(item.nodeid) is None:
+        return report
+    extra = [("pc_message", _first_line(excinfo.value))]
+    reproducer = _reproducer(excinfo.value)
+    if reproducer:
+        extra.append(("pc_reproducer", reproducer))
+    if excinfo.errisinstance(ImplementationAbort):
+        extra.append(("pc_outcome", "aborted"))
+        # Note: exiting the process is never a declared divergence: the test fails even when its clause is declared.
+        if hasattr(report, "wasxfail"):
+            del report.wasxfail
+            report.outcome = "failed"
+    report.user_properties = [*report.user_properties, *extra]
+    return report
+
+
+def _reproducer(exc: BaseException) -> str:
+    """The suite's runnable "Reproducer:" note and what follows it; all of Hypothesis's notes when there is none."""
+    notes = [n for n in getattr(exc, "__notes__", []) if isinstance(n, str)]
+    starts = [i for i, n in enumerate(notes) if n.startswith("Reproducer:")]
+    return "\n".join(notes[starts[0]:] if starts else notes)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+class RunRecorder:
+    """Collects a result per test; journals them when asked; writes the report at the end when asked."""
+
+    def __init__(self, config: pytest.Config, adapter: Adapter, spec: str, report_path=None, journal_path=None):
+        self.config = config
+        self.header = {
+            "suite": suite_info(len(CLAUSES)), "adapter": adapter_info(adapter, spec),
+            "environment": environment_info(adapter.device),
+            "declared": {d.clause: d.reason for d in adapter.divergences},
+        }
+        self.report_path = report_path
+        self.journal = Journal(journal_path) if journal_path else None
+        self.results: list[dict[str, Any]] = []
+        self._pending: dict[str, dict[str, Any]] = {}
+        self._started = (now_iso(), time.monotonic())
+
+    def run_settings(self) -> dict[str, Any]:
+        """The Hypothesis settings and arguments of this run."""
+        return {"hypothesis_profile": settings._current_profile,
+                "hypothesis_seed": self.config.getoption("hypothesis_seed", None),
+                "derandomize": settings.default.derandomize,
+                "arguments": _without_journal([str(a) for a in self.config.invocation_params.args])}
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.journal:
+            self.journal.append("meta", header=self.header, settings=self.run_settings(), started=self._started[0])
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.journal:
+            self.journal.append("collected", count=len(session.items))
+
+    def pytest_runtest_logstart(self, nodeid: str, location) -> None:
+        if self.journal:
+            self.journal.append("start", nodeid=nodeid, clause=clause_of_nodeid(nodeid))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when not in ("setup", "call", "teardown"):
+            # Note: pytest-xdist reports a worker that died inside a test with when="???".
+            self._finish(report.nodeid, {"outcome": "crashed", "message": str(report.longrepr).splitlines()[0]})
+            return
+        pending = self._pending.setdefault(report.nodeid, {"outcome": None, "duration_s": 0.0})
+        pending["duration_s"] += report.duration
+        properties = dict(report.user_properties)
+        for key in ("message", "reproducer"):
+            if f"pc_{key}" in properties and key not in pending:
+                pending[key] = properties[f"pc_{key}"]
+        pending["outcome"] = _merge(pending["outcome"], report, properties)
+        if report.when == "teardown":
+            self._finish(report.nodeid, self._pending.pop(report.nodeid))
+
+    def _finish(self, nodeid: str, result: dict[str, Any]) -> None:
+        result = {"nodeid": nodeid, "clause": clause_of_nodeid(nodeid), **result}
+        result["outcome"] = result["outcome"] or "passed"
+        self.results.append(result)
+        if self.journal:
+            self.journal.append("result", **result)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        if self.journal:
+            self.journal.append("finish", exitstatus=int(exitstatus))
+        self.report = build_report(self.header, self.results, self.run_record(interrupted))
+        if self.report_path:
+            write_report(self.report_path, self.report)
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        report = getattr(self, "report", None)
+        if report is None or not self.results:
+            return
+        a, run = report["adapter"], report["run"]
+        terminalreporter.section(f"parametrize-conformance: {a['name']} {a['version']} on {a['device']}, "
+                                 f"hypothesis profile {run['hypothesis_profile']}")
+        for line in summary_lines(report):
+            terminalreporter.write_line(line)
+        if self.report_path:
+            terminalreporter.write_line(f"report: {self.report_path}")
+
+    def run_record(self, interrupted: bool) -> dict[str, Any]:
+        """The report's "run" section for an in-process run."""
+        started, start = self._started
+        return {"started": started, "finished": now_iso(), "duration_s": round(time.monotonic() - start, 3),
+                **self.run_settings(), "exit": "interrupted" if interrupted else "completed",
+                "message": "interrupted by the user" if interrupted else "", "restarts": 0, "isolated": False}
+
+
+def _without_journal(arguments: list[str]) -> list[str]:
+    if "--journal" in arguments:
+        at = arguments.index("--journal")
+        return arguments[:at] + arguments[at + 2:]
+    return arguments
+
+
+def _merge(current: str | None, report: pytest.TestReport, properties: dict) -> str | None:
+    """The test's outcome so far, after one more phase report."""
+    if report.when == "teardown":
+        return "error" if report.failed and current in (None, "passed", "xpassed") else current
+    if current is not None:
+        return current
+    if properties.get("pc_outcome") == "aborted":
+        return "aborted"
+    if hasattr(report, "wasxfail"):
+        return "xpassed" if report.passed else "xfailed"
+    if report.when == "setup":
+        return "error" if report.failed else ("skipped" if report.skipped else None)
+    return report.outcome

@@ -1,0 +1,71 @@
+"""Assembling a report from the results of a run's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from conformance.clauses import CLAUSES, Clause
+from conformance.report._model import BAD_STATUSES, SCHEMA_VERSION, STATUSES, clause_status
+
+_FAILING_OUTCOMES = ("crashed", "timeout", "aborted", "failed", "error")
+
+
+def build_report(header: Mapping[str, Any], results: Sequence[Mapping[str, Any]], run: Mapping[str, Any],
+                 clauses: Mapping[str, Clause] = CLAUSES) -> dict[str, Any]:
+    """A schema-1 report: `header` holds suite, adapter, environment and declared ({clause: reason}); `results`
+    one dict per finished test (nodeid, clause, outcome, duration_s, and message/reproducer on failure)."""
+    by_clause: dict[str, list[Mapping[str, Any]]] = {c: [] for c in clauses}
+    for result in results:
+        if result.get("clause") in by_clause:
+            by_clause[result["clause"]].append(result)
+    declared = header.get("declared", {})
+    entries = {c: _clause_entry(clause, by_clause[c], declared.get(c)) for c, clause in clauses.items()}
+    return {
+        "schema": SCHEMA_VERSION,
+        "suite": dict(header["suite"]),
+        "adapter": dict(header["adapter"]),
+        "environment": dict(header["environment"]),
+        "run": dict(run),
+        "summary": _summary(entries),
+        "clauses": entries,
+    }
+
+
+def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: str | None) -> dict[str, Any]:
+    status = clause_status(r["outcome"] for r in results)
+    first_bad = _first_failure(results) if status in BAD_STATUSES else None
+    return {
+        "area": clause.area,
+        "statement": clause.statement,
+        "status": status,
+        "tests": [_test_entry(r) for r in results],
+        "duration_s": round(sum(r.get("duration_s", 0.0) for r in results), 6),
+        "reason": reason,
+        "message": first_bad.get("message") if first_bad else None,
+        "reproducer": first_bad.get("reproducer") if first_bad else None,
+    }
+
+
+def _first_failure(results: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    for outcome in _FAILING_OUTCOMES:
+        for result in results:
+            if result["outcome"] == outcome:
+                return result
+    return None
+
+
+def _test_entry(result: Mapping[str, Any]) -> dict[str, Any]:
+    entry = {"nodeid": result["nodeid"], "outcome": result["outcome"],
+             "duration_s": round(max(result.get("duration_s", 0.0), 0.0), 6)}
+    for key in ("message", "reproducer"):
+        if result.get(key):
+            entry[key] = result[key]
+    return entry
+
+
+def _summary(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    counts = {status: 0 for status in STATUSES}
+    for entry in entries.values():
+        counts[entry["status"]] += 1
+    return {"total": len(entries), **counts}

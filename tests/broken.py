@@ -1,0 +1,52 @@
+"""Adapters that break the process rather than the contract: the reference, with type_before_parametrizations (used
+only by the QUERY-TYPE-BEFORE clause) replaced by something that crashes, exits, hangs or interrupts."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+import time
+from types import SimpleNamespace
+
+import reference
+from adapters import API_NAMES, Adapter
+
+
+def _with_type_before(behaviour) -> Adapter:
+    api = SimpleNamespace(**{n: getattr(reference, n) for n in API_NAMES})
+    api.type_before_parametrizations = behaviour
+    return Adapter(name=f"broken-{behaviour.__name__}", api=api, version="0")
+
+
+def segfault(module):
+    """Dereference NULL: the process dies with SIGSEGV."""
+    return ctypes.string_at(0)
+
+
+def exit_process(module):
+    """Leave at once, past every handler."""
+    os._exit(3)
+
+
+def hang(module):
+    """Never return."""
+    while True:
+        time.sleep(1)
+
+
+def system_exit(module):
+    """Raise SystemExit from inside the call."""
+    sys.exit(5)
+
+
+def keyboard_interrupt(module):
+    """Raise KeyboardInterrupt from inside the call (no Ctrl-C was pressed)."""
+    raise KeyboardInterrupt
+
+
+SEGFAULT = _with_type_before(segfault)
+EXIT = _with_type_before(exit_process)
+HANG = _with_type_before(hang)
+SYSTEM_EXIT = _with_type_before(system_exit)
+KEYBOARD_INTERRUPT = _with_type_before(keyboard_interrupt)
