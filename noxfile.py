@@ -8,12 +8,13 @@ import nox
 
 nox.options.default_venv_backend = "virtualenv"
 nox.options.download_python = "never"
-nox.options.sessions = ["conformance", "tests", "lint"]
+nox.options.sessions = ["conformance", "report", "tests", "lint"]
 
 # Note: torch 2.13.0 is the version this suite is written against; PARAMETRIZE_CONFORMANCE_TORCH overrides it
 # (for example "torch==2.12.0"). pip finds the CPU wheel on this machine's disk; an unpinned torch would pull CUDA.
 TORCH = os.environ.get("PARAMETRIZE_CONFORMANCE_TORCH", "torch==2.13.0")
 BUILTIN_ADAPTERS = ["reference", "torch"]
+OUT = "reports/out"
 
 
 def _install(session: nox.Session, extras: str = "") -> None:
@@ -21,11 +22,26 @@ def _install(session: nox.Session, extras: str = "") -> None:
 
 
 @nox.session
-@nox.parametrize("adapter", BUILTIN_ADAPTERS)
-def conformance(session: nox.Session, adapter: str) -> None:
-    """Run the conformance suite against one built-in adapter (the main job)."""
+def conformance(session: nox.Session) -> None:
+    """Run the suite on the built-in adapters, each in a process of its own; one JSON report each in reports/out."""
     _install(session)
-    session.run("pytest", "conformance", "--adapter", adapter, "-p", "no:cacheprovider", *session.posargs)
+    adapters = [option for adapter in BUILTIN_ADAPTERS for option in ("--adapter", adapter)]
+    session.run("pytest", "--pyargs", "conformance", "-p", "no:cacheprovider", *adapters, "--report-dir", OUT,
+                "--jobs", "2", *session.posargs)
+
+
+@nox.session
+def report(session: nox.Session) -> None:
+    """Render the reports in reports/out as the clause x adapter matrix: reports/out/matrix.md and matrix.html."""
+    _install(session)
+    session.run("python", "-m", "conformance.report", "render", OUT, "--out", OUT, *session.posargs)
+
+
+@nox.session
+def gate(session: nox.Session) -> None:
+    """Run the suite on every adapter with a baseline in reports/baseline and fail on any regressed clause (for CI)."""
+    _install(session)
+    session.run("python", "-m", "conformance.report", "gate", *session.posargs)
 
 
 @nox.session

@@ -47,16 +47,25 @@ def check_spec(spec: str) -> None:
     """Raise AdapterError (with a did-you-mean) unless `spec` names a known adapter or a findable module; imports
     nothing, so it is safe to call before running the adapter in a process of its own."""
     spec = spec.strip()
-    if spec in available_adapters():
+    registered = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    if spec in registered and spec not in BUILTIN_ADAPTERS:
+        if not _findable(registered[spec].value):
+            _load_entry_point(registered[spec])
         return
-    top = spec.partition(":")[0].split(".")[0]
-    try:
-        found = importlib.util.find_spec(top) if top else None
-    except (ImportError, ValueError):
-        found = None
-    if found is None:
+    if spec in BUILTIN_ADAPTERS:
+        return
+    if not _findable(spec):
         raise AdapterError(f"unknown adapter {spec!r}{_did_you_mean(spec)}; known adapters: "
                            f"{', '.join(available_adapters())}; or give an importable module path or pkg.mod:OBJ")
+
+
+def _findable(target: str) -> bool:
+    """Whether the top-level package of `target` (module or module:attr) can be found, without importing it."""
+    top = target.partition(":")[0].strip().split(".")[0]
+    try:
+        return bool(top) and importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _did_you_mean(spec: str) -> str:

@@ -7,6 +7,7 @@ recording.py); with several adapters, or --isolate, it hands the run to the isol
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 from pathlib import Path
 
@@ -48,6 +49,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--max-restarts", type=int, default=3, metavar="N",
                     help="isolated runs: child processes started again after a crash or hang, per adapter (default 3)")
     group.addoption("--journal", default=None, help=argparse.SUPPRESS)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    """A misspelt option of this suite gets a one-line error with the right spelling (pytest would only say that it
+    does not recognise it)."""
+    ours = [n for option in parser.getgroup("parametrize-conformance").options for n in option.names()]
+    for argument in args:
+        if argument == "--":
+            return
+        name = argument.split("=", 1)[0]
+        if not name.startswith("--") or name in ours:
+            continue
+        close = difflib.get_close_matches(name, ours, n=1, cutoff=0.75)
+        if close and not _known_option(parser, name):
+            raise pytest.UsageError(f"unknown option {name} (did you mean {close[0]}?); pytest --help lists the "
+                                    f"options under 'parametrize-conformance'")
+
+
+def _known_option(parser: pytest.Parser, name: str) -> bool:
+    groups = [*parser._groups, parser._anonymous]
+    return any(name in option.names() for group in groups for option in group.options)
 
 
 @pytest.hookimpl(tryfirst=True)

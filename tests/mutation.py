@@ -26,9 +26,10 @@ class Mutant:
     def package(self) -> str:
         return "mutant_" + re.sub(r"\W", "_", self.name)
 
-    def build(self, directory: Path) -> Path:
-        """Write the mutated copy of the reference under `directory`; return the package path."""
-        target = directory / self.package
+    def build(self, directory: Path, package: str | None = None) -> Path:
+        """Write the mutated copy of the reference under `directory` as `package` (default: its own name); return
+        the package path. Built as "reference", it stands in for the reference (a planted regression)."""
+        target = directory / (package or self.package)
         shutil.copytree(REFERENCE, target, ignore=shutil.ignore_patterns("__pycache__"))
         path = target / self.file
         source = path.read_text()

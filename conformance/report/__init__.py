@@ -1,14 +1,18 @@
 """Reports of conformance runs: the schema, building and atomic writing, the matrix, and the diff."""
 
 from conformance.report._build import build_report
+from conformance.report._diff import ClauseChange, Diff, diff_reports, format_table
 from conformance.report._files import check_writable, load_report, write_atomically, write_report
+from conformance.report._html import render_html
+from conformance.report._markdown import render_markdown
 from conformance.report._meta import adapter_info, environment_info, suite_info, unloaded_adapter_info
 from conformance.report._model import BAD_STATUSES, OUTCOMES, SCHEMA_VERSION, STATUSES, clause_status, rank
 from conformance.report._schema import ReportError, schema, validate
 from conformance.report._text import summary_lines
 
 __all__ = [
-    "BAD_STATUSES", "OUTCOMES", "SCHEMA_VERSION", "STATUSES", "ReportError", "adapter_info", "build_report",
-    "check_writable", "clause_status", "environment_info", "load_report", "rank", "schema", "suite_info", "summary_lines",
+    "BAD_STATUSES", "OUTCOMES", "SCHEMA_VERSION", "STATUSES", "ClauseChange", "Diff", "ReportError", "adapter_info",
+    "build_report", "check_writable", "clause_status", "diff_reports", "environment_info", "format_table",
+    "load_report", "rank", "render_html", "render_markdown", "schema", "suite_info", "summary_lines",
     "unloaded_adapter_info", "validate", "write_atomically", "write_report",
 ]

@@ -1,0 +1,390 @@
+"""python -m conformance.report: render the matrix, gate a run against a baseline, bless a run as the baseline.
+
+Exit status: 0 success (no regression), 1 a regression or a baseline without a report, 2 a usage error. Every
+usage error is one line on stderr; a failing command writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, NoReturn
+
+from conformance.report._diff import Diff, diff_reports, format_table
+from conformance.report._files import check_writable, load_report, write_atomically, write_report
+from conformance.report._gate import gate_command, load_baselines, run_suite_for_gate
+from conformance.report._model import BAD_STATUSES, STATUSES
+from conformance.report._schema import ReportError
+
+PROG = "python -m conformance.report"
+COMMANDS = ("render", "diff", "gate", "bless")
+DEFAULT_BASELINES = Path("reports", "baseline")
+DEFAULT_OUT = Path("reports", "out")
+Loaded = list[tuple[Path, dict[str, Any]]]
+
+
+class UsageError(Exception):
+    """A mistake in the command line or its inputs; the message says what is wrong and what to do."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one-line UsageErrors ending in a hint, rather than usage and exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}; run {self.prog} --help")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line `argv` (default: sys.argv[1:]); returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        try:
+            args = _parse(argv)
+        except SystemExit as exc:  # --help
+            return exc.code if isinstance(exc.code, int) else 0
+        return args.run(args)
+    except (UsageError, ReportError) as exc:
+        print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The parsed arguments; a first argument that is a report (or a render option) means `render`."""
+    parser, commands = _parser()
+    head, tail = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
+    args, extras = parser.parse_known_args(_with_command(head))
+    if extras:
+        raise UsageError(_unrecognized(extras[0], commands[args.command]))
+    if tail and args.command != "gate":
+        raise UsageError(f"arguments after -- are for the suite run of gate only; remove them from {args.command}")
+    args.pytest_arguments = tail
+    return args
+
+
+def _parser() -> tuple[_Parser, dict[str, _Parser]]:
+    """The top-level parser and the parser of each command."""
+    parser = _Parser(prog=PROG, description="Render, compare and bless parametrize-conformance reports.",
+                     epilog=f"With no command, the arguments are reports to render: {PROG} reports/out/. Exit status: 0 "
+                     f"done, 1 diff found a regression or a baseline without a report, 2 a usage error.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    render = sub.add_parser("render", help="write the conformance matrix (matrix.md and matrix.html) of reports",
+                            description="Write the conformance matrix of reports as Markdown and HTML.")
+    render.add_argument("reports", nargs="+", metavar="REPORT_OR_DIR",
+                        help="report files, or directories whose *.json reports are all taken")
+    render.add_argument("--out", metavar="DIR", help="where matrix.md and matrix.html go (default: the first "
+                        "report's directory)")
+    render.add_argument("--markdown", metavar="PATH", help="the Markdown file (default: DIR/matrix.md)")
+    render.add_argument("--html", metavar="PATH", help="the HTML file (default: DIR/matrix.html)")
+    render.set_defaults(run=_render)
+    diff = sub.add_parser("diff", help="gate reports against baselines: exit 1 when a clause got worse",
+                          description="Compare reports with their baselines clause by clause. BASE and NEW are two "
+                          "report files, a baseline file and a directory holding a report of the same name, or two "
+                          "directories paired by file name. Exit 0: nothing regressed; 1: a clause regressed or a "
+                          "baseline has no report; 2: a usage error.")
+    diff.add_argument("base", metavar="BASE", help="the baseline report, or a directory of baselines")
+    diff.add_argument("new", metavar="NEW", help="the new report, or a directory of reports")
+    diff.set_defaults(run=_diff)
+    gate = sub.add_parser("gate", help="run the suite on every baselined adapter and diff against the baselines",
+                          description="Run the suite on the adapter of every baseline in --baseline, each in its own "
+                          "process and under the baselines' Hypothesis profile, write the reports to --out, and diff "
+                          "them against the baselines. Arguments after -- go to pytest. Exit status as for diff; the "
+                          "suite's own status when it did not run to the end.")
+    gate.add_argument("--baseline", metavar="DIR", default=str(DEFAULT_BASELINES),
+                      help=f"the blessed baselines (default: {DEFAULT_BASELINES})")
+    gate.add_argument("--out", metavar="DIR", default=str(DEFAULT_OUT), help=f"where the run's reports go (default: "
+                      f"{DEFAULT_OUT})")
+    gate.add_argument("--jobs", metavar="N", type=int, default=2, help="adapters run at once (default: 2)")
+    gate.set_defaults(run=_gate)
+    bless = sub.add_parser("bless", help="make a completed run's report the baseline that diff gates against",
+                           description="Copy a completed run's report into a blessed baseline.")
+    bless.add_argument("report", metavar="REPORT", help="the report of a completed run")
+    bless.add_argument("--to", metavar="PATH", help=f"the baseline to write (default: {DEFAULT_BASELINES}/<REPORT's "
+                       "file name>)")
+    bless.set_defaults(run=_bless)
+    return parser, {"render": render, "diff": diff, "gate": gate, "bless": bless}
+
+
+def _with_command(argv: list[str]) -> list[str]:
+    """`argv`, with `render` put in front when it starts with a report, a directory or a render option."""
+    if not argv:
+        raise UsageError(f"no command given: use render REPORT_OR_DIR..., diff BASE NEW or bless REPORT; "
+                         f"run {PROG} --help")
+    first = argv[0]
+    if first in COMMANDS or first in ("-h", "--help"):
+        return argv
+    if first.startswith("-") or Path(first).exists() or first.endswith(".json") or "/" in first:
+        return ["render", *argv]
+    guess = _suggestion(first, COMMANDS)
+    if guess:
+        raise UsageError(f"{first!r} is not a command{guess}; run {PROG} --help")
+    raise UsageError(f"{first!r} is neither a command ({', '.join(COMMANDS)}) nor a report file or directory; "
+                     f"run {PROG} --help")
+
+
+def _unrecognized(argument: str, parser: _Parser) -> str:
+    """The error for an argument `parser` does not take, naming a close option when there is one."""
+    if not argument.startswith("-"):
+        return f"unexpected argument {argument!r}; run {parser.prog} --help"
+    name = argument.split("=")[0]
+    options = [o for action in parser._actions for o in action.option_strings]
+    return f"unrecognized option {name}{_suggestion(name, options)}; run {parser.prog} --help"
+
+
+def _suggestion(word: str, names: Iterable[str]) -> str:
+    """' (did you mean NAME?)' for the name closest to `word`, or '' when none is close."""
+    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+# Loading reports
+
+
+def _reports_in(directory: Path) -> list[Path]:
+    """The reports of `directory`: its *.json files holding a JSON object with a "schema" field, sorted by name."""
+    return [p for p in sorted(directory.glob("*.json")) if p.is_file() and _looks_like_report(p)]
+
+
+def _looks_like_report(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "schema" in data
+
+
+def _report_files(arguments: Iterable[str]) -> list[Path]:
+    """The report files named by `arguments` (files as given, directories expanded), each once."""
+    files: dict[Path, Path] = {}
+    for argument in arguments:
+        path = Path(argument)
+        found = _reports_in(path) if path.is_dir() else [path]
+        if not found:
+            raise UsageError(f"{path} holds no reports (*.json files with a \"schema\" field); write one with "
+                             f"pytest --pyargs conformance --adapter NAME --report {path / 'NAME.json'}")
+        for file in found:
+            files.setdefault(file.resolve(), file)
+    return list(files.values())
+
+
+def _load_all(paths: Iterable[Path]) -> Loaded:
+    """Each path with its validated report; raises ReportError on the first unreadable or invalid one."""
+    return [(path, load_report(path)) for path in paths]
+
+
+# render
+
+
+def _render(args: argparse.Namespace) -> int:
+    """Write matrix.md and matrix.html of the reports; print their paths."""
+    loaded = _load_all(_report_files(args.reports))
+    out = Path(args.out) if args.out else loaded[0][0].parent
+    targets = [Path(args.markdown) if args.markdown else out / "matrix.md",
+               Path(args.html) if args.html else out / "matrix.html"]
+    _check_outputs(targets, [path for path, _ in loaded])
+    render_markdown, render_html = _renderers()
+    reports = [report for _, report in loaded]
+    texts = [render_markdown(reports), render_html(reports)]
+    for target, text in zip(targets, texts, strict=True):
+        _write(target, text)
+        print(target)
+    return 0
+
+
+def _renderers() -> tuple[Any, Any]:
+    """render_markdown and render_html, imported when first needed."""
+    try:
+        from conformance.report._html import render_html
+        from conformance.report._markdown import render_markdown
+    except ImportError as exc:
+        raise UsageError(f"this installation cannot render the matrix ({exc}); reinstall parametrize-conformance") \
+            from None
+    return render_markdown, render_html
+
+
+def _check_outputs(targets: list[Path], inputs: list[Path]) -> None:
+    """Raise UsageError unless every target can be written without clobbering a report or each other."""
+    if targets[0].resolve() == targets[1].resolve():
+        raise UsageError(f"--markdown and --html both name {targets[0]}; give them different paths")
+    inputs_resolved = {p.resolve() for p in inputs}
+    for target in targets:
+        if target.is_dir():
+            raise UsageError(f"{target} is a directory; give a file path, or use --out {target}")
+        if target.resolve() in inputs_resolved or (target.exists() and _looks_like_report(target)):
+            raise UsageError(f"{target} is a report, which the matrix would overwrite; write the matrix elsewhere")
+        folder = _nearest_existing(target.parent)
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {target}: {folder} is a file, not a directory; choose another --out")
+
+
+def _nearest_existing(path: Path) -> Path:
+    """`path` or its nearest ancestor that exists."""
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    """write_atomically, a failure turned into a UsageError."""
+    try:
+        write_atomically(path, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path} ({exc.strerror or exc}); choose a writable path") from None
+
+
+# diff
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """Print the diff of each baseline and its report; 1 when a clause regressed or a baseline lacks its report."""
+    base, new = Path(args.base), Path(args.new)
+    pairs, missing, unbaselined = _pair(base, new)
+    compared = [(b, n, diff_reports(load_report(b), load_report(n))) for b, n in pairs]
+    _load_all(unbaselined)
+    for base_path, new_path, diff in compared:
+        _print_diff(base_path, new_path, diff)
+    for base_path in missing:
+        print(f"no report for baseline {base_path} in {new}: run that adapter and write its report there")
+    for new_path in unbaselined:
+        print(f"not gated (no baseline): {new_path}; bless it with {PROG} bless {new_path} --to {base / new_path.name}")
+    regressed = [(n, diff, c) for _, n, diff in compared for c in diff.regressed]
+    if regressed:
+        print("Regressed clauses:")
+        for _, diff, change in regressed:
+            print(f"  {change.clause} [{diff.new_adapter}] {change.base} -> {change.new}: {change.statement}")
+    print(_verdict(len(regressed), len(compared), len(missing)))
+    return 1 if regressed or missing else 0
+
+
+def _pair(base: Path, new: Path) -> tuple[list[tuple[Path, Path]], list[Path], list[Path]]:
+    """(baseline, report) pairs, baselines with no report, and reports with no baseline."""
+    if not base.exists():
+        raise UsageError(f"{base}: no such baseline; bless a completed run's report with {PROG} bless REPORT --to {base}")
+    if not new.exists():
+        raise UsageError(f"{new}: no such report or directory; write it with pytest --pyargs conformance --adapter "
+                         f"NAME --report PATH")
+    if not base.is_dir():
+        report = new / base.name if new.is_dir() else new
+        return ([(base, report)], [], []) if report.is_file() else ([], [base], [])
+    if not new.is_dir():
+        raise UsageError(f"BASE {base} is a directory but NEW {new} is a file; give NEW as a directory of reports, "
+                         f"or BASE as the baseline file {base / new.name}")
+    baselines, reports = _reports_in(base), {p.name: p for p in _reports_in(new)}
+    if not baselines:
+        raise UsageError(f"{base} holds no baselines (*.json reports); bless one with {PROG} bless REPORT --to "
+                         f"{base / 'NAME.json'}")
+    names = {p.name for p in baselines}
+    pairs = [(b, reports[b.name]) for b in baselines if b.name in reports]
+    return pairs, [b for b in baselines if b.name not in reports], [p for n, p in reports.items() if n not in names]
+
+
+def _print_diff(base_path: Path, new_path: Path, diff: Diff) -> None:
+    """The header and table of one diff."""
+    print(f"{diff.new_adapter}: {base_path} -> {new_path}")
+    for line in format_table(diff):
+        print(f"  {line}")
+
+
+def _verdict(regressed: int, compared: int, missing: int) -> str:
+    """The last line of a diff: whether the gate passed, and why not."""
+    problems = []
+    if regressed:
+        problems.append(f"{regressed} clause{'s' * (regressed != 1)} regressed")
+    if missing:
+        problems.append(f"{missing} baseline{'s' * (missing != 1)} without a report")
+    reports = f"{compared} report{'s' * (compared != 1)} compared"
+    return f"gate failed: {', '.join(problems)} ({reports})" if problems else f"gate passed: nothing regressed ({reports})"
+
+
+# gate
+
+
+def _gate(args: argparse.Namespace) -> int:
+    """Run the suite for every baseline, then diff; the suite's status when it did not run to the end."""
+    base, out = Path(args.baseline), Path(args.out)
+    if not base.is_dir() or not _reports_in(base):
+        raise UsageError(f"{base} holds no baselines; bless a completed run's report with {PROG} bless REPORT")
+    if out.resolve() == base.resolve():
+        raise UsageError(f"--out {out} is the baseline directory; write the gate's run elsewhere (default {DEFAULT_OUT})")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    command = gate_command(load_baselines(_reports_in(base)), out, args.jobs, args.pytest_arguments)
+    status = run_suite_for_gate(command)
+    if status not in (0, 1):
+        print(f"gate failed: the suite run ended with status {status} before the diff", file=sys.stderr)
+        return status
+    return _diff(argparse.Namespace(base=str(base), new=str(out)))
+
+
+# bless
+
+
+def _bless(args: argparse.Namespace) -> int:
+    """Write the report as a blessed baseline; print what was done and the report's counts."""
+    source = Path(args.report)
+    report = load_report(source)
+    _check_completed(source, report)
+    target = Path(args.to) if args.to else DEFAULT_BASELINES / source.name
+    check_writable(target, allow_baseline=True)
+    replaced = _baseline_of(target)
+    blessed = {"schema": report["schema"], "baseline": {"blessed_at": _now(), "source": str(source)},
+               **{k: v for k, v in report.items() if k not in ("schema", "baseline")}}
+    try:
+        write_report(target, blessed, allow_baseline=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target} ({exc.strerror or exc}); choose a writable --to path") from None
+    for line in _bless_lines(source, target, blessed, replaced):
+        print(line)
+    return 0
+
+
+def _check_completed(source: Path, report: dict[str, Any]) -> None:
+    """Raise UsageError unless the report's run completed."""
+    run = report["run"]
+    if run["exit"] != "completed":
+        said = f": {run['message']}" if run["message"] else ""
+        raise UsageError(f"{source}: the run did not complete (run.exit is {run['exit']!r}{said}), so its statuses "
+                         f"are no baseline; rerun it to the end (pytest --pyargs conformance --adapter "
+                         f"{report['adapter']['spec']} --report {source}) and bless that report")
+
+
+def _baseline_of(path: Path) -> dict[str, Any] | None:
+    """The baseline field of the report at `path`, if it is a blessed baseline."""
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("baseline")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _bless_lines(source: Path, target: Path, report: dict[str, Any], replaced: dict[str, Any] | None) -> list[str]:
+    """What bless tells the user: the new baseline, its counts, what it replaced, how to gate against it."""
+    adapter, suite = report["adapter"], report["suite"]
+    version = f" {adapter['version']}" if adapter["version"] else ""
+    commit = f" {suite['commit'][:7]}" if suite["commit"] else ""
+    lines = [f"blessed {source} as baseline {target} (adapter {adapter['name']}{version}, "
+             f"suite {suite['version']}{commit})", _counts(report["summary"])]
+    if replaced:
+        lines.append(f"replaced the baseline blessed at {replaced['blessed_at']} from {replaced['source']}")
+    bad = sum(report["summary"][s] for s in BAD_STATUSES)
+    if bad:
+        lines.append(f"note: this baseline accepts {bad} failing clause{'s' * (bad != 1)}; diff flags only "
+                     f"clauses that get worse than it")
+    lines.append(f"gate a run against it with: {PROG} diff {target} NEW_REPORT")
+    return lines
+
+
+def _counts(summary: dict[str, int]) -> str:
+    """'79 clauses: 63 passed, 16 diverged' (statuses with no clause left out)."""
+    counts = ", ".join(f"{summary[s]} {s}" for s in STATUSES if summary[s])
+    return f"{summary['total']} clauses: {counts or 'none'}"
+
+
+def _now() -> str:
+    """The current UTC time, ISO 8601, to the second."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

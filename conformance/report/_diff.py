@@ -1,0 +1,115 @@
+"""Comparing two reports clause by clause: what was fixed, what regressed, what the suites do not share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.report._model import rank
+
+KINDS: tuple[str, ...] = ("unchanged", "fixed", "regressed", "added", "removed")
+_DETAIL_WIDTH = 100
+
+
+@dataclass(frozen=True)
+class ClauseChange:
+    """One clause of a diff: its statuses in the base and the new report (None where absent) and its class."""
+
+    clause: str
+    kind: str
+    base: str | None
+    new: str | None
+    statement: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class Diff:
+    """Every clause of two reports, classified; `notes` say what the comparison could not gate."""
+
+    base_adapter: str
+    new_adapter: str
+    changes: tuple[ClauseChange, ...]
+    notes: tuple[str, ...] = ()
+
+    def of(self, kind: str) -> tuple[ClauseChange, ...]:
+        """The clauses of class `kind`."""
+        return tuple(c for c in self.changes if c.kind == kind)
+
+    @property
+    def regressed(self) -> tuple[ClauseChange, ...]:
+        """The clauses whose status got worse: the ones that fail a gate."""
+        return self.of("regressed")
+
+    def counts(self) -> dict[str, int]:
+        """How many clauses fall in each class, in the order of KINDS."""
+        return {kind: len(self.of(kind)) for kind in KINDS}
+
+
+def classify(base: str | None, new: str | None) -> str:
+    """The class of a clause whose status moved from `base` to `new` (None: not in that report)."""
+    if base is None:
+        return "added"
+    if new is None:
+        return "removed"
+    if base == new:
+        return "unchanged"
+    return "regressed" if rank(new) > rank(base) else "fixed"
+
+
+def diff_reports(base: dict[str, Any], new: dict[str, Any]) -> Diff:
+    """Classify every clause of either report, in the new report's order then the removed ones."""
+    base_clauses, new_clauses = base["clauses"], new["clauses"]
+    ids = list(new_clauses) + [c for c in base_clauses if c not in new_clauses]
+    changes = tuple(_change(c, base_clauses.get(c), new_clauses.get(c)) for c in ids)
+    return Diff(base["adapter"]["name"], new["adapter"]["name"], changes, _notes(base, new))
+
+
+def _change(clause_id: str, base: dict[str, Any] | None, new: dict[str, Any] | None) -> ClauseChange:
+    base_status = base["status"] if base else None
+    new_status = new["status"] if new else None
+    statement = (new or base or {}).get("statement", "")
+    detail = (new.get("message") or new.get("reason")) if new else None
+    return ClauseChange(clause_id, classify(base_status, new_status), base_status, new_status, statement, detail)
+
+
+def _notes(base: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
+    notes = []
+    if base["adapter"]["name"] != new["adapter"]["name"]:
+        notes.append(f"comparing adapter {new['adapter']['name']} against a baseline of {base['adapter']['name']}")
+    base_ids, new_ids = set(base["clauses"]), set(new["clauses"])
+    if _suite_label(base) != _suite_label(new) or base_ids != new_ids:
+        what = "suite versions differ" if _suite_label(base) != _suite_label(new) else "clause sets differ"
+        notes.append(f"{what} (base {_suite_label(base)}, new {_suite_label(new)}): compared the "
+                     f"{len(base_ids & new_ids)} clauses both have; {len(new_ids - base_ids)} added and "
+                     f"{len(base_ids - new_ids)} removed are not gated")
+    return tuple(notes)
+
+
+def _suite_label(report: dict[str, Any]) -> str:
+    """`version commit` of a report's suite, the commit shortened (or "no commit")."""
+    commit = report["suite"]["commit"]
+    return f"{report['suite']['version']} {commit[:7] if commit else 'no commit'}"
+
+
+def format_table(diff: Diff) -> list[str]:
+    """The notes, one line per changed clause (CLASS  ID  base -> new  message/reason), then the count line."""
+    changed = [c for c in diff.changes if c.kind != "unchanged"]
+    lines = [f"note: {note}" for note in diff.notes]
+    id_width = max((len(c.clause) for c in changed), default=0)
+    move_width = max((len(_move(c)) for c in changed), default=0)
+    for change in changed:
+        row = f"{change.kind:<9}  {change.clause:<{id_width}}  {_move(change):<{move_width}}  {_short(change.detail)}"
+        lines.append(row.rstrip())
+    lines.append(", ".join(f"{kind} {count}" for kind, count in diff.counts().items()))
+    return lines
+
+
+def _move(change: ClauseChange) -> str:
+    return f"{change.base or '-'} -> {change.new or '-'}"
+
+
+def _short(detail: str | None) -> str:
+    """`detail` on one line, cut to a terminal-friendly width."""
+    text = " ".join((detail or "").split())
+    return text if len(text) <= _DETAIL_WIDTH else text[:_DETAIL_WIDTH - 3] + "..."

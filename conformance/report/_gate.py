@@ -1,0 +1,47 @@
+"""The gate: run the suite on every baselined adapter, each in a process of its own, under the baselines' Hypothesis
+profile, and diff the run against the baselines."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from conformance.report._files import load_report
+from conformance.report._schema import ReportError
+
+
+def gate_command(baselines: dict[Path, dict[str, Any]], out: Path, jobs: int, pytest_arguments: Sequence[str]) -> list[str]:
+    """The pytest command that re-runs the baselines' adapters into `out`."""
+    from conformance.plugin import report_file_name
+
+    command = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-p", "no:cacheprovider", "--isolate",
+               "--report-dir", str(out), "--jobs", str(jobs)]
+    for path, report in baselines.items():
+        spec = report["adapter"]["spec"]
+        if report_file_name(spec) != path.name:
+            raise ReportError(f"{path} is the baseline of adapter {spec!r}, whose reports are named "
+                              f"{report_file_name(spec)}; rename the baseline to that name")
+        command += ["--adapter", spec]
+    profiles = {report["run"]["hypothesis_profile"] for report in baselines.values()} - {None}
+    if len(profiles) == 1:
+        command += ["--hypothesis-profile", profiles.pop()]
+    return command + list(pytest_arguments)
+
+
+def load_baselines(paths: Sequence[Path]) -> dict[Path, dict[str, Any]]:
+    """Each baseline file with its report; raises ReportError for a report that is not blessed."""
+    baselines = {path: load_report(path) for path in paths}
+    for path, report in baselines.items():
+        if "baseline" not in report:
+            raise ReportError(f"{path} is a report, not a blessed baseline; bless it with python -m conformance.report "
+                              f"bless {path}")
+    return baselines
+
+
+def run_suite_for_gate(command: list[str]) -> int:
+    """Run the suite; its exit status (0 or 1 when it ran to the end)."""
+    print("gate: " + " ".join(command[1:]), flush=True)
+    return subprocess.run(command).returncode

@@ -1,0 +1,163 @@
+"""What the matrix renderers share: each status's symbol and colour, and the matrix's rows, columns and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.report._model import BAD_STATUSES, STATUSES
+
+# Plain-text symbols (no emoji), so a matrix reads the same in a terminal, in Markdown and in a browser.
+STATUS_SYMBOL: dict[str, str] = {
+    "passed": "✓", "unexpected-pass": "!", "diverged": "~", "untested": "?",
+    "failed": "✗", "aborted": "⊘", "timeout": "◷", "crashed": "☠",
+}
+# Cell backgrounds of the HTML matrix, one distinct colour per status.
+STATUS_COLOUR: dict[str, str] = {
+    "passed": "#1f8a3e", "unexpected-pass": "#8ecdf2", "diverged": "#f0a830", "untested": "#c2c7ce",
+    "failed": "#d93636", "aborted": "#9e1b32", "timeout": "#6f3fa0", "crashed": "#3e1538",
+}
+ABSENT = "absent"
+ABSENT_SYMBOL = "—"
+ABSENT_MEANING = "absent (the clause is not in that report's suite)"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One clause of the matrix: its id, area and statement (from the first report holding it)."""
+
+    clause: str
+    area: str
+    statement: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """One non-passed cell: the adapter's column label, the clause and the report's entry for it."""
+
+    label: str
+    clause: str
+    entry: dict[str, Any]
+
+    @property
+    def status(self) -> str:
+        return self.entry["status"]
+
+    @property
+    def detail(self) -> str:
+        """On one line: a failure's message, a divergence's declared reason, or why there is neither."""
+        entry = self.entry
+        first, second = ("message", "reason") if self.status in BAD_STATUSES else ("reason", "message")
+        text = one_line(entry.get(first) or entry.get(second) or "")
+        if self.status == "unexpected-pass":
+            return f"passed although declared as a divergence: {text or 'no reason given'}"
+        if self.status == "untested":
+            return text or "no test of this clause ran"
+        return text or "no reason or message recorded"
+
+    @property
+    def reproducer(self) -> str | None:
+        return self.entry.get("reproducer") or None
+
+
+def symbol(status: str) -> str:
+    """The symbol of `status`, or of an absent clause."""
+    return ABSENT_SYMBOL if status == ABSENT else STATUS_SYMBOL[status]
+
+
+def legend() -> list[tuple[str, str]]:
+    """(status, meaning) from best to worst, then the absent cell."""
+    return [(s, s) for s in STATUSES] + [(ABSENT, ABSENT_MEANING)]
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace, newlines included, made one space."""
+    return " ".join(text.split())
+
+
+def short(text: str, width: int = 110) -> str:
+    """`text` on one line, cut to `width` characters with an ellipsis."""
+    text = one_line(text)
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def rows(reports: Sequence[dict[str, Any]]) -> list[Row]:
+    """Every clause of any report, grouped by area (areas in order of first appearance, clauses likewise)."""
+    seen: dict[str, Row] = {}
+    for report in reports:
+        for clause_id, entry in report["clauses"].items():
+            seen.setdefault(clause_id, Row(clause_id, entry["area"], entry["statement"]))
+    return [row for group in areas(list(seen.values())).values() for row in group]
+
+
+def areas(matrix_rows: Sequence[Row]) -> dict[str, list[Row]]:
+    """The rows of each area, areas in the rows' order."""
+    grouped: dict[str, list[Row]] = {}
+    for row in matrix_rows:
+        grouped.setdefault(row.area, []).append(row)
+    return grouped
+
+
+def labels(reports: Sequence[dict[str, Any]]) -> list[str]:
+    """One column label per report: the adapter's name, numbered where several reports share it."""
+    names = [r["adapter"]["name"] for r in reports]
+    return [f"{n} #{names[:i].count(n) + 1}" if names.count(n) > 1 else n for i, n in enumerate(names)]
+
+
+def columns(reports: Sequence[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(column label, report) for each report, in order."""
+    return list(zip(labels(reports), reports, strict=True))
+
+
+def status_of(report: dict[str, Any], clause_id: str) -> str:
+    """The clause's status in `report`, or ABSENT."""
+    entry = report["clauses"].get(clause_id)
+    return entry["status"] if entry else ABSENT
+
+
+def notes(reports: Sequence[dict[str, Any]], matrix_rows: Sequence[Row]) -> list[Note]:
+    """Every cell that is present and not passed, by adapter then in the rows' order."""
+    return [Note(label, row.clause, report["clauses"][row.clause])
+            for label, report in columns(reports)
+            for row in matrix_rows if status_of(report, row.clause) not in ("passed", ABSENT)]
+
+
+HEADER_COLUMNS: tuple[str, ...] = ("adapter", "version", "device", "torch", "suite", "hypothesis profile", "run")
+
+
+def header_fields(report: dict[str, Any]) -> list[str]:
+    """The values of HEADER_COLUMNS after the adapter's label: where and how the report's run went."""
+    return [report["adapter"]["version"] or "-", _device(report), report["environment"]["torch"] or "-",
+            f"{_suite(report)}, {report['summary']['total']} clauses", _profile(report), _run(report)]
+
+
+def _suite(report: dict[str, Any]) -> str:
+    """`version @ short commit` of the report's suite."""
+    commit = report["suite"]["commit"]
+    return f"{report['suite']['version']} @ {commit[:7]}" if commit else f"{report['suite']['version']} (no commit)"
+
+
+def _device(report: dict[str, Any]) -> str:
+    """The adapter's device, with the GPU's name when there is one."""
+    gpu = report["environment"]["device"].get("gpu")
+    return f"{report['adapter']['device']} ({gpu})" if gpu else report["adapter"]["device"]
+
+
+def _profile(report: dict[str, Any]) -> str:
+    """The Hypothesis profile, with the seed when one was given."""
+    run = report["run"]
+    profile = run["hypothesis_profile"] or "default"
+    return profile if run["hypothesis_seed"] is None else f"{profile}, seed {run['hypothesis_seed']}"
+
+
+def _run(report: dict[str, Any]) -> str:
+    """How the run ended and how long it took."""
+    run = report["run"]
+    text = f"{run['exit']} in {run['duration_s']:.1f} s"
+    return text + (f", {run['restarts']} restarts" if run["restarts"] else "")
+
+
+def counts(report: dict[str, Any]) -> list[tuple[str, int]]:
+    """(status, count) for every status the report has, best first."""
+    return [(s, report["summary"][s]) for s in STATUSES if report["summary"][s]]

@@ -1,0 +1,57 @@
+"""The gate: the committed baselines pass on main, and a bug planted in the reference fails the gate, naming the
+regressed clause."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+from mutants import MUTANTS
+
+from conformance.report import load_report
+
+BASELINES = ROOT / "reports" / "baseline"
+PLANTED = next(m for m in MUTANTS if m.name == "register-returns-none")
+
+
+def gate(baseline_dir, out, pythonpath=()) -> subprocess.CompletedProcess:
+    """Run the gate from outside the checkout (so that `python -m` does not put the checkout's reference first)."""
+    env = dict(os.environ, CI="true", PYTHONPATH=os.pathsep.join(str(p) for p in pythonpath))
+    command = [sys.executable, "-m", "conformance.report", "gate", "--baseline", str(baseline_dir), "--out", str(out)]
+    return subprocess.run(command, cwd=out.parent, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def reference_baseline(tmp_path):
+    """The committed reference baseline, alone in a directory (the gate then runs only the reference)."""
+    directory = tmp_path / "baseline"
+    directory.mkdir()
+    shutil.copy(BASELINES / "reference.json", directory)
+    return directory
+
+
+def test_the_committed_baselines_are_blessed_and_valid():
+    for name in ("reference.json", "torch.json"):
+        report = load_report(BASELINES / name)
+        assert "baseline" in report and report["run"]["exit"] == "completed"
+        assert report["summary"]["failed"] == 0
+
+
+def test_the_gate_passes_on_main(reference_baseline, tmp_path):
+    result = gate(reference_baseline, tmp_path / "out")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "gate passed: nothing regressed" in result.stdout
+
+
+def test_a_planted_regression_fails_the_gate_naming_the_clause(reference_baseline, tmp_path):
+    PLANTED.build(tmp_path / "planted", package="reference")
+    result = gate(reference_baseline, tmp_path / "out", pythonpath=[tmp_path / "planted"])
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
+    regressed = result.stdout.split("Regressed clauses:")[-1]
+    assert f"{PLANTED.clause} [reference] passed -> failed" in regressed, result.stdout[-3000:]
+    assert "gate failed:" in result.stdout
+    assert load_report(BASELINES / "reference.json")["summary"]["passed"] == 79, "the baseline is untouched"
