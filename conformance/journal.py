@@ -20,9 +20,11 @@ class Journal:
     def append(self, event: str, **fields: Any) -> None:
         """Record `event` with `fields`."""
         line = json.dumps({"event": event, "time": time.time(), **fields}, default=str) + "\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            os.write(fd, line.encode("utf-8"))
+            # Note: after a writer died mid-line, start a fresh line so that this event is not glued to the torn one.
+            torn = os.fstat(fd).st_size > 0 and os.pread(fd, 1, os.fstat(fd).st_size - 1) != b"\n"
+            os.write(fd, (("\n" if torn else "") + line).encode("utf-8"))
         finally:
             os.close(fd)
 

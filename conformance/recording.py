@@ -134,8 +134,9 @@ class RunRecorder:
             # Note: pytest-xdist reports a worker that died inside a test with when="???".
             self._finish(report.nodeid, {"outcome": "crashed", "message": str(report.longrepr).splitlines()[0]})
             return
-        pending = self._pending.setdefault(report.nodeid, {"outcome": None, "duration_s": 0.0})
+        pending = self._pending.setdefault(report.nodeid, {"outcome": None, "duration_s": 0.0, "called": False})
         pending["duration_s"] += report.duration
+        pending["called"] |= report.when == "call"
         properties = dict(report.user_properties)
         for key in ("message", "reproducer"):
             if f"pc_{key}" in properties and key not in pending:
@@ -145,8 +146,10 @@ class RunRecorder:
             self._finish(report.nodeid, self._pending.pop(report.nodeid))
 
     def _finish(self, nodeid: str, result: dict[str, Any]) -> None:
+        called = result.pop("called", True)
         result = {"nodeid": nodeid, "clause": clause_of_nodeid(nodeid), **result}
-        result["outcome"] = result["outcome"] or "passed"
+        # Note: a test whose body never ran (--setup-only, say) is not a pass.
+        result["outcome"] = result["outcome"] or ("passed" if called else "skipped")
         self.results.append(result)
         if self.journal:
             self.journal.append("result", **result)

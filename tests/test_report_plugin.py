@@ -57,3 +57,10 @@ def test_failing_clauses_are_listed_with_their_statement_and_message(suite, tmp_
     at = lines.index("Failing clauses:")
     assert lines[at + 1].startswith("  QUERY-TYPE-BEFORE: type_before_parametrizations gives the class")
     assert lines[at + 2].strip().startswith("aborted: ImplementationAbort: the implementation raised SystemExit")
+
+
+def test_a_test_whose_body_never_ran_is_not_reported_as_passed(suite, tmp_path):
+    result = suite("conformance", "--adapter", "reference", "--clauses", "query", "--setup-only",
+                   "--report", str(tmp_path / "r.json"))
+    assert result.returncode == 0
+    assert set(statuses(tmp_path / "r.json").values()) == {"untested"}

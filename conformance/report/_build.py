@@ -40,7 +40,7 @@ def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: 
         "statement": clause.statement,
         "status": status,
         "tests": [_test_entry(r) for r in results],
-        "duration_s": round(sum(r.get("duration_s", 0.0) for r in results), 6),
+        "duration_s": round(sum(max(r.get("duration_s", 0.0), 0.0) for r in results), 6),
         "reason": reason,
         "message": first_bad.get("message") if first_bad else None,
         "reproducer": first_bad.get("reproducer") if first_bad else None,
