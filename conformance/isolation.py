@@ -29,6 +29,7 @@ from conformance.report import (
     build_report,
     check_writable,
     environment_info,
+    report_file_name,
     suite_info,
     summary_lines,
     unloaded_adapter_info,
@@ -88,13 +89,11 @@ def _check_limits(config: pytest.Config) -> None:
 
 
 def _report_paths(config: pytest.Config, specs: Sequence[str]) -> dict[str, Path]:
-    from conformance.plugin import report_file_name
+    from conformance.plugin import report_options
 
-    report, directory = config.getoption("--report"), config.getoption("--report-dir")
+    report, directory = report_options(config)
     if report and len(specs) > 1:
         raise pytest.UsageError("--report names one file, but several adapters run: use --report-dir DIR instead")
-    if report and directory:
-        raise pytest.UsageError("--report and --report-dir both given: keep one (--report PATH names the file)")
     if report:
         return {specs[0]: Path(report)}
     base = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="conformance-reports-"))

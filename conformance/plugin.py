@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from conformance import recording
 from conformance.clauses import AREAS, CLAUSES
 from conformance.journal import events_of, read_journal
 from conformance.profiles import default_profile, register_profiles
-from conformance.report import ReportError, check_writable
+from conformance.report import ReportError, check_writable, report_file_name
 
 register_profiles()
 ADAPTER = pytest.StashKey[Adapter]()
@@ -113,10 +112,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(recorder, "parametrize-conformance-recorder")
 
 
-def _report_path(config: pytest.Config, spec: str) -> Path | None:
+def report_options(config: pytest.Config) -> tuple[str | None, str | None]:
+    """--report and --report-dir, of which at most one may be given."""
     report, directory = config.getoption("--report"), config.getoption("--report-dir")
     if report and directory:
         raise pytest.UsageError("--report and --report-dir both given: keep one (--report PATH names the file)")
+    return report, directory
+
+
+def _report_path(config: pytest.Config, spec: str) -> Path | None:
+    report, directory = report_options(config)
     path = Path(report) if report else Path(directory) / report_file_name(spec) if directory else None
     if path is not None:
         try:
@@ -124,11 +129,6 @@ def _report_path(config: pytest.Config, spec: str) -> Path | None:
         except ReportError as exc:
             raise pytest.UsageError(str(exc)) from None
     return path
-
-
-def report_file_name(spec: str) -> str:
-    """The report file of an adapter in a report directory."""
-    return re.sub(r"[^\w.-]+", "_", spec).strip("_") + ".json"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -2,7 +2,7 @@
 
 from conformance.report._build import build_report
 from conformance.report._diff import ClauseChange, Diff, diff_reports, format_table
-from conformance.report._files import check_writable, load_report, write_atomically, write_report
+from conformance.report._files import check_writable, load_report, report_file_name, write_atomically, write_report
 from conformance.report._html import render_html
 from conformance.report._markdown import render_markdown
 from conformance.report._meta import adapter_info, environment_info, suite_info, unloaded_adapter_info
@@ -13,6 +13,6 @@ from conformance.report._text import summary_lines
 __all__ = [
     "BAD_STATUSES", "OUTCOMES", "SCHEMA_VERSION", "STATUSES", "ClauseChange", "Diff", "ReportError", "adapter_info",
     "build_report", "check_writable", "clause_status", "diff_reports", "environment_info", "format_table",
-    "load_report", "rank", "render_html", "render_markdown", "schema", "suite_info", "summary_lines",
-    "unloaded_adapter_info", "validate", "write_atomically", "write_report",
+    "load_report", "rank", "render_html", "render_markdown", "report_file_name", "schema", "suite_info",
+    "summary_lines", "unloaded_adapter_info", "validate", "write_atomically", "write_report",
 ]

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from conformance.report._schema import ReportError, validate
+
+
+def report_file_name(spec: str) -> str:
+    """The file name of an adapter's report in a report directory (and of its baseline)."""
+    return re.sub(r"[^\w.-]+", "_", spec).strip("_") + ".json"
 
 
 def load_report(path: str | os.PathLike) -> dict[str, Any]:

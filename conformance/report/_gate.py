@@ -9,14 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from conformance.report._files import load_report
+from conformance.report._files import load_report, report_file_name
 from conformance.report._schema import ReportError
 
 
 def gate_command(baselines: dict[Path, dict[str, Any]], out: Path, jobs: int, pytest_arguments: Sequence[str]) -> list[str]:
     """The pytest command that re-runs the baselines' adapters into `out`."""
-    from conformance.plugin import report_file_name
-
     command = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-p", "no:cacheprovider", "--isolate",
                "--report-dir", str(out), "--jobs", str(jobs)]
     for path, report in baselines.items():
