@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from torch import Tensor
 from torch.nn import Module
 
+from ._calls import call
+
 _depth = 0
 # Note: CACHE-NO-ALIEN: keyed by id(module), but each entry holds the module itself, so the id cannot be reused by
 # another module while the entry lives (torch stores only the id), and a hit also checks `entry[0] is module`.
-_entries: dict[tuple[int, str], tuple[Module, tuple, Tensor]] = {}
+_entries: dict[tuple[int, str], tuple[Module, tuple[Tensor, ...], tuple[int | None, ...], Tensor]] = {}
 
 
 @contextmanager
@@ -31,23 +33,34 @@ def is_enabled() -> bool:
     return _depth > 0
 
 
-def _stamp(plist: Module) -> tuple:
-    """The original tensors and their version counters; a cached value is stale once either changes."""
-    originals = plist._originals()
-    return originals, [None if t.is_inference() else t._version for t in originals]
+def _version(t: Tensor) -> int | None:
+    """The version counter of ``t``; None for an inference tensor, which has none."""
+    try:
+        return t._version
+    except RuntimeError:
+        return None
+
+
+def _unchanged(then: tuple[Tensor, ...], versions: tuple[int | None, ...], now: tuple[Tensor, ...]) -> bool:
+    """Whether ``now`` holds the very tensors of ``then``, at the same ``versions``."""
+    if len(then) != len(now):
+        return False
+    if len(now) == 1:  # the common case, without building tuples
+        return then[0] is now[0] and versions[0] == _version(now[0])
+    return all(map(operator.is_, then, now)) and versions == tuple(map(_version, now))
 
 
 def lookup(module: Module, name: str, plist: Module) -> Tensor:
-    """The cached value of ``module.<name>``, computed by ``plist()`` on a miss."""
-    entry = _entries.get((id(module), name))
-    if entry is not None and entry[0] is module:
-        (then, versions), (now, current) = entry[1], _stamp(plist)
-        # Note: CACHE-NO-STALE: reused only while the originals are the same objects at the same versions, so
-        # in-place updates (optimizer steps) and re-tied originals are seen; torch would serve the old value.
-        if len(then) == len(now) and all(map(operator.is_, then, now)) and versions == current:
-            return entry[2]
-    value = plist()
-    _entries[(id(module), name)] = (module, _stamp(plist), value)
+    """The cached value of ``module.<name>``, computed by the list on a miss."""
+    key = (id(module), name)
+    entry = _entries.get(key)
+    # Note: CACHE-NO-STALE: reused only while the originals are the same objects at the same versions, so
+    # in-place updates (optimizer steps) and re-tied originals are seen; torch would serve the old value.
+    if entry is not None and entry[0] is module and _unchanged(entry[1], entry[2], plist._originals()):
+        return entry[3]
+    value = call(plist)
+    originals = plist._originals()
+    _entries[key] = (module, originals, tuple(map(_version, originals)), value)
     return value
 
 

@@ -8,6 +8,7 @@ from torch import Tensor
 from torch.nn import Module
 
 from . import _cache
+from ._calls import call
 
 _SERIALIZATION_MESSAGE = (
     "Serialization of parametrized modules is only supported through state_dict(). See:\n"
@@ -42,10 +43,12 @@ def _property(name: str) -> property:
     def get(self: Module) -> Tensor:
         if torch.jit.is_scripting():
             raise RuntimeError("Parametrization is not working with scripting.")
-        plist = self.parametrizations[name]
+        # Note: READ-FAST: the list is found through the _modules dicts, not Module.__getattr__, whose cost would be
+        # most of a read; `parametrizations` is always a registered submodule of a generated class.
+        plist = self._modules["parametrizations"]._modules[name]
         if not _cache.is_enabled():
-            return plist()
-        if torch.jit.is_tracing():
+            return call(plist)
+        if torch._C._is_tracing():
             raise RuntimeError("Cannot trace a model while caching parametrizations.")
         return _cache.lookup(self, name, plist)
 
@@ -53,7 +56,7 @@ def _property(name: str) -> property:
         if torch.jit.is_scripting():
             raise RuntimeError("Parametrization is not working with scripting.")
         _cache.invalidate(self, name)  # a failed assignment changes nothing, so dropping the entry first is enough
-        self.parametrizations[name].right_inverse(value)
+        self._modules["parametrizations"]._modules[name].right_inverse(value)
 
     return property(get, put)
 

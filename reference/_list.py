@@ -6,6 +6,7 @@ import torch
 from torch import Tensor
 from torch.nn import Module, ModuleList, Parameter
 
+from ._calls import call
 from ._queries import is_parametrized
 from ._tensors import write_into
 
@@ -62,6 +63,7 @@ class ParametrizationList(ModuleList):
             raise ValueError(f"{_RI_TYPE}{type(new).__name__}")
         self.is_tensor = isinstance(new, Tensor)
         self.ntensors = 1 if self.is_tensor else len(new)
+        self._keys = ("original",) if self.is_tensor else tuple(f"original{i}" for i in range(self.ntensors))
         if self.is_tensor:
             for what in ("dtype", "device"):
                 if getattr(original, what) != getattr(new, what):
@@ -95,9 +97,12 @@ class ParametrizationList(ModuleList):
 
     def _chain(self) -> list[Module]:
         """The modules under the consecutive integer keys 0, 1, ... (a nested ``parametrizations`` is skipped)."""
+        modules = self._modules
         chain = []
-        while str(len(chain)) in self._modules:
-            chain.append(self._modules[str(len(chain))])
+        key = "0"
+        while key in modules:
+            chain.append(modules[key])
+            key = str(len(chain))
         return chain
 
     def _append(self, module: Module) -> None:
@@ -106,16 +111,24 @@ class ParametrizationList(ModuleList):
         self.add_module(str(len(self._chain())), module)
 
     def _original_names(self) -> list[str]:
-        return ["original"] if self.is_tensor else [f"original{i}" for i in range(self.ntensors)]
+        return list(self._keys)
 
     def _originals(self) -> tuple[Tensor, ...]:
-        return tuple(getattr(self, key) for key in self._original_names())
+        """The original tensor(s); a nested-parametrized original is read through its own parametrization."""
+        if type(self) is not ParametrizationList:
+            return tuple(getattr(self, key) for key in self._keys)
+        # Note: READ-FAST: the un-nested case reads the dicts directly: Module.__getattr__ costs as much as a chain.
+        parameters, buffers = self._parameters, self._buffers
+        if self.is_tensor and "original" in parameters:
+            return (parameters["original"],)
+        return tuple(parameters[key] if key in parameters else buffers[key] if key in buffers else getattr(self, key)
+                     for key in self._keys)
 
     def _evaluate(self, originals: tuple[Tensor, ...]) -> Tensor:
         first, *rest = self._chain()
-        x = first(*originals)
+        x = call(first, *originals)
         for module in rest:
-            x = module(x)
+            x = call(module, x)
         return x
 
     def forward(self) -> Tensor:
@@ -151,8 +164,7 @@ class ParametrizationList(ModuleList):
         else:
             values, labels = list(value), [f"Tensor {i} returned by `right_inverse`" for i in range(len(value))]
         pairs = []
-        for i, (key, new, label) in enumerate(zip(self._original_names(), values, labels, strict=True)):
-            dest = getattr(self, key)
+        for i, (key, dest, new, label) in enumerate(zip(self._keys, self._originals(), values, labels, strict=True)):
             if not isinstance(new, Tensor):
                 raise ValueError("'right_inverse' must return a sequence of tensors or reference-type opaques. "
                                  f"Got element {i} of type {type(new).__name__}.")

@@ -580,6 +580,25 @@ def test_jit_script_compiles_then_fails_at_run_time(impl):
         scripted(torch.ones(1, 3))
 
 
+def test_hooks_on_parametrizations_fire(impl):
+    """The reference calls forward directly only when nothing would observe the call: hooks fire as under torch."""
+    m, seen = linear(), []
+    impl.register_parametrization(m, "weight", Scale())
+    impl.register_parametrization(m, "weight", Scale())
+    m.parametrizations.weight[1].register_forward_pre_hook(lambda mod, args: seen.append("pre"))
+    m.parametrizations.weight[0].register_forward_hook(lambda mod, args, out: out * 0)
+    m.parametrizations.weight.register_forward_hook(lambda mod, args, out: seen.append("list"))
+    handle = nn.modules.module.register_module_forward_hook(lambda mod, args, out: seen.append(type(mod).__name__))
+    try:
+        assert torch.equal(m.weight, torch.zeros(3, 3))
+        assert seen == ["Scale", "pre", "Scale", "ParametrizationList", "list"]
+    finally:
+        handle.remove()
+    seen.clear()
+    m.parametrizations.weight[0]._forward_hooks.clear()
+    assert not torch.equal(m.weight, torch.zeros(3, 3)) and seen == ["pre", "list"]
+
+
 def test_attribute_error_in_forward_is_masked(impl):
     class Broken(nn.Module):
         def forward(self, x):
