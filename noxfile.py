@@ -14,6 +14,7 @@ nox.options.sessions = ["conformance", "report", "tests", "lint"]
 # (for example "torch==2.12.0"). pip finds the CPU wheel on this machine's disk; an unpinned torch would pull CUDA.
 TORCH = os.environ.get("PARAMETRIZE_CONFORMANCE_TORCH", "torch==2.13.0")
 BUILTIN_ADAPTERS = ["reference", "torch"]
+CUDA_ADAPTERS = ["reference-cuda", "torch-cuda"]
 OUT = "reports/out"
 
 
@@ -28,6 +29,24 @@ def conformance(session: nox.Session) -> None:
     adapters = [option for adapter in BUILTIN_ADAPTERS for option in ("--adapter", adapter)]
     session.run("pytest", "--pyargs", "conformance", "-p", "no:cacheprovider", *adapters, "--report-dir", OUT,
                 "--jobs", "2", *session.posargs)
+
+
+@nox.session
+def conformance_cuda(session: nox.Session) -> None:
+    """Run the suite on the CUDA adapters; fails (not skips) when there is no CUDA device. Reports in reports/out/cuda."""
+    _install(session)
+    adapters = [option for adapter in CUDA_ADAPTERS for option in ("--adapter", adapter)]
+    # Note: --require-adapter makes an adapter that cannot run here a failure, so a green run means the GPU ran it.
+    session.run("pytest", "--pyargs", "conformance", "-p", "no:cacheprovider", *adapters, "--require-adapter",
+                "--report-dir", f"{OUT}/cuda", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark every available adapter against torch; bench.json, bench.md, bench.png in reports/out (-- --gate)."""
+    _install(session, "bench")
+    session.run("pytest", "--pyargs", "conformance.bench", "-p", "no:cacheprovider", "--bench-out", OUT,
+                *session.posargs)
 
 
 @nox.session

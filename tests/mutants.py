@@ -17,15 +17,8 @@ _WRITE_INTO = """\
             dest.set_(src)
 """
 _CACHE_LOOKUP = """\
-    entry = _entries.get((id(module), name))
-    if entry is not None and entry[0] is module:
-        (then, versions), (now, current) = entry[1], _stamp(plist)
-        # Note: CACHE-NO-STALE: reused only while the originals are the same objects at the same versions, so
-        # in-place updates (optimizer steps) and re-tied originals are seen; torch would serve the old value.
-        if len(then) == len(now) and all(map(operator.is_, then, now)) and versions == current:
-            return entry[2]
-    value = plist()
-    _entries[(id(module), name)] = (module, _stamp(plist), value)
+    key = (id(module), name)
+    entry = _entries.get(key)
 """
 
 MUTANTS: tuple[Mutant, ...] = (
@@ -56,8 +49,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "register-value-reversed-stack", "REGISTER-VALUE", "_list.py",
-        "        for module in rest:\n            x = module(x)",
-        "        for module in reversed(rest):\n            x = module(x)",
+        "        for module in rest:\n            x = call(module, x)",
+        "        for module in reversed(rest):\n            x = call(module, x)",
         "the stacked parametrizations after the first are applied last-registered first",
     ),
     Mutant(
@@ -170,8 +163,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "multi-single-sequence-named-original", "MULTI-SINGLE-SEQUENCE", "_list.py",
-        'return ["original"] if self.is_tensor else',
-        'return ["original"] if self.ntensors == 1 else',
+        'self._keys = ("original",) if self.is_tensor else',
+        'self._keys = ("original",) if self.ntensors == 1 else',
         "a right_inverse returning a length-1 sequence gives 'original' instead of 'original0'",
     ),
     Mutant(
@@ -322,13 +315,13 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "cache-keyed-by-module", "CACHE-PER-TENSOR", "_cache.py",
         _CACHE_LOOKUP,
-        _CACHE_LOOKUP.replace("(id(module), name)", "id(module)"),
+        _CACHE_LOOKUP.replace("(id(module), name)", "id(module)", 1),
         "the cache is keyed by the module alone, so a module's tensors evict each other's values",
     ),
     Mutant(
         "cache-detached-value", "CACHE-GRAD", "_cache.py",
-        "    value = plist()\n",
-        "    value = plist().detach()\n",
+        "    value = call(plist)\n",
+        "    value = call(plist).detach()\n",
         "the cache stores a detached value, so no gradient reaches the original",
     ),
     # copy
@@ -360,8 +353,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "serial-originals-one-based", "SERIAL-STATE-DICT-KEYS", "_list.py",
-        '[f"original{i}" for i in range(self.ntensors)]',
-        '[f"original{i}" for i in range(1, self.ntensors + 1)]',
+        'tuple(f"original{i}" for i in range(self.ntensors))',
+        'tuple(f"original{i}" for i in range(1, self.ntensors + 1))',
         "multi-input originals are numbered original1..N instead of original0..N-1",
     ),
     # transfer
@@ -412,8 +405,8 @@ MUTANTS: tuple[Mutant, ...] = (
     # nested
     Mutant(
         "nested-chain-all-children", "NESTED-REGISTER-REMOVE", "_list.py",
-        "        chain = []\n        while str(len(chain)) in self._modules:\n"
-        "            chain.append(self._modules[str(len(chain))])\n        return chain",
+        "        chain = []\n        key = \"0\"\n        while key in modules:\n"
+        "            chain.append(modules[key])\n            key = str(len(chain))\n        return chain",
         "        return list(self)",
         "the chain is every child of the list, including a nested 'parametrizations' ModuleDict",
     ),
@@ -472,8 +465,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "cache-ignores-versions", "CACHE-NO-STALE", "_cache.py",
-        " and versions == current:",
-        ":",
+        "        return then[0] is now[0] and versions[0] == _version(now[0])",
+        "        return then[0] is now[0]",
         "inside cached(), an in-place update of an original (an optimizer step) is not seen: the old value is served",
     ),
     Mutant(
