@@ -19,6 +19,13 @@ def _d(clause: str, reason: str, body: str) -> Divergence:
 
 
 TORCH_DIVERGENCES: tuple[Divergence, ...] = (
+    _d("ASSIGN-NO-GRAD", "under the swap flag, assigning to a buffer whose right_inverse returns its input swaps "
+       "the caller's tensor in: the original takes its graph (grad_fn) and the caller's tensor the old value",
+       "torch.__future__.set_swap_module_params_on_conversion(True)\n"
+       "class Id(nn.Module):\n    def forward(self, x): return x\n    def right_inverse(self, x): return x\n"
+       "m = nn.Module(); m.register_buffer('b', torch.zeros(3)); P.register_parametrization(m, 'b', Id())\n"
+       "v = torch.ones(3, requires_grad=True) * 2; m.b = v\n"
+       "print(m.parametrizations.b.original.grad_fn, v)  # MulBackward0, tensor([0., 0., 0.])\n"),
     _d("REGISTER-NOT-A-MODULE", "a plain function is refused with AttributeError ('function' object has no "
        "attribute 'train'), not TypeError (§17.16)",
        "P.register_parametrization(nn.Linear(2, 2), 'weight', lambda x: x)  # AttributeError\n"),
@@ -90,3 +97,10 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "P.register_parametrization(m.parametrizations.weight, 'original', Double())\n"
        "m.weight = torch.ones(2, 2)  # KeyError\n"),
 )
+
+# Note: none on CUDA beyond the CPU ones. torch's parametrize.py has no device-dependent branch: the first
+# registration compares original.device with right_inverse's (contract 3.1), assignment writes with set_ or
+# swap_tensors whatever the device, and nn.Module._apply keeps Parameter objects across .to(device) (set_data for
+# CPU<->CUDA dense tensors, swap_tensors under the swap flag). A clause found failing on a GPU is added here, with
+# its reproducer, once it is understood.
+TORCH_CUDA_DIVERGENCES: tuple[Divergence, ...] = ()

@@ -86,6 +86,7 @@ def test_assign_no_grad(P, adapter, device, dtype, swap, data, multi, leaf):
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
     note(case.reproducer(adapter.name, device) + f"\nthen module.{case.name} = <its value on the host with "
          f"seed={seed}, {'a leaf' if leaf else 'computed from a leaf'} that requires grad>")
+    _check_identity_buffer_no_grad(P, device, dtype, leaf)
     module = case.build(P, device)
     flags = [t.requires_grad for t in originals_of(module, case.name)]
     source = image_value(case, device, seed).requires_grad_(True)
@@ -97,6 +98,22 @@ def test_assign_no_grad(P, adapter, device, dtype, swap, data, multi, leaf):
     if value.requires_grad:
         value.sum().backward()
     assert_equal(source.grad, None, "the assigned tensor's grad after a backward through the parametrized value")
+
+
+def _check_identity_buffer_no_grad(P, device: str, dtype: torch.dtype, leaf: bool) -> None:
+    """The case random draws rarely reach: a buffer under an identity right_inverse, where the assigned tensor
+    itself reaches the original (under the swap flag, torch swaps it in, graph and all)."""
+    note(f"fixed case: m = nn.Module(); m.register_buffer('b', torch.zeros(3, dtype={dtype}, device={device!r}))\n"
+         f"P.register_parametrization(m, 'b', Identity()); m.b = <a tensor {'that is a leaf' if leaf else 'computed'}"
+         " requiring grad>")
+    module = nn.Module()
+    module.register_buffer("b", torch.zeros(3, dtype=dtype, device=device))
+    P.register_parametrization(module, "b", L.Identity())
+    source = torch.ones(3, dtype=dtype, device=device, requires_grad=True)
+    module.b = source if leaf else source * 2
+    original = module.parametrizations.b.original
+    assert_equal(original.grad_fn, None, "the buffer original's grad_fn after assigning a tensor that requires grad")
+    assert_equal(original.requires_grad, False, "the buffer original's requires_grad")
 
 
 @pytest.mark.clause("ASSIGN-NO-INVERSE")

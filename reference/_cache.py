@@ -4,10 +4,13 @@ import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import torch
 from torch import Tensor
 from torch.nn import Module
 
 from ._calls import call
+
+_is_tracing = torch._C._is_tracing
 
 _depth = 0
 # Note: CACHE-NO-ALIEN: keyed by id(module), but each entry holds the module itself, so the id cannot be reused by
@@ -28,11 +31,6 @@ def cached() -> Iterator[None]:
             _entries.clear()
 
 
-def is_enabled() -> bool:
-    """Whether a ``cached()`` context is active."""
-    return _depth > 0
-
-
 def _version(t: Tensor) -> int | None:
     """The version counter of ``t``; None for an inference tensor, which has none."""
     try:
@@ -46,12 +44,21 @@ def _unchanged(then: tuple[Tensor, ...], versions: tuple[int | None, ...], now: 
     if len(then) != len(now):
         return False
     if len(now) == 1:  # the common case, without building tuples
-        return then[0] is now[0] and versions[0] == _version(now[0])
+        if then[0] is not now[0]:
+            return False
+        try:
+            return versions[0] == now[0]._version
+        except RuntimeError:  # an inference tensor: no version counter
+            return versions[0] is None
     return all(map(operator.is_, then, now)) and versions == tuple(map(_version, now))
 
 
-def lookup(module: Module, name: str, plist: Module) -> Tensor:
-    """The cached value of ``module.<name>``, computed by the list on a miss."""
+def read(module: Module, name: str, plist: Module) -> Tensor:
+    """The value of ``module.<name>``: computed by its list, or inside ``cached()`` the stored value while fresh."""
+    if _depth == 0:
+        return call(plist)
+    if _is_tracing():
+        raise RuntimeError("Cannot trace a model while caching parametrizations.")
     key = (id(module), name)
     entry = _entries.get(key)
     # Note: CACHE-NO-STALE: reused only while the originals are the same objects at the same versions, so

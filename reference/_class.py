@@ -8,7 +8,6 @@ from torch import Tensor
 from torch.nn import Module
 
 from . import _cache
-from ._calls import call
 
 _SERIALIZATION_MESSAGE = (
     "Serialization of parametrized modules is only supported through state_dict(). See:\n"
@@ -45,12 +44,7 @@ def _property(name: str) -> property:
             raise RuntimeError("Parametrization is not working with scripting.")
         # Note: READ-FAST: the list is found through the _modules dicts, not Module.__getattr__, whose cost would be
         # most of a read; `parametrizations` is always a registered submodule of a generated class.
-        plist = self._modules["parametrizations"]._modules[name]
-        if not _cache.is_enabled():
-            return call(plist)
-        if torch._C._is_tracing():
-            raise RuntimeError("Cannot trace a model while caching parametrizations.")
-        return _cache.lookup(self, name, plist)
+        return _cache.read(self, name, self._modules["parametrizations"]._modules[name])
 
     def put(self: Module, value: Tensor) -> None:
         if torch.jit.is_scripting():

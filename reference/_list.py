@@ -1,12 +1,14 @@
 """``ParametrizationList``: the chain of parametrizations on one tensor, owning its original tensor(s)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import torch
 from torch import Tensor
 from torch.nn import Module, ModuleList, Parameter
 
 from ._calls import call
+from ._class import _deepcopy
 from ._queries import is_parametrized
 from ._tensors import write_into
 
@@ -31,6 +33,18 @@ def _as_original(original: Tensor, t: object, i: int) -> Tensor:
     return t.requires_grad_(original.requires_grad)
 
 
+@dataclass(frozen=True)
+class Slot:
+    """Where a tensor sat in its module before registration: the names before and after it, and its persistence."""
+
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    persistent: bool
+
+    def __deepcopy__(self, memo: dict) -> "Slot":
+        return self  # immutable: copies of a list may share it
+
+
 class ParametrizationList(ModuleList):
     """The parametrizations registered on one tensor, in order, and ``original`` (or ``original0..N-1``).
 
@@ -39,6 +53,9 @@ class ParametrizationList(ModuleList):
 
     original: Tensor
     unsafe: bool
+    # Note: a list is copied by copying its instance dict, as the generated classes do (COPY-DEEPCOPY-EQUAL);
+    # nn.Module's default route through __reduce_ex__ gives the same copy, more slowly.
+    __deepcopy__ = _deepcopy
 
     def __init__(self, modules: Sequence[Module], original: Tensor, unsafe: bool = False) -> None:
         if len(modules) == 0:
@@ -47,11 +64,10 @@ class ParametrizationList(ModuleList):
             # Note: ERROR-NONE-SLOT: torch fails with AttributeError 'NoneType' object has no attribute 'shape'.
             raise ValueError("ParametrizationList got original=None: there is no tensor to parametrize.")
         super().__init__(modules)
-        self.unsafe = unsafe
-        # Names before / after the tensor in its module's dict, and its persistence (set by register).
-        self._slot_before: set[str] | None = None
-        self._slot_after: set[str] | None = None
-        self._slot_persistent = True
+        # Note: plain attributes go straight into the instance dict: nn.Module.__setattr__ would only check that
+        # they are not tensors or modules, at a cost that shows in register + remove.
+        # _slot: where the tensor sat in its module (set by register; None for a list made by hand).
+        vars(self).update(unsafe=unsafe, _slot=None)
         with torch.no_grad():
             new = original
             for module in reversed(self._chain()):
@@ -61,9 +77,9 @@ class ParametrizationList(ModuleList):
                     pass  # treated as the identity
         if not isinstance(new, (Tensor, Sequence)):
             raise ValueError(f"{_RI_TYPE}{type(new).__name__}")
-        self.is_tensor = isinstance(new, Tensor)
-        self.ntensors = 1 if self.is_tensor else len(new)
-        self._keys = ("original",) if self.is_tensor else tuple(f"original{i}" for i in range(self.ntensors))
+        is_tensor = isinstance(new, Tensor)
+        ntensors = 1 if is_tensor else len(new)
+        vars(self).update(is_tensor=is_tensor, ntensors=ntensors)
         if self.is_tensor:
             for what in ("dtype", "device"):
                 if getattr(original, what) != getattr(new, what):
@@ -110,19 +126,25 @@ class ParametrizationList(ModuleList):
         # counts a nested `parametrizations` child, so forward would skip the new module.
         self.add_module(str(len(self._chain())), module)
 
-    def _original_names(self) -> list[str]:
-        return list(self._keys)
+    def _persistent(self) -> bool:
+        """Whether the tensor was persistent in its module's state_dict (True for a list made by hand)."""
+        return self._slot is None or self._slot.persistent
+
+    def _original_names(self) -> tuple[str, ...]:
+        """The names of the original(s): original, or original0..N-1."""
+        return ("original",) if self.is_tensor else tuple(f"original{i}" for i in range(self.ntensors))
 
     def _originals(self) -> tuple[Tensor, ...]:
         """The original tensor(s); a nested-parametrized original is read through its own parametrization."""
-        if type(self) is not ParametrizationList:
-            return tuple(getattr(self, key) for key in self._keys)
         # Note: READ-FAST: the un-nested case reads the dicts directly: Module.__getattr__ costs as much as a chain.
-        parameters, buffers = self._parameters, self._buffers
-        if self.is_tensor and "original" in parameters:
-            return (parameters["original"],)
-        return tuple(parameters[key] if key in parameters else buffers[key] if key in buffers else getattr(self, key)
-                     for key in self._keys)
+        if type(self) is ParametrizationList:
+            parameters = self._parameters
+            if self.is_tensor and "original" in parameters:
+                return (parameters["original"],)
+            buffers = self._buffers
+            return tuple(parameters[key] if key in parameters else buffers[key] if key in buffers else getattr(self, key)
+                         for key in self._original_names())
+        return tuple(getattr(self, key) for key in self._original_names())
 
     def _evaluate(self, originals: tuple[Tensor, ...]) -> Tensor:
         first, *rest = self._chain()
@@ -145,34 +167,38 @@ class ParametrizationList(ModuleList):
                     raise RuntimeError(f"parametrization {type(module).__name__} does not implement right_inverse.")
                 value = module.right_inverse(value)
             # Note: ASSIGN-MULTI-ATOMIC: every element is validated before the first write.
-            for key, (dest, src) in zip(self._original_names(), self._checked_pairs(value), strict=True):
+            pairs = self._checked_pairs(value)
+            nested = type(self) is not ParametrizationList and is_parametrized(self)
+            for key, (dest, src) in zip(self._original_names(), pairs, strict=True):
                 # Note: NESTED-ASSIGN: a parametrized original is assigned through its own parametrization
                 # (torch raises KeyError '1': reversed() of the list trips over the nested `parametrizations` child).
-                setattr(self, key, src) if is_parametrized(self, key) else write_into(dest, src)
+                setattr(self, key, src) if nested and is_parametrized(self, key) else write_into(dest, src)
 
     def _checked_pairs(self, value: object) -> list[tuple[Tensor, Tensor]]:
         """(original, new value) pairs for an assignment, once every element has passed the checks."""
         if self.is_tensor:
             if not isinstance(value, Tensor):
                 raise ValueError(f"`right_inverse` should return a tensor. Got {type(value).__name__}")
-            values, labels = [value], ["The tensor returned by `right_inverse`"]
-        elif not isinstance(value, Sequence):
+            dest = self._originals()[0]
+            self._check_element(0, "original", dest, value, "The tensor returned by `right_inverse`")
+            return [(dest, value)]
+        if not isinstance(value, Sequence):
             raise ValueError(f"'right_inverse' must return a sequence of tensors. Got {type(value).__name__}.")
-        elif len(value) != self.ntensors:
+        if len(value) != self.ntensors:
             raise ValueError(f"'right_inverse' must return a sequence of tensors of length {self.ntensors}. "
                              f"Got a sequence of length {len(value)}.")
-        else:
-            values, labels = list(value), [f"Tensor {i} returned by `right_inverse`" for i in range(len(value))]
-        pairs = []
-        for i, (key, dest, new, label) in enumerate(zip(self._keys, self._originals(), values, labels, strict=True)):
-            if not isinstance(new, Tensor):
-                raise ValueError("'right_inverse' must return a sequence of tensors or reference-type opaques. "
-                                 f"Got element {i} of type {type(new).__name__}.")
-            if new.dtype != dest.dtype:
-                raise ValueError(f"{label} has dtype {new.dtype} while `{key}` has dtype {dest.dtype}")
-            # Note: ASSIGN-SHAPE-CHECKED: torch silently resizes the original; only an `unsafe` list allows it.
-            if not self.unsafe and new.shape != dest.shape:
-                raise ValueError(f"Assigning a value may not change the shape of `{key}`, unless the `unsafe` flag is "
-                                 f"enabled.\n{key}.shape: {dest.shape}\nright_inverse(value).shape: {new.shape}")
-            pairs.append((dest, new))
+        pairs = list(zip(self._originals(), value, strict=True))
+        for i, (key, (dest, new)) in enumerate(zip(self._original_names(), pairs, strict=True)):
+            self._check_element(i, key, dest, new, f"Tensor {i} returned by `right_inverse`")
         return pairs
+
+    def _check_element(self, i: int, key: str, dest: Tensor, new: object, label: str) -> None:
+        if not isinstance(new, Tensor):
+            raise ValueError("'right_inverse' must return a sequence of tensors or reference-type opaques. "
+                             f"Got element {i} of type {type(new).__name__}.")
+        if new.dtype != dest.dtype:
+            raise ValueError(f"{label} has dtype {new.dtype} while `{key}` has dtype {dest.dtype}")
+        # Note: ASSIGN-SHAPE-CHECKED: torch silently resizes the original; only an `unsafe` list allows it.
+        if not self.unsafe and new.shape != dest.shape:
+            raise ValueError(f"Assigning a value may not change the shape of `{key}`, unless the `unsafe` flag is "
+                             f"enabled.\n{key}.shape: {dest.shape}\nright_inverse(value).shape: {new.shape}")

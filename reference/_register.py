@@ -5,7 +5,7 @@ from torch.nn import Module, ModuleDict
 
 from . import _cache
 from ._class import is_generated, parametrized_class
-from ._list import ParametrizationList
+from ._list import ParametrizationList, Slot
 from ._queries import is_parametrized
 
 _UNSAFE = ", unless the `unsafe` flag is enabled.\nmodule.{name}.{what}: {y}\n"
@@ -83,10 +83,11 @@ def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> 
     names = [name] if first else [*module.parametrizations, name]
     cls = parametrized_class(type(module) if first else type(module).__bases__[0], names)
     plist = ParametrizationList([parametrization], slots[name], unsafe=unsafe)
-    plist._slot_before, plist._slot_after = _neighbours(module, slots, name)
+    before, after = _neighbours(module, slots, name)
     # Note: BUFFER-PERSISTENCE-KEPT: torch makes a non-persistent buffer persistent.
-    plist._slot_persistent = name not in module._non_persistent_buffers_set
-    if not plist._slot_persistent:
+    persistent = name not in module._non_persistent_buffers_set
+    vars(plist).update(_slot=Slot(before, after, persistent))
+    if not persistent:
         plist._non_persistent_buffers_set.update(plist._buffers)
     delattr(module, name)
     module.__class__ = cls
@@ -96,14 +97,15 @@ def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> 
     _cache.invalidate(module, name)
 
 
-def _neighbours(module: Module, slots: dict, name: str) -> tuple[set[str], set[str]]:
+def _neighbours(module: Module, slots: dict, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The names before and after ``name`` in ``slots``, counting parametrized names at their old places."""
     keys = list(slots)
     i = keys.index(name)
     before, after = set(keys[:i]), set(keys[i + 1 :])
     for other, plist in module.parametrizations.items() if is_generated(type(module)) else ():
-        if name in (plist._slot_after or ()):
+        if plist._slot is not None and name in plist._slot.after:
             before.add(other)
-        if name in (plist._slot_before or ()):
+        if plist._slot is not None and name in plist._slot.before:
             after.add(other)
-    return before, after
+    # Note: tuples, not sets: deepcopy copies a tuple of strings as is, and rebuilds a set.
+    return tuple(before), tuple(after)

@@ -81,14 +81,14 @@ def _put_back(module: Module, name: str, value: Tensor, plist: ParametrizationLi
     if isinstance(value, Parameter):
         module.register_parameter(name, value)
     else:
-        module.register_buffer(name, value, persistent=plist._slot_persistent)
+        module.register_buffer(name, value, persistent=plist._persistent())
     # Note: REMOVE-KEEPS-ORDER: right after the last name that preceded it (torch appends it at the end, which
     # reorders state_dict and parameters()).
-    if plist._slot_before is not None:
+    if plist._slot is not None:
         slots = module._parameters if isinstance(value, Parameter) else module._buffers
         items = list(slots.items())
         item = items.pop()
-        after = [i + 1 for i, (key, _) in enumerate(items) if key in plist._slot_before]
+        after = [i + 1 for i, (key, _) in enumerate(items) if key in plist._slot.before]
         items.insert(after[-1] if after else 0, item)
         slots.clear()
         slots.update(items)

@@ -9,7 +9,9 @@ from torch.utils._python_dispatch import is_traceable_wrapper_subclass
 
 def uses_swap(dest: Tensor) -> bool:
     """Whether writes into ``dest`` go through ``torch.utils.swap_tensors`` instead of ``set_``."""
-    return get_swap_module_params_on_conversion() or is_traceable_wrapper_subclass(dest)
+    if get_swap_module_params_on_conversion():
+        return True
+    return type(dest) is not Tensor and type(dest) is not Parameter and is_traceable_wrapper_subclass(dest)
 
 
 def write_into(dest: Tensor, src: Tensor) -> None:
@@ -17,10 +19,21 @@ def write_into(dest: Tensor, src: Tensor) -> None:
     # Note: WRITE-SELF-NOOP: writing a tensor into itself is skipped; set_/swap_tensors would be no-ops anyway.
     if src is dest:
         return
-    with torch.no_grad():
-        if uses_swap(dest):
-            if isinstance(dest, Parameter) and not isinstance(src, Parameter):
-                src = Parameter(src, requires_grad=dest.requires_grad)
-            torch.utils.swap_tensors(dest, src)
+    if torch.is_grad_enabled():
+        with torch.no_grad():
+            _write(dest, src)
+    else:
+        _write(dest, src)
+
+
+def _write(dest: Tensor, src: Tensor) -> None:
+    if uses_swap(dest):
+        # Note: ASSIGN-NO-GRAD: a fresh, detached object is swapped in, never the caller's tensor itself: torch swaps
+        # an identity right_inverse's input in, so the original takes its graph and the caller's tensor the old value.
+        if isinstance(dest, Parameter):
+            src = Parameter(src.detach(), requires_grad=dest.requires_grad)
         else:
-            dest.set_(src)
+            src = src.detach().requires_grad_(dest.requires_grad)
+        torch.utils.swap_tensors(dest, src)
+    else:
+        dest.set_(src)

@@ -60,7 +60,7 @@ def _create(to_module: Module, name: str, value: Tensor, source: Parametrization
     if key in source._parameters:
         to_module.register_parameter(name, Parameter(value))
     else:
-        to_module.register_buffer(name, value.detach(), persistent=source._slot_persistent)
+        to_module.register_buffer(name, value.detach(), persistent=source._persistent())
 
 
 def _save(from_module: Module, to_module: Module, names: list[str]) -> tuple[list, list, list]:

@@ -5,17 +5,7 @@ from __future__ import annotations
 
 from mutation import Mutant
 
-# The body of _cache.lookup, from the read of the store to its write (one edit replaces both keys).
-# The body of _tensors.write_into after its early return.
-_WRITE_INTO = """\
-    with torch.no_grad():
-        if uses_swap(dest):
-            if isinstance(dest, Parameter) and not isinstance(src, Parameter):
-                src = Parameter(src, requires_grad=dest.requires_grad)
-            torch.utils.swap_tensors(dest, src)
-        else:
-            dest.set_(src)
-"""
+# The key of _cache.read's store (the mutant keys by the module alone).
 _CACHE_LOOKUP = """\
     key = (id(module), name)
     entry = _entries.get(key)
@@ -163,8 +153,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "multi-single-sequence-named-original", "MULTI-SINGLE-SEQUENCE", "_list.py",
-        'self._keys = ("original",) if self.is_tensor else',
-        'self._keys = ("original",) if self.ntensors == 1 else',
+        'return ("original",) if self.is_tensor else',
+        'return ("original",) if self.ntensors == 1 else',
         "a right_inverse returning a length-1 sequence gives 'original' instead of 'original0'",
     ),
     Mutant(
@@ -189,14 +179,14 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "assign-no-no-grad", "ASSIGN-NO-GRAD", "_tensors.py",
-        _WRITE_INTO,
-        _WRITE_INTO.removeprefix("    with torch.no_grad():\n").replace("\n    ", "\n").removeprefix("    "),
+        "    if torch.is_grad_enabled():\n",
+        "    if False:\n",
         "writing into the original is not done under no_grad, so it records the assigned value's graph",
     ),
     Mutant(
         "assign-swap-rewraps-parameter", "ASSIGN-KEEPS-ID", "_tensors.py",
-        "src = Parameter(src, requires_grad=dest.requires_grad)",
-        "src = Parameter(src)",
+        "src = Parameter(src.detach(), requires_grad=dest.requires_grad)",
+        "src = Parameter(src.detach())",
         "the swap path wraps the new value in a Parameter that requires grad whatever the original's flag",
     ),
     Mutant(
@@ -218,8 +208,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "assign-dtype-unchecked", "ASSIGN-DTYPE-CHECKED", "_list.py",
-        "            if new.dtype != dest.dtype:\n"
-        "                raise ValueError(f\"{label} has dtype {new.dtype} while `{key}` has dtype {dest.dtype}\")\n",
+        "        if new.dtype != dest.dtype:\n"
+        "            raise ValueError(f\"{label} has dtype {new.dtype} while `{key}` has dtype {dest.dtype}\")\n",
         "",
         "assignment skips the dtype check, so set_ silently changes the original's dtype",
     ),
@@ -231,14 +221,15 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "assign-multi-length-too-short-only", "ASSIGN-MULTI", "_list.py",
-        "        elif len(value) != self.ntensors:",
-        "        elif len(value) < self.ntensors:",
+        "        if len(value) != self.ntensors:",
+        "        if len(value) < self.ntensors:",
         "a multi-input assignment refuses only too-short sequences; longer ones fail later with another error",
     ),
     Mutant(
         "assign-multi-writes-while-checking", "ASSIGN-MULTI-ATOMIC", "_list.py",
-        "            pairs.append((dest, new))",
-        "            write_into(dest, new)\n            pairs.append((dest, new))",
+        "            self._check_element(i, key, dest, new, f\"Tensor {i} returned by `right_inverse`\")\n",
+        "            self._check_element(i, key, dest, new, f\"Tensor {i} returned by `right_inverse`\")\n"
+        "            write_into(dest, new)\n",
         "a multi-input assignment writes each original as soon as it is checked, before the later ones",
     ),
     # remove
@@ -283,22 +274,22 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "remove-order-off-by-one", "REMOVE-KEEPS-ORDER", "_remove.py",
-        "after = [i + 1 for i, (key, _) in enumerate(items) if key in plist._slot_before]",
-        "after = [i for i, (key, _) in enumerate(items) if key in plist._slot_before]",
+        "after = [i + 1 for i, (key, _) in enumerate(items) if key in plist._slot.before]",
+        "after = [i for i, (key, _) in enumerate(items) if key in plist._slot.before]",
         "the removed tensor is put back one place too early (before the last name that preceded it)",
     ),
     Mutant(
         "write-copies-instead-of-set", "REMOVE-UNSAFE-SHAPE", "_tensors.py",
-        "            dest.set_(src)",
-        "            dest.copy_(src)",
+        "        dest.set_(src)",
+        "        dest.copy_(src)",
         "writing into an original uses copy_, which cannot change its shape, instead of set_",
     ),
     # cache
     Mutant(
         "cache-enabled-off-by-one", "CACHE-SAME-OBJECT", "_cache.py",
-        "    return _depth > 0",
-        "    return _depth > 1",
-        "is_enabled tests the depth against 1, so a single cached() context caches nothing",
+        "    if _depth == 0:\n        return call(plist)",
+        "    if _depth <= 1:\n        return call(plist)",
+        "reads test the depth against 1, so a single cached() context caches nothing",
     ),
     Mutant(
         "cache-flag-not-depth", "CACHE-NESTED", "_cache.py",
@@ -391,7 +382,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "transfer-creates-parameter", "TRANSFER-BUFFER", "_transfer.py",
         "    if key in source._parameters:\n        to_module.register_parameter(name, Parameter(value))\n    else:\n"
-        "        to_module.register_buffer(name, value.detach(), persistent=source._slot_persistent)\n",
+        "        to_module.register_buffer(name, value.detach(), persistent=source._persistent())\n",
         "    to_module.register_parameter(name, Parameter(value))\n",
         "transfer creates a missing name as a Parameter even when the source's original is a buffer",
     ),
@@ -413,13 +404,13 @@ MUTANTS: tuple[Mutant, ...] = (
     # buffer
     Mutant(
         "buffer-put-back-by-setattr", "BUFFER-STAYS-BUFFER", "_remove.py",
-        "        module.register_buffer(name, value, persistent=plist._slot_persistent)",
+        "        module.register_buffer(name, value, persistent=plist._persistent())",
         "        setattr(module, name, value)",
         "removal puts a buffer back with setattr, which makes a plain attribute, not a buffer",
     ),
     Mutant(
         "buffer-persistence-dropped", "BUFFER-PERSISTENCE-KEPT", "_register.py",
-        "    if not plist._slot_persistent:\n        plist._non_persistent_buffers_set.update(plist._buffers)\n",
+        "    if not persistent:\n        plist._non_persistent_buffers_set.update(plist._buffers)\n",
         "",
         "a non-persistent buffer's original is registered on the list as persistent",
     ),
@@ -459,14 +450,14 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "nested-assign-writes-into-value", "NESTED-ASSIGN", "_list.py",
-        "setattr(self, key, src) if is_parametrized(self, key) else write_into(dest, src)",
+        "setattr(self, key, src) if nested and is_parametrized(self, key) else write_into(dest, src)",
         "write_into(dest, src)",
         "assigning through a list whose original is parametrized writes into the computed value, which is lost",
     ),
     Mutant(
         "cache-ignores-versions", "CACHE-NO-STALE", "_cache.py",
-        "        return then[0] is now[0] and versions[0] == _version(now[0])",
-        "        return then[0] is now[0]",
+        "            return versions[0] == now[0]._version\n",
+        "            return True\n",
         "inside cached(), an in-place update of an original (an optimizer step) is not seen: the old value is served",
     ),
     Mutant(
