@@ -2,7 +2,7 @@
 
 from adapters._adapter import API_NAMES, Adapter, AdapterError, Divergence
 from adapters._builtin import BUILTIN_ADAPTERS
-from adapters._loading import ENTRY_POINT_GROUP, available_adapters, check_spec, load_adapter
+from adapters._loading import ENTRY_POINT_GROUP, available_adapters, check_spec, known_adapters, load_adapter
 
 __all__ = [
     "API_NAMES",
@@ -13,5 +13,6 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "available_adapters",
     "check_spec",
+    "known_adapters",
     "load_adapter",
 ]

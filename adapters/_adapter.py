@@ -52,11 +52,17 @@ class Adapter:
                 f"adapter {self.name!r}: its API namespace lacks {', '.join(missing)}; "
                 f"it must expose all of {', '.join(API_NAMES)}"
             )
+        _check_device(self.name, self.device)
         if not self.dtypes or not all(isinstance(d, torch.dtype) for d in self.dtypes):
             raise AdapterError(f"adapter {self.name!r}: dtypes must be a non-empty tuple of torch.dtype")
         seen = [d.clause for d in self.divergences]
         if len(seen) != len(set(seen)):
             raise AdapterError(f"adapter {self.name!r}: a clause is declared divergent twice")
+
+    def unavailable_reason(self) -> str | None:
+        """Why this adapter cannot run on this machine (its device is missing), in one line; None when it can."""
+        problem = device_problem(self.device)
+        return None if problem is None else f"adapter {self.name!r} needs {problem}"
 
     def divergence(self, clause: str) -> Divergence | None:
         """The declared divergence for `clause`, or None."""
@@ -66,3 +72,40 @@ class Adapter:
     def api_namespace(self) -> SimpleNamespace:
         """The seven public names, as one namespace."""
         return SimpleNamespace(**{n: getattr(self.api, n) for n in API_NAMES})
+
+
+def _check_device(name: str, device: object) -> None:
+    """Raise AdapterError unless `device` is a string torch.device accepts (whether it exists here is checked later)."""
+    if not isinstance(device, str):
+        raise AdapterError(f"adapter {name!r}: device must be a string such as 'cpu' or 'cuda', got "
+                           f"{type(device).__name__} {device!r}")
+    try:
+        torch.device(device)
+    except (RuntimeError, ValueError) as exc:
+        raise AdapterError(f"adapter {name!r}: device {device!r} is not a torch device ({exc}); give a string "
+                           f"such as 'cpu', 'cuda' or 'cuda:1'") from None
+
+
+def device_problem(device: str) -> str | None:
+    """What `device` lacks on this machine ("a CUDA device: ..."), or None when tensors can be made on it."""
+    where = torch.device(device)
+    if where.type == "cuda":
+        return _cuda_problem(where)
+    backend = getattr(torch, where.type, None)
+    # Note: other accelerators (mps, xpu, ...) are asked through their torch.<type>.is_available(), when there is one.
+    if callable(getattr(backend, "is_available", None)) and not backend.is_available():
+        return (f"a device of type {where.type!r}: torch.{where.type}.is_available() is False (torch "
+                f"{torch.__version__}); run it on a machine that has one")
+    return None
+
+
+def _cuda_problem(where: torch.device) -> str | None:
+    if not torch.cuda.is_available():
+        build = "a build without CUDA" if torch.version.cuda is None else f"built for CUDA {torch.version.cuda}"
+        return (f"a CUDA device: torch.cuda.is_available() is False (torch {torch.__version__}, {build}); run it on "
+                f"a machine with an NVIDIA GPU and a CUDA build of torch")
+    count = torch.cuda.device_count()
+    if where.index is not None and where.index >= count:
+        return (f"CUDA device {where}, but torch sees {count} CUDA device(s) (cuda:0 to cuda:{count - 1}); give an "
+                f"existing index, or check CUDA_VISIBLE_DEVICES")
+    return None

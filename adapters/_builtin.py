@@ -1,13 +1,18 @@
-"""The built-in adapters: the reference implementation and torch's own."""
+"""The built-in adapters: the reference implementation and torch's own, on the CPU and on a CUDA device."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 
 import torch
 
 from adapters._adapter import Adapter
-from adapters._torch_divergences import TORCH_DIVERGENCES
+from adapters._torch_divergences import TORCH_CUDA_DIVERGENCES, TORCH_DIVERGENCES
+
+# Note: float64 where the device supports it (CUDA does), float32, and bfloat16: the dtypes CUDA models train in.
+# float16 is left out: it adds no parametrize code path that bfloat16 does not already take.
+CUDA_DTYPES: tuple[torch.dtype, ...] = (torch.float32, torch.float64, torch.bfloat16)
 
 
 def reference_adapter() -> Adapter:
@@ -34,4 +39,20 @@ def torch_adapter() -> Adapter:
     )
 
 
-BUILTIN_ADAPTERS = {"reference": reference_adapter, "torch": torch_adapter}
+def reference_cuda_adapter() -> Adapter:
+    """The reference with its modules and tensors on the current CUDA device (unavailable without one)."""
+    return dataclasses.replace(reference_adapter(), name="reference-cuda", device="cuda", dtypes=CUDA_DTYPES)
+
+
+def torch_cuda_adapter() -> Adapter:
+    """torch.nn.utils.parametrize on the current CUDA device, with torch's divergences (unavailable without one)."""
+    return dataclasses.replace(torch_adapter(), name="torch-cuda", device="cuda", dtypes=CUDA_DTYPES,
+                               divergences=TORCH_DIVERGENCES + TORCH_CUDA_DIVERGENCES)
+
+
+BUILTIN_ADAPTERS = {
+    "reference": reference_adapter,
+    "torch": torch_adapter,
+    "reference-cuda": reference_cuda_adapter,
+    "torch-cuda": torch_cuda_adapter,
+}

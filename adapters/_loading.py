@@ -16,15 +16,28 @@ ENTRY_POINT_GROUP = "parametrize_conformance.adapters"
 
 
 def available_adapters() -> list[str]:
-    """Names of the built-in adapters and of those installed packages register."""
-    installed = [ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)]
-    return list(BUILTIN_ADAPTERS) + sorted(set(installed) - set(BUILTIN_ADAPTERS))
+    """Names of the adapters that can run here: the usable built-ins (the CUDA ones only when CUDA is available),
+    then those installed packages register."""
+    # Note: installed adapters are listed without loading them; one whose device is missing is skipped (or failed,
+    # under --require-adapter) when it runs, like a built-in named explicitly.
+    usable = [name for name, make in BUILTIN_ADAPTERS.items() if make().unavailable_reason() is None]
+    return usable + _installed()
+
+
+def known_adapters() -> list[str]:
+    """Names of every built-in adapter, usable here or not, then those installed packages register."""
+    return list(BUILTIN_ADAPTERS) + _installed()
+
+
+def _installed() -> list[str]:
+    return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)} - set(BUILTIN_ADAPTERS))
 
 
 def load_adapter(spec: str) -> Adapter:
     """The adapter named by `spec`; raises AdapterError with a one-line fix when it cannot be loaded."""
     if not isinstance(spec, str) or not spec.strip():
-        raise AdapterError("empty adapter spec: give a built-in name (reference, torch), a module path or pkg.mod:OBJ")
+        raise AdapterError(f"empty adapter spec: give a built-in name ({', '.join(BUILTIN_ADAPTERS)}), a module path "
+                           f"or pkg.mod:OBJ")
     spec = spec.strip()
     if spec in BUILTIN_ADAPTERS:
         return BUILTIN_ADAPTERS[spec]()
@@ -56,7 +69,7 @@ def check_spec(spec: str) -> None:
         return
     if not _findable(spec):
         raise AdapterError(f"unknown adapter {spec!r}{_did_you_mean(spec)}; known adapters: "
-                           f"{', '.join(available_adapters())}; or give an importable module path or pkg.mod:OBJ")
+                           f"{', '.join(known_adapters())}; or give an importable module path or pkg.mod:OBJ")
 
 
 def _findable(target: str) -> bool:
@@ -69,7 +82,7 @@ def _findable(target: str) -> bool:
 
 
 def _did_you_mean(spec: str) -> str:
-    close = difflib.get_close_matches(spec, available_adapters(), n=1)
+    close = difflib.get_close_matches(spec, known_adapters(), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -88,7 +101,7 @@ def _import(module_name: str, spec: str) -> ModuleType:
     try:
         return importlib.import_module(module_name)
     except ImportError as exc:
-        known = ", ".join(available_adapters())
+        known = ", ".join(known_adapters())
         raise AdapterError(
             f"cannot import module {module_name!r} for adapter {spec!r} ({exc}){_did_you_mean(spec)}; "
             f"known adapters: {known}; or give an importable module path"

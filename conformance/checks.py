@@ -49,6 +49,13 @@ def assert_close(got: torch.Tensor, expected: torch.Tensor, what: str) -> None:
         raise AssertionError(f"{what}: got {got_}, expected {expected_} (max abs difference {diff:.3g})")
 
 
+def assert_on_device(tensor: torch.Tensor, device: str, what: str) -> None:
+    """Fail unless `tensor` lives on `device` (a device given without an index, such as 'cuda', matches any index)."""
+    want = torch.device(device)
+    if tensor.device.type != want.type or (want.index is not None and tensor.device.index != want.index):
+        raise AssertionError(f"{what}: got a tensor on {tensor.device}, expected one on {want}")
+
+
 @contextmanager
 def raises(exc_type: type[BaseException], phrase: str = "", what: str = "the call") -> Iterator[None]:
     """Fail unless the block raises `exc_type` whose message contains `phrase`."""

@@ -184,6 +184,26 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
         ("QUERY-TYPE-BEFORE", "type_before_parametrizations gives the class the module had before any "
          "parametrization.", "§6, T12"),
     ],
+    # Note: these need an adapter on an accelerator; a CPU adapter skips them, so they show as untested there.
+    "device": [
+        ("DEVICE-INVERSE-SAME-DEVICE", "On the device, a first registration whose right_inverse returns the tensor "
+         "on another device (the CPU) raises ValueError and changes nothing, with or without unsafe.", "§3.1 step 5"),
+        ("DEVICE-MOVE-KEEPS-IDS", "module.to(device) or .cuda() after registering on the CPU moves the originals and "
+         "the parametrizations' own tensors to the device, keeps each original Parameter's id, and reading, backward, "
+         "assignment and removal then work there.", "§10, §16"),
+        ("DEVICE-STATE-DICT-MAP-LOCATION", "A state_dict saved on the device loads with torch.load(map_location='cpu') "
+         "into an identically parametrized CPU module, and back with map_location=device, reproducing the values and "
+         "keeping the target's tensor ids and devices.", "§9"),
+        ("DEVICE-DEEPCOPY", "copy.deepcopy of a module parametrized on the device gives a working copy on the device, "
+         "in storage of its own; moving the copy to the CPU leaves the source on the device, unchanged.",
+         "§9, §17.1"),
+        ("DEVICE-TRANSFER", "transfer_parametrizations_and_params between modules on the device ties the originals "
+         "there (creating a missing Parameter on the device), and the target reads the source's values.", "§7"),
+        ("DEVICE-CACHED", "Inside cached() on the device, repeated reads return one tensor on the device, equal to "
+         "the uncached value, through which gradients reach the originals.", "§8"),
+        ("DEVICE-NO-MEMORY-GROWTH", "1000 register/read/assign/remove cycles on a module on the device, reading "
+         "inside cached() too, leave torch.cuda.memory_allocated no higher than it was.", "§4.3, §8"),
+    ],
 }
 
 CLAUSES: dict[str, Clause] = {

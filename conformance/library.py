@@ -86,11 +86,19 @@ class CayleyOrthogonal(Library):
         a = x.triu(1)
         a = a - a.transpose(-1, -2)
         eye = torch.eye(x.shape[-1], dtype=x.dtype, device=x.device)
-        return torch.linalg.solve(eye + a, eye - a)
+        return _solve(eye + a, eye - a)
 
     def right_inverse(self, q: Tensor) -> Tensor:
         eye = torch.eye(q.shape[-1], dtype=q.dtype, device=q.device)
-        return torch.linalg.solve(eye + q, eye - q).triu(1)
+        return _solve(eye + q, eye - q).triu(1)
+
+
+def _solve(a: Tensor, b: Tensor) -> Tensor:
+    """torch.linalg.solve(a, b) in a's dtype; bfloat16 and float16 are solved in float32 and rounded back."""
+    # Note: torch.linalg has no bfloat16/float16 kernels, on CPU or CUDA ("lu_cpu" not implemented for 'BFloat16').
+    if a.dtype in (torch.bfloat16, torch.float16):
+        return torch.linalg.solve(a.float(), b.float()).to(a.dtype)
+    return torch.linalg.solve(a, b)
 
 
 class SumOfTwo(Library):

@@ -1,7 +1,9 @@
 """The suite's pytest plugin: --adapter and the report options, the axis fixtures and declared divergences.
 
 Inert unless --adapter is given: it then loads the adapter, picks a Hypothesis profile and records the run (see
-recording.py); with several adapters, or --isolate, it hands the run to the isolating runner (isolation.py).
+recording.py); with several adapters, or --isolate, it hands the run to the isolating runner (isolation.py). An
+adapter that cannot run here (a CUDA adapter without a GPU) has every test skipped with the reason, or failed under
+--require-adapter.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from conformance.report import ReportError, check_writable, report_file_name
 register_profiles()
 ADAPTER = pytest.StashKey[Adapter]()
 CLAUSE = pytest.StashKey[str]()
+UNAVAILABLE = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,6 +41,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--report-dir", default=None, metavar="DIR",
                     help="write one JSON report per adapter, named DIR/<adapter>.json (with several adapters, "
                          "default: a new temporary directory)")
+    group.addoption("--require-adapter", action="store_true",
+                    help="fail every test, instead of skipping it, when the adapter cannot run on this machine (a "
+                         "CUDA adapter without a GPU), so that a green run means the adapter really ran")
     group.addoption("--isolate", action="store_true",
                     help="run the adapter in a child process, so a crash, exit or hang of the implementation is "
                          "reported instead of ending the run (always on with several adapters)")
@@ -101,6 +107,9 @@ def pytest_configure(config: pytest.Config) -> None:
     except AdapterError as exc:
         raise pytest.UsageError(f"--adapter {spec}: {exc}") from None
     config.stash[ADAPTER] = adapter
+    reason = adapter.unavailable_reason()
+    if reason:
+        config.stash[UNAVAILABLE] = reason
     if not config.getoption("hypothesis_profile", None):
         settings.load_profile(default_profile())
     config.pluginmanager.register(recording, "parametrize-conformance-recording")
@@ -142,6 +151,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.stash[CLAUSE] = _clause_of(item)
     _select(config, items)
     _skip_journalled(config, items)
+    # Note: an adapter that cannot run declares nothing: its tests never run, so none may count as diverged.
+    if UNAVAILABLE in config.stash:
+        return
     for item in items:
         if CLAUSE in item.stash:
             _declare_divergence(item, adapter)
@@ -193,6 +205,37 @@ def _declare_divergence(item: pytest.Item, adapter: Adapter) -> None:
         current = item.obj._hypothesis_internal_use_settings
         item.obj._hypothesis_internal_use_settings = settings(
             current, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip each conformance test of an adapter that cannot run here, or fail it under --require-adapter."""
+    reason = item.config.stash.get(UNAVAILABLE, None)
+    if reason is None or CLAUSE not in item.stash:
+        return
+    if item.config.getoption("--require-adapter"):
+        pytest.fail(f"{reason} (--require-adapter: an adapter that cannot run fails the run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [f"parametrize-conformance: {unavailable_summary(config, done=False)}"] if UNAVAILABLE in config.stash else []
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    if UNAVAILABLE in config.stash:
+        colour = "red" if config.getoption("--require-adapter") else "yellow"
+        terminalreporter.write_line(f"parametrize-conformance: {unavailable_summary(config)}", **{colour: True})
+
+
+def unavailable_summary(config: pytest.Config, done: bool = True) -> str:
+    """One line: why the adapter cannot run, and what becomes (`done`: became) of its tests."""
+    reason = config.stash[UNAVAILABLE]
+    if config.getoption("--require-adapter"):
+        return f"{reason}; every conformance test {'failed' if done else 'fails'} (--require-adapter)"
+    return (f"{reason}; every conformance test {'was' if done else 'is'} skipped (its clauses are untested); "
+            f"--require-adapter makes this a failure")
 
 
 @pytest.fixture(scope="session")

@@ -66,7 +66,13 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     excinfo = call.excinfo
-    if excinfo is None or excinfo.errisinstance(OutcomeException) or clause_of_nodeid(item.nodeid) is None:
+    if excinfo is None or clause_of_nodeid(item.nodeid) is None:
+        return report
+    if excinfo.errisinstance(OutcomeException):
+        # Note: a skip's reason, or a pytest.fail's message, says why the clause is untested or failed; it is kept
+        # as it is (no "Skipped:" or "Failed:" in front).
+        if excinfo.errisinstance((pytest.skip.Exception, pytest.fail.Exception)) and str(excinfo.value).strip():
+            report.user_properties = [*report.user_properties, ("pc_message", str(excinfo.value).strip())]
         return report
     extra = [("pc_message", _first_line(excinfo.value))]
     reproducer = _reproducer(excinfo.value)

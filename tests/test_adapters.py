@@ -8,7 +8,7 @@ import textwrap
 import pytest
 import torch
 
-from adapters import API_NAMES, Adapter, AdapterError, Divergence, available_adapters, load_adapter
+from adapters import API_NAMES, Adapter, AdapterError, Divergence, available_adapters, known_adapters, load_adapter
 
 THIRD_PARTY = """
 from reference import *  # noqa: F401,F403 - a stand-in implementation exposing the seven names
@@ -32,6 +32,11 @@ def write(directory, name: str, source: str) -> None:
 
 def test_builtins_load():
     assert available_adapters()[:2] == ["reference", "torch"]
+    assert known_adapters()[:4] == ["reference", "torch", "reference-cuda", "torch-cuda"]
+    # Note: the CUDA built-ins load everywhere; without CUDA they are only left out of available_adapters().
+    for name in ("reference-cuda", "torch-cuda"):
+        assert load_adapter(name).device == "cuda"
+        assert (name in available_adapters()) == torch.cuda.is_available()
     ref, tor = load_adapter("reference"), load_adapter("torch")
     assert ref.name == "reference" and not ref.divergences
     assert tor.version == torch.__version__

@@ -35,6 +35,9 @@ def build_report(header: Mapping[str, Any], results: Sequence[Mapping[str, Any]]
 def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: str | None) -> dict[str, Any]:
     status = clause_status(r["outcome"] for r in results)
     first_bad = _first_failure(results) if status in BAD_STATUSES else None
+    if status == "untested":
+        # Note: an untested clause carries why its first skipped test was skipped (a missing device, say).
+        first_bad = next((r for r in results if r["outcome"] == "skipped" and r.get("message")), None)
     return {
         "area": clause.area,
         "statement": clause.statement,
