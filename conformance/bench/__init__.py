@@ -1,0 +1,1 @@
+"""Benchmarks of the parametrize API over every available adapter (run with `pytest --pyargs conformance.bench`)."""

@@ -1,0 +1,230 @@
+"""What is timed for each operation: on an adapter through its API, and the floor (the same work without the API).
+
+The floor of each operation is the work no implementation can avoid:
+
+- read: a plain nn.Linear's `.weight` access plus the chain modules' `forward` called directly on it;
+- read-cached: plain `.weight` access alone (a cached read should cost about an attribute access);
+- assign: the chain's `right_inverse` calls (last first) and `original.copy_`, under no_grad;
+- register-remove: the first module's `right_inverse`, the chain's `forward` and a `copy_` back into the weight
+  (what a register then remove(leave_parametrized=True) round trip must compute, without any checks);
+- mlp-step: the same MLP step with each weight computed by the chain's `forward` calls in the Linear's forward;
+- deepcopy and state-dict: the same operation on the unparametrized module;
+- gpu-forward: the network's forward with the weight computed by the chain's `forward` directly.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import operator
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F  # noqa: N812 - the usual spelling
+from torch import Tensor, nn
+
+from conformance.bench.cases import (
+    Case,
+    chain_modules,
+    forward_chain,
+    inverse_chain,
+    linear,
+    parametrize,
+    parametrized_linear,
+)
+from conformance.bench.targets import FLOOR, Target
+
+BATCH = 16
+GPU_BATCH = 64
+_WEIGHT = operator.attrgetter("weight")
+
+
+@dataclass
+class Timing:
+    """A timed call: `target(*args)`, or `target(*setup_args)` with a fresh setup per round; inside `context`."""
+
+    target: Callable[..., object]
+    args: tuple = ()
+    setup: Callable[[], tuple[tuple, dict]] | None = None
+    context: AbstractContextManager = field(default_factory=nullcontext)
+
+
+def skip_reason(case: Case, target: Target) -> str | None:
+    """Why `case` does not run on `target` at all (not an error), or None."""
+    if case.op == "gpu-forward" and target.device == "cpu":
+        return f"gpu-forward runs only on non-CPU adapters; {target.name} runs on cpu"
+    return None
+
+
+def build(case: Case, target: Target) -> Timing:
+    """The timed call of `case` on `target` (the floor's, for the floor target)."""
+    floor, api = _BUILDERS[case.op]
+    return floor(case, target.device) if target.role == FLOOR else api(target.api, case, target.device)
+
+
+def _read(api, case: Case, device: str) -> Timing:
+    return Timing(_WEIGHT, (parametrized_linear(api, case, device),))
+
+
+def _read_floor(case: Case, device: str) -> Timing:
+    plain, forwards = linear(case, device), [m.forward for m in chain_modules(case, device)]
+
+    def read() -> Tensor:
+        x = plain.weight
+        for f in forwards:
+            x = f(x)
+        return x
+
+    return Timing(read)
+
+
+def _read_cached(api, case: Case, device: str) -> Timing:
+    # Note: the context is entered once around the whole measurement; the first (calibration) read fills the cache.
+    return Timing(_WEIGHT, (parametrized_linear(api, case, device),), context=api.cached())
+
+
+def _read_cached_floor(case: Case, device: str) -> Timing:
+    return Timing(_WEIGHT, (linear(case, device),))
+
+
+def _assign(api, case: Case, device: str) -> Timing:
+    module = parametrized_linear(api, case, device)
+    # Note: a value the chain produced, so right_inverse is exact (CayleyOrthogonal) and repeats stay stable.
+    value = module.weight.detach().clone()
+    return Timing(setattr, (module, "weight", value))
+
+
+def _assign_floor(case: Case, device: str) -> Timing:
+    chain = chain_modules(case, device)
+    original = linear(case, device).weight
+    with torch.no_grad():
+        value = forward_chain(chain, original).clone()
+
+    def assign() -> None:
+        with torch.no_grad():
+            original.copy_(inverse_chain(chain, value))
+
+    return Timing(assign)
+
+
+def _fresh(case: Case, device: str) -> Callable[[], tuple[tuple, dict]]:
+    return lambda: ((linear(case, device), chain_modules(case, device)), {})
+
+
+def _register_remove(api, case: Case, device: str) -> Timing:
+    def register_remove(module: nn.Linear, chain: list[nn.Module]) -> None:
+        for parametrization in chain:
+            api.register_parametrization(module, "weight", parametrization)
+        api.remove_parametrizations(module, "weight")
+
+    return Timing(register_remove, setup=_fresh(case, device))
+
+
+def _register_remove_floor(case: Case, device: str) -> Timing:
+    def register_remove(module: nn.Linear, chain: list[nn.Module]) -> None:
+        with torch.no_grad():
+            weight = module.weight
+            weight.copy_(forward_chain(chain, chain[0].right_inverse(weight)))
+
+    return Timing(register_remove, setup=_fresh(case, device))
+
+
+class ChainedLinear(nn.Module):
+    """Floor of a parametrized Linear: its forward computes the weight with the chain's `forward` calls."""
+
+    def __init__(self, plain: nn.Linear, chain: list[nn.Module]) -> None:
+        super().__init__()
+        with torch.no_grad():
+            self.original = nn.Parameter(chain[0].right_inverse(plain.weight).clone())
+        self.bias = plain.bias
+        self.forwards = tuple(m.forward for m in chain)
+
+    def forward(self, x: Tensor) -> Tensor:
+        weight = self.original
+        for f in self.forwards:
+            weight = f(weight)
+        return F.linear(x, weight, self.bias)
+
+
+def _mlp_layers(case: Case, device: str) -> tuple[nn.Linear, nn.Linear]:
+    return linear(case, device, seed=1), linear(case, device, seed=2)
+
+
+def _step(net: nn.Module, case: Case, device: str) -> Timing:
+    generator = torch.Generator().manual_seed(3)
+    x = torch.randn(BATCH, case.size, generator=generator).to(device)
+    y = torch.randn(BATCH, case.size, generator=generator).to(device)
+    # Note: a fixed regression target keeps the weights near a fixed point: no overflow, no denormals, over
+    # the thousands of steps a measurement takes.
+    optimizer = torch.optim.SGD(net.parameters(), lr=1e-3)
+
+    def step() -> None:
+        optimizer.zero_grad(set_to_none=True)
+        F.mse_loss(net(x), y).backward()
+        optimizer.step()
+
+    return Timing(step)
+
+
+def _mlp_step(api, case: Case, device: str) -> Timing:
+    first, second = (parametrize(api, layer, case, device) for layer in _mlp_layers(case, device))
+    return _step(nn.Sequential(first, nn.ReLU(), second), case, device)
+
+
+def _mlp_step_floor(case: Case, device: str) -> Timing:
+    first, second = (ChainedLinear(layer, chain_modules(case, device)) for layer in _mlp_layers(case, device))
+    return _step(nn.Sequential(first, nn.ReLU(), second), case, device)
+
+
+def _deepcopy(api, case: Case, device: str) -> Timing:
+    return Timing(copy.deepcopy, (parametrized_linear(api, case, device),))
+
+
+def _deepcopy_floor(case: Case, device: str) -> Timing:
+    return Timing(copy.deepcopy, (linear(case, device),))
+
+
+def save_load(source: nn.Module, fresh: nn.Module) -> None:
+    """torch.save of `source`'s state_dict to memory, torch.load, and load_state_dict into `fresh`."""
+    buffer = io.BytesIO()
+    torch.save(source.state_dict(), buffer)
+    buffer.seek(0)
+    fresh.load_state_dict(torch.load(buffer, weights_only=True))
+
+
+def _state_dict(api, case: Case, device: str) -> Timing:
+    source = parametrized_linear(api, case, device)
+    return Timing(save_load, setup=lambda: ((source, parametrized_linear(api, case, device, seed=1)), {}))
+
+
+def _state_dict_floor(case: Case, device: str) -> Timing:
+    source = linear(case, device)
+    return Timing(save_load, setup=lambda: ((source, linear(case, device, seed=1)), {}))
+
+
+def _gpu_net(first: nn.Module, case: Case, device: str) -> Timing:
+    net = nn.Sequential(first, nn.ReLU(), linear(case, device, seed=2))
+    x = torch.randn(GPU_BATCH, case.size, generator=torch.Generator().manual_seed(3)).to(device)
+    return Timing(net, (x,))
+
+
+def _gpu_forward(api, case: Case, device: str) -> Timing:
+    return _gpu_net(parametrize(api, linear(case, device, seed=1), case, device), case, device)
+
+
+def _gpu_forward_floor(case: Case, device: str) -> Timing:
+    return _gpu_net(ChainedLinear(linear(case, device, seed=1), chain_modules(case, device)), case, device)
+
+
+_BUILDERS: dict[str, tuple[Callable[..., Timing], Callable[..., Timing]]] = {
+    "read": (_read_floor, _read),
+    "read-cached": (_read_cached_floor, _read_cached),
+    "assign": (_assign_floor, _assign),
+    "register-remove": (_register_remove_floor, _register_remove),
+    "mlp-step": (_mlp_step_floor, _mlp_step),
+    "deepcopy": (_deepcopy_floor, _deepcopy),
+    "state-dict": (_state_dict_floor, _state_dict),
+    "gpu-forward": (_gpu_forward_floor, _gpu_forward),
+}
