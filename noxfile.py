@@ -66,7 +66,7 @@ def gate(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the project's own tests: reference unit tests, meta-tests, adapter loading, the suite on both adapters."""
-    _install(session, "test")
+    _install(session, "test,bench")
     # Note: the meta-tests run the suite once per planted bug, in subprocesses; two workers halve the wall time.
     session.run("pytest", "tests", "-p", "no:cacheprovider", "-n", "2", *session.posargs)
 
