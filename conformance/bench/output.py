@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from conformance.bench import render
-from conformance.report._files import _mode_for, write_atomically
+from conformance.report._files import write_atomically
 from conformance.report._schema import validate_bench
 
 
@@ -23,22 +21,5 @@ def write_outputs(directory: Path, doc: dict[str, Any]) -> list[Path]:
     paths = [directory / "bench.json", directory / "bench.md", directory / "bench.png"]
     write_atomically(paths[0], text)
     write_atomically(paths[1], markdown)
-    write_bytes_atomically(paths[2], chart)
+    write_atomically(paths[2], chart)
     return paths
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """`write_atomically` for bytes: a temporary file in the same directory, then an atomic rename."""
-    # Note: conformance.report's write_atomically writes text only; this mirrors it for the PNG.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(temporary, _mode_for(path))
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
