@@ -141,7 +141,7 @@ def test_targets_report_pass_and_fail_per_adapter():
 def test_the_bench_schema_rejects_a_malformed_document():
     with pytest.raises(ReportError, match="not a valid parametrize-conformance bench document"):
         validate_bench({"schema": 1, "kind": "bench"})
-    with pytest.raises(ReportError, match="reads bench schema 1"):
+    with pytest.raises(ReportError, match="reads bench document schema 1"):
         validate_bench({"schema": 2})
 
 

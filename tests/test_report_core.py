@@ -79,7 +79,7 @@ def _set(value, *path):
     (_set("weird", "clauses", "A", "tests", 0, "outcome"), ["at clauses/A/tests/0/outcome:", "'weird' is not one of"]),
     (_set(1, "extra"), ["at (top level):", "'extra' was unexpected"]),
     (_set(-1, "summary", "passed"), ["at summary/passed:", "-1 is less than the minimum of 0"]),
-    (_set(2, "schema"), ["has schema 2", "reads schema 1", "upgrade parametrize-conformance"]),
+    (_set(2, "schema"), ["has schema 2", "reads report schema 1", "upgrade parametrize-conformance"]),
 ], ids=["missing-field", "missing-section", "clause-status", "test-outcome", "extra-key", "negative-count", "schema-2"])
 def test_validate_names_the_violation(mutate, expected):
     report = make_report({"A": "passed"})

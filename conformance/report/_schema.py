@@ -15,36 +15,36 @@ class ReportError(Exception):
 
 
 @cache
+def _load(name: str) -> dict[str, Any]:
+    return json.loads(files("conformance.report").joinpath(name).read_text())
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema of a report (schema version 1)."""
-    return json.loads(files("conformance.report").joinpath("schema.json").read_text())
+    return _load("schema.json")
+
+
+def bench_schema() -> dict[str, Any]:
+    """The JSON Schema of a benchmark run's document (bench.json, schema version 1)."""
+    return _load("bench.schema.json")
 
 
 def validate(report: Any, where: str = "report") -> None:
-    """Raise ReportError naming the first violation unless `report` matches the schema."""
-    if isinstance(report, dict) and report.get("schema") not in (None, 1):
-        raise ReportError(f"{where} has schema {report.get('schema')!r}; this version of parametrize-conformance reads "
-                          f"schema 1: upgrade parametrize-conformance to read it")
-    validator = jsonschema.Draft202012Validator(schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(report))
-    if error is not None:
-        path = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ReportError(f"{where} is not a valid parametrize-conformance report: at {path}: {error.message}")
-
-
-@cache
-def bench_schema() -> dict[str, Any]:
-    """The JSON Schema of a benchmark run's document (bench.json, schema version 1)."""
-    return json.loads(files("conformance.report").joinpath("bench.schema.json").read_text())
+    """Raise ReportError naming the first violation unless `report` matches the report schema."""
+    _validate(report, schema(), where, "report")
 
 
 def validate_bench(document: Any, where: str = "bench document") -> None:
     """Raise ReportError naming the first violation unless `document` matches the bench schema."""
+    _validate(document, bench_schema(), where, "bench document")
+
+
+def _validate(document: Any, against: dict[str, Any], where: str, kind: str) -> None:
     if isinstance(document, dict) and document.get("schema") not in (None, 1):
         raise ReportError(f"{where} has schema {document.get('schema')!r}; this version of parametrize-conformance "
-                          f"reads bench schema 1: upgrade parametrize-conformance to read it")
-    validator = jsonschema.Draft202012Validator(bench_schema())
+                          f"reads {kind} schema 1: upgrade parametrize-conformance to read it")
+    validator = jsonschema.Draft202012Validator(against)
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
         path = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ReportError(f"{where} is not a valid parametrize-conformance bench document: at {path}: {error.message}")
+        raise ReportError(f"{where} is not a valid parametrize-conformance {kind}: at {path}: {error.message}")
