@@ -79,7 +79,8 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
          "back for exact inverses.", "§3.2, T5"),
         ("ASSIGN-KEEPS-ID", "Assignment writes into the original object in place: its id, kind and requires_grad "
          "are kept.", "§3.2, §10"),
-        ("ASSIGN-NO-GRAD", "Assignment keeps no autograd link to the assigned value.", "§3.2"),
+        ("ASSIGN-NO-GRAD", "Assignment runs right_inverse under no_grad and keeps no autograd link to the "
+         "assigned value.", "§3.2"),
         ("ASSIGN-NO-INVERSE", "Assigning through a parametrization without right_inverse raises RuntimeError and "
          "changes nothing.", "§3.2"),
         ("ASSIGN-NOT-IMPLEMENTED", "A right_inverse raising NotImplementedError propagates on assignment.", "§3.2"),

@@ -359,6 +359,18 @@ class TrainingScale(Library):
         return x / 2 if self.training else x
 
 
+class GradModeProbe(Identity):
+    """The identity, recording in `seen` whether grad mode was on at each right_inverse call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[bool] = []
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        self.seen.append(torch.is_grad_enabled())
+        return x
+
+
 class Logged(Library):
     """Wraps another parametrization (one with a right_inverse) and appends ('fwd' | 'ri', tag) to `log` per call."""
 

@@ -104,13 +104,16 @@ def _check_identity_buffer_no_grad(P, device: str, dtype: torch.dtype, leaf: boo
     """The case random draws rarely reach: a buffer under an identity right_inverse, where the assigned tensor
     itself reaches the original (under the swap flag, torch swaps it in, graph and all)."""
     note(f"fixed case: m = nn.Module(); m.register_buffer('b', torch.zeros(3, dtype={dtype}, device={device!r}))\n"
-         f"P.register_parametrization(m, 'b', Identity()); m.b = <a tensor {'that is a leaf' if leaf else 'computed'}"
+         f"P.register_parametrization(m, 'b', GradModeProbe()); m.b = <a tensor {'that is a leaf' if leaf else 'computed'}"
          " requiring grad>")
     module = nn.Module()
     module.register_buffer("b", torch.zeros(3, dtype=dtype, device=device))
-    P.register_parametrization(module, "b", L.Identity())
+    probe = L.GradModeProbe()
+    P.register_parametrization(module, "b", probe)
     source = torch.ones(3, dtype=dtype, device=device, requires_grad=True)
+    probe.seen.clear()
     module.b = source if leaf else source * 2
+    assert_equal(probe.seen, [False], "grad mode during the assignment's right_inverse call(s)")
     original = module.parametrizations.b.original
     assert_equal(original.grad_fn, None, "the buffer original's grad_fn after assigning a tensor that requires grad")
     assert_equal(original.requires_grad, False, "the buffer original's requires_grad")
