@@ -91,6 +91,19 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        _DOUBLE + "src = nn.Linear(2, 2)\nfor n in ('weight', 'bias'): P.register_parametrization(src, n, Double())\n"
        "dst = nn.Linear(2, 2, bias=False)\n"
        "P.transfer_parametrizations_and_params(src, dst)  # AttributeError, and dst.weight is now parametrized\n"),
+    _d("TRANSFER-SELF", "a transfer from a module to itself stacks the chain onto itself while iterating it, then "
+       "raises RuntimeError 'dictionary changed size during iteration', leaving the chain doubled",
+       _DOUBLE + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
+       "P.transfer_parametrizations_and_params(m, m)  # RuntimeError, and len(m.parametrizations.weight) is now 2\n"),
+    _d("GRAD-LIVE-GRAPH", "under the swap flag, registering on a Parameter that a live graph holds breaks: frozen, "
+       "it fails inside torch.utils.swap_tensors ('It is not possible to get the gradient edge for a Tensor that does "
+       "not require gradients'); with a right_inverse returning its input, the next backward through the new value "
+       "raises 'Trying to execute AccumulateGrad node that was poisoned by swap_tensors'",
+       "torch.__future__.set_swap_module_params_on_conversion(True)\n"
+       "class Id(nn.Module):\n    def forward(self, x): return x\n    def right_inverse(self, x): return x\n"
+       "m = nn.Linear(3, 3); loss = m.weight.sum(); loss.backward()  # loss's graph still holds weight\n"
+       "P.register_parametrization(m, 'weight', Id())\n"
+       "m.weight.sum().backward()  # RuntimeError: ... poisoned by swap_tensors\n"),
     _d("NESTED-ASSIGN", "assigning to a tensor whose original is itself parametrized raises KeyError '1' "
        "(the list's reversed() meets the nested 'parametrizations' child) (§3.3)",
        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"

@@ -156,6 +156,8 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
          "§7, §17.11"),
         ("TRANSFER-ATOMIC", "A transfer that fails leaves the target and the source exactly as they were.",
          "§7, §17.11"),
+        ("TRANSFER-SELF", "Transferring a parametrized module's parametrizations onto itself is refused with "
+         "ValueError, and nothing changes.", "§7, issue 5 (found by SEQUENCE-DIFFERENTIAL)"),
         ("TRANSFER-CACHE-SEPARATE", "After a transfer, each module caches its own value.", "§7, T10"),
     ],
     "training": [
@@ -178,6 +180,9 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
         ("GRAD-FLOWS", "Backward through a parametrized tensor gives the originals the gradient of the chain.", "T1, T8"),
         ("GRAD-OPTIMIZER-STEP", "An optimizer step updates the originals and the parametrized value follows.", "T1, T8"),
         ("GRAD-REQUIRES-GRAD", "The parametrized value requires grad exactly when an original does.", "§2.4, T19"),
+        ("GRAD-LIVE-GRAPH", "A Parameter that a live autograd graph still holds, frozen or not, is parametrized "
+         "like any other under either setting of the swap flag: the same object, reading the chain's value, and "
+         "backward through the new value reaches it.", "§2.4, §16, issue 5 (found by SEQUENCE-DIFFERENTIAL)"),
     ],
     "query": [
         ("QUERY-IS-PARAMETRIZED", "is_parametrized answers per module and per name, before, during and after "
@@ -204,6 +209,12 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
          "the uncached value, through which gradients reach the originals.", "§8"),
         ("DEVICE-NO-MEMORY-GROWTH", "1000 register/read/assign/remove cycles on a module on the device, reading "
          "inside cached() too, leave torch.cuda.memory_allocated no higher than it was.", "§4.3, §8"),
+    ],
+    "sequence": [
+        ("SEQUENCE-DIFFERENTIAL", "Over random sequences of operations on a few models (register, stack, remove, "
+         "assign, reads in and out of nested cached(), deepcopy, state_dict save and load, transfer, train/eval, "
+         "freezing, optimizer steps, pickling), everything a user can observe matches the reference after every "
+         "step, and a step that raises changes nothing.", "§2-§9, issue 5"),
     ],
 }
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from conformance.checks import assert_close, assert_equal, assert_same, chain_value, original_names
+from conformance import library as L
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value, original_names
 from conformance.strategies import any_cases, seeded_randn
 
 
@@ -81,3 +84,36 @@ def test_grad_requires_grad(P, adapter, device, dtype, data):
         getattr(plist, key).requires_grad_(f)
     assert_equal(getattr(module, case.name).requires_grad, any(flags),
                  f"module.{case.name}.requires_grad with the originals' flags set to {flags}")
+
+
+@pytest.mark.clause("GRAD-LIVE-GRAPH")
+@given(data=st.data())
+def test_grad_live_graph(P, adapter, device, dtype, swap, data):
+    case = data.draw(any_cases((dtype,), names=("weight", "bias")), label="case")
+    if case.chain[0].inputs == 1 and data.draw(st.booleans(), label="an Identity first"):
+        case = dataclasses.replace(case, chain=(L.Identity(), *case.chain))
+    frozen = data.draw(st.booleans(), label="frozen")
+    note(case.reproducer(adapter.name, device).split("\n    P.register")[0] + f"\n    loss = (module.{case.name} * 2)"
+         f".sum(); loss.backward(retain_graph=True)" + (f"; module.{case.name}.requires_grad_(False)" if frozen else "")
+         + f"\n    (then the registrations of {list(case.chain)}, under swap={swap}, and a backward)")
+    module = case.host.build(device)
+    tensor = getattr(module, case.name)
+    loss = (tensor * 2).sum()  # the graph holds the Parameter while it is parametrized
+    loss.backward(retain_graph=True)
+    tensor.requires_grad_(not frozen)
+    chain = case.fresh_chain()
+    case.register_on(P, module, chain)
+    plist = module.parametrizations[case.name]
+    keys = original_names(plist)
+    if keys == ["original"]:
+        assert_same(plist.original, tensor, f"parametrizations[{case.name!r}].original")
+    originals = [getattr(plist, k) for k in keys]
+    with torch.no_grad():
+        assert_close(getattr(module, case.name), chain_value(chain, *originals), f"module.{case.name}")
+    for original in originals:
+        original.grad = None
+    if not frozen:
+        getattr(module, case.name).sum().backward()
+        assert_true(any(o.grad is not None for o in originals), f"after backward through module.{case.name}, no "
+                    "original has a gradient, expected the chain's gradient to reach them")
+    del loss

@@ -201,3 +201,17 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
         P.transfer_parametrizations_and_params(source, target)
     assert_unchanged(target_before, target, "after the failing transfer, the target")
     assert_unchanged(source_before, source, "after the failing transfer, the source")
+
+
+@pytest.mark.clause("TRANSFER-SELF")
+@given(data=st.data())
+def test_transfer_self(P, adapter, device, dtype, data):
+    several = data.draw(several_cases((dtype,)), label="cases")
+    name = data.draw(st.sampled_from([None, *(c.name for c in several)]), label="tensor_name")
+    call = f"P.transfer_parametrizations_and_params(module, module{'' if name is None else f', {name!r}'})"
+    note(several_reproducer(several, adapter.name, device, call))
+    module = build_several(P, several, device)
+    before = snapshot(module)
+    with raises(ValueError, "", f"transferring module's parametrizations onto module itself ({call})"):
+        P.transfer_parametrizations_and_params(module, module, name)
+    assert_unchanged(before, module, "after the refused self-transfer")

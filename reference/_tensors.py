@@ -26,8 +26,15 @@ def write_into(dest: Tensor, src: Tensor) -> None:
         _write(dest, src)
 
 
+def _held_frozen(dest: Tensor) -> bool:
+    """Whether ``dest`` is a plain Parameter, frozen, whose gradient node a live autograd graph still holds."""
+    # Note: GRAD-LIVE-GRAPH: torch.utils.swap_tensors refuses such a tensor (it cannot reach the node of a tensor
+    # that no longer requires grad), so it is written with set_ even under the swap flag: same object, new value.
+    return type(dest) is Parameter and not dest.requires_grad and dest._use_count() > 1
+
+
 def _write(dest: Tensor, src: Tensor) -> None:
-    if uses_swap(dest):
+    if uses_swap(dest) and not _held_frozen(dest):
         # Note: ASSIGN-NO-GRAD: a fresh, detached object is swapped in, never the caller's tensor itself: torch swaps
         # an identity right_inverse's input in, so the original takes its graph and the caller's tensor the old value.
         if isinstance(dest, Parameter):

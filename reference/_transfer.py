@@ -25,6 +25,11 @@ def transfer_parametrizations_and_params(
     """
     if not is_parametrized(from_module):
         return to_module
+    if from_module is to_module:
+        # Note: TRANSFER-SELF: refused before anything changes (torch stacks the chain onto itself while iterating
+        # it, then fails with "dictionary changed size during iteration").
+        raise ValueError("transfer_parametrizations_and_params: from_module and to_module are the same module; "
+                         "transfer to another module (copy.deepcopy(module) gives one with the same tensors)")
     names = list(from_module.parametrizations) if tensor_name is None else [tensor_name]
     for name in names:
         if name not in from_module.parametrizations:

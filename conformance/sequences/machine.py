@@ -1,0 +1,265 @@
+"""The Hypothesis state machine: random sequences of API operations on a few small models, run on the adapter and on
+the reference side by side (conformance.sequences.engine), steering clear of the adapter's declared divergences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from hypothesis import Phase, Verbosity, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
+from torch import nn
+
+import reference
+from adapters import Adapter
+from conformance.hosts import HostSpec
+from conformance.sequences.engine import SequenceDivergence
+from conformance.sequences.guards import Guards
+from conformance.sequences.observe import TENSOR_NAMES
+from conformance.sequences.options import FAILING_FIRST, parametrization_options
+from conformance.sequences.replay import differential, shrink, swap_flag
+from conformance.sequences.world import Step
+
+MAX_MODELS = 4
+STEPS_PER_SEQUENCE = 30
+LOSS = ("sum((getattr({m}, n).double() * k).sum() for k, n in enumerate({names}, 1) if hasattr({m}, n))"
+        .replace("{names}", repr(TENSOR_NAMES)))
+
+
+class SequenceMachine(RuleBasedStateMachine):
+    """Set by machine_for: the adapter, the dtype of the models and whether torch's swap flag is on."""
+
+    adapter: Adapter
+    dtype: torch.dtype
+    swap: bool
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.run = differential(self.adapter, self.swap)
+        self.guards = Guards(self.run.declared)
+
+    # -- what the reference's models look like now (the adapter's must look the same)
+
+    def _pick(self, data: st.DataObject) -> str:
+        names = self.run.reference.names
+        return names[data.draw(st.integers(0, len(names) - 1), label="model")]
+
+    def _pairs(self, which: str) -> list[tuple[str, str]]:
+        """(model, tensor name) pairs of the reference's models: "parametrized", "plain" (an unparametrized
+        tensor) or "any" (any name, including names a model lacks)."""
+        pairs = [(m, n) for m in self.run.reference.names for n in TENSOR_NAMES]
+        if which == "parametrized":
+            return [(m, n) for m, n in pairs if self._plist(m, n) is not None]
+        if which == "plain":
+            return [(m, n) for m, n in pairs if self._plist(m, n) is None and self._value(m, n) is not None]
+        return pairs
+
+    def _target(self, data: st.DataObject, which: str) -> tuple[str, str]:
+        """A pair of `which` kind, or (one draw in ten, or when there is none) any pair."""
+        pairs = self._pairs(which)
+        if not pairs or data.draw(st.integers(0, 9), label="any tensor name if 9") == 9:
+            pairs = self._pairs("any")
+        return data.draw(st.sampled_from(pairs), label="model, name")
+
+    def _ref(self, model: str) -> nn.Module:
+        return self.run.reference.model(model)
+
+    def _plist(self, model: str, name: str) -> Any:
+        module = self._ref(model)
+        return module.parametrizations[name] if reference.is_parametrized(module, name) else None
+
+    def _value(self, model: str, name: str) -> torch.Tensor | None:
+        try:
+            value = getattr(self._ref(model), name)
+        except Exception:  # noqa: BLE001 - no such tensor, or its chain fails to read
+            return None
+        return value if isinstance(value, torch.Tensor) else None
+
+    def _shares_class(self, model: str) -> bool:
+        """Whether another of the adapter's models has this model's generated class (as torch's deepcopies do)."""
+        world = self.run.subject
+        cls = type(world.model(model))
+        generated = cls is not self.adapter.api.type_before_parametrizations(world.model(model))
+        return generated and any(type(world.model(n)) is cls for n in world.names if n != model)
+
+    def _held(self, model: str, name: str) -> bool:
+        """Under the swap flag: whether the adapter's tensor, or one of its originals, is a Parameter that something
+        besides the module holds (a live autograd graph, through its gradient node)."""
+        module = self.run.subject.model(model)
+        plists = module.__dict__["_modules"].get("parametrizations")
+        holder = plists[name] if plists is not None and name in plists else module
+        keys = [k for k in holder._parameters if k.startswith("original")] if holder is not module else [name]
+        tensors = [holder._parameters.get(k) for k in keys]
+        return self.swap and any(t is not None and t._use_count() > 1 for t in tensors)
+
+    def _multi(self, model: str, name: str) -> bool:
+        plist = self._plist(model, name)
+        return plist is not None and hasattr(plist, "original0")
+
+    def _new_name(self) -> str:
+        return f"m{len(self.run.reference.names)}"
+
+    def _original_is_buffer(self, model: str, name: str) -> bool:
+        plist = self._plist(model, name)
+        return plist is not None and any(n.startswith("original") for n in plist._buffers)
+
+    def _host(self, data: st.DataObject) -> tuple[str, str]:
+        """A host kind and the code that builds a fresh host of it."""
+        kind = data.draw(st.sampled_from(["linear", "buffers"]), label="host")
+        seed = data.draw(st.integers(0, 2**16), label="seed")
+        return kind, f"{HostSpec(kind, n=3, m=3, dtype=self.dtype, seed=seed)!r}.build({self.adapter.device!r})"
+
+    def _skip(self, clause: str, situation: bool) -> bool:
+        if self.guards.avoid(clause, situation):
+            event(f"avoided (declared {clause})")
+            return True
+        return False
+
+    # -- the rules
+
+    @initialize(data=st.data())
+    def start(self, data: st.DataObject) -> None:
+        self.run.step(Step(f"m0 = {self._host(data)[1]}"))
+
+    @rule(data=st.data())
+    def register(self, data: st.DataObject) -> None:
+        self._register(data, *self._target(data, "plain"))
+
+    @precondition(lambda self: self._pairs("parametrized"))
+    @rule(data=st.data())
+    def stack(self, data: st.DataObject) -> None:
+        self._register(data, *self._target(data, "parametrized"))
+
+    def _register(self, data: st.DataObject, model: str, name: str) -> None:
+        value, plist = self._value(model, name), self._plist(model, name)
+        shape, dtype = (tuple(value.shape), value.dtype) if value is not None else ((3, 3), self.dtype)
+        code = data.draw(st.sampled_from(parametrization_options(shape, dtype, first=plist is None)), label="p")
+        unsafe = ", unsafe=True" if data.draw(st.booleans(), label="unsafe") else ""
+        if (self._skip("COPY-INDEPENDENT", plist is None and self._shares_class(model))
+                or self._skip("BUFFER-PERSISTENCE-KEPT", name == "scratch")
+                or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
+            return
+        refusal = self.guards.refusal("REGISTER-ATOMIC") if plist is None and code in FAILING_FIRST else ()
+        self.run.step(Step(f"P.register_parametrization({model}, {name!r}, {code}{unsafe})", True, refusal))
+
+    @precondition(lambda self: self._pairs("parametrized"))
+    @rule(data=st.data())
+    def remove(self, data: st.DataObject) -> None:
+        model, name = self._target(data, "parametrized")
+        leave = data.draw(st.booleans(), label="leave_parametrized")
+        frozen = self._multi(model, name) and any(not p.requires_grad for p in self._plist(model, name).parameters())
+        if (self._skip("COPY-INDEPENDENT", self._plist(model, name) is not None and self._shares_class(model))
+                or self._skip("REMOVE-MULTI-KEEPS-KIND", frozen)
+                or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
+            return
+        self.run.step(Step(f"P.remove_parametrizations({model}, {name!r}, leave_parametrized={leave})", atomic=True))
+
+    @precondition(lambda self: self._pairs("parametrized"))
+    @rule(data=st.data())
+    def assign(self, data: st.DataObject) -> None:
+        model, name = self._target(data, "parametrized")
+        value = self._value(model, name)
+        shape, dtype = (tuple(value.shape), value.dtype) if value is not None else ((3, 3), self.dtype)
+        if data.draw(st.integers(0, 4), label="wrong shape if 4") == 4:
+            shape = (shape[0] + 1, *shape[1:])
+        seed = data.draw(st.integers(0, 2**16), label="seed")
+        plist = self._plist(model, name)
+        wrong = value is None or shape != tuple(value.shape) or any("CastTo" in type(p).__name__ for p in plist or ())
+        if (self._skip("ASSIGN-MULTI-ATOMIC", self._multi(model, name) and wrong)
+                or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
+            return
+        code = f"{model}.{name} = seeded_randn({shape}, {dtype}, {self.adapter.device!r}, {seed})"
+        self.run.step(Step(code, True, self.guards.refusal("ASSIGN-SHAPE-CHECKED", "may not change the shape")))
+
+    @precondition(lambda self: self._pairs("parametrized"))
+    @rule(data=st.data())
+    def read_cached(self, data: st.DataObject) -> None:
+        model, name = self._target(data, "parametrized")
+        nested = data.draw(st.booleans(), label="nested")
+        inside = data.draw(st.sampled_from(["nothing", "assign", "optimizer step"]), label="inside cached()")
+        if self._skip("CACHE-ASSIGN-INVALIDATES", inside == "assign") or self._skip("CACHE-NO-STALE",
+                                                                                    inside == "optimizer step"):
+            return
+        lines = ["with P.cached():", f"    a = {model}.{name}"]
+        lines += ["    with P.cached():", f"        b = {model}.{name}"] if nested else [f"    b = {model}.{name}"]
+        if inside == "assign":
+            lines.append(f"    {model}.{name} = a.detach() * 0.5")
+        elif inside == "optimizer step":
+            lines += [f"    {line}" for line in _optimizer_step(model)]
+        lines += [f"    c = {model}.{name}", f"d = {model}.{name}", "out = (a is b, b is c, c is d, a, c, d)"]
+        self.run.step(Step("\n".join(lines), atomic=inside == "nothing"))
+
+    @precondition(lambda self: len(self.run.reference.names) < MAX_MODELS)
+    @rule(data=st.data())
+    def deepcopy(self, data: st.DataObject) -> None:
+        self.run.step(Step(f"{self._new_name()} = copy.deepcopy({self._pick(data)})"))
+
+    @rule(data=st.data())
+    def state_dict_round_trip(self, data: st.DataObject) -> None:
+        source, target = self._pick(data), self._pick(data)
+        strict = data.draw(st.booleans(), label="strict")
+        self.run.step(Step(
+            f"buffer = io.BytesIO(); torch.save({source}.state_dict(), buffer); buffer.seek(0)\n"
+            f"keys = {target}.load_state_dict(torch.load(buffer, weights_only=True), strict={strict})\n"
+            "out = (sorted(keys.missing_keys), sorted(keys.unexpected_keys))"))
+
+    @rule(data=st.data())
+    def transfer(self, data: st.DataObject) -> None:
+        source = self._pick(data)
+        fresh = len(self.run.reference.names) < MAX_MODELS and data.draw(st.booleans(), label="to a new model")
+        kind, host = self._host(data) if fresh else (None, None)
+        target = host or self._pick(data)
+        name = data.draw(st.sampled_from([None, *TENSOR_NAMES]), label="tensor_name")
+        moved = [n for n in TENSOR_NAMES if name in (None, n) and self._original_is_buffer(source, n)]
+        lacking = [n for n in moved if (n not in HostSpec(kind).tensor_names() if fresh else self._value(target, n) is None)]
+        if (self._skip("TRANSFER-BUFFER", bool(lacking)) or self._skip("TRANSFER-SELF", target == source)
+                or self._skip("COPY-INDEPENDENT", not fresh and self._shares_class(target))):
+            return
+        call = f"P.transfer_parametrizations_and_params({source}, {target}" + (f", {name!r})" if name else ")")
+        code = f"{self._new_name()} = {call}" if fresh else call
+        self.run.step(Step(code, not fresh, self.guards.refusal("TRANSFER-ATOMIC")))
+
+    @rule(data=st.data())
+    def use(self, data: st.DataObject) -> None:
+        """Use a model as a user would between API calls: train/eval, freeze a tensor, an optimizer step, pickle."""
+        model = self._pick(data)
+        what = data.draw(st.sampled_from(["optimizer step", "train", "freeze", "pickle"]), label="use")
+        if what == "optimizer step":
+            self.run.step(Step("\n".join([*_optimizer_step(model), "out = loss.detach()"])))
+        elif what == "train":
+            self.run.step(Step(f"{model}.train({data.draw(st.booleans(), label='mode')})"))
+        elif what == "freeze":
+            name = data.draw(st.sampled_from(TENSOR_NAMES), label="name")
+            self.run.step(Step(f"[t.requires_grad_(False) for n, t in {model}.named_parameters() "
+                               f"if n == {name!r} or n.startswith('parametrizations.{name}.original')]"))
+        else:
+            self.run.step(Step(f"torch.save({model}, io.BytesIO())", atomic=True))
+
+
+def _optimizer_step(model: str) -> list[str]:
+    return [f"optimizer = torch.optim.SGD({model}.parameters(), lr=0.1)", "optimizer.zero_grad()",
+            f"loss = {LOSS.format(m=model)}", "loss.backward()", "optimizer.step()"]
+
+
+def machine_for(adapter: Adapter, dtype: torch.dtype, swap: bool) -> type[SequenceMachine]:
+    """The state machine for `adapter`, with models of `dtype`, under torch's swap flag `swap`."""
+    return type("Sequences", (SequenceMachine,), {"adapter": adapter, "dtype": dtype, "swap": swap})
+
+
+def run_sequences(adapter: Adapter, dtype: torch.dtype, swap: bool, steps: int = STEPS_PER_SEQUENCE,
+                  **overrides: Any) -> None:
+    """Run the machine under the current Hypothesis profile (`overrides` of its settings, such as max_examples,
+    apply); a difference raises SequenceDivergence."""
+    # Note: Hypothesis's own shrinking of a state machine whose draws depend on the state crawls (minutes, and still
+    # long sequences); the failing sequence is shrunk instead by removing steps and replaying (replay.shrink).
+    phases = [p for p in settings.default.phases if p is not Phase.shrink]
+    chosen = settings(settings.default, stateful_step_count=steps, phases=phases, verbosity=Verbosity.quiet,
+                      **overrides)
+    try:
+        with swap_flag(swap):
+            run_state_machine_as_test(machine_for(adapter, dtype, swap), settings=chosen)
+    except SequenceDivergence as found:
+        shrunk = shrink(adapter, found, swap)
+        raise SequenceDivergence(f"{shrunk} (shrunk from {len(found.steps)} steps to {len(shrunk.steps)})",
+                                 shrunk.steps, shrunk.signature) from None

@@ -1,0 +1,12 @@
+"""Random sequences of operations, on the adapter and on the reference side by side (conformance.sequences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.sequences import run_sequences
+
+
+@pytest.mark.clause("SEQUENCE-DIFFERENTIAL")
+def test_sequence_differential(adapter, dtype, swap):
+    run_sequences(adapter, dtype, swap)
