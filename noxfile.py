@@ -50,6 +50,24 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def clients(session: nox.Session) -> None:
+    """Run torch's own parametrizations and pruning sparsifier on each built-in adapter vs torch (-- --adapter X)."""
+    _install(session)
+    # Note: a client run takes one adapter (it swaps it in for torch.nn.utils.parametrize in this process), so each
+    # adapter, the built-ins or those given as -- --adapter X, gets a pytest run of its own.
+    adapters, rest, args = [], [], iter(session.posargs)
+    for arg in args:
+        if arg == "--adapter":
+            adapters.append(next(args, ""))
+        elif arg.startswith("--adapter="):
+            adapters.append(arg.removeprefix("--adapter="))
+        else:
+            rest.append(arg)
+    for adapter in adapters or BUILTIN_ADAPTERS:
+        session.run("pytest", "--pyargs", "conformance.clients", "-p", "no:cacheprovider", "--adapter", adapter, *rest)
+
+
+@nox.session
 def report(session: nox.Session) -> None:
     """Render the reports in reports/out as the clause x adapter matrix: reports/out/matrix.md and matrix.html."""
     _install(session)

@@ -82,7 +82,9 @@ def _known_option(parser: pytest.Parser, name: str) -> bool:
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
     specs = adapter_specs(config)
     if len(specs) > 1 or (specs and config.getoption("isolate")):
+        from conformance.clients.selection import refuse_isolation
         from conformance.isolation import plan_from_config, run_isolated
+        refuse_isolation(config)
         return run_isolated(plan_from_config(config, specs))
     return None
 
