@@ -176,6 +176,9 @@ def _run_adapter(plan: IsolationPlan, spec: str, scratch: Path, stop: threading.
         say(f"[{spec}] started{' again' if restarts else ''}; output in {log}")
         ending, code = _run_child(command, plan, journal, log, stop, progress)
         if ending == "finished":
+            if code in _PYTEST_REFUSALS:
+                failures.append(("aborted", f"pytest exited with status {code} ({_PYTEST_REFUSALS[code]}); see {log}"))
+                say(f"[{spec}] {failures[-1][1]}")
             break
         failure = _record_failure(spec, ending, code, journal, plan.test_timeout)
         failures.append(failure)
@@ -187,6 +190,10 @@ def _run_adapter(plan: IsolationPlan, spec: str, scratch: Path, stop: threading.
     write_report(path, report)
     say(f"[{spec}] done in {time.monotonic() - start:.0f} s: {_counts(report)}; report {path}")
     return report
+
+
+# Note: pytest's own exit statuses for a run that could not go ahead; the child finished, but did not run the suite.
+_PYTEST_REFUSALS = {2: "interrupted, or errors while collecting", 3: "internal error", 4: "usage error"}
 
 
 def _child_command(plan: IsolationPlan, spec: str, journal: Path) -> list[str]:

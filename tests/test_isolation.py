@@ -79,6 +79,15 @@ def test_a_hang_is_killed_after_the_test_timeout(suite, tmp_path):
     assert report["run"]["exit"] == "timeout"
 
 
+def test_an_isolated_child_that_cannot_collect_aborts_the_run(suite, tmp_path):
+    result = suite("conformance/does_not_exist.py", "--adapter", "reference", "--isolate", "--report-dir",
+                   str(tmp_path))
+    assert result.returncode == 1, result.stdout[-3000:]
+    report = load_report(tmp_path / "reference.json")
+    assert report["run"]["exit"] == "aborted", report["run"]
+    assert "pytest exited with status 4 (usage error)" in report["run"]["message"], report["run"]["message"]
+
+
 def test_in_process_an_exit_raised_by_the_implementation_fails_its_clause_and_the_run_goes_on(suite, tmp_path):
     result = suite("conformance", "--adapter", "broken:SYSTEM_EXIT", *QUERY, "--report", str(tmp_path / "r.json"),
                    pythonpath=[TESTS])
