@@ -3,6 +3,9 @@ the reference side by side (conformance.sequences.engine), steering clear of the
 
 from __future__ import annotations
 
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -27,15 +30,28 @@ LOSS = ("sum((getattr({m}, n).double() * k).sum() for k, n in enumerate({names},
         .replace("{names}", repr(TENSOR_NAMES)))
 
 
+@dataclass
+class Stats:
+    """What a run of the machine did: sequences (examples), steps run on both sides, steps avoided per declared
+    clause, and its wall time."""
+
+    sequences: int = 0
+    steps: int = 0
+    avoided: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
 class SequenceMachine(RuleBasedStateMachine):
-    """Set by machine_for: the adapter, the dtype of the models and whether torch's swap flag is on."""
+    """Set by machine_for: the adapter, the dtype of the models, whether torch's swap flag is on, and the Stats."""
 
     adapter: Adapter
     dtype: torch.dtype
     swap: bool
+    stats: Stats
 
     def __init__(self) -> None:
         super().__init__()
+        self.stats.sequences += 1
         self.run = differential(self.adapter, self.swap)
         self.guards = Guards(self.run.declared)
 
@@ -113,8 +129,12 @@ class SequenceMachine(RuleBasedStateMachine):
     def _skip(self, clause: str, situation: bool) -> bool:
         if self.guards.avoid(clause, situation):
             event(f"avoided (declared {clause})")
+            self.stats.avoided[clause] += 1
             return True
         return False
+
+    def teardown(self) -> None:
+        self.stats.steps += len(self.run.steps)
 
     # -- the rules
 
@@ -242,24 +262,29 @@ def _optimizer_step(model: str) -> list[str]:
             f"loss = {LOSS.format(m=model)}", "loss.backward()", "optimizer.step()"]
 
 
-def machine_for(adapter: Adapter, dtype: torch.dtype, swap: bool) -> type[SequenceMachine]:
-    """The state machine for `adapter`, with models of `dtype`, under torch's swap flag `swap`."""
-    return type("Sequences", (SequenceMachine,), {"adapter": adapter, "dtype": dtype, "swap": swap})
+def machine_for(adapter: Adapter, dtype: torch.dtype, swap: bool, stats: Stats | None = None) -> type[SequenceMachine]:
+    """The state machine for `adapter`, with models of `dtype`, under torch's swap flag `swap`, counting into
+    `stats`."""
+    return type("Sequences", (SequenceMachine,), {"adapter": adapter, "dtype": dtype, "swap": swap,
+                                                  "stats": stats or Stats()})
 
 
 def run_sequences(adapter: Adapter, dtype: torch.dtype, swap: bool, steps: int = STEPS_PER_SEQUENCE,
-                  **overrides: Any) -> None:
+                  **overrides: Any) -> Stats:
     """Run the machine under the current Hypothesis profile (`overrides` of its settings, such as max_examples,
-    apply); a difference raises SequenceDivergence."""
+    apply) and return what it did; a difference raises SequenceDivergence."""
     # Note: Hypothesis's own shrinking of a state machine whose draws depend on the state crawls (minutes, and still
     # long sequences); the failing sequence is shrunk instead by removing steps and replaying (replay.shrink).
     phases = [p for p in settings.default.phases if p is not Phase.shrink]
     chosen = settings(settings.default, stateful_step_count=steps, phases=phases, verbosity=Verbosity.quiet,
                       **overrides)
+    stats, start = Stats(), time.perf_counter()
     try:
         with swap_flag(swap):
-            run_state_machine_as_test(machine_for(adapter, dtype, swap), settings=chosen)
+            run_state_machine_as_test(machine_for(adapter, dtype, swap, stats), settings=chosen)
     except SequenceDivergence as found:
         shrunk = shrink(adapter, found, swap)
         raise SequenceDivergence(f"{shrunk} (shrunk from {len(found.steps)} steps to {len(shrunk.steps)})",
                                  shrunk.steps, shrunk.signature) from None
+    stats.seconds = time.perf_counter() - start
+    return stats

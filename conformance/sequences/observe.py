@@ -85,7 +85,8 @@ def differences(got: Any, expected: Any, where: str) -> list[str]:
         return [d for k in expected for d in differences(got[k], expected[k], f"{where}[{k!r}]")]
     if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(expected):
         if any(isinstance(x, (Tensor, dict, list, tuple)) for x in (*got, *expected)):
-            return [d for i, (a, b) in enumerate(zip(got, expected, strict=True)) for d in differences(a, b, f"{where}[{i}]")]
+            pairs = enumerate(zip(got, expected, strict=True))
+            return [d for i, (a, b) in pairs for d in differences(a, b, f"{where}[{i}]")]
     same = type(got) is type(expected) and got == expected
     return [] if same else [f"{where}: got {got!r}, expected {expected!r}"]
 
