@@ -104,6 +104,14 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "m = nn.Linear(3, 3); loss = m.weight.sum(); loss.backward()  # loss's graph still holds weight\n"
        "P.register_parametrization(m, 'weight', Id())\n"
        "m.weight.sum().backward()  # RuntimeError: ... poisoned by swap_tensors\n"),
+    _d("REMOVE-VIEW-VALUE", "under the swap flag, removing with leave_parametrized=True when the value is a view of "
+       "the original, or registering a right_inverse that returns a view of its input, fails: swap_tensors refuses "
+       "the original the view references ('Expected use_count of t1 to be 1 or 2 ...', or for a frozen one 'not "
+       "possible to get the gradient edge'; on removal re-raised as the tensor-subclass RuntimeError)",
+       "torch.__future__.set_swap_module_params_on_conversion(True)\n"
+       "class Flat(nn.Module):\n    def forward(self, x): return x.flatten()\n"
+       "m = nn.Linear(3, 3); P.register_parametrization(m, 'weight', Flat(), unsafe=True)\n"
+       "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n"),
     _d("NESTED-ASSIGN", "assigning to a tensor whose original is itself parametrized raises KeyError '1' "
        "(the list's reversed() meets the nested 'parametrizations' child) (§3.3)",
        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"

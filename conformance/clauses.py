@@ -112,6 +112,9 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
          "§4.3, §17.7"),
         ("REMOVE-UNSAFE-SHAPE", "Removing a shape-changing unsafe parametrization leaves the new shape in the same "
          "object.", "§4.1"),
+        ("REMOVE-VIEW-VALUE", "A parametrization whose value or right_inverse is a view of its input (a flatten, a "
+         "transpose) registers, and removes with leave_parametrized=True, under either setting of the swap flag, "
+         "frozen or not: the same object holds the value.", "§4, §16, issue 5 (found by SEQUENCE-DIFFERENTIAL)"),
     ],
     "cache": [
         ("CACHE-SAME-OBJECT", "Inside cached(), repeated reads return the same tensor and run the chain once.",

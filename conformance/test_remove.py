@@ -191,3 +191,22 @@ def test_remove_unsafe_shape(P, adapter, device, dtype, data):
     assert_same_tensor(module, name, tensor, kind, requires_grad)
     assert_equal(tuple(tensor.shape), flat, f"module.{name}.shape after removal")
     assert_close(tensor, expected, f"module.{name} after removal (the flattened parametrized value)")
+
+
+@pytest.mark.clause("REMOVE-VIEW-VALUE")
+@given(data=st.data())
+def test_remove_view_value(P, adapter, device, dtype, swap, data):
+    host = data.draw(hosts(dtypes=(dtype,)), label="host")
+    name = data.draw(st.sampled_from(host.tensor_names()), label="name")
+    shape = shape_of(host, name)
+    views = [L.Flatten()] + ([L.Transpose()] if len(shape) == 2 else [])
+    case = Case(host, name, (data.draw(st.sampled_from(views), label="a view of the original"),), unsafe=True)
+    requires_grad = data.draw(st.booleans(), label="requires_grad")
+    note(case.reproducer(adapter.name, device) + f"\n    (requires_grad={requires_grad}, swap={swap})"
+         f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)")
+    module, tensor, kind, flag = registered(case, P, device, requires_grad)
+    with torch.no_grad():
+        expected = getattr(module, name).clone()
+    P.remove_parametrizations(module, name, leave_parametrized=True)
+    assert_same_tensor(module, name, tensor, kind, flag)
+    assert_close(tensor, expected, f"module.{name} after removal (the parametrized value)")

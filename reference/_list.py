@@ -75,6 +75,10 @@ class ParametrizationList(ModuleList):
                     new = module.right_inverse(new) if hasattr(module, "right_inverse") else new
                 except NotImplementedError:
                     pass  # treated as the identity
+        if isinstance(new, Tensor) and new._base is not None:
+            # Note: REMOVE-VIEW-VALUE: a right_inverse returning a view of its input (a transpose) would keep the
+            # original referenced while it is written, which swap_tensors refuses: the value is copied out first.
+            new = new.clone()
         if not isinstance(new, (Tensor, Sequence)):
             raise ValueError(f"{_RI_TYPE}{type(new).__name__}")
         is_tensor = isinstance(new, Tensor)

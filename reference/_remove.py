@@ -47,6 +47,10 @@ def _restore_single(module: Module, name: str, original: Tensor, leave_parametri
         value = getattr(module, name)
     if not isinstance(value, Tensor):
         raise TypeError(f"module.{name} is a {type(value).__name__}, not a tensor; use leave_parametrized=False.")
+    if value._base is not None:
+        # Note: REMOVE-VIEW-VALUE: a view of the original (a flatten, a transpose) keeps it referenced, and
+        # swap_tensors refuses a tensor something else references: the value is copied out of the view first.
+        value = value.clone()
     if value.dtype != original.dtype and not uses_swap(original):
         # Note: REMOVE-DTYPE-MESSAGE: torch surfaces set_'s error, or a message about "tensor subclass".
         raise RuntimeError(f"Cannot remove the parametrization on '{name}' with leave_parametrized=True: the "

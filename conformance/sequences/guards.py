@@ -19,6 +19,8 @@ AVOIDED: dict[str, str] = {
     "TRANSFER-BUFFER": "transferring a parametrized buffer to a model that lacks it",
     "GRAD-LIVE-GRAPH": "under the swap flag, registering on, assigning to or removing from a Parameter that a live "
                        "graph holds",
+    "REMOVE-VIEW-VALUE": "under the swap flag, removing with leave_parametrized=True when the value is a view of the "
+                         "original",
     "REMOVE-KEEPS-ORDER": "comparing tensor and state_dict names in order (they are compared as sets)",
 }
 

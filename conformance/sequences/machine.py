@@ -109,6 +109,10 @@ class SequenceMachine(RuleBasedStateMachine):
         tensors = [holder._parameters.get(k) for k in keys]
         return self.swap and any(t is not None and t._use_count() > 1 for t in tensors)
 
+    def _is_view(self, model: str, name: str) -> bool:
+        value = self._value(model, name)
+        return value is not None and value._base is not None
+
     def _multi(self, model: str, name: str) -> bool:
         plist = self._plist(model, name)
         return plist is not None and hasattr(plist, "original0")
@@ -171,6 +175,7 @@ class SequenceMachine(RuleBasedStateMachine):
         frozen = self._multi(model, name) and any(not p.requires_grad for p in self._plist(model, name).parameters())
         if (self._skip("COPY-INDEPENDENT", self._plist(model, name) is not None and self._shares_class(model))
                 or self._skip("REMOVE-MULTI-KEEPS-KIND", frozen)
+                or self._skip("REMOVE-VIEW-VALUE", self.swap and leave and self._is_view(model, name))
                 or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
             return
         self.run.step(Step(f"P.remove_parametrizations({model}, {name!r}, leave_parametrized={leave})", atomic=True))
