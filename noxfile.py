@@ -68,6 +68,17 @@ def clients(session: nox.Session) -> None:
 
 
 @nox.session
+def torch_versions(session: nox.Session) -> None:
+    """Run the suite's torch adapter on each torch release installable here: the clause x version matrix in
+    reports/out/versions (-- --download also fetches CUDA builds; -- --versions 2.12.1,2.14.1 picks versions)."""
+    _install(session)
+    # Note: opt-in (not in nox.options.sessions). The driver gives each version a virtual environment of its own under
+    # this session's and deletes it after the run (a CUDA build's takes ~5.4 GiB).
+    session.run("python", "-m", "conformance.report", "versions", "--out", f"{OUT}/versions",
+                "--envs", os.path.join(session.virtualenv.location, "torch-versions"), *session.posargs)
+
+
+@nox.session
 def report(session: nox.Session) -> None:
     """Render the reports in reports/out as the clause x adapter matrix: reports/out/matrix.md and matrix.html."""
     _install(session)

@@ -1,6 +1,7 @@
 """Reports of conformance runs: the schema, building and atomic writing, the matrix, and the diff."""
 
 from conformance.report._build import build_report
+from conformance.report._by_version import Change, changes, version_columns
 from conformance.report._diff import ClauseChange, Diff, diff_reports, format_table
 from conformance.report._files import check_writable, load_report, report_file_name, write_atomically, write_report
 from conformance.report._html import render_html
@@ -11,8 +12,9 @@ from conformance.report._schema import ReportError, schema, validate
 from conformance.report._text import summary_lines
 
 __all__ = [
-    "BAD_STATUSES", "OUTCOMES", "SCHEMA_VERSION", "STATUSES", "ClauseChange", "Diff", "ReportError", "adapter_info",
-    "build_report", "check_writable", "clause_status", "diff_reports", "environment_info", "format_table",
+    "BAD_STATUSES", "OUTCOMES", "SCHEMA_VERSION", "STATUSES", "Change", "ClauseChange", "Diff", "ReportError",
+    "adapter_info", "build_report", "changes", "check_writable", "clause_status", "diff_reports", "environment_info",
+    "format_table",
     "load_report", "rank", "render_html", "render_markdown", "report_file_name", "schema", "suite_info",
-    "summary_lines", "unloaded_adapter_info", "validate", "write_atomically", "write_report",
+    "summary_lines", "unloaded_adapter_info", "validate", "version_columns", "write_atomically", "write_report",
 ]

@@ -9,20 +9,27 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
+from conformance.report._by_version import RUNS_FILE, load_runs, version_columns
 from conformance.report._diff import Diff, diff_reports, format_table
 from conformance.report._files import check_writable, load_report, write_atomically, write_report
 from conformance.report._gate import gate_command, load_baselines, run_suite_for_gate
 from conformance.report._model import BAD_STATUSES, STATUSES
 from conformance.report._schema import ReportError
+from conformance.report._versions import DEFAULT_ENVS, Options, versions_command
+from conformance.report._versions import DEFAULT_OUT as DEFAULT_VERSIONS_OUT
 
 PROG = "python -m conformance.report"
 COMMANDS = ("render", "diff", "gate", "bless")
+# Note: versions runs the suite rather than reading reports; it is kept apart so that messages about reports name
+# the report commands only.
+RUN_COMMANDS = ("versions",)
 DEFAULT_BASELINES = Path("reports", "baseline")
 DEFAULT_OUT = Path("reports", "out")
 Loaded = list[tuple[Path, dict[str, Any]]]
@@ -60,8 +67,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     args, extras = parser.parse_known_args(_with_command(head))
     if extras:
         raise UsageError(_unrecognized(extras[0], commands[args.command]))
-    if tail and args.command != "gate":
-        raise UsageError(f"arguments after -- are for the suite run of gate only; remove them from {args.command}")
+    if tail and args.command not in ("gate", "versions"):
+        raise UsageError(f"arguments after -- are for the suite run of gate only, or of versions; remove them from "
+                         f"{args.command}")
     args.pytest_arguments = tail
     return args
 
@@ -80,6 +88,11 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
                         "report's directory)")
     render.add_argument("--markdown", metavar="PATH", help="the Markdown file (default: DIR/matrix.md)")
     render.add_argument("--html", metavar="PATH", help="the HTML file (default: DIR/matrix.html)")
+    render.add_argument("--by", choices=("adapter", "version"), default="adapter",
+                        help="a column per adapter (default), or per version of one adapter (oldest first, the "
+                        "clauses whose status changes marked)")
+    render.add_argument("--runs", metavar="PATH", help="with --by version: the versions file to show (default: "
+                        f"{RUNS_FILE} in the first directory given, when there is one)")
     render.set_defaults(run=_render)
     diff = sub.add_parser("diff", help="gate reports against baselines: exit 1 when a clause got worse",
                           description="Compare reports with their baselines clause by clause. BASE and NEW are two "
@@ -106,7 +119,31 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     bless.add_argument("--to", metavar="PATH", help=f"the baseline to write (default: {DEFAULT_BASELINES}/<REPORT's "
                        "file name>)")
     bless.set_defaults(run=_bless)
-    return parser, {"render": render, "diff": diff, "gate": gate, "bless": bless}
+    versions = _versions_parser(sub)
+    return parser, {"render": render, "diff": diff, "gate": gate, "bless": bless, "versions": versions}
+
+
+def _versions_parser(sub: Any) -> _Parser:
+    """The parser of the versions command."""
+    versions = sub.add_parser("versions", help="run the torch adapter on each installable torch release and render "
+                              "the clause x version matrix", description="For each torch version (default: the "
+                              "newest patch of every minor release pip lists), install it into an environment of its "
+                              "own, run the suite's torch adapter there under the ci profile, and write "
+                              "OUT/torch-VERSION.json, OUT/versions.json (what ran, why the others did not) and the "
+                              "matrix by version. Versions whose wheels are not on this machine's disk are skipped "
+                              "unless --download. Arguments after -- go to pytest. Exit 1 when a version failed to "
+                              "install or run.")
+    versions.add_argument("--versions", metavar="X,Y", help="the torch versions to try, comma-separated")
+    versions.add_argument("--download", action="store_true", help="also install versions whose large wheels (a "
+                          "CUDA build: several GB) pip would download")
+    versions.add_argument("--out", metavar="DIR", default=str(DEFAULT_VERSIONS_OUT),
+                          help=f"where reports and the matrix go (default: {DEFAULT_VERSIONS_OUT})")
+    versions.add_argument("--envs", metavar="DIR", default=str(DEFAULT_ENVS), help="where each version's environment "
+                          f"is made (default: {DEFAULT_ENVS})")
+    versions.add_argument("--keep-envs", action="store_true", help="keep each environment after its run (a CUDA "
+                          "build's takes several GB; by default it is deleted)")
+    versions.set_defaults(run=_versions)
+    return versions
 
 
 def _with_command(argv: list[str]) -> list[str]:
@@ -115,15 +152,15 @@ def _with_command(argv: list[str]) -> list[str]:
         raise UsageError(f"no command given: use render REPORT_OR_DIR..., diff BASE NEW, gate or bless REPORT; "
                          f"run {PROG} --help")
     first = argv[0]
-    if first in COMMANDS or first in ("-h", "--help"):
+    if first in COMMANDS + RUN_COMMANDS or first in ("-h", "--help"):
         return argv
     if first.startswith("-") or Path(first).exists() or first.endswith(".json") or "/" in first:
         return ["render", *argv]
-    guess = _suggestion(first, COMMANDS)
+    guess = _suggestion(first, COMMANDS + RUN_COMMANDS)
     if guess:
         raise UsageError(f"{first!r} is not a command{guess}; run {PROG} --help")
-    raise UsageError(f"{first!r} is neither a command ({', '.join(COMMANDS)}) nor a report file or directory; "
-                     f"run {PROG} --help")
+    raise UsageError(f"{first!r} is neither a command ({', '.join(COMMANDS)}) nor a report file or directory "
+                     f"(versions runs the suite per torch release); run {PROG} --help")
 
 
 def _unrecognized(argument: str, parser: _Parser) -> str:
@@ -188,11 +225,26 @@ def _render(args: argparse.Namespace) -> int:
     _check_outputs(targets, [path for path, _ in loaded])
     render_markdown, render_html = _renderers()
     reports = [report for _, report in loaded]
-    texts = [render_markdown(reports), render_html(reports)]
+    if args.by == "version":
+        version_columns(reports, [str(path) for path, _ in loaded])
+        runs = _runs(args)
+        texts = [render_markdown(reports, by_version=True, runs=runs), render_html(reports, by_version=True, runs=runs)]
+    else:
+        if args.runs:
+            raise UsageError("--runs goes with --by version; add --by version or leave --runs out")
+        texts = [render_markdown(reports), render_html(reports)]
     for target, text in zip(targets, texts, strict=True):
         _write(target, text)
         print(target)
     return 0
+
+
+def _runs(args: argparse.Namespace) -> list[dict[str, Any]] | None:
+    """The entries of the versions file: --runs, else versions.json in the first directory given, else None."""
+    if args.runs:
+        return load_runs(Path(args.runs))
+    folders = [Path(a) for a in args.reports if Path(a).is_dir() and (Path(a) / RUNS_FILE).is_file()]
+    return load_runs(folders[0] / RUNS_FILE) if folders else None
 
 
 def _renderers() -> tuple[Any, Any]:
@@ -315,6 +367,22 @@ def _gate(args: argparse.Namespace) -> int:
         print(f"gate failed: the suite run ended with status {status} before the diff", file=sys.stderr)
         return status
     return _diff(argparse.Namespace(base=str(base), new=str(out)))
+
+
+# versions
+
+
+def _versions(args: argparse.Namespace) -> int:
+    """Run the suite's torch adapter on each version; write the reports, versions.json and the matrix."""
+    versions = [v.strip() for v in args.versions.split(",") if v.strip()] if args.versions else None
+    if args.versions is not None and not versions:
+        raise UsageError("--versions names no version; give them comma-separated, e.g. --versions 2.13.0,2.14.1")
+    bad = [v for v in versions or () if not re.fullmatch(r"\d+\.\d+(\.\d+)?", v)]
+    if bad:
+        raise UsageError(f"--versions: {', '.join(bad)} is not a release version such as 2.13.0")
+    options = Options(Path(args.out), Path(args.envs), Path.cwd(), args.download, args.keep_envs,
+                      tuple(args.pytest_arguments))
+    return versions_command(versions, options, " ".join([PROG, *sys.argv[1:]]))
 
 
 # bless

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from conformance.report._by_version import Change, changes, describe, run_line, version_columns
 from conformance.report._model import STATUSES
 from conformance.report._styles import (
     ABSENT,
@@ -73,6 +74,8 @@ pre { margin: 6px 0 0; padding: 8px; max-height: 22em; overflow: auto; white-spa
 .notes { padding-left: 0; list-style: none; }
 .notes li { margin: 4px 0; padding: 3px 0 3px 10px; border-left: 4px solid var(--line); }
 .where { font-weight: 600; }
+.changed .clause-id::before { content: "\\0394  "; color: #b3261e; font-weight: 700; }
+.changes td, .changes th, .runs td, .runs th { border: 1px solid var(--line); padding: 4px 8px; text-align: left; }
 """
 
 _SCRIPT = """
@@ -83,6 +86,7 @@ _SCRIPT = """
   const keep = (el) => {
     const statuses = el.dataset.statuses.split(" ");
     if (area.value && el.dataset.area !== area.value) return false;
+    if (status.value === "changed") return el.dataset.changed === "yes";
     if (status.value === "non-passing") return statuses.some((s) => s !== "passed" && s !== "absent");
     return !status.value || statuses.includes(status.value);
   };
@@ -112,16 +116,29 @@ _SCRIPT = """
 """
 
 
-def render_html(reports: list[dict[str, Any]]) -> str:
-    """The clause × adapter matrix of `reports` as one self-contained HTML page (inline CSS and JS only)."""
+def render_html(reports: list[dict[str, Any]], *, by_version: bool = False,
+                runs: Sequence[dict[str, Any]] | None = None) -> str:
+    """The clause × adapter matrix of `reports` as one self-contained HTML page (inline CSS and JS only).
+
+    With `by_version`, as render_markdown: a column per version, the clauses whose status changes marked Δ, listed
+    first and selectable in the status filter; `runs` adds which versions ran and why the others did not.
+    """
+    if by_version:
+        reports = version_columns(reports)
     matrix_rows = rows(reports)
+    changed = changes(reports) if by_version else None
+    marked = {c.clause for c in changed or ()}
     names = ", ".join(labels(reports)) or "no reports"
+    what = "version(s)" if by_version else "adapter(s)"
     body = [
         "<h1>Conformance matrix</h1>",
-        f'<p class="sub">{len(reports)} adapter(s): {_e(names)} · {len(matrix_rows)} clauses in '
+        f'<p class="sub">{len(reports)} {what}: {_e(names)} · {len(matrix_rows)} clauses in '
         f"{len(areas(matrix_rows))} areas</p>",
-        _adapters_table(reports), _legend(), _filters(matrix_rows), _matrix(reports, matrix_rows),
-        _notes_section(notes(reports, matrix_rows)) if reports else "",
+        _adapters_table(reports), _legend(),
+        *([_runs_section(runs)] if runs is not None else []),
+        *([_changes_section(changed, reports)] if changed is not None else []),
+        _filters(matrix_rows, by_version), _matrix(reports, matrix_rows, marked),
+        _notes_section(notes(reports, matrix_rows), marked) if reports else "",
     ]
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
@@ -129,6 +146,28 @@ def render_html(reports: list[dict[str, Any]]) -> str:
         f"<title>Conformance matrix: {_e(names)}</title>", f"<style>{_status_css()}{_CSS}</style>", "</head>",
         "<body>", *body, f"<script>{_SCRIPT}</script>", "</body>", "</html>", "",
     ])
+
+
+def _runs_section(runs: Sequence[dict[str, Any]]) -> str:
+    """Which versions ran, and why each of the others did not."""
+    trs = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in run_line(e)) + "</tr>" for e in runs)
+    return ('<h2>Versions</h2><table class="runs"><thead><tr><th>version</th><th>status</th><th>detail</th></tr>'
+            f"</thead><tbody>{trs}</tbody></table>")
+
+
+def _changes_section(changed: Sequence[Change], reports: Sequence[dict[str, Any]]) -> str:
+    """The clauses whose status differs between versions, with each step in words."""
+    if not changed:
+        return '<h2>Changes between versions</h2><p class="sub">Every clause has the same status in every version.</p>'
+    names = labels(reports)
+    head = "".join(f"<th>{_e(h)}</th>" for h in ("clause", *names, "what changed"))
+    trs = "".join(f'<tr><td class="clause-id">{_e(c.clause)}</td>'
+                  + "".join(f"<td>{_chip(s, f'{symbol(s)} {s}')}</td>" for s in c.statuses)
+                  + f"<td>{_e(describe(c, names))}</td></tr>" for c in changed)
+    return (f'<h2>Changes between versions</h2><p class="sub">{len(changed)} clause(s), marked &#916; in the matrix. '
+            "The declared divergences apply to every version, so a declared clause that a version gets right reads "
+            f'unexpected-pass there.</p><table class="changes"><thead><tr>{head}</tr></thead><tbody>{trs}</tbody>'
+            "</table>")
 
 
 def _e(text: Any) -> str:
@@ -183,23 +222,29 @@ def _legend() -> str:
     return f'<div class="legend"><strong>Legend:</strong> {chips}</div>'
 
 
-def _filters(matrix_rows: Sequence[Row]) -> str:
+def _filters(matrix_rows: Sequence[Row], by_version: bool = False) -> str:
     """The area and status selects that the inline script applies to the matrix and the notes."""
     area_options = "".join(f'<option value="{_e(a)}">{_e(a)} ({len(r)})</option>' for a, r in areas(matrix_rows).items())
     status_options = "".join(f'<option value="{s}">with a cell {s}</option>' for s in (*STATUSES, ABSENT))
     return ('<div class="filters">'
             f'<label>Area<select id="area-filter"><option value="">all areas</option>{area_options}</select></label>'
             '<label>Status<select id="status-filter"><option value="">all clauses</option>'
-            f'<option value="non-passing">only non-passing</option>{status_options}</select></label>'
+            f'<option value="non-passing">only non-passing</option>{_changed_option(by_version)}'
+            f'{status_options}</select></label>'
             '<span id="shown-count"></span></div>')
 
 
-def _matrix(reports: Sequence[dict[str, Any]], matrix_rows: Sequence[Row]) -> str:
+def _changed_option(by_version: bool) -> str:
+    return '<option value="changed">only clauses that change between versions</option>' if by_version else ""
+
+
+def _matrix(reports: Sequence[dict[str, Any]], matrix_rows: Sequence[Row], marked: frozenset[str] | set[str] = frozenset()
+            ) -> str:
     """The matrix: one tbody per area (a heading row, then a row per clause), one cell per clause × adapter."""
     heads = "".join(f'<th class="adapter" data-adapter="{_e(label)}">{_breakable(label)}'
                     f'<small>{_e(r["adapter"]["version"] or "-")} · {_e(r["adapter"]["device"])}</small></th>'
                     for label, r in columns(reports))
-    groups = "\n".join(_area_group(area, area_rows, reports) for area, area_rows in areas(matrix_rows).items())
+    groups = "\n".join(_area_group(area, area_rows, reports, marked) for area, area_rows in areas(matrix_rows).items())
     return (f'<table class="matrix"><thead><tr><th>clause</th><th>statement</th>{heads}</tr></thead>\n'
             f"{groups}\n</table>")
 
@@ -209,18 +254,20 @@ def _breakable(label: str) -> str:
     return "".join(_e(c) + ("<wbr>" if c in "_-." else "") for c in label)
 
 
-def _area_group(area: str, area_rows: Sequence[Row], reports: Sequence[dict[str, Any]]) -> str:
+def _area_group(area: str, area_rows: Sequence[Row], reports: Sequence[dict[str, Any]], marked: set[str] | frozenset[str]
+                ) -> str:
     not_passing = sum(any(status_of(r, row.clause) not in ("passed", ABSENT) for r in reports) for row in area_rows)
     heading = (f'<tr class="area-row"><th colspan="{2 + len(reports)}">{_e(area)}'
                f"<span>{len(area_rows)} clauses · {not_passing} with a cell not passed</span></th></tr>")
-    clause_rows = "\n".join(_clause_row(row, reports) for row in area_rows)
+    clause_rows = "\n".join(_clause_row(row, reports, row.clause in marked) for row in area_rows)
     return f'<tbody class="area" data-area="{_e(area)}">\n{heading}\n{clause_rows}\n</tbody>'
 
 
-def _clause_row(row: Row, reports: Sequence[dict[str, Any]]) -> str:
+def _clause_row(row: Row, reports: Sequence[dict[str, Any]], changed: bool = False) -> str:
     statuses = " ".join(dict.fromkeys(status_of(r, row.clause) for r in reports))
     cells = "".join(_cell(label, r, row.clause) for label, r in columns(reports))
-    return (f'<tr class="clause" data-area="{_e(row.area)}" data-clause="{_e(row.clause)}" data-statuses="{statuses}">'
+    mark = ' class="clause changed" data-changed="yes"' if changed else ' class="clause"'
+    return (f'<tr{mark} data-area="{_e(row.area)}" data-clause="{_e(row.clause)}" data-statuses="{statuses}">'
             f'<td class="clause-id">{_e(row.clause)}</td><td class="statement">{_e(row.statement)}</td>{cells}</tr>')
 
 
@@ -246,17 +293,19 @@ def _note_body(note: Note) -> str:
     return f"{head}<p>{_e(note.detail)}</p>{reproducer}"
 
 
-def _notes_section(cell_notes: Sequence[Note]) -> str:
+def _notes_section(cell_notes: Sequence[Note], marked: set[str] | frozenset[str] = frozenset()) -> str:
     """Every non-passed cell, readable without opening the matrix's cells."""
     if not cell_notes:
         return '<h2>Notes</h2><p class="sub">Every clause of every adapter passed.</p>'
-    return f'<h2>Notes</h2>\n<ul class="notes">\n{"".join(_note_item(n) for n in cell_notes)}</ul>'
+    items = "".join(_note_item(n, n.clause in marked) for n in cell_notes)
+    return f'<h2>Notes</h2>\n<ul class="notes">\n{items}</ul>'
 
 
-def _note_item(note: Note) -> str:
+def _note_item(note: Note, changed: bool = False) -> str:
     """`adapter / CLAUSE (status): reason or message`, then the reproducer when there is one."""
     reproducer = f"<pre>{_e(note.reproducer)}</pre>" if note.reproducer else ""
-    return (f'<li class="note" data-area="{_e(note.entry["area"])}" data-status="{note.status}" '
+    flag = ' data-changed="yes"' if changed else ""
+    return (f'<li class="note" data-area="{_e(note.entry["area"])}" data-status="{note.status}"{flag} '
             f'data-statuses="{note.status}">{_chip(note.status, symbol(note.status))} '
             f'<span class="where">{_e(note.label)} / {_e(note.clause)}</span> ({note.status}): {_e(note.detail)}'
             f"{reproducer}</li>\n")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from conformance.report._by_version import Change, changes, describe, run_line, version_columns
 from conformance.report._styles import (
     ABSENT,
     HEADER_COLUMNS,
@@ -29,13 +30,24 @@ from conformance.report._styles import (
 _ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "<": "\\<", "`": "\\`", "*": "\\*"})
 
 
-def render_markdown(reports: list[dict[str, Any]]) -> str:
-    """The clause × adapter matrix of `reports` as Markdown, one column per report."""
+def render_markdown(reports: list[dict[str, Any]], *, by_version: bool = False,
+                    runs: Sequence[dict[str, Any]] | None = None) -> str:
+    """The clause × adapter matrix of `reports` as Markdown, one column per report.
+
+    With `by_version`, the reports are one adapter's at several versions: a column per version, oldest first, the
+    clauses whose status changes marked Δ and listed first; `runs` (a versions file's entries) adds which versions
+    ran and why the others did not.
+    """
+    if by_version:
+        reports = version_columns(reports)
     matrix_rows = rows(reports)
+    changed = changes(reports) if by_version else None
+    what = f"{reports[0]['adapter']['spec']} at {len(reports)} version(s)" if by_version else f"{len(reports)} adapter(s)"
     parts = [
-        f"# Conformance matrix: {len(reports)} adapter(s), {len(matrix_rows)} clauses",
-        _header_table(reports), _legend(), "## Clauses",
-        *(_area_section(area, area_rows, reports) for area, area_rows in areas(matrix_rows).items()),
+        f"# Conformance matrix: {what}, {len(matrix_rows)} clauses",
+        _header_table(reports), _legend(), _runs_section(runs) if runs is not None else "",
+        _changes_section(changed, reports) if changed is not None else "", "## Clauses",
+        *(_area_section(area, area_rows, reports, changed) for area, area_rows in areas(matrix_rows).items()),
         _notes_section(notes(reports, matrix_rows)) if reports else "",
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
@@ -74,15 +86,40 @@ def _legend() -> str:
 
 
 def _cell(report: dict[str, Any], clause_id: str) -> str:
-    status = status_of(report, clause_id)
-    return symbol(status) if status == ABSENT else f"{symbol(status)} {status}"
+    return _status_cell(status_of(report, clause_id))
 
 
-def _area_section(area: str, area_rows: Sequence[Row], reports: Sequence[dict[str, Any]]) -> str:
-    """The `###` heading of one area and its table: clause id, short statement, one cell per adapter."""
-    head = ["clause", "statement", *labels(reports)]
-    body = [[row.clause, short(row.statement), *(_cell(r, row.clause) for r in reports)] for row in area_rows]
+def _area_section(area: str, area_rows: Sequence[Row], reports: Sequence[dict[str, Any]],
+                  changed: Sequence[Change] | None = None) -> str:
+    """The `###` heading of one area and its table: clause id, short statement, one cell per adapter (and, by
+    version, a last column marking Δ the clauses whose status changes)."""
+    head = ["clause", "statement", *labels(reports), *(["changes"] if changed is not None else [])]
+    marked = {c.clause for c in changed or ()}
+    body = [[row.clause, short(row.statement), *(_cell(r, row.clause) for r in reports),
+             *(["Δ" if row.clause in marked else ""] if changed is not None else [])] for row in area_rows]
     return f"### {escape(area)} ({len(area_rows)} clauses)\n\n{_table(head, body)}"
+
+
+def _runs_section(runs: Sequence[dict[str, Any]]) -> str:
+    """Which versions ran, and why each of the others did not."""
+    body = [list(run_line(entry)) for entry in runs]
+    return "## Versions\n\n" + (_table(["version", "status", "detail"], body) if body else "No versions recorded.")
+
+
+def _changes_section(changed: Sequence[Change], reports: Sequence[dict[str, Any]]) -> str:
+    """The clauses whose status differs between versions, with each step in words."""
+    if not changed:
+        return "## Changes between versions\n\nEvery clause has the same status in every version."
+    names = labels(reports)
+    body = [[c.clause, *(_status_cell(s) for s in c.statuses), describe(c, names)] for c in changed]
+    count = f"{len(changed)} clause{'s' * (len(changed) != 1)}"
+    return (f"## Changes between versions\n\n{count} with a status that differs between versions (marked Δ below). "
+            "The adapter's declared divergences apply to every version, so a declared clause that a version gets "
+            f"right reads unexpected-pass there.\n\n{_table(['clause', *names, 'what changed'], body)}")
+
+
+def _status_cell(status: str) -> str:
+    return symbol(status) if status == ABSENT else f"{symbol(status)} {status}"
 
 
 def _notes_section(cell_notes: Sequence[Note]) -> str:

@@ -20,7 +20,7 @@ AVOIDED: dict[str, str] = {
     "GRAD-LIVE-GRAPH": "under the swap flag, registering on, assigning to or removing from a Parameter that a live "
                        "graph holds",
     "REMOVE-VIEW-VALUE": "under the swap flag, removing with leave_parametrized=True when the value is a view of the "
-                         "original",
+                         "original, or registering first a right_inverse that returns a view",
     "REMOVE-KEEPS-ORDER": "comparing tensor and state_dict names in order (they are compared as sets)",
 }
 

@@ -20,7 +20,7 @@ from conformance.hosts import HostSpec
 from conformance.sequences.engine import SequenceDivergence
 from conformance.sequences.guards import Guards
 from conformance.sequences.observe import TENSOR_NAMES
-from conformance.sequences.options import FAILING_FIRST, parametrization_options
+from conformance.sequences.options import FAILING_FIRST, VIEW_INVERSE, parametrization_options
 from conformance.sequences.replay import differential, shrink, swap_flag
 from conformance.sequences.world import Step
 
@@ -162,6 +162,7 @@ class SequenceMachine(RuleBasedStateMachine):
         unsafe = ", unsafe=True" if data.draw(st.booleans(), label="unsafe") else ""
         if (self._skip("COPY-INDEPENDENT", plist is None and self._shares_class(model))
                 or self._skip("BUFFER-PERSISTENCE-KEPT", name == "scratch")
+                or self._skip("REMOVE-VIEW-VALUE", self.swap and plist is None and code in VIEW_INVERSE)
                 or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
             return
         refusal = self.guards.refusal("REGISTER-ATOMIC") if plist is None and code in FAILING_FIRST else ()
@@ -234,7 +235,9 @@ class SequenceMachine(RuleBasedStateMachine):
         source = self._pick(data)
         fresh = len(self.run.reference.names) < MAX_MODELS and data.draw(st.booleans(), label="to a new model")
         kind, host = self._host(data) if fresh else (None, None)
-        target = host or self._pick(data)
+        others = [n for n in self.run.reference.names if n != source]
+        itself = not others or data.draw(st.integers(0, 9), label="to itself if 9") == 9
+        target = host or (source if itself else data.draw(st.sampled_from(others), label="target"))
         name = data.draw(st.sampled_from([None, *TENSOR_NAMES]), label="tensor_name")
         moved = [n for n in TENSOR_NAMES if name in (None, n) and self._original_is_buffer(source, n)]
         lacking = [n for n in moved if (n not in HostSpec(kind).tensor_names() if fresh else self._value(target, n) is None)]

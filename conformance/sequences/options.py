@@ -6,7 +6,9 @@ import torch
 
 ANY = ("Identity()", "Scale(2.0)", "Scale(-0.5)", "Shift(1.0)", "TrainingScale()", "NoInverse(3.0)",
        "InverseNotImplemented()", "Flatten()")
-SQUARE = ("Symmetric()", "Skew()", "CayleyOrthogonal()")
+SQUARE = ("Symmetric()", "Skew()", "CayleyOrthogonal()", "Transpose()")
+# right_inverse returns a view of its input.
+VIEW_INVERSE = ("Transpose()",)
 # Only as the first of a list: several originals, or a forward the safe checks refuse (after right_inverse ran).
 FIRST = ("SumOfTwo()", "Weighted(3)", "ScaledBadForward('shape')")
 # Changing the shape or dtype of the value: refused unless the list is unsafe.
