@@ -79,6 +79,13 @@ def torch_versions(session: nox.Session) -> None:
 
 
 @nox.session
+def mutation(session: nox.Session) -> None:
+    """Mutation-test the reference with the suite (mutmut): score and surviving mutants in reports/mutation/."""
+    _install(session, "mutation")
+    session.run("python", "-m", "conformance.mutation", *session.posargs)
+
+
+@nox.session
 def report(session: nox.Session) -> None:
     """Render the reports in reports/out as the clause x adapter matrix: reports/out/matrix.md and matrix.html."""
     _install(session)

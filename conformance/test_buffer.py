@@ -34,6 +34,8 @@ def test_buffer_stays_buffer(P, adapter, device, dtype, data):
     assert_true("running" in module._buffers and "running" not in module._parameters,
                 "'running' is not a buffer of the module after removal")
     assert_true(not isinstance(module.running, nn.Parameter), "module.running is an nn.Parameter after removal")
+    assert_true("running" in module.state_dict(), "'running' is not in state_dict() after removal, expected it to "
+                "stay a persistent buffer")
     if not isinstance(case.chain[0], L.SumOfTwo):
         assert_same(module.running, buffer, "module.running after removal")
     assert_equal([id(p) for p in module.parameters()], parameters, "the ids of module.parameters() after removal")

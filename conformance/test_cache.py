@@ -10,10 +10,18 @@ import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
+from torch import nn
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value
-from conformance.strategies import cases, computing_cases, hosts, seeded_randn
+from conformance.checks import (
+    assert_close,
+    assert_equal,
+    assert_same,
+    assert_true,
+    chain_value,
+    originals_of,
+)
+from conformance.strategies import cases, computing_cases, hosts, multi_cases, seeded_randn
 
 # Modules CACHE-NO-ALIEN creates, at most, while waiting for CPython to hand out a freed module's id again.
 _ALIEN_BOUND = 40
@@ -30,7 +38,8 @@ class _Boom(Exception):
 @pytest.mark.clause("CACHE-SAME-OBJECT")
 @given(data=st.data(), reads=st.integers(2, 4))
 def test_cache_same_object(P, adapter, device, dtype, data, reads):
-    case = data.draw(cases(dtypes=(dtype,)), label="case")
+    # Multi-input chains too: a freshness check over several originals must also let the cached value through.
+    case = data.draw(st.one_of(cases(dtypes=(dtype,)), multi_cases((dtype,))), label="case")
     note(case.reproducer(adapter.name, device) + f"\n(each parametrization wrapped in Logged; {reads} reads in cached())")
     module, log = case.build_logged(P, device)
     with P.cached():
@@ -176,19 +185,29 @@ def test_cache_assign_invalidates(P, adapter, device, dtype, swap, data):
 
 
 @pytest.mark.clause("CACHE-NO-STALE")
-@given(data=st.data(), change=st.sampled_from(["in_place", "stack"]))
+@given(data=st.data(), change=st.sampled_from(["in_place", "stack", "replace"]))
 def test_cache_no_stale(P, adapter, device, dtype, data, change):
-    case = data.draw(computing_cases(dtypes=(dtype,)), label="case")
-    what = "original.add_(1) under no_grad" if change == "in_place" else "register Scale(3.0) on it"
+    # Multi-input chains too: the change is made to the last original, which a freshness check must not skip.
+    case = data.draw(st.one_of(computing_cases(dtypes=(dtype,)), multi_cases((dtype,))), label="case")
+    inputs = case.chain[0].inputs
+    key = "original" if inputs == 1 else f"original{inputs - 1}"
+    what = {"in_place": f"{key}.add_(1) under no_grad", "stack": "register Scale(3.0) on it",
+            "replace": f"parametrizations.{case.name}.{key} = a new tensor of the same kind holding {key} + 1"}[change]
     note(case.reproducer(adapter.name, device) + f"\nthen, inside cached(): read; {what}; read")
     module = case.build(P, device)
-    original = module.parametrizations[case.name].original
+    plist = module.parametrizations[case.name]
     with P.cached():
         before = getattr(module, case.name).detach().clone()
         with torch.no_grad():
             if change == "in_place":
-                original.add_(1.0)
-                expected = chain_value(case.fresh_chain(), original.detach().clone())
+                getattr(plist, key).add_(1.0)
+                expected = chain_value(case.fresh_chain(), *(t.detach().clone() for t in originals_of(module, case.name)))
+            elif change == "replace":
+                # A re-tied original (load_state_dict(assign=True) does this): another object, at version 0 again.
+                old = getattr(plist, key)
+                new = old.detach() + 1.0
+                setattr(plist, key, nn.Parameter(new, old.requires_grad) if isinstance(old, nn.Parameter) else new)
+                expected = chain_value(case.fresh_chain(), *(t.detach().clone() for t in originals_of(module, case.name)))
             else:
                 P.register_parametrization(module, case.name, L.Scale(3.0))
                 expected = before * 3.0

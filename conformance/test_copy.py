@@ -60,6 +60,30 @@ def test_copy_deepcopy_equal(P, adapter, device, dtype, data):
     setattr(replica, case.name, value)
     assert_close(read_value(replica, case.name, "replica"), value, f"replica.{case.name} after assigning to it")
     assert_close(read_value(module, case.name, "module"), before, f"module.{case.name} after assigning to the copy")
+    _check_slots_and_cycles(P, device, dtype)
+
+
+class _Slotted(torch.nn.Linear):
+    """A Linear whose class adds a __slots__ entry, `tag`."""
+
+    __slots__ = ("tag",)
+
+
+def _check_slots_and_cycles(P, device, dtype) -> None:
+    """A deepcopy copies the class's __slots__ too, and keeps references back to the module (in a slot and in the
+    instance dict) pointing to the copy, as copy.deepcopy does for any object."""
+    module = _Slotted(2, 2).to(device=device, dtype=dtype)
+    module.tag = [module, torch.ones(1)]
+    module.loop = [module]
+    P.register_parametrization(module, "weight", L.Scale(2.0))
+    what = ("module = _Slotted(2, 2) (a Linear with __slots__ = ('tag',)); module.tag = [module, torch.ones(1)]; "
+            "module.loop = [module]; register Scale(2.0) on weight; replica = copy.deepcopy(module)")
+    replica = copy.deepcopy(module)
+    assert_true(replica.loop[0] is replica, f"{what}: replica.loop[0] is not replica, expected the copy to refer to "
+                "itself")
+    tag = getattr(replica, "tag", None)
+    assert_true(isinstance(tag, list) and tag is not module.tag and tag[0] is replica and tag[1] is not module.tag[1],
+                f"{what}: replica.tag is {tag!r}, expected a copy of the slot [replica, a copy of the tensor]")
 
 
 @pytest.mark.clause("COPY-INDEPENDENT")

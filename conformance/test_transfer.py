@@ -159,6 +159,9 @@ def test_transfer_buffer(P, adapter, device, dtype, data):
     assert_true(not isinstance(plist.original, nn.Parameter), "to's original is an nn.Parameter, expected a buffer")
     assert_true(all(t is not plist.original for t in target.parameters()),
                 "to's original is among to.parameters(), expected it only among buffers")
+    key = f"parametrizations.{case.name}.original"
+    assert_equal(key in target.state_dict(), key in source.state_dict(),
+                 f"whether to.state_dict() holds {key} (the created buffer keeps the source's persistence)")
     with torch.no_grad():
         assert_close(getattr(target, case.name), getattr(source, case.name), f"to.{case.name}")
 
@@ -188,16 +191,25 @@ def test_transfer_cache_separate(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_transfer_atomic(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), kinds=("linear",), names=("weight",), exact=True), label="case")
+    # A target already parametrized, and one in the other training mode, check that the list's structure and the
+    # parametrizations' training flags (which registering changes) are rolled back too.
+    parametrized = data.draw(st.booleans(), label="target's weight already parametrized")
+    mode = data.draw(st.booleans(), label="target.training")
     source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
     target_host = dataclasses.replace(case.host.reseeded(), bias=False)
     note(source_case.reproducer(adapter.name, device) + "\nP.register_parametrization(module, 'bias', Scale(2.0))"
-         f"\ntarget = {target_host!r}.build({device!r})\nP.transfer_parametrizations_and_params(module, target)")
+         f"\ntarget = {target_host!r}.build({device!r}).train({mode})"
+         + ("\nP.register_parametrization(target, 'weight', Scale(3.0))" if parametrized else "")
+         + "\nP.transfer_parametrizations_and_params(module, target)")
     source = source_case.build(P, device)
     P.register_parametrization(source, "bias", L.Scale(2.0))
-    target = target_host.build(device)
+    target = target_host.build(device).train(mode)
+    if parametrized:
+        P.register_parametrization(target, "weight", L.Scale(3.0))
     source_before, target_before = snapshot(source), snapshot(target)
-    # `weight` transfers first; `bias` cannot, because the target's bias is None.
-    with raises(Exception, "", "transferring weight and bias onto a target whose bias is None"):
+    # `weight` transfers first; `bias` cannot, because the target's bias is None (REGISTER-NONE-SLOT's ValueError,
+    # which must come out unchanged by the rollback).
+    with raises(ValueError, "", "transferring weight and bias onto a target whose bias is None"):
         P.transfer_parametrizations_and_params(source, target)
     assert_unchanged(target_before, target, "after the failing transfer, the target")
     assert_unchanged(source_before, source, "after the failing transfer, the source")

@@ -8,7 +8,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_true
+from conformance.checks import assert_close, assert_equal, assert_same, assert_true
 from conformance.strategies import cases, other_dtypes
 
 
@@ -47,6 +47,19 @@ def test_unsafe_dtype_allowed(P, adapter, device, dtype, data):
     with torch.no_grad():
         assert_close(getattr(module, case.name), before.to(target), f"module.{case.name} after CastTo({target})")
     assert_equal(module.parametrizations[case.name].original.dtype, dtype, "the stored original's dtype")
+    # Under the swap flag, removal keeps the new dtype in the same object, of the same kind (contract 4.1).
+    original = module.parametrizations[case.name].original
+    kind = type(original)
+    flag = torch.__future__.get_swap_module_params_on_conversion()
+    torch.__future__.set_swap_module_params_on_conversion(True)
+    try:
+        P.remove_parametrizations(module, case.name, leave_parametrized=True)
+    finally:
+        torch.__future__.set_swap_module_params_on_conversion(flag)
+    what = "after remove_parametrizations(module, name, leave_parametrized=True) under the swap flag"
+    assert_same(getattr(module, case.name), original, f"module.{case.name} {what}")
+    assert_equal(getattr(module, case.name).dtype, target, f"module.{case.name}.dtype {what}")
+    assert_equal(type(getattr(module, case.name)), kind, f"the type of module.{case.name} {what}")
 
 
 @pytest.mark.clause("UNSAFE-STICKY")

@@ -393,6 +393,15 @@ MUTANTS: tuple[Mutant, ...] = (
         "    parametrization.training = module.training",
         "registration sets the parametrization's own training flag but not its submodules'",
     ),
+    Mutant(
+        "train-list-does-not-recurse", "TRAIN-PROPAGATES", "_list.py",
+        "    def _check_forward(self, original: Tensor, candidates: tuple[Tensor, ...]) -> None:\n",
+        "    def train(self, mode: bool = True) -> \"ParametrizationList\":\n"
+        "        self.training = mode  # the bug: the chain is not reached\n"
+        "        return self\n\n"
+        "    def _check_forward(self, original: Tensor, candidates: tuple[Tensor, ...]) -> None:\n",
+        "ParametrizationList overrides train() with a shallow one, so module.train()/eval() stop at the list",
+    ),
     # nested
     Mutant(
         "nested-chain-all-children", "NESTED-REGISTER-REMOVE", "_list.py",
@@ -486,5 +495,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "        _restore(saved, to_module, names)\n",
         "",
         "a transfer failing on a later name leaves the target half parametrized",
+    ),
+    Mutant(
+        "remove-keeps-stale-class", "SEQUENCE-DIFFERENTIAL", "_remove.py",
+        "        module.__class__ = parametrized_class(base, list(module.parametrizations))\n",
+        "        pass\n",
+        "removing one of several parametrized names keeps the generated class, whose property for it now fails",
+    ),
+    Mutant(
+        "neighbours-ignore-other-names", "SEQUENCE-DIFFERENTIAL", "_register.py",
+        "        if plist._slot is not None and name in plist._slot.after:\n            before.add(other)\n",
+        "",
+        "a registration does not count names parametrized earlier as sitting before it, so removing in another "
+        "order than registering puts the tensors back out of their original order",
     ),
 )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from mutants import MUTANTS
+from test_cuda_adapters import DEVICE_MUTANTS
 
 from adapters import load_adapter
-from conformance import CLAUSES
+from conformance import AREAS, CLAUSES
 from conformance.report import load_report
 
 # Note: the device clauses need an adapter on a CUDA device; on the CPU adapters they are untested.
 DEVICE = {c for c, clause in CLAUSES.items() if clause.area == "device"}
+# Note: areas no planted bug needs to cover (none: every area, the sequence one included, has at least two).
+EXEMPT_AREAS: frozenset[str] = frozenset()
 
 
 def test_reference_passes_every_clause(suite, tmp_path):
@@ -39,6 +44,17 @@ def test_mutants_are_many_and_spread_over_areas():
     assert len({m.name for m in MUTANTS}) == len(MUTANTS)
     areas = {CLAUSES[m.clause].area for m in MUTANTS}
     assert len(areas) >= 10, f"mutants cover only {sorted(areas)}"
+
+
+def test_every_area_has_at_least_two_planted_bugs():
+    """Each area of the clause table is rejected by at least two planted bugs: those of tests/mutants.py, and for the
+    device area (untested on CPU adapters) those test_cuda_adapters.py runs CPU to CPU through the test-only switch."""
+    assert {m.name for m in MUTANTS} >= set(DEVICE_MUTANTS), "a device planted bug is not in tests/mutants.py"
+    planted = Counter(CLAUSES[m.clause].area for m in MUTANTS)
+    planted.update(CLAUSES[clause].area for clause in DEVICE_MUTANTS.values())
+    assert EXEMPT_AREAS <= set(AREAS), f"exempt areas that are not areas: {sorted(EXEMPT_AREAS - set(AREAS))}"
+    thin = {area: planted[area] for area in AREAS if planted[area] < 2 and area not in EXEMPT_AREAS}
+    assert not thin, f"areas with fewer than two planted bugs: {thin}; add mutants for them to tests/mutants.py"
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)

@@ -1,0 +1,151 @@
+"""`python -m conformance.mutation`: mutate the reference, run the suite on each mutant, triage, score, report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import NoReturn
+
+from conformance.mutation import _mutmut, _report, _work
+from conformance.mutation._errors import MutationError
+from conformance.mutation._score import score
+from conformance.mutation._triage import check_table, triage
+from conformance.mutation.equivalent import EQUIVALENT
+from conformance.mutation.profile import PROFILE
+
+PROG = "python -m conformance.mutation"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line with the fix (argparse prints the usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {message}; see {PROG} --help\n")
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise ValueError(text)
+    return value
+
+
+_fraction.__name__ = "fraction between 0 and 1"
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+_positive.__name__ = "positive integer"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description=__doc__)
+    p.add_argument("--out", type=Path, default=None, help="report directory (default: ROOT/reports/mutation)")
+    # Note: the checkout is the working directory by default (not this package's location, which is site-packages
+    # in a non-editable install).
+    p.add_argument("--root", type=Path, default=Path.cwd(), help="the project checkout (default: the current directory)")
+    p.add_argument("--max-children", type=_positive, default=2, help="mutants run at once (default: 2)")
+    p.add_argument("--target", type=_fraction, default=0.95, help="the score to reach, 0..1 (default: 0.95)")
+    p.add_argument("--keep-work", action="store_true", help="keep the work directory (mutmut's mutants/ and log)")
+    # Note: a check added to the suite can only kill more mutants, so re-running the survivors of a run on an
+    # unchanged reference gives the verdicts a full run would give, in a fraction of the time.
+    p.add_argument("--resume", type=Path, metavar="WORK", default=None,
+                   help="re-run only the untriaged survivors of a --keep-work run's directory, with the suite as it is now "
+                        "(refused if reference/ changed since)")
+    return p
+
+
+def _check_out(out: Path) -> None:
+    """MutationError unless reports can be written into `out` (checked before the run; nothing is created)."""
+    if out.exists() and not out.is_dir():
+        raise MutationError(f"--out {out} is a file: give a directory, e.g. reports/mutation")
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir() or not _writable(existing):
+        raise MutationError(f"--out {out}: cannot write under {existing}; choose a writable directory")
+
+
+def _writable(directory: Path) -> bool:
+    return os.access(directory, os.W_OK | os.X_OK)
+
+
+def _git_commit(root: Path) -> str | None:
+    done = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12"],
+                          capture_output=True, text=True)
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _pytest_args() -> list[str]:
+    # Note: -p no:cacheprovider keeps the copy clean; the mutation profile is registered by its own plugin module.
+    # Note: SEQUENCE-DIFFERENTIAL is left out: its oracle is the reference itself, so on a mutated reference it
+    # compares the mutant with itself, at a quarter of the suite's time.
+    return ["--adapter", "reference", "-p", "no:cacheprovider", "-p", "conformance.mutation.profile",
+            "--hypothesis-profile", PROFILE, "--deselect", "conformance/test_sequence.py"]
+
+
+def _start(args: argparse.Namespace, work: Path, version: str) -> list[str] | None:
+    """Prepare `work` (a fresh copy, or a kept one refreshed); the mutants to re-run (None: all of them)."""
+    if args.resume is None:
+        _work.prepare(args.root, work, _pytest_args())
+        print(f"{PROG}: mutating reference/ in {work} with {args.max_children} workers (mutmut {version}) ...",
+              flush=True)
+        return None
+    _work.refresh(args.root, work, _pytest_args())
+    # Note: only the untriaged survivors: a mutant listed as equivalent survives whatever the suite checks.
+    names = [m.name for m in triage(_mutmut.collect(work), EQUIVALENT).untriaged]
+    print(f"{PROG}: re-running the {len(names)} untriaged survivors in {work} (mutmut {version}) ...", flush=True)
+    return names
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run everything; returns the exit code (0: target met, 1: not met). Raises MutationError."""
+    out = args.out or args.root / "reports" / "mutation"
+    version = _mutmut.tool_version()
+    check_table(EQUIVALENT)
+    _check_out(out)
+    started, clock = datetime.now(timezone.utc), time.monotonic()
+    work = args.resume or Path(tempfile.mkdtemp(prefix="conformance-mutation-"))
+    try:
+        names = _start(args, work, version)
+        if names != []:  # Note: an empty list would make mutmut run every mutant again
+            _mutmut.run(work, args.max_children, names)
+        mutants = _mutmut.collect(work)
+    except BaseException:
+        print(f"{PROG}: the work directory is kept: {work}", file=sys.stderr)
+        raise
+    result = triage(mutants, EQUIVALENT)
+    counts = score(mutants, result)
+    run = {"tool": "mutmut", "tool_version": version, "started": started.isoformat(timespec="seconds"),
+           "duration_s": round(time.monotonic() - clock, 1), "git_commit": _git_commit(args.root),
+           "command": "CI=true pytest --pyargs conformance " + " ".join(_pytest_args()),
+           "max_children": args.max_children, "target": args.target, "resumed": args.resume is not None,
+           "not_mutated": {"pattern": _work.MESSAGE_LINE, "lines": _work.message_lines(args.root)}}
+    doc = _report.build(mutants, result, counts, run)
+    paths = _report.write(out, doc)
+    if args.keep_work or args.resume:
+        print(f"{PROG}: work directory kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    print(_report.markdown(doc).split("\n\n")[1])
+    print(f"{PROG}: wrote {paths[0]} and {paths[1]}")
+    return 0 if counts.meets(args.target) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return execute(args)
+    except MutationError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
