@@ -49,6 +49,10 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
          "with ValueError rather than having it replaced.", "§17.17"),
         ("REGISTER-ATOMIC", "A first registration that fails leaves the tensor's values untouched, not only the "
          "module's structure.", "§3.1 not atomic, §17.2"),
+        ("REGISTER-HOOKS-FIRE", "Reading a parametrized tensor calls each parametrization as a module call: forward "
+         "pre-hooks and forward hooks on a parametrization, and global module forward (pre-)hooks, fire on every read; "
+         "full backward (pre-)hooks on a parametrization, and global backward (pre-)hooks, fire on backward through "
+         "the value.", "§11, issue 5 (mutation survivors)"),
     ],
     "stack": [
         ("STACK-FORWARD-CHECKED", "Without unsafe, stacking a parametrization whose output is a non-tensor, or has "

@@ -90,9 +90,15 @@ def test_grad_requires_grad(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_grad_live_graph(P, adapter, device, dtype, swap, data):
     case = data.draw(any_cases((dtype,), names=("weight", "bias")), label="case")
-    if case.chain[0].inputs == 1 and data.draw(st.booleans(), label="an Identity first"):
-        case = dataclasses.replace(case, chain=(L.Identity(), *case.chain))
-    frozen = data.draw(st.booleans(), label="frozen")
+    # Each example tries the drawn chain, and (single input) the chain after an Identity and after a Scale (one that
+    # writes the original), on a frozen and on a trainable Parameter: the ways it fails differ.
+    prefixes = [(), (L.Identity(),), (L.Scale(2.0),)] if case.chain[0].inputs == 1 else [()]
+    for prefix in prefixes:
+        for frozen in (False, True):
+            _check_live_graph(P, adapter, device, dataclasses.replace(case, chain=(*prefix, *case.chain)), frozen, swap)
+
+
+def _check_live_graph(P, adapter, device, case, frozen: bool, swap: bool) -> None:
     note(case.reproducer(adapter.name, device).split("\n    P.register")[0] + f"\n    loss = (module.{case.name} * 2)"
          f".sum(); loss.backward(retain_graph=True)" + (f"; module.{case.name}.requires_grad_(False)" if frozen else "")
          + f"\n    (then the registrations of {list(case.chain)}, under swap={swap}, and a backward)")

@@ -7,6 +7,12 @@ import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
 from torch import nn
+from torch.nn.modules.module import (
+    register_module_forward_hook,
+    register_module_forward_pre_hook,
+    register_module_full_backward_hook,
+    register_module_full_backward_pre_hook,
+)
 
 from conformance import library as L
 from conformance.checks import (
@@ -242,3 +248,56 @@ def test_register_atomic(P, adapter, device, dtype, data, mode):
     with pytest.raises(ValueError):
         P.register_parametrization(module, "weight", L.ScaledBadForward(mode))
     assert_close(module.weight, old, "module.weight after a failed registration")
+
+
+# Each hook kind: (what it is, whether it fires on backward, how to install it on parametrization p given a hook).
+# The hook records the module it was called with; only calls with module p count (global hooks see every module).
+_HOOK_KINDS = [
+    ("p.register_forward_pre_hook", False, lambda p, hook: p.register_forward_pre_hook(hook)),
+    ("p.register_forward_hook", False, lambda p, hook: p.register_forward_hook(hook)),
+    ("p.register_full_backward_pre_hook", True, lambda p, hook: p.register_full_backward_pre_hook(hook)),
+    ("p.register_full_backward_hook", True, lambda p, hook: p.register_full_backward_hook(hook)),
+    ("register_module_forward_pre_hook", False, lambda p, hook: register_module_forward_pre_hook(hook)),
+    ("register_module_forward_hook", False, lambda p, hook: register_module_forward_hook(hook)),
+    ("register_module_full_backward_pre_hook", True, lambda p, hook: register_module_full_backward_pre_hook(hook)),
+    ("register_module_full_backward_hook", True, lambda p, hook: register_module_full_backward_hook(hook)),
+]
+
+
+def _recorder(p, seen: list):
+    """A hook of any kind that appends its module to `seen` when that module is `p`, and changes nothing."""
+    def hook(module, *_):
+        if module is p:
+            seen.append(module)
+    return hook
+
+
+@pytest.mark.clause("REGISTER-HOOKS-FIRE")
+# Note: a global full backward hook also wraps the ParametrizationList's own call, which has no tensor inputs, and
+# torch warns about that; both adapters do so, and it says nothing about the clause.
+@pytest.mark.filterwarnings("ignore:Full backward hook is firing when gradients are computed:UserWarning")
+@given(data=st.data())
+def test_register_hooks_fire(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), names=("weight", "bias")), label="case")
+    at = data.draw(st.integers(0, len(case.chain) - 1), label="hooked position")
+    note(case.reproducer(adapter.name, device) + f"\n    p = module.parametrizations[{case.name!r}][{at}]"
+         "\n    then, one at a time, each of: " + ", ".join(what for what, _, _ in _HOOK_KINDS)
+         + f"\n    (forward kinds: read module.{case.name} twice; backward kinds: module.{case.name}.sum().backward())")
+    module = case.build(P, device)
+    p = module.parametrizations[case.name][at]
+    for what, backward, install in _HOOK_KINDS:
+        seen: list = []
+        handle = install(p, _recorder(p, seen))
+        try:
+            if backward:
+                getattr(module, case.name).sum().backward()
+                assert_true(len(seen) >= 1, f"{what} calls with module=parametrizations[{case.name!r}][{at}] on "
+                            f"backward through module.{case.name}: got {len(seen)}, expected at least 1")
+                continue
+            for read in (1, 2):
+                before = len(seen)
+                getattr(module, case.name)
+                assert_true(len(seen) > before, f"{what} calls with module=parametrizations[{case.name!r}][{at}] "
+                            f"on read {read} of module.{case.name}: got {len(seen) - before}, expected at least 1")
+        finally:
+            handle.remove()

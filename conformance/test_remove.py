@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import torch
 from hypothesis import given, note
@@ -21,7 +23,7 @@ from conformance.checks import (
     raises,
     snapshot,
 )
-from conformance.strategies import Case, cases, chains, hosts, multi_cases, preserving, registered, shape_of
+from conformance.strategies import Case, cases, chains, hosts, multi_cases, preserving, registered, seeded_randn, shape_of
 
 
 @pytest.mark.clause("REMOVE-LEAVE-PARAMETRIZED")
@@ -172,6 +174,34 @@ def test_remove_keeps_order(P, adapter, device, dtype, data):
     assert_equal(new_params, params, "named_parameters() names after a register/remove round trip")
     assert_equal(new_buffers, buffers, "named_buffers() names after a register/remove round trip")
     assert_equal(new_keys, keys, "state_dict() keys after a register/remove round trip")
+    _several_names_keep_order(P, host, device, dtype, data)
+
+
+def _several_names_keep_order(P, host, device, dtype, data) -> None:
+    """Register on several tensors in one order, remove in another: each comes back to its own place."""
+    def build() -> nn.Module:
+        module = host.build(device)
+        for k in range(2):
+            module.register_parameter(f"extra{k}", nn.Parameter(seeded_randn((2,), dtype, device, k)))
+        module.register_buffer("kept", seeded_randn((2,), dtype, device, 2))
+        return module
+
+    names = [n for n, _ in build().named_parameters()] + [n for n, _ in build().named_buffers() if n != "scratch"]
+    registering = data.draw(st.permutations(names), label="registration order")
+    removing = data.draw(st.permutations(names), label="removal order")
+    for order in (removing, registering, registering[::-1]):
+        module = build()
+        before = ([n for n, _ in module.named_parameters()], [n for n, _ in module.named_buffers()],
+                  list(module.state_dict().keys()))
+        for name in registering:
+            P.register_parametrization(module, name, L.Scale(2.0))
+        for name in order:
+            P.remove_parametrizations(module, name, leave_parametrized=False)
+        after = ([n for n, _ in module.named_parameters()], [n for n, _ in module.named_buffers()],
+                 list(module.state_dict().keys()))
+        assert_equal(after, before, f"(parameter names, buffer names, state_dict keys) after registering on "
+                     f"{registering} and removing in the order {order} (module {host!r} plus parameters extra0, "
+                     f"extra1 and buffer kept)")
 
 
 @pytest.mark.clause("REMOVE-UNSAFE-SHAPE")
@@ -198,15 +228,16 @@ def test_remove_unsafe_shape(P, adapter, device, dtype, data):
 def test_remove_view_value(P, adapter, device, dtype, swap, data):
     host = data.draw(hosts(dtypes=(dtype,)), label="host")
     name = data.draw(st.sampled_from(host.tensor_names()), label="name")
-    shape = shape_of(host, name)
-    views = [L.Flatten()] + ([L.Transpose()] if len(shape) == 2 else [])
-    case = Case(host, name, (data.draw(st.sampled_from(views), label="a view of the original"),), unsafe=True)
-    requires_grad = data.draw(st.booleans(), label="requires_grad")
-    note(case.reproducer(adapter.name, device) + f"\n    (requires_grad={requires_grad}, swap={swap})"
-         f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)")
-    module, tensor, kind, flag = registered(case, P, device, requires_grad)
-    with torch.no_grad():
-        expected = getattr(module, name).clone()
-    P.remove_parametrizations(module, name, leave_parametrized=True)
-    assert_same_tensor(module, name, tensor, kind, flag)
-    assert_close(tensor, expected, f"module.{name} after removal (the parametrized value)")
+    views = [L.Flatten()] + ([L.Transpose()] if len(shape_of(host, name)) == 2 else [])
+    # Every view and both requires_grad settings in each example: the failures they show differ.
+    for view in views:
+        for requires_grad in (True, False):
+            case = Case(host, name, (copy.deepcopy(view),), unsafe=True)
+            note(case.reproducer(adapter.name, device) + f"\n    (requires_grad={requires_grad}, swap={swap})"
+                 f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)")
+            module, tensor, kind, flag = registered(case, P, device, requires_grad)
+            with torch.no_grad():
+                expected = getattr(module, name).clone()
+            P.remove_parametrizations(module, name, leave_parametrized=True)
+            assert_same_tensor(module, name, tensor, kind, flag)
+            assert_close(tensor, expected, f"module.{name} after removal of {view!r} (the parametrized value)")
