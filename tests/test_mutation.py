@@ -209,8 +209,10 @@ def test_resume_refreshes_the_suite_and_refuses_a_changed_reference(tmp_path):
     prepare(ROOT, work, ["-q"])
     (work / "mutants" / "reference").mkdir(parents=True)
     (work / "conformance" / "stale.py").write_text("")
+    (work / "mutants" / "mutmut-stats.json").write_text("{}")
     refresh(ROOT, work, ["--new"])
     assert not (work / "conformance" / "stale.py").exists() and "    --new\n" in (work / "setup.cfg").read_text()
+    assert not (work / "mutants" / "mutmut-stats.json").exists(), "the old suite's test mapping was kept"
     (work / "reference" / "_list.py").write_text("# changed\n")
     with pytest.raises(MutationError, match="reference/ changed since that run, so its verdicts no longer hold"):
         refresh(ROOT, work, [])

@@ -67,3 +67,6 @@ def refresh(root: Path, work: Path, pytest_args: list[str]) -> None:
         shutil.rmtree(work / package)
         shutil.copytree(root / package, work / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (work / "setup.cfg").write_text(mutmut_config(pytest_args), encoding="utf-8")
+    # Note: mutmut runs, for each mutant, only the tests its stats say reach the mutated function; stats of the old
+    # suite would leave a new check unrun on the mutants it kills (seen: GRAD-LIVE-GRAPH's), so they are recollected.
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
