@@ -19,6 +19,11 @@ _TOLERANCE = {
 }
 
 
+def tolerance(dtype: torch.dtype) -> tuple[float, float]:
+    """(rtol, atol) for comparing values of `dtype` (exact for non-float dtypes)."""
+    return _TOLERANCE.get(dtype, (0.0, 0.0))
+
+
 def assert_equal(got: Any, expected: Any, what: str) -> None:
     """Fail with "what: got X, expected Y" unless got == expected."""
     if not got == expected:
@@ -42,7 +47,7 @@ def assert_close(got: torch.Tensor, expected: torch.Tensor, what: str) -> None:
     """Fail unless the tensors have equal shape and dtype and values within the dtype's tolerance."""
     assert_equal(tuple(got.shape), tuple(expected.shape), f"{what} shape")
     assert_equal(got.dtype, expected.dtype, f"{what} dtype")
-    rtol, atol = _TOLERANCE.get(got.dtype, (0.0, 0.0))
+    rtol, atol = tolerance(got.dtype)
     got_, expected_ = got.detach().cpu(), expected.detach().cpu()
     if not torch.allclose(got_, expected_, rtol=rtol, atol=atol, equal_nan=True):
         diff = (got_.double() - expected_.double()).abs().max().item()

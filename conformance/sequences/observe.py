@@ -7,7 +7,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from conformance.checks import _TOLERANCE
+from conformance.checks import tolerance
 
 # Every tensor name a model of the sequences can hold (the hosts' names; transfer can add a missing one).
 TENSOR_NAMES = ("weight", "bias", "running", "scratch")
@@ -99,7 +99,7 @@ def _tensor_differences(got: Any, expected: Any, where: str) -> list[str]:
                                                                      expected.requires_grad)):
         if a != b:
             return [f"{where} {what}: got {a}, expected {b}"]
-    rtol, atol = _TOLERANCE.get(got.dtype, (0.0, 0.0))
+    rtol, atol = tolerance(got.dtype)
     a, b = got.detach().cpu(), expected.detach().cpu()
     if torch.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
         return []

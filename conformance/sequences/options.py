@@ -11,8 +11,6 @@ SQUARE = ("Symmetric()", "Skew()", "CayleyOrthogonal()", "Transpose()")
 VIEW_INVERSE = ("Transpose()",)
 # Only as the first of a list: several originals, or a forward the safe checks refuse (after right_inverse ran).
 FIRST = ("SumOfTwo()", "Weighted(3)", "ScaledBadForward('shape')")
-# Changing the shape or dtype of the value: refused unless the list is unsafe.
-UNSAFE = ("Flatten()", "CastTo")
 FAILING_FIRST = ("ScaledBadForward('shape')",)
 
 
