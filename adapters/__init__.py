@@ -3,6 +3,7 @@
 from adapters._adapter import API_NAMES, Adapter, AdapterError, Divergence
 from adapters._builtin import BUILTIN_ADAPTERS
 from adapters._loading import ENTRY_POINT_GROUP, available_adapters, check_spec, known_adapters, load_adapter
+from adapters._torch_divergences import torch_divergences
 
 __all__ = [
     "API_NAMES",
@@ -15,4 +16,5 @@ __all__ = [
     "check_spec",
     "known_adapters",
     "load_adapter",
+    "torch_divergences",
 ]

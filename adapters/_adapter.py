@@ -34,7 +34,11 @@ class Divergence:
 
 @dataclass(frozen=True)
 class Adapter:
-    """An implementation under test: its API namespace, device, dtypes and declared divergences."""
+    """An implementation under test: its API namespace, device, dtypes and declared divergences.
+
+    `spec` is what `load_adapter` loads it by (the `--adapter` value: a built-in name, an entry point, a module path
+    or `pkg.mod:OBJ`); reproducers print `load_adapter(spec)`. It defaults to the name.
+    """
 
     name: str
     api: Any
@@ -44,8 +48,36 @@ class Adapter:
     version: str = ""
     import_line: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    spec: str = ""
+
+    @classmethod
+    def like_torch(cls, api: Any, *, name: str, spec: str = "", **fields: Any) -> Adapter:
+        """An adapter over `api` (a namespace with the seven names, e.g. a fork of torch.nn.utils.parametrize) that
+        declares torch's known divergences (`torch_divergences()`); `fields` sets the others (device, version, ...)."""
+        from adapters._torch_divergences import torch_divergences
+
+        # Note: divergences given in `fields` replace torch's; add to them with torch_divergences() + (...).
+        if "divergences" not in fields:
+            fields["divergences"] = torch_divergences(fields.get("device", "cpu"))
+        return cls(name=name, api=api, spec=spec, **fields)
+
+    def __repr__(self) -> str:
+        # Note: Hypothesis prints a failing test's fixtures; the full dataclass repr (every divergence) would bury the
+        # failure under some 25 lines.
+        count = len(self.divergences)
+        return f"Adapter({self.name!r}, spec={self.spec!r}, {count} declared divergence{'' if count == 1 else 's'})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Note: Hypothesis's (and IPython's) pretty-printer lists a dataclass's fields, not its __repr__, unless the
+        # class has this method.
+        printer.text(repr(self))
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise AdapterError(f"adapter name must be a non-empty string, got {self.name!r}: give name='mine'")
+        if not isinstance(self.spec, str):
+            raise AdapterError(f"adapter {self.name!r}: spec must be a string (how load_adapter finds it), got "
+                               f"{type(self.spec).__name__}")
         missing = [n for n in API_NAMES if not hasattr(self.api, n)]
         if missing:
             raise AdapterError(
@@ -58,6 +90,9 @@ class Adapter:
         seen = [d.clause for d in self.divergences]
         if len(seen) != len(set(seen)):
             raise AdapterError(f"adapter {self.name!r}: a clause is declared divergent twice")
+        if not self.spec:
+            # Note: a frozen dataclass; the default spec, the name, is filled in once, after every check passed.
+            object.__setattr__(self, "spec", self.name)
 
     def unavailable_reason(self) -> str | None:
         """Why this adapter cannot run on this machine (its device is missing), in one line; None when it can."""

@@ -41,12 +41,13 @@ def torch_adapter() -> Adapter:
 
 def reference_cuda_adapter() -> Adapter:
     """The reference with its modules and tensors on the current CUDA device (unavailable without one)."""
-    return dataclasses.replace(reference_adapter(), name="reference-cuda", device="cuda", dtypes=CUDA_DTYPES)
+    return dataclasses.replace(reference_adapter(), name="reference-cuda", spec="reference-cuda", device="cuda",
+                               dtypes=CUDA_DTYPES)
 
 
 def torch_cuda_adapter() -> Adapter:
     """torch.nn.utils.parametrize on the current CUDA device, with torch's divergences (unavailable without one)."""
-    return dataclasses.replace(torch_adapter(), name="torch-cuda", device="cuda", dtypes=CUDA_DTYPES,
+    return dataclasses.replace(torch_adapter(), name="torch-cuda", spec="torch-cuda", device="cuda", dtypes=CUDA_DTYPES,
                                divergences=TORCH_DIVERGENCES + TORCH_CUDA_DIVERGENCES)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
 import importlib.util
+import os
+import traceback
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -34,11 +38,18 @@ def _installed() -> list[str]:
 
 
 def load_adapter(spec: str) -> Adapter:
-    """The adapter named by `spec`; raises AdapterError with a one-line fix when it cannot be loaded."""
+    """The adapter named by `spec`, with `spec` as its spec; raises AdapterError with a one-line fix when it cannot be
+    loaded (whatever the module or the factory raised)."""
     if not isinstance(spec, str) or not spec.strip():
         raise AdapterError(f"empty adapter spec: give a built-in name ({', '.join(BUILTIN_ADAPTERS)}), a module path "
                            f"or pkg.mod:OBJ")
     spec = spec.strip()
+    # Note: the spec is what reproducers print as load_adapter(spec), so it is the one the user gave, whatever the
+    # adapter's name.
+    return dataclasses.replace(_load(spec), spec=spec)
+
+
+def _load(spec: str) -> Adapter:
     if spec in BUILTIN_ADAPTERS:
         return BUILTIN_ADAPTERS[spec]()
     registered = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
@@ -46,11 +57,20 @@ def load_adapter(spec: str) -> Adapter:
         return _from_object(_load_entry_point(registered[spec]), f"entry point {spec!r}")
     if ":" in spec:
         module_name, _, attr = spec.partition(":")
-        obj = getattr(_import(module_name, spec), attr, _MISSING)
-        if obj is _MISSING:
-            raise AdapterError(f"module {module_name!r} has no attribute {attr!r}: check the name after ':' in {spec!r}")
-        return _from_object(obj, spec)
+        return _from_object(_attribute(_import(module_name, spec), attr, spec), spec)
     return _from_module(_import(spec, spec), spec)
+
+
+def _attribute(module: ModuleType, attr: str, spec: str) -> Any:
+    """`module.attr`, or AdapterError when it is missing or its lookup (a module __getattr__) raises."""
+    try:
+        obj = getattr(module, attr, _MISSING)
+    except Exception as exc:
+        raise AdapterError(f"looking up {attr!r} in module {module.__name__!r} for adapter {spec!r} raised "
+                           f"{_described(exc)}{_where(exc)}: fix the module's __getattr__") from exc
+    if obj is _MISSING:
+        raise AdapterError(f"module {module.__name__!r} has no attribute {attr!r}: check the name after ':' in {spec!r}")
+    return obj
 
 
 _MISSING = object()
@@ -91,21 +111,72 @@ def _load_entry_point(entry_point) -> Any:
         return entry_point.load()
     except Exception as exc:
         package = entry_point.dist.name if entry_point.dist else "its package"
+        module_name = entry_point.value.partition(":")[0].strip()
+        if _not_found(exc, module_name):
+            raise AdapterError(
+                f"entry point {entry_point.name!r} of {package} points to {entry_point.value!r}, which cannot be "
+                f"loaded ({_described(exc)}): reinstall {package} or fix the entry point in its metadata"
+            ) from exc
         raise AdapterError(
-            f"entry point {entry_point.name!r} of {package} points to {entry_point.value!r}, which cannot be loaded "
-            f"({type(exc).__name__}: {exc}): reinstall {package} or fix the entry point in its metadata"
+            f"entry point {entry_point.name!r} of {package}: loading {entry_point.value!r} raised {_described(exc)}"
+            f"{_where(exc)}: fix the module, or report it to {package}"
         ) from exc
 
 
 def _import(module_name: str, spec: str) -> ModuleType:
     try:
         return importlib.import_module(module_name)
-    except ImportError as exc:
-        known = ", ".join(known_adapters())
+    except Exception as exc:
+        if _not_found(exc, module_name):
+            known = ", ".join(known_adapters())
+            raise AdapterError(
+                f"cannot import module {module_name!r} for adapter {spec!r} ({exc}){_did_you_mean(spec)}; "
+                f"known adapters: {known}; or give an importable module path"
+            ) from exc
         raise AdapterError(
-            f"cannot import module {module_name!r} for adapter {spec!r} ({exc}){_did_you_mean(spec)}; "
-            f"known adapters: {known}; or give an importable module path"
+            f"importing module {module_name!r} for adapter {spec!r} raised {_described(exc)}{_where(exc)}: fix the "
+            f"module, or install what it needs"
         ) from exc
+
+
+def _not_found(exc: BaseException, module_name: str) -> bool:
+    """Whether `exc` says that `module_name` itself (or a package above it) cannot be found, rather than that the
+    module was found and something in it failed."""
+    # Note: a ModuleNotFoundError for another module (a dependency the adapter imports) is a failure inside the
+    # module, reported with the file and line of that import. An error no user code raised (a relative name such as
+    # '.x') is the name's fault.
+    if isinstance(exc, SyntaxError):
+        return False
+    if not _user_frames(exc):
+        return True
+    parts = module_name.split(".")
+    return isinstance(exc, ModuleNotFoundError) and exc.name in {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+
+
+def _described(exc: BaseException) -> str:
+    """`Type: message`, on one line (a message of several lines is joined, a long one cut)."""
+    # Note: a SyntaxError's str() repeats the file and line that _where gives.
+    text = " ".join(str(exc.msg if isinstance(exc, SyntaxError) else exc).split())
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _where(exc: BaseException) -> str:
+    """` (at FILE:LINE)`: where `exc` was raised (for a SyntaxError, the bad line), or '' when that is unknown."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f" (at {exc.filename}:{exc.lineno})"
+    frames = _user_frames(exc)
+    return f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+
+
+_MACHINERY = ("<", str(Path(importlib.__file__).parent) + os.sep, str(Path(__file__).parent) + os.sep)
+
+
+def _user_frames(exc: BaseException) -> list[traceback.FrameSummary]:
+    """The frames of `exc`'s traceback in the user's code: not in importlib (nor its frozen modules), not in
+    generated code (a dataclass's __init__), not in this package (Adapter's own checks)."""
+    return [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_MACHINERY)]
 
 
 def _from_module(module: ModuleType, spec: str) -> Adapter:
@@ -120,7 +191,7 @@ def _from_module(module: ModuleType, spec: str) -> Adapter:
 
 def _from_object(obj: Any, spec: str) -> Adapter:
     if callable(obj) and not isinstance(obj, (Adapter, ModuleType)):
-        obj = obj()
+        obj = _called(obj, spec)
     if isinstance(obj, ModuleType):
         return _from_module(obj, spec)
     if not isinstance(obj, Adapter):
@@ -129,3 +200,13 @@ def _from_object(obj: Any, spec: str) -> Adapter:
             f"a function returning one, or a module with the seven API names"
         )
     return obj
+
+
+def _called(factory: Any, spec: str) -> Any:
+    """What the factory `spec` names returns; AdapterError, saying where, when it raises."""
+    try:
+        return factory()
+    except Exception as exc:
+        name = getattr(factory, "__qualname__", type(factory).__name__)
+        raise AdapterError(f"calling {name}() for adapter {spec!r} raised {_described(exc)}{_where(exc)}: fix it so "
+                           f"that it returns an adapters.Adapter") from exc

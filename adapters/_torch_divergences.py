@@ -125,3 +125,10 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
 # CPU<->CUDA dense tensors, swap_tensors under the swap flag). A clause found failing on a GPU is added here, with
 # its reproducer, once it is understood.
 TORCH_CUDA_DIVERGENCES: tuple[Divergence, ...] = ()
+
+
+def torch_divergences(device: object = "cpu") -> tuple[Divergence, ...]:
+    """The clauses torch breaks, with reasons and reproducers, for an adapter on `device` ('cpu', 'cuda', 'cuda:1'):
+    what to declare for an implementation that wraps or forks torch.nn.utils.parametrize."""
+    # Note: str() also takes a torch.device; whether the device is valid is the Adapter's check, not this one's.
+    return TORCH_DIVERGENCES + (TORCH_CUDA_DIVERGENCES if str(device).split(":")[0] == "cuda" else ())
