@@ -103,11 +103,12 @@ class Case:
         log.clear()
         return module, log
 
-    def reproducer(self, adapter_name: str, device: str = "cpu") -> str:
-        """A script that rebuilds this case through the adapter."""
+    def reproducer(self, adapter_spec: str, device: str = "cpu") -> str:
+        """A script that rebuilds this case through the adapter `adapter_spec` loads (Adapter.spec: the --adapter value,
+        which load_adapter takes back, unlike a name)."""
         unsafe = ", unsafe=True" if self.unsafe else ""
         lines = ["import torch", "from adapters import load_adapter", "from conformance.hosts import HostSpec",
-                 "from conformance.library import *", f"P = load_adapter({adapter_name!r}).api",
+                 "from conformance.library import *", f"P = load_adapter({adapter_spec!r}).api",
                  f"module = {self.host!r}.build({device!r})"]
         lines += [f"P.register_parametrization(module, {self.name!r}, {p!r}{unsafe})" for p in self.chain]
         return "Reproducer:\n    " + "\n    ".join(lines)
@@ -246,9 +247,10 @@ def build_several(api: Any, several: list[Case], device: str = "cpu") -> nn.Modu
     return module
 
 
-def several_reproducer(several: list[Case], adapter_name: str, device: str, *then: str) -> str:
-    """A script that rebuilds build_several's module through the adapter, followed by the lines `then`."""
-    text = several[0].reproducer(adapter_name, device)
+def several_reproducer(several: list[Case], adapter_spec: str, device: str, *then: str) -> str:
+    """A script that rebuilds build_several's module through the adapter `adapter_spec` loads (Adapter.spec),
+    followed by the lines `then`."""
+    text = several[0].reproducer(adapter_spec, device)
     text += "".join(f"\n    P.register_parametrization(module, {c.name!r}, {p!r})" for c in several[1:] for p in c.chain)
     return text + "".join(f"\n    {line}" for line in then)
 

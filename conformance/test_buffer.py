@@ -17,7 +17,7 @@ from conformance.strategies import buffer_cases
 @given(data=st.data())
 def test_buffer_stays_buffer(P, adapter, device, dtype, data):
     case = data.draw(buffer_cases("running", (dtype,)), label="case")
-    note(case.reproducer(adapter.name, device) + "\nthen P.remove_parametrizations(module, 'running')")
+    note(case.reproducer(adapter.spec, device) + "\nthen P.remove_parametrizations(module, 'running')")
     module = case.host.build(device)
     buffer = module.running
     parameters = [id(p) for p in module.parameters()]
@@ -47,7 +47,7 @@ def test_buffer_stays_buffer(P, adapter, device, dtype, data):
 def test_buffer_persistence_kept(P, adapter, device, dtype, data):
     case = data.draw(buffer_cases("scratch", (dtype,)), label="case")
     leave = data.draw(st.booleans(), label="leave_parametrized") if not isinstance(case.chain[0], L.SumOfTwo) else True
-    note(case.reproducer(adapter.name, device) + f"\nthen P.remove_parametrizations(module, 'scratch', {leave})")
+    note(case.reproducer(adapter.spec, device) + f"\nthen P.remove_parametrizations(module, 'scratch', {leave})")
     module = case.build(P, device)
     # torch: the buffer leaves `_non_persistent_buffers_set` when deleted and comes back as a persistent buffer.
     leaked = [k for k in module.state_dict() if k == "scratch" or k.startswith("parametrizations.scratch.original")]

@@ -40,7 +40,7 @@ class _Boom(Exception):
 def test_cache_same_object(P, adapter, device, dtype, data, reads):
     # Multi-input chains too: a freshness check over several originals must also let the cached value through.
     case = data.draw(st.one_of(cases(dtypes=(dtype,)), multi_cases((dtype,))), label="case")
-    note(case.reproducer(adapter.name, device) + f"\n(each parametrization wrapped in Logged; {reads} reads in cached())")
+    note(case.reproducer(adapter.spec, device) + f"\n(each parametrization wrapped in Logged; {reads} reads in cached())")
     module, log = case.build_logged(P, device)
     with P.cached():
         first = getattr(module, case.name)
@@ -53,7 +53,7 @@ def test_cache_same_object(P, adapter, device, dtype, data, reads):
 @given(data=st.data(), depth=st.integers(2, 3))
 def test_cache_nested(P, adapter, device, dtype, data, depth):
     case = data.draw(computing_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.name, device) + f"\n(Logged chain; reads at every level of {depth} nested cached())")
+    note(case.reproducer(adapter.spec, device) + f"\n(Logged chain; reads at every level of {depth} nested cached())")
     module, log = case.build_logged(P, device)
 
     def nest(level: int, first):
@@ -77,7 +77,7 @@ def test_cache_nested(P, adapter, device, dtype, data, depth):
 def test_cache_cleared_on_exit(P, adapter, device, dtype, data, fail):
     case = data.draw(computing_cases((dtype,)), label="case")
     how = "raising _Boom" if fail else "normally"
-    note(case.reproducer(adapter.name, device) + f"\n(read inside cached(), which then exits {how})")
+    note(case.reproducer(adapter.spec, device) + f"\n(read inside cached(), which then exits {how})")
     module, _ = case.build_logged(P, device)
     with pytest.raises(_Boom) if fail else contextlib.nullcontext():
         with P.cached():
@@ -169,7 +169,7 @@ def test_cache_no_alien(P, adapter, device, dtype, data):
 def test_cache_assign_invalidates(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the assigned value")
-    note(case.reproducer(adapter.name, device) + f"\nthen, inside cached(): read; assign "
+    note(case.reproducer(adapter.spec, device) + f"\nthen, inside cached(): read; assign "
          f"chain(original + 1 + randn(seed={seed})); read")
     module = case.build(P, device)
     with torch.no_grad():
@@ -193,7 +193,7 @@ def test_cache_no_stale(P, adapter, device, dtype, data, change):
     key = "original" if inputs == 1 else f"original{inputs - 1}"
     what = {"in_place": f"{key}.add_(1) under no_grad", "stack": "register Scale(3.0) on it",
             "replace": f"parametrizations.{case.name}.{key} = a new tensor of the same kind holding {key} + 1"}[change]
-    note(case.reproducer(adapter.name, device) + f"\nthen, inside cached(): read; {what}; read")
+    note(case.reproducer(adapter.spec, device) + f"\nthen, inside cached(): read; {what}; read")
     module = case.build(P, device)
     plist = module.parametrizations[case.name]
     with P.cached():
@@ -218,7 +218,7 @@ def test_cache_no_stale(P, adapter, device, dtype, data, change):
 @given(data=st.data(), reads=st.integers(1, 3))
 def test_cache_grad(P, adapter, device, dtype, data, reads):
     case = data.draw(cases(dtypes=(dtype,), names=("weight", "bias")), label="case")
-    note(case.reproducer(adapter.name, device) + f"\nthen backward through {reads} cached reads")
+    note(case.reproducer(adapter.spec, device) + f"\nthen backward through {reads} cached reads")
     module = case.build(P, device)
     original = module.parametrizations[case.name].original
     generator = torch.Generator().manual_seed(reads)

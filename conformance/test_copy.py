@@ -27,7 +27,7 @@ from conformance.strategies import build_several, seeded_randn, several_cases, s
 @given(data=st.data())
 def test_copy_deepcopy_equal(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), exact=True), label="cases")
-    note(several_reproducer(several, adapter.name, device, "replica = copy.deepcopy(module)"))
+    note(several_reproducer(several, adapter.spec, device, "replica = copy.deepcopy(module)"))
     module = build_several(P, several, device)
     replica = copy.deepcopy(module)
     assert_equal(type(replica).__name__, type(module).__name__, "the copy's class name")
@@ -99,7 +99,7 @@ def test_copy_independent(P, adapter, device, dtype, data):
     leave = data.draw(st.booleans(), label="leave_parametrized")
     step = (f"P.remove_parametrizations({actor}, {name!r}, leave_parametrized={leave})" if action == "remove"
             else f"P.register_parametrization({actor}, {name!r}, Scale(2.0))")
-    note(several_reproducer(several, adapter.name, device, "replica = copy.deepcopy(module)", step))
+    note(several_reproducer(several, adapter.spec, device, "replica = copy.deepcopy(module)", step))
     module = build_several(P, several, device)
     replica = copy.deepcopy(module)
     acting, other = (replica, module) if actor == "replica" else (module, replica)
@@ -136,7 +136,7 @@ def test_copy_independent(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_copy_user_deepcopy(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), kinds=("deepcopy",)), label="cases")
-    note(several_reproducer(several, adapter.name, device, "replica = copy.deepcopy(module)"))
+    note(several_reproducer(several, adapter.spec, device, "replica = copy.deepcopy(module)"))
     module = build_several(P, several, device)
     # Note: WithDeepcopy counts on type(self), which is the parametrized class here.
     calls = type(module).deepcopies

@@ -126,7 +126,7 @@ def test_device_inverse_same_device(P, adapter, devices, dtype, data, unsafe):
     name = data.draw(st.sampled_from(host.tensor_names()), label="name")
     bad = ToDevice(devices.elsewhere)
     call = f"P.register_parametrization(module, {name!r}, {bad!r}, unsafe={unsafe})"
-    note(script(adapter.name, f"module = {host!r}.build({devices.accelerator!r})", f"{call}  # expected ValueError"))
+    note(script(adapter.spec, f"module = {host!r}.build({devices.accelerator!r})", f"{call}  # expected ValueError"))
     module = host.build(devices.accelerator)
     tensor = getattr(module, name)
     before = snapshot(module)
@@ -157,7 +157,7 @@ def test_device_move_keeps_ids(P, adapter, devices, dtype, swap, data, multi):
     how = data.draw(st.sampled_from(_moves(devices.accelerator)), label="how to move")
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
     acc, name = devices.accelerator, case.name
-    note(case.reproducer(adapter.name, devices.host) + f"\n    (swap={swap}) then move it with {how} to {acc}; read, "
+    note(case.reproducer(adapter.spec, devices.host) + f"\n    (swap={swap}) then move it with {how} to {acc}; read, "
          f"backward, module.{name} = <its value on the host with seed={seed}>, remove_parametrizations")
     module = case.build(P, devices.host)
     plist = module.parametrizations[name]
@@ -246,7 +246,7 @@ def test_device_state_dict_map_location(P, adapter, devices, dtype, data):
     case = data.draw(serial_cases((dtype,)), label="case")
     host, acc = devices.host, devices.accelerator
     on_host, back = case.reseeded(), case.reseeded(case.host.seed + 2)
-    note(case.reproducer(adapter.name, acc) + f"\n    (its state_dict saved, loaded with map_location={host!r} into "
+    note(case.reproducer(adapter.spec, acc) + f"\n    (its state_dict saved, loaded with map_location={host!r} into "
          f"{on_host.host!r} parametrized alike on {host}; that one's saved and loaded with map_location={acc!r} into "
          f"{back.host!r} parametrized alike on {acc})")
     source = case.build(P, acc)
@@ -262,7 +262,7 @@ def test_device_state_dict_map_location(P, adapter, devices, dtype, data):
 def test_device_deepcopy(P, adapter, devices, dtype, data):
     several = data.draw(several_cases((dtype,), exact=True), label="cases")
     host, acc = devices.host, devices.accelerator
-    note(several_reproducer(several, adapter.name, acc, "replica = copy.deepcopy(module)", f"replica.to({host!r})"))
+    note(several_reproducer(several, adapter.spec, acc, "replica = copy.deepcopy(module)", f"replica.to({host!r})"))
     module = build_several(P, several, acc)
     names = several[0].host.tensor_names()
     values = {n: read_value(module, n, "module") for n in names}
@@ -303,7 +303,7 @@ def test_device_transfer(P, adapter, devices, dtype, data):
     parameters = [c.name for c in several if c.name in spec.build("cpu")._parameters]
     missing = data.draw(st.lists(st.sampled_from(parameters), unique=True) if parameters else st.just([]),
                         label="Parameters deleted from the target first")
-    note(several_reproducer(several, adapter.name, acc, f"target = {spec!r}.build({acc!r})",
+    note(several_reproducer(several, adapter.spec, acc, f"target = {spec!r}.build({acc!r})",
                             *[f"del target.{n}" for n in missing], "P.transfer_parametrizations_and_params(module, target)"))
     source = build_several(P, several, acc)
     target = spec.build(acc)
@@ -325,7 +325,7 @@ def test_device_transfer(P, adapter, devices, dtype, data):
 def test_device_cached(P, adapter, devices, dtype, data, reads):
     case = data.draw(computing_cases((dtype,)), label="case")
     acc, name = devices.accelerator, case.name
-    note(case.reproducer(adapter.name, acc) + f"\nthen {reads} reads inside cached(), and backward through them")
+    note(case.reproducer(adapter.spec, acc) + f"\nthen {reads} reads inside cached(), and backward through them")
     chain = case.fresh_chain()
     module = case.build(P, acc, chain=chain)
     expected = read_value(module, name, "module")
@@ -375,7 +375,7 @@ def _allocated(device: str) -> int | None:
 def test_device_no_memory_growth(P, adapter, devices, dtype):
     acc = devices.accelerator
     host = HostSpec("linear", n=16, m=16, dtype=dtype, seed=0)
-    reproducer = script(adapter.name, f"module = {host!r}.build({acc!r})",
+    reproducer = script(adapter.spec, f"module = {host!r}.build({acc!r})",
                         "memory_cycle(P, module, 0); memory_cycle(P, module, 1); gc.collect()",
                         "start = torch.cuda.memory_allocated()", f"for i in range({CYCLES}): memory_cycle(P, module, i)",
                         "gc.collect(); print(torch.cuda.memory_allocated() - start)  # expected 0 or less")

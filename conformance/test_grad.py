@@ -25,7 +25,7 @@ def _hand_grads(chain, originals, weights):
 @given(data=st.data())
 def test_grad_flows(P, adapter, device, dtype, data):
     case = data.draw(any_cases((dtype,), names=("weight", "bias")), label="case")
-    note(case.reproducer(adapter.name, device) + "\n    (getattr(module, name) * weights).sum().backward()")
+    note(case.reproducer(adapter.spec, device) + "\n    (getattr(module, name) * weights).sum().backward()")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     plist = module.parametrizations[case.name]
@@ -44,7 +44,7 @@ def test_grad_flows(P, adapter, device, dtype, data):
 @given(data=st.data(), lr=st.sampled_from([0.1, 0.5]))
 def test_grad_optimizer_step(P, adapter, device, dtype, data, lr):
     case = data.draw(any_cases((dtype,), names=("weight", "bias")), label="case")
-    note(case.reproducer(adapter.name, device) + f"\n    one SGD(module.parameters(), lr={lr}) step on "
+    note(case.reproducer(adapter.spec, device) + f"\n    one SGD(module.parameters(), lr={lr}) step on "
          "(getattr(module, name) * weights).sum()")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
@@ -70,7 +70,7 @@ def test_grad_optimizer_step(P, adapter, device, dtype, data, lr):
 def test_grad_requires_grad(P, adapter, device, dtype, data):
     case = data.draw(any_cases((dtype,)), label="case")
     flag = data.draw(st.booleans(), label="requires_grad before registering")
-    note(case.reproducer(adapter.name, device) + f"\n    (the tensor's requires_grad set to {flag} before registering)")
+    note(case.reproducer(adapter.spec, device) + f"\n    (the tensor's requires_grad set to {flag} before registering)")
     module = case.host.build(device)
     getattr(module, case.name).requires_grad_(flag)
     case.register_on(P, module)
@@ -99,7 +99,7 @@ def test_grad_live_graph(P, adapter, device, dtype, swap, data):
 
 
 def _check_live_graph(P, adapter, device, case, frozen: bool, swap: bool) -> None:
-    note(case.reproducer(adapter.name, device).split("\n    P.register")[0] + f"\n    loss = (module.{case.name} * 2)"
+    note(case.reproducer(adapter.spec, device).split("\n    P.register")[0] + f"\n    loss = (module.{case.name} * 2)"
          f".sum(); loss.backward(retain_graph=True)" + (f"; module.{case.name}.requires_grad_(False)" if frozen else "")
          + f"\n    (then the registrations of {list(case.chain)}, under swap={swap}, and a backward)")
     module = case.host.build(device)

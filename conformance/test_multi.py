@@ -35,7 +35,7 @@ def test_multi_originals(P, adapter, device, dtype, data):
     was_parameter = case.name in module._parameters
     requires_grad = data.draw(st.booleans(), label="requires_grad")
     tensor.requires_grad_(requires_grad)
-    note(case.reproducer(adapter.name, device) + f"\n(with module.{case.name}.requires_grad_({requires_grad}) first)")
+    note(case.reproducer(adapter.spec, device) + f"\n(with module.{case.name}.requires_grad_({requires_grad}) first)")
     chain = case.fresh_chain()
     expected = composed_inverse(chain[:1], tensor.detach().clone())  # stacking never re-inverts
     case.register_on(P, module, chain)
@@ -57,7 +57,7 @@ def test_multi_originals(P, adapter, device, dtype, data):
 def test_multi_single_sequence(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
     case = dataclasses.replace(case, chain=(L.SingleTuple(), *case.chain))
-    note(case.reproducer(adapter.name, device))
+    note(case.reproducer(adapter.spec, device))
     module = case.host.build(device)
     tensor = getattr(module, case.name)
     was_parameter = case.name in module._parameters
@@ -75,7 +75,7 @@ def test_multi_single_sequence(P, adapter, device, dtype, data):
 @given(data=st.data(), seed=st.integers(0, 2**16))
 def test_multi_value(P, adapter, device, dtype, data, seed):
     case = data.draw(multi_cases(dtypes=(dtype,), weighted=(2, 3, 4), any_tensor=True), label="case")
-    note(case.reproducer(adapter.name, device)
+    note(case.reproducer(adapter.spec, device)
          + f"\n(after the first registration, every original_i is refilled from torch.Generator().manual_seed({seed}))")
     chain = case.fresh_chain()
     module = case.host.build(device)
@@ -100,7 +100,7 @@ def test_multi_arity(P, adapter, device, dtype, data, arity):
     inputs, outputs = arity
     case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=0), label="case")
     p = L.Arity(inputs, outputs)
-    note(case.reproducer(adapter.name, device) + f"\nthen registering Arity({inputs}, {outputs})")
+    note(case.reproducer(adapter.spec, device) + f"\nthen registering Arity({inputs}, {outputs})")
     module = case.host.build(device)
     before = snapshot(module)
     with raises(TypeError, "positional argument", f"registering Arity({inputs}, {outputs})"):

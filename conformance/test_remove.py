@@ -32,7 +32,7 @@ def test_remove_leave_parametrized(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
     requires_grad = data.draw(st.booleans(), label="requires_grad")
     explicit = data.draw(st.booleans(), label="pass leave_parametrized=True explicitly")
-    note(case.reproducer(adapter.name, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
+    note(case.reproducer(adapter.spec, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
     module, tensor, kind, requires_grad = registered(case, P, device, requires_grad)
     with torch.no_grad():
         expected = getattr(module, case.name).clone()
@@ -48,7 +48,7 @@ def test_remove_leave_parametrized(P, adapter, device, dtype, swap, data):
 def test_remove_leave_original(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
     requires_grad = data.draw(st.booleans(), label="requires_grad")
-    note(case.reproducer(adapter.name, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
+    note(case.reproducer(adapter.spec, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
     module, tensor, kind, requires_grad = registered(case, P, device, requires_grad)
     stored = module.parametrizations[case.name].original.detach().clone()
     returned = P.remove_parametrizations(module, case.name, leave_parametrized=False)
@@ -118,7 +118,7 @@ def test_remove_not_parametrized(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_remove_multi(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,)), label="case")
-    note(case.reproducer(adapter.name, device))
+    note(case.reproducer(adapter.spec, device))
     module = case.build(P, device)
     with torch.no_grad():
         expected = module.weight.clone()
@@ -138,7 +138,7 @@ def test_remove_multi_keeps_kind(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,)), label="case")
     # torch: a frozen source comes back as a buffer (its value does not require grad, so it is not re-wrapped).
     for requires_grad in (False, True):
-        note(case.reproducer(adapter.name, device).replace(
+        note(case.reproducer(adapter.spec, device).replace(
             "\n    P.register", f"\n    module.weight.requires_grad_({requires_grad})\n    P.register", 1))
         module = case.host.build(device)
         module.weight.requires_grad_(requires_grad)
@@ -160,7 +160,7 @@ def test_remove_keeps_order(P, adapter, device, dtype, data):
     chain = data.draw(chains(shape_of(host, name), 1, 2), label="chain")
     leave = data.draw(st.booleans(), label="leave_parametrized")
     case = Case(host, name, tuple(chain))
-    note(case.reproducer(adapter.name, device) + f"\nP.remove_parametrizations(module, {name!r}, {leave})")
+    note(case.reproducer(adapter.spec, device) + f"\nP.remove_parametrizations(module, {name!r}, {leave})")
     module = host.build(device)
 
     def order():
@@ -212,7 +212,7 @@ def test_remove_unsafe_shape(P, adapter, device, dtype, data):
     flat = (int(torch.Size(shape_of(host, name)).numel()),)
     rest = data.draw(st.lists(preserving(flat), max_size=2), label="stacked on the flattened tensor")
     case = Case(host, name, (L.Flatten(), *rest), unsafe=True)
-    note(case.reproducer(adapter.name, device))
+    note(case.reproducer(adapter.spec, device))
     module, tensor, kind, requires_grad = registered(case, P, device, True)
     chain = list(module.parametrizations[name])
     with torch.no_grad():
@@ -233,7 +233,7 @@ def test_remove_view_value(P, adapter, device, dtype, swap, data):
     for view in views:
         for requires_grad in (True, False):
             case = Case(host, name, (copy.deepcopy(view),), unsafe=True)
-            note(case.reproducer(adapter.name, device) + f"\n    (requires_grad={requires_grad}, swap={swap})"
+            note(case.reproducer(adapter.spec, device) + f"\n    (requires_grad={requires_grad}, swap={swap})"
                  f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)")
             module, tensor, kind, flag = registered(case, P, device, requires_grad)
             with torch.no_grad():

@@ -42,7 +42,7 @@ def _expected_keys(case: Case) -> set[str]:
 @given(data=st.data())
 def test_serial_pickle_refused(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
-    note(case.reproducer(adapter.name, device))
+    note(case.reproducer(adapter.spec, device))
     module = case.build(P, device)
     before = snapshot(module)
     attempts = {"pickle.dumps(module)": lambda: pickle.dumps(module), "copy.copy(module)": lambda: copy.copy(module),
@@ -57,7 +57,7 @@ def test_serial_pickle_refused(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_serial_state_dict_keys(P, adapter, device, dtype, data):
     case = data.draw(serial_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.name, device))
+    note(case.reproducer(adapter.spec, device))
     module = case.build(P, device)
     assert_equal(sorted(module.state_dict()), sorted(_expected_keys(case)), "the state_dict keys")
 
@@ -66,7 +66,7 @@ def test_serial_state_dict_keys(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_serial_round_trip(P, adapter, device, dtype, data):
     case = data.draw(serial_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.name, device) + "\n    (loaded into the same case built with the next seed)")
+    note(case.reproducer(adapter.spec, device) + "\n    (loaded into the same case built with the next seed)")
     source = case.build(P, device)
     _bump_state(source, case)
     target = case.reseeded().build(P, device)
@@ -85,7 +85,7 @@ def test_serial_round_trip(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_serial_strict_keys(P, adapter, device, dtype, data):
     case = data.draw(serial_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.name, device) + "\n    module.load_state_dict(<the plain host's state_dict>)")
+    note(case.reproducer(adapter.spec, device) + "\n    module.load_state_dict(<the plain host's state_dict>)")
     module = case.build(P, device)
     # The plain module's state: the same values on the shared keys (a partial load would be invisible) and
     # another value under the parametrized name, which must not reach the module.
@@ -103,7 +103,7 @@ def test_serial_strict_keys(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_serial_weights_only(P, adapter, device, dtype, data):
     case = data.draw(serial_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.name, device) + "\n    (saved, loaded with weights_only=True, loaded into the same "
+    note(case.reproducer(adapter.spec, device) + "\n    (saved, loaded with weights_only=True, loaded into the same "
          "case built with the next seed)")
     source = case.build(P, device)
     _bump_state(source, case)

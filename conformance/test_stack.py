@@ -16,7 +16,7 @@ from conformance.strategies import any_cases, bad_forward_modes, bad_inverse_mod
 @given(data=st.data(), modes=st.lists(bad_forward_modes(), min_size=1, max_size=3))
 def test_stack_forward_checked(P, adapter, device, dtype, data, modes):
     case = data.draw(any_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.name, device) + f"\nthen stacking BadForward(mode) for mode in {modes!r}, each failing")
+    note(case.reproducer(adapter.spec, device) + f"\nthen stacking BadForward(mode) for mode in {modes!r}, each failing")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     for mode in modes:
@@ -41,7 +41,7 @@ def test_stack_forward_checked(P, adapter, device, dtype, data, modes):
                       min_size=1, max_size=3))
 def test_stack_inverse_checked(P, adapter, device, dtype, data, modes):
     case = data.draw(any_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.name, device) + f"\nthen stacking BadInverse(mode) for mode in {modes!r} "
+    note(case.reproducer(adapter.spec, device) + f"\nthen stacking BadInverse(mode) for mode in {modes!r} "
          "(InverseNotImplemented() for 'not_implemented')")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)

@@ -30,7 +30,7 @@ def test_train_sync_at_register(P, adapter, device, dtype, data):
     module_modes = data.draw(st.lists(st.booleans(), min_size=n, max_size=n), label="module.training per step")
     own_modes = data.draw(st.lists(st.booleans(), min_size=n, max_size=n), label="parametrization.training")
     wrapped = data.draw(st.lists(st.booleans(), min_size=n, max_size=n), label="wrapped in Logged")
-    note(case.reproducer(adapter.name, device) + f"\n    (before step i: module.train(modes[i]) with modes = "
+    note(case.reproducer(adapter.spec, device) + f"\n    (before step i: module.train(modes[i]) with modes = "
          f"{module_modes}; each parametrization first set to {own_modes}; Logged wrappers {wrapped})")
     module = case.host.build(device)
     log: list = []
@@ -58,7 +58,7 @@ def test_train_sync_at_register(P, adapter, device, dtype, data):
 def test_train_propagates(P, adapter, device, dtype, data):
     case = data.draw(with_inserted(cases(dtypes=(dtype,), max_chain=2), L.TrainingScale()), label="case")
     modes = data.draw(st.lists(st.booleans(), min_size=1, max_size=4), label="module modes")
-    note(case.reproducer(adapter.name, device) + f"\n    then module.train(mode) for mode in {modes}")
+    note(case.reproducer(adapter.spec, device) + f"\n    then module.train(mode) for mode in {modes}")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     original = module.parametrizations[case.name].original.detach()

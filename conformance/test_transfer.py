@@ -46,7 +46,7 @@ def _assert_transferred(from_module, to_module, name: str) -> None:
 def test_transfer_all(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), exact=True), label="cases")
     host = several[0].host
-    note(several_reproducer(several, adapter.name, device,
+    note(several_reproducer(several, adapter.spec, device,
                             f"P.transfer_parametrizations_and_params(module, {host.reseeded()!r}.build({device!r}))"))
     source = build_several(P, several, device)
     before = snapshot(source)
@@ -64,7 +64,7 @@ def test_transfer_one_name(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), min_names=2, exact=True), label="cases")
     host = several[0].host
     name = data.draw(st.sampled_from([c.name for c in several]), label="tensor_name")
-    note(several_reproducer(several, adapter.name, device, f"P.transfer_parametrizations_and_params(module, "
+    note(several_reproducer(several, adapter.spec, device, f"P.transfer_parametrizations_and_params(module, "
                             f"{host.reseeded()!r}.build({device!r}), {name!r})"))
     source = build_several(P, several, device)
     target = host.reseeded().build(device)
@@ -86,7 +86,7 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
     target_kind = data.draw(st.sampled_from(["host without the name", "nn.Module()"]), label="target")
     by_name = data.draw(st.booleans(), label="pass tensor_name")
     tensor_name = case.name if by_name else None
-    note(case.reproducer(adapter.name, device) + f"\n    target = {target_kind} (lacking {case.name!r})"
+    note(case.reproducer(adapter.spec, device) + f"\n    target = {target_kind} (lacking {case.name!r})"
          f"\n    P.transfer_parametrizations_and_params(module, target, {tensor_name!r})")
     source = case.build(P, device)
     if target_kind == "nn.Module()":
@@ -107,7 +107,7 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
 def test_transfer_multi(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,), exact=True), label="case")
     missing = data.draw(st.booleans(), label="target lacks weight")
-    note(case.reproducer(adapter.name, device) + f"\n    target = {case.host.reseeded()!r}.build({device!r})"
+    note(case.reproducer(adapter.spec, device) + f"\n    target = {case.host.reseeded()!r}.build({device!r})"
          + ("\n    del target.weight" if missing else "") + "\n    P.transfer_parametrizations_and_params(module, target)")
     source = case.build(P, device)
     target = case.host.reseeded().build(device)
@@ -126,7 +126,7 @@ def test_transfer_not_parametrized(P, adapter, device, dtype, data):
     history = data.draw(st.sampled_from(["never parametrized", "parametrization removed"]), label="source")
     target_case = data.draw(st.none() | cases(dtypes=(dtype,), exact=True), label="target case")
     tensor_name = data.draw(st.sampled_from([None, case.name]), label="tensor_name")
-    note(case.reproducer(adapter.name, device) + f"\n    (source: {history}; target: "
+    note(case.reproducer(adapter.spec, device) + f"\n    (source: {history}; target: "
          f"{'plain host' if target_case is None else target_case}; tensor_name={tensor_name!r})")
     source = case.host.build(device)
     if history == "parametrization removed":
@@ -144,7 +144,7 @@ def test_transfer_not_parametrized(P, adapter, device, dtype, data):
 def test_transfer_buffer(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True, kinds=("buffers",), names=("running", "scratch")), label="case")
     target_kind = data.draw(st.sampled_from(["host without the name", "nn.Module()", "nn.Linear"]), label="target")
-    note(case.reproducer(adapter.name, device) + f"\n    target = {target_kind} (lacking {case.name!r})"
+    note(case.reproducer(adapter.spec, device) + f"\n    target = {target_kind} (lacking {case.name!r})"
          f"\n    P.transfer_parametrizations_and_params(module, target, {case.name!r})")
     source = case.build(P, device)
     if target_kind == "host without the name":
@@ -174,7 +174,7 @@ def test_transfer_cache_separate(P, adapter, device, dtype, data):
         # An identity chain returns the (tied, shared) original itself: no module-specific value to cache.
         case = dataclasses.replace(case, chain=(*case.chain, L.Scale(2.0)))
     name = case.name
-    note(case.reproducer(adapter.name, device) + "\n    target = <the host, next seed>; transfer; read both in cached()")
+    note(case.reproducer(adapter.spec, device) + "\n    target = <the host, next seed>; transfer; read both in cached()")
     source = case.build(P, device)
     target = transfer(P, source, case.host.reseeded().build(device))
     with P.cached():
@@ -197,7 +197,7 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
     mode = data.draw(st.booleans(), label="target.training")
     source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
     target_host = dataclasses.replace(case.host.reseeded(), bias=False)
-    note(source_case.reproducer(adapter.name, device) + "\nP.register_parametrization(module, 'bias', Scale(2.0))"
+    note(source_case.reproducer(adapter.spec, device) + "\nP.register_parametrization(module, 'bias', Scale(2.0))"
          f"\ntarget = {target_host!r}.build({device!r}).train({mode})"
          + ("\nP.register_parametrization(target, 'weight', Scale(3.0))" if parametrized else "")
          + "\nP.transfer_parametrizations_and_params(module, target)")
@@ -221,7 +221,7 @@ def test_transfer_self(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,)), label="cases")
     name = data.draw(st.sampled_from([None, *(c.name for c in several)]), label="tensor_name")
     call = f"P.transfer_parametrizations_and_params(module, module{'' if name is None else f', {name!r}'})"
-    note(several_reproducer(several, adapter.name, device, call))
+    note(several_reproducer(several, adapter.spec, device, call))
     module = build_several(P, several, device)
     before = snapshot(module)
     with raises(ValueError, "", f"transferring module's parametrizations onto module itself ({call})"):
