@@ -1,4 +1,5 @@
-"""Hypothesis profiles of the suite: dev (default), ci (chosen when CI is set) and thorough."""
+"""Hypothesis profiles of the suite: dev (default), ci (chosen when CI is set) and thorough; none keeps an example
+database."""
 
 from __future__ import annotations
 
@@ -7,16 +8,31 @@ import os
 from hypothesis import HealthCheck, settings
 
 _QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+SUITE_PROFILES: tuple[str, ...] = ("dev", "ci", "thorough")
 
 
 def register_profiles() -> None:
     """Register dev, ci and thorough. Our ci builds on Hypothesis's own ci profile."""
-    # Note: deadlines are off everywhere: first calls into torch, and device adapters, are slow.
-    settings.register_profile("dev", max_examples=20, deadline=None, suppress_health_check=_QUIET)
+    # Note: deadlines are off everywhere: first calls into torch, and device adapters, are slow. No profile keeps an
+    # example database (see load_without_database).
+    settings.register_profile("dev", max_examples=20, deadline=None, database=None, suppress_health_check=_QUIET)
     parent = settings.get_profile("ci")
     settings.register_profile("ci", parent, max_examples=15, derandomize=True, database=None, deadline=None,
                               print_blob=True, suppress_health_check=_QUIET)
-    settings.register_profile("thorough", max_examples=300, deadline=None, suppress_health_check=_QUIET)
+    settings.register_profile("thorough", max_examples=300, deadline=None, database=None,
+                              suppress_health_check=_QUIET)
+
+
+def load_without_database(name: str) -> None:
+    """Load the registered profile `name`, re-registered under the same name without an example database."""
+    # Note: a conformance result must be a function of the implementation, the suite and the seed only. An example
+    # database replays one implementation's failing examples on the next run of another (a broken build's failures
+    # showed up as 27 failed clauses of torch), and one keyed by adapter spec cannot tell two builds of the same module
+    # apart. Nothing is lost: every failure prints a runnable reproducer, and --hypothesis-seed replays a run. The
+    # name is kept because reports record it and the gate re-runs under it; a profile of the user's is changed in
+    # this process only.
+    settings.register_profile(name, settings.get_profile(name), database=None)
+    settings.load_profile(name)
 
 
 def default_profile() -> str:
