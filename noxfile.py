@@ -1,4 +1,5 @@
-"""Sessions of parametrize-conformance. `nox -l` lists them; arguments after `--` go to pytest (or ruff)."""
+"""Sessions of parametrize-conformance. `python -m nox -l` lists them; a bare `python -m nox` runs conformance, report,
+tests and lint; arguments after `--` go to pytest (or ruff)."""
 
 from __future__ import annotations
 
@@ -88,7 +89,10 @@ def mutation(session: nox.Session) -> None:
 @nox.session
 def report(session: nox.Session) -> None:
     """Render the reports in reports/out as the clause x adapter matrix: reports/out/matrix.md and matrix.html."""
-    _install(session)
+    # Note: rendering reads JSON and writes Markdown and HTML; it needs jsonschema only, not torch (nor pytest or
+    # Hypothesis), so the package goes in without its dependencies (tests/test_rough_edges.py renders without torch).
+    session.install("jsonschema>=4.18")
+    session.install("--no-deps", "-e", ".")
     session.run("python", "-m", "conformance.report", "render", OUT, "--out", OUT, *session.posargs)
 
 

@@ -35,6 +35,7 @@ from conformance.report import (
     unloaded_adapter_info,
     write_report,
 )
+from conformance.report._files import destination_note, report_destination
 
 # Options of the parent run that the child processes must not see (each child runs one adapter, serially).
 _VALUED_OPTIONS = ("--adapter", "--report", "--report-dir", "--test-timeout", "--jobs", "--max-restarts", "--journal",
@@ -56,27 +57,31 @@ class IsolationPlan:
     max_restarts: int
     jobs: int
     junit: str | None
+    clauses: tuple[str, ...] | None = None
 
 
 def plan_from_config(config: pytest.Config, specs: Sequence[str]) -> IsolationPlan:
     """The plan for `specs`, checked before anything runs; raises pytest.UsageError saying what to fix."""
+    from conformance.plugin import selected_clauses
+
     _check_limits(config)
+    clauses = selected_clauses(config)
     for spec in specs:
         try:
             check_spec(spec)
         except AdapterError as exc:
             raise pytest.UsageError(f"--adapter {spec}: {exc}") from None
-    reports = _report_paths(config, specs)
-    for path in reports.values():
-        try:
+    try:
+        reports = _report_paths(config, specs, subset=clauses is not None)
+        for path in reports.values():
             check_writable(path)
-        except ReportError as exc:
-            raise pytest.UsageError(str(exc)) from None
+    except ReportError as exc:
+        raise pytest.UsageError(str(exc)) from None
     return IsolationPlan(
         specs=tuple(specs), reports=reports, child_arguments=tuple(child_arguments(config.invocation_params.args)),
         cwd=Path(config.invocation_params.dir), test_timeout=config.getoption("--test-timeout"),
         max_restarts=config.getoption("--max-restarts"), jobs=config.getoption("--jobs"),
-        junit=config.getoption("xmlpath", None))
+        junit=config.getoption("xmlpath", None), clauses=None if clauses is None else tuple(clauses))
 
 
 def _check_limits(config: pytest.Config) -> None:
@@ -88,16 +93,17 @@ def _check_limits(config: pytest.Config) -> None:
         raise pytest.UsageError("--max-restarts must be 0 or more")
 
 
-def _report_paths(config: pytest.Config, specs: Sequence[str]) -> dict[str, Path]:
+def _report_paths(config: pytest.Config, specs: Sequence[str], subset: bool) -> dict[str, Path]:
+    """Each adapter's report file; a `subset` (--clauses) run never writes over a full report (report_destination)."""
     from conformance.plugin import report_options
 
     report, directory = report_options(config)
     if report and len(specs) > 1:
         raise pytest.UsageError("--report names one file, but several adapters run: use --report-dir DIR instead")
     if report:
-        return {specs[0]: Path(report)}
+        return {specs[0]: report_destination(report, subset, explicit=True)}
     base = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="conformance-reports-"))
-    return {spec: base / report_file_name(spec) for spec in specs}
+    return {spec: report_destination(base / report_file_name(spec), subset, explicit=False) for spec in specs}
 
 
 def child_arguments(arguments: Sequence[str]) -> list[str]:
@@ -186,7 +192,7 @@ def _run_adapter(plan: IsolationPlan, spec: str, scratch: Path, stop: threading.
         if ending == "interrupted" or not _can_restart(journal, restarts, plan.max_restarts):
             break
         restarts += 1
-    report = _assemble(spec, read_journal(journal), failures, restarts, started, start)
+    report = _assemble(spec, read_journal(journal), failures, restarts, started, start, plan.clauses)
     write_report(path, report)
     say(f"[{spec}] done in {time.monotonic() - start:.0f} s: {_counts(report)}; report {path}")
     return report
@@ -297,13 +303,14 @@ def _can_restart(journal: Path, restarts: int, max_restarts: int) -> bool:
 
 
 def _assemble(spec: str, events: list[dict[str, Any]], failures: list[tuple[str, str]], restarts: int,
-              started: str, start: float) -> dict[str, Any]:
+              started: str, start: float, clauses: Sequence[str] | None = None) -> dict[str, Any]:
     metas = events_of(events, "meta")
     header = metas[-1]["header"] if metas else {
         "suite": suite_info(len(CLAUSES)), "adapter": unloaded_adapter_info(spec),
         "environment": environment_info("cpu"), "declared": {}}
     run_settings = metas[-1]["settings"] if metas else {
-        "hypothesis_profile": None, "hypothesis_seed": None, "derandomize": None, "arguments": []}
+        "hypothesis_profile": None, "hypothesis_seed": None, "derandomize": None, "arguments": [],
+        "clauses": None if clauses is None else list(clauses)}
     run = {"started": started, "finished": now_iso(), "duration_s": round(time.monotonic() - start, 3), **run_settings,
            "exit": failures[-1][0] if failures else "completed", "message": "; ".join(m for _, m in failures),
            "restarts": restarts, "isolated": True}
@@ -326,4 +333,4 @@ def _print_summary(plan: IsolationPlan, reports: dict[str, dict[str, Any]], say:
             say(f"run: {run['message']}")
         for line in summary_lines(report):
             say(line)
-        say(f"report: {plan.reports[spec]}")
+        say(f"report: {plan.reports[spec]}{destination_note(plan.reports[spec])}")

@@ -20,8 +20,9 @@ from adapters import Adapter, AdapterError, available_adapters, load_adapter
 from conformance import recording
 from conformance.clauses import AREAS, CLAUSES
 from conformance.journal import events_of, read_journal
-from conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
+from conformance.profiles import default_profile, register_profiles
 from conformance.report import ReportError, check_writable, report_file_name
+from conformance.report._files import report_destination
 
 register_profiles()
 ADAPTER = pytest.StashKey[Adapter]()
@@ -80,7 +81,6 @@ def _known_option(parser: pytest.Parser, name: str) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
-    check_profile(config.getoption("hypothesis_profile", None))
     specs = adapter_specs(config)
     if len(specs) > 1 or (specs and config.getoption("isolate")):
         from conformance.clients.selection import refuse_isolation
@@ -99,31 +99,7 @@ def adapter_specs(config: pytest.Config) -> list[str]:
     return list(dict.fromkeys(specs))
 
 
-def check_profile(name: str | None) -> None:
-    """A usage error listing the known Hypothesis profiles unless `name` (--hypothesis-profile) is None or one."""
-    # Note: checked for every run, with --adapter or not, from pytest_cmdline_main: it runs after the initial
-    # conftests (which may register profiles) and before any pytest_configure, where Hypothesis's own plugin would
-    # load the profile and end the run in an INTERNALERROR traceback. A run this refuses could never have worked.
-    if name is None or name in _profile_names():
-        return
-    known = _profile_names()
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise pytest.UsageError(f"--hypothesis-profile {name}: no such Hypothesis profile{hint}; known profiles: "
-                            f"{', '.join(known)}; register another with settings.register_profile in a conftest.py")
-
-
-def _profile_names() -> list[str]:
-    """The registered profiles, the suite's first."""
-    # Note: Hypothesis has no public list of profiles; settings._profiles is its registry.
-    registered = list(getattr(settings, "_profiles", {}))
-    return [n for n in SUITE_PROFILES if n in registered] + sorted(set(registered) - set(SUITE_PROFILES))
-
-
-@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # Note: tryfirst, so the profile is loaded (and its example database dropped) before Hypothesis's own plugin
-    # loads --hypothesis-profile (now the copy without a database) and adds --hypothesis-verbosity on top of it.
     config.addinivalue_line("markers", "clause(id): the contract clause a conformance test checks")
     specs = adapter_specs(config)
     if not specs:
@@ -137,7 +113,8 @@ def pytest_configure(config: pytest.Config) -> None:
     reason = adapter.unavailable_reason()
     if reason:
         config.stash[UNAVAILABLE] = reason
-    load_without_database(config.getoption("hypothesis_profile", None) or default_profile())
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile(default_profile())
     config.pluginmanager.register(recording, "parametrize-conformance-recording")
     if hasattr(config, "workerinput"):
         return
@@ -156,10 +133,13 @@ def report_options(config: pytest.Config) -> tuple[str | None, str | None]:
 
 
 def _report_path(config: pytest.Config, spec: str) -> Path | None:
+    """Where this run's report goes; a usage error when it may not be written there."""
     report, directory = report_options(config)
     path = Path(report) if report else Path(directory) / report_file_name(spec) if directory else None
     if path is not None:
         try:
+            # Note: a --clauses run never writes over a full report (see report_destination).
+            path = report_destination(path, subset=selected_clauses(config) is not None, explicit=bool(report))
             check_writable(path)
         except ReportError as exc:
             raise pytest.UsageError(str(exc)) from None
@@ -195,14 +175,32 @@ def _clause_of(item: pytest.Item) -> str:
     return clause_id
 
 
-def _select(config: pytest.Config, items: list[pytest.Item]) -> None:
+def _clause_keys(config: pytest.Config) -> set[str] | None:
+    """The clause ids and areas --clauses names (None when it is not given); a usage error for an unknown one."""
     wanted = config.getoption("--clauses")
     if not wanted:
-        return
+        return None
     keys = {w.strip() for w in wanted.split(",") if w.strip()}
     unknown = keys - set(CLAUSES) - set(AREAS)
     if unknown:
         raise pytest.UsageError(f"--clauses: unknown {', '.join(sorted(unknown))}; areas are {', '.join(AREAS)}")
+    return keys
+
+
+def selected_clauses(config: pytest.Config) -> list[str] | None:
+    """The sorted ids of the clauses --clauses selects (areas expanded); None for a run of every clause."""
+    keys = _clause_keys(config)
+    if keys is None:
+        return None
+    selected = sorted(c for c, clause in CLAUSES.items() if c in keys or clause.area in keys)
+    # Note: a selection that names every clause (every area, say) is a full run, and its report a full report.
+    return None if len(selected) == len(CLAUSES) else selected
+
+
+def _select(config: pytest.Config, items: list[pytest.Item]) -> None:
+    keys = _clause_keys(config)
+    if keys is None:
+        return
     keep = [i for i in items if CLAUSE in i.stash and ({i.stash[CLAUSE], CLAUSES[i.stash[CLAUSE]].area} & keys)]
     config.hook.pytest_deselected(items=[i for i in items if i not in keep])
     items[:] = keep

@@ -16,6 +16,7 @@ from adapters import Adapter
 from conformance.clauses import CLAUSES
 from conformance.journal import Journal
 from conformance.report import adapter_info, build_report, environment_info, suite_info, summary_lines, write_report
+from conformance.report._files import destination_note
 
 CLAUSE_OF_TEST = {clause.test_name: clause.id for clause in CLAUSES.values()}
 _USER_INTERRUPTED = []
@@ -117,11 +118,22 @@ class RunRecorder:
         self._started = (now_iso(), time.monotonic())
 
     def run_settings(self) -> dict[str, Any]:
-        """The Hypothesis settings and arguments of this run."""
+        """The Hypothesis settings, arguments and clause selection of this run."""
         return {"hypothesis_profile": settings._current_profile,
                 "hypothesis_seed": self.config.getoption("hypothesis_seed", None),
                 "derandomize": settings.default.derandomize,
-                "arguments": _without_journal([str(a) for a in self.config.invocation_params.args])}
+                "arguments": _without_journal([str(a) for a in self.config.invocation_params.args]),
+                "clauses": self._selection()}
+
+    def _selection(self) -> list[str] | None:
+        """The clause ids --clauses selected (None: every clause)."""
+        from conformance.plugin import selected_clauses
+
+        try:
+            return selected_clauses(self.config)
+        except pytest.UsageError:
+            # Note: an unknown --clauses id is collection's usage error, and then no clause ran.
+            return []
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if self.journal:
@@ -179,7 +191,7 @@ class RunRecorder:
         for line in summary_lines(report):
             terminalreporter.write_line(line)
         if self.report_path:
-            terminalreporter.write_line(f"report: {self.report_path}")
+            terminalreporter.write_line(f"report: {self.report_path}{destination_note(self.report_path)}")
 
     def run_record(self, interrupted: bool) -> dict[str, Any]:
         """The report's "run" section for an in-process run."""

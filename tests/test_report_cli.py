@@ -56,7 +56,7 @@ def test_diff_exits_0_when_nothing_regressed(tmp_path, capsys):
     assert main(["diff", str(base), str(new)]) == 0
     out = capsys.readouterr().out
     assert "unchanged 3, fixed 0, regressed 0, added 0, removed 0" in out
-    assert "Regressed clauses:" not in out and "gate passed" in out
+    assert "Regressed clauses:" not in out and "diff passed" in out
 
 
 def test_diff_exits_1_and_names_regressed_clauses_with_their_statements(tmp_path, capsys):
@@ -66,7 +66,7 @@ def test_diff_exits_1_and_names_regressed_clauses_with_their_statements(tmp_path
     assert "  regressed  A  passed -> failed  AssertionError: A broke" in lines
     regressed = lines[lines.index("Regressed clauses:") + 1:]
     assert regressed[0] == "  A [torch] passed -> failed: Statement of A."
-    assert regressed[1].startswith("gate failed: 1 clause regressed")
+    assert regressed[1].startswith("diff failed: 1 clause regressed")
 
 
 def test_diff_fixed_clauses_pass_the_gate(tmp_path, capsys):
@@ -96,7 +96,7 @@ def test_diff_directories_pair_by_name(tmp_path, capsys):
     assert "no report for baseline base/mutant.json in new: run that adapter" in out
     assert "not gated (no baseline): new/extra.json" in out
     assert "notes.json" not in out and "broken.json" not in out
-    assert out.splitlines()[-1] == "gate failed: 1 baseline without a report (1 report compared)"
+    assert out.splitlines()[-1] == "diff failed: 1 baseline without a report (1 report compared)"
 
 
 def test_diff_directories_gate_every_pair(tmp_path, capsys):

@@ -171,7 +171,8 @@ def test_build_lists_every_clause_in_table_order():
     assert [c["status"] for c in report["clauses"].values()] == ["untested", "untested", "untested", "passed"]
     assert [(c["area"], c["statement"]) for c in report["clauses"].values()] == [
         (c.area, c.statement) for c in TABLE.values()]
-    assert report["run"] == RUN and report["environment"] == ENVIRONMENT and report["schema"] == SCHEMA_VERSION
+    assert report["run"] == {**RUN, "clauses": None}, "a run without a selection is recorded as a run of every clause"
+    assert report["environment"] == ENVIRONMENT and report["schema"] == SCHEMA_VERSION
 
 
 def test_build_summary_counts_every_clause_once():

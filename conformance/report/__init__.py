@@ -1,4 +1,10 @@
-"""Reports of conformance runs: the schema, building and atomic writing, the matrix, and the diff."""
+"""Reports of conformance runs: the schema, building and atomic writing, the matrix, and the diff.
+
+Reading, rendering and diffing reports need jsonschema alone: nothing imported here imports torch, pytest or
+Hypothesis, so `python -m conformance.report render` runs in an environment with none of them.
+"""
+
+from typing import Any
 
 from conformance.report._build import build_report
 from conformance.report._by_version import Change, changes, version_columns
@@ -6,7 +12,6 @@ from conformance.report._diff import ClauseChange, Diff, diff_reports, format_ta
 from conformance.report._files import check_writable, load_report, report_file_name, write_atomically, write_report
 from conformance.report._html import render_html
 from conformance.report._markdown import render_markdown
-from conformance.report._meta import adapter_info, environment_info, suite_info, unloaded_adapter_info
 from conformance.report._model import BAD_STATUSES, OUTCOMES, SCHEMA_VERSION, STATUSES, clause_status, rank
 from conformance.report._schema import ReportError, schema, validate
 from conformance.report._text import summary_lines
@@ -18,3 +23,15 @@ __all__ = [
     "load_report", "rank", "render_html", "render_markdown", "report_file_name", "schema", "suite_info",
     "summary_lines", "unloaded_adapter_info", "validate", "version_columns", "write_atomically", "write_report",
 ]
+
+# Note: _meta imports pytest and Hypothesis (and, when asked, torch) to describe a run; only the plugin and the
+# isolating runner need it, so its names are imported on first use.
+_META = ("adapter_info", "environment_info", "suite_info", "unloaded_adapter_info")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _META:
+        from conformance.report import _meta
+
+        return getattr(_meta, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,8 @@ _FAILING_OUTCOMES = ("crashed", "timeout", "aborted", "failed", "error")
 def build_report(header: Mapping[str, Any], results: Sequence[Mapping[str, Any]], run: Mapping[str, Any],
                  clauses: Mapping[str, Clause] = CLAUSES) -> dict[str, Any]:
     """A schema-1 report: `header` holds suite, adapter, environment and declared ({clause: reason}); `results`
-    one dict per finished test (nodeid, clause, outcome, duration_s, and message/reproducer on failure)."""
+    one dict per finished test (nodeid, clause, outcome, duration_s, and message/reproducer on failure); `run` the
+    run section, whose "clauses" (the ids --clauses selected; None or absent: every clause) is always written."""
     by_clause: dict[str, list[Mapping[str, Any]]] = {c: [] for c in clauses}
     for result in results:
         if result.get("clause") in by_clause:
@@ -26,10 +27,18 @@ def build_report(header: Mapping[str, Any], results: Sequence[Mapping[str, Any]]
         "suite": dict(header["suite"]),
         "adapter": dict(header["adapter"]),
         "environment": dict(header["environment"]),
-        "run": dict(run),
+        "run": _run_section(run),
         "summary": _summary(entries),
         "clauses": entries,
     }
+
+
+def _run_section(run: Mapping[str, Any]) -> dict[str, Any]:
+    """`run` with its clause selection recorded: the sorted selected ids, or None for a run of every clause."""
+    section = dict(run)
+    clauses = section.get("clauses")
+    section["clauses"] = None if clauses is None else sorted(set(clauses))
+    return section
 
 
 def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: str | None) -> dict[str, Any]:

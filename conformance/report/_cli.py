@@ -14,11 +14,20 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from conformance.report._by_version import RUNS_FILE, load_runs, version_columns
 from conformance.report._diff import Diff, diff_reports, format_table
-from conformance.report._files import check_writable, load_report, write_atomically, write_report
+from conformance.report._files import (
+    check_writable,
+    is_subset,
+    load_report,
+    pair_name,
+    peek,
+    selected,
+    write_atomically,
+    write_report,
+)
 from conformance.report._gate import gate_command, load_baselines, run_suite_for_gate
 from conformance.report._model import BAD_STATUSES, STATUSES
 from conformance.report._schema import ReportError
@@ -94,11 +103,13 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     render.add_argument("--runs", metavar="PATH", help="with --by version: the versions file to show (default: "
                         f"{RUNS_FILE} in the first directory given, when there is one)")
     render.set_defaults(run=_render)
-    diff = sub.add_parser("diff", help="gate reports against baselines: exit 1 when a clause got worse",
+    diff = sub.add_parser("diff", help="compare reports with baselines: exit 1 when a clause got worse",
                           description="Compare reports with their baselines clause by clause. BASE and NEW are two "
                           "report files, a baseline file and a directory holding a report of the same name, or two "
-                          "directories paired by file name. Exit 0: nothing regressed; 1: a clause regressed or a "
-                          "baseline has no report; 2: a usage error.")
+                          "directories paired by file name (a --clauses run's NAME.subset.json pairs as NAME.json; of "
+                          "two reports of one adapter the newer is compared). A --clauses run is compared on the "
+                          "clauses it selected. Exit 0: nothing regressed; 1: a clause regressed or a baseline has no "
+                          "report; 2: a usage error.")
     diff.add_argument("base", metavar="BASE", help="the baseline report, or a directory of baselines")
     diff.add_argument("new", metavar="NEW", help="the new report, or a directory of reports")
     diff.set_defaults(run=_diff)
@@ -114,8 +125,9 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     gate.add_argument("--jobs", metavar="N", type=int, default=2, help="adapters run at once (default: 2)")
     gate.set_defaults(run=_gate)
     bless = sub.add_parser("bless", help="make a completed run's report the baseline that diff gates against",
-                           description="Copy a completed run's report into a blessed baseline.")
-    bless.add_argument("report", metavar="REPORT", help="the report of a completed run")
+                           description="Copy the report of a completed run of every clause (no --clauses) into a "
+                           "blessed baseline.")
+    bless.add_argument("report", metavar="REPORT", help="the report of a completed run of every clause")
     bless.add_argument("--to", metavar="PATH", help=f"the baseline to write (default: {DEFAULT_BASELINES}/<REPORT's "
                        "file name>)")
     bless.set_defaults(run=_bless)
@@ -194,18 +206,67 @@ def _looks_like_report(path: Path) -> bool:
     return isinstance(data, dict) and "schema" in data
 
 
-def _report_files(arguments: Iterable[str]) -> list[Path]:
-    """The report files named by `arguments` (files as given, directories expanded), each once."""
+def _by_name(directory: Path) -> dict[str, list[Path]]:
+    """The reports of `directory` grouped by the file name they pair under: a --clauses run's NAME.subset.json
+    goes with NAME.json."""
+    groups: dict[str, list[Path]] = {}
+    for path in _reports_in(directory):
+        groups.setdefault(pair_name(path), []).append(path)
+    return groups
+
+
+def _finished(path: Path) -> float:
+    """When the report's run finished (POSIX seconds; 0 when it does not say)."""
+    run = (peek(path) or {}).get("run")
+    try:
+        return datetime.fromisoformat(run["finished"]).timestamp()
+    except (TypeError, KeyError, ValueError):
+        return 0.0
+
+
+def _is_subset_file(path: Path) -> bool:
+    return is_subset(peek(path) or {})
+
+
+def _latest(paths: Sequence[Path]) -> Path:
+    """The report of the run that finished last; a full run's on a tie."""
+    return max(paths, key=lambda p: (_finished(p), not _is_subset_file(p)))
+
+
+def _for_matrix(paths: Sequence[Path]) -> Path:
+    """The one report of an adapter a directory's matrix shows: the latest full run, else the latest --clauses run."""
+    full = [p for p in paths if not _is_subset_file(p)]
+    return _latest(full or paths)
+
+
+def _report_files(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
+    """The report files named by `arguments` (files as given, directories expanded to one report per adapter),
+    each once; and a line for each report of a directory that was left out."""
     files: dict[Path, Path] = {}
+    skipped: list[str] = []
     for argument in arguments:
         path = Path(argument)
         found = _reports_in(path) if path.is_dir() else [path]
         if not found:
             raise UsageError(f"{path} holds no reports (*.json files with a \"schema\" field); write one with "
                              f"pytest --pyargs conformance --adapter NAME --report {path / 'NAME.json'}")
+        if path.is_dir():
+            # Note: a matrix has one column per adapter: a --clauses run beside a full one would be a second column
+            # of mostly untested clauses, so the full run is shown and the subset named.
+            found = []
+            for group in _by_name(path).values():
+                shown = _for_matrix(group)
+                found.append(shown)
+                skipped += [f"skipped {p} ({_kind(p)}): the matrix shows {shown} for that adapter; name {p} to "
+                            f"render it" for p in group if p != shown]
         for file in found:
             files.setdefault(file.resolve(), file)
-    return list(files.values())
+    return list(files.values()), skipped
+
+
+def _kind(path: Path) -> str:
+    """'a --clauses run' or 'a full run', for messages about a report file."""
+    return "a --clauses run" if _is_subset_file(path) else "a full run"
 
 
 def _load_all(paths: Iterable[Path]) -> Loaded:
@@ -217,8 +278,9 @@ def _load_all(paths: Iterable[Path]) -> Loaded:
 
 
 def _render(args: argparse.Namespace) -> int:
-    """Write matrix.md and matrix.html of the reports; print their paths."""
-    loaded = _load_all(_report_files(args.reports))
+    """Write matrix.md and matrix.html of the reports; print their paths (and the reports of a directory left out)."""
+    files, skipped = _report_files(args.reports)
+    loaded = _load_all(files)
     out = Path(args.out) if args.out else loaded[0][0].parent
     targets = [Path(args.markdown) if args.markdown else out / "matrix.md",
                Path(args.html) if args.html else out / "matrix.html"]
@@ -236,6 +298,8 @@ def _render(args: argparse.Namespace) -> int:
     for target, text in zip(targets, texts, strict=True):
         _write(target, text)
         print(target)
+    for line in skipped:
+        print(line)
     return 0
 
 
@@ -290,45 +354,87 @@ def _write(path: Path, text: str) -> None:
 
 def _diff(args: argparse.Namespace) -> int:
     """Print the diff of each baseline and its report; 1 when a clause regressed or a baseline lacks its report."""
-    base, new = Path(args.base), Path(args.new)
-    pairs, missing, unbaselined = _pair(base, new)
-    compared = [(b, n, diff_reports(load_report(b), load_report(n))) for b, n in pairs]
-    _load_all(unbaselined)
+    return _compare(Path(args.base), Path(args.new), "diff")
+
+
+def _compare(base: Path, new: Path, verb: str) -> int:
+    """Diff `new` against the baselines `base`, the verdict worded for the command `verb` (diff or gate)."""
+    pairing = _pair(base, new)
+    compared = [(b, n, diff_reports(load_report(b), load_report(n))) for b, n in pairing.pairs]
+    _load_all(pairing.unbaselined)
     for base_path, new_path, diff in compared:
         _print_diff(base_path, new_path, diff)
-    for base_path in missing:
+    for line in pairing.passed_over:
+        print(line)
+    for base_path in pairing.missing:
         print(f"no report for baseline {base_path} in {new}: run that adapter and write its report there")
-    for new_path in unbaselined:
-        print(f"not gated (no baseline): {new_path}; bless it with {PROG} bless {new_path} --to {base / new_path.name}")
+    for new_path in pairing.unbaselined:
+        print(f"not gated (no baseline): {new_path}; bless it with {PROG} bless {new_path} --to "
+              f"{base / pair_name(new_path)}")
     regressed = [(n, diff, c) for _, n, diff in compared for c in diff.regressed]
     if regressed:
         print("Regressed clauses:")
         for _, diff, change in regressed:
             print(f"  {change.clause} [{diff.new_adapter}] {change.base} -> {change.new}: {change.statement}")
-    print(_verdict(len(regressed), len(compared), len(missing)))
-    return 1 if regressed or missing else 0
+    print(_verdict(verb, len(regressed), len(compared), len(pairing.missing)))
+    return 1 if regressed or pairing.missing else 0
 
 
-def _pair(base: Path, new: Path) -> tuple[list[tuple[Path, Path]], list[Path], list[Path]]:
-    """(baseline, report) pairs, baselines with no report, and reports with no baseline."""
+class _Pairing(NamedTuple):
+    """What a diff compares: (baseline, report) pairs, baselines with no report, reports with no baseline, and a line
+    for each report left out because a newer one of its adapter is compared."""
+
+    pairs: list[tuple[Path, Path]]
+    missing: list[Path]
+    unbaselined: list[Path]
+    passed_over: list[str]
+
+
+def _pair(base: Path, new: Path) -> _Pairing:
+    """How the baselines `base` (a file or a directory) pair with the reports `new`."""
     if not base.exists():
         raise UsageError(f"{base}: no such baseline; bless a completed run's report with {PROG} bless REPORT --to {base}")
     if not new.exists():
         raise UsageError(f"{new}: no such report or directory; write it with pytest --pyargs conformance --adapter "
                          f"NAME --report PATH")
     if not base.is_dir():
-        report = new / base.name if new.is_dir() else new
-        return ([(base, report)], [], []) if report.is_file() else ([], [base], [])
+        if not new.is_dir():
+            return _Pairing([(base, new)], [], [], []) if new.is_file() else _Pairing([], [base], [], [])
+        group = _by_name(new).get(base.name)
+        if not group:
+            return _Pairing([], [base], [], [])
+        report = _latest(group)
+        return _Pairing([(base, report)], [], [], _passed_over(group, report, base, new_side=True))
     if not new.is_dir():
         raise UsageError(f"BASE {base} is a directory but NEW {new} is a file; give NEW as a directory of reports, "
                          f"or BASE as the baseline file {base / new.name}")
-    baselines, reports = _reports_in(base), {p.name: p for p in _reports_in(new)}
+    baselines, reports = _by_name(base), _by_name(new)
     if not baselines:
         raise UsageError(f"{base} holds no baselines (*.json reports); bless one with {PROG} bless REPORT --to "
                          f"{base / 'NAME.json'}")
-    names = {p.name for p in baselines}
-    pairs = [(b, reports[b.name]) for b in baselines if b.name in reports]
-    return pairs, [b for b in baselines if b.name not in reports], [p for n, p in reports.items() if n not in names]
+    # Note: where a directory holds an adapter's full run and a --clauses run, the diff compares the newer, the run
+    # that was just made; the other is named, with the command that compares it.
+    pairing = _Pairing([], [], [p for n, g in reports.items() if n not in baselines for p in g], [])
+    for name, group in baselines.items():
+        baseline = _latest(group)
+        pairing.passed_over.extend(_passed_over(group, baseline, new, new_side=False))
+        if name not in reports:
+            pairing.missing.append(baseline)
+            continue
+        report = _latest(reports[name])
+        pairing.pairs.append((baseline, report))
+        pairing.passed_over.extend(_passed_over(reports[name], report, baseline, new_side=True))
+    return pairing
+
+
+def _passed_over(group: Sequence[Path], chosen: Path, other: Path, new_side: bool) -> list[str]:
+    """A line for each report of `group` that is not `chosen`: what it is, and how to compare it against `other`."""
+    lines = []
+    for path in (p for p in group if p != chosen):
+        command = f"{PROG} diff {other} {path}" if new_side else f"{PROG} diff {path} {other}"
+        lines.append(f"not compared: {path} ({_kind(path)}), since {chosen} is the newer report of that adapter; "
+                     f"compare it by name: {command}")
+    return lines
 
 
 def _print_diff(base_path: Path, new_path: Path, diff: Diff) -> None:
@@ -338,15 +444,17 @@ def _print_diff(base_path: Path, new_path: Path, diff: Diff) -> None:
         print(f"  {line}")
 
 
-def _verdict(regressed: int, compared: int, missing: int) -> str:
-    """The last line of a diff: whether the gate passed, and why not."""
+def _verdict(verb: str, regressed: int, compared: int, missing: int) -> str:
+    """The last line of a diff, worded for the command `verb` (diff or gate): whether it passed, and why not."""
     problems = []
     if regressed:
         problems.append(f"{regressed} clause{'s' * (regressed != 1)} regressed")
     if missing:
         problems.append(f"{missing} baseline{'s' * (missing != 1)} without a report")
     reports = f"{compared} report{'s' * (compared != 1)} compared"
-    return f"gate failed: {', '.join(problems)} ({reports})" if problems else f"gate passed: nothing regressed ({reports})"
+    if problems:
+        return f"{verb} failed: {', '.join(problems)} ({reports})"
+    return f"{verb} passed: nothing regressed ({reports})"
 
 
 # gate
@@ -366,7 +474,7 @@ def _gate(args: argparse.Namespace) -> int:
     if status not in (0, 1):
         print(f"gate failed: the suite run ended with status {status} before the diff", file=sys.stderr)
         return status
-    return _diff(argparse.Namespace(base=str(base), new=str(out)))
+    return _compare(base, out, "gate")
 
 
 # versions
@@ -393,6 +501,7 @@ def _bless(args: argparse.Namespace) -> int:
     source = Path(args.report)
     report = load_report(source)
     _check_completed(source, report)
+    _check_full(source, report)
     target = Path(args.to) if args.to else DEFAULT_BASELINES / source.name
     check_writable(target, allow_baseline=True)
     replaced = _baseline_of(target)
@@ -415,6 +524,16 @@ def _check_completed(source: Path, report: dict[str, Any]) -> None:
         raise UsageError(f"{source}: the run did not complete (run.exit is {run['exit']!r}{said}), so its statuses "
                          f"are no baseline; rerun it to the end (pytest --pyargs conformance --adapter "
                          f"{report['adapter']['spec']} --report {source}) and bless that report")
+
+
+def _check_full(source: Path, report: dict[str, Any]) -> None:
+    """Raise UsageError if the report is of a --clauses run, whose unselected clauses are untested."""
+    chosen = selected(report)
+    if chosen is not None:
+        raise UsageError(f"{source} is a --clauses run ({len(chosen)} of {len(report['clauses'])} clauses selected), "
+                         f"so the other clauses are untested and it is no baseline; run every clause (pytest --pyargs "
+                         f"conformance --adapter {report['adapter']['spec']} --report PATH, no --clauses) and bless "
+                         f"that report")
 
 
 def _baseline_of(path: Path) -> dict[str, Any] | None:

@@ -58,11 +58,22 @@ def classify(base: str | None, new: str | None) -> str:
 
 
 def diff_reports(base: dict[str, Any], new: dict[str, Any]) -> Diff:
-    """Classify every clause of either report, in the new report's order then the removed ones."""
+    """Classify every clause of either report, in the new report's order then the removed ones; where a report is of
+    a --clauses run, only the clauses it selected (both selected, where both are)."""
     base_clauses, new_clauses = base["clauses"], new["clauses"]
     ids = list(new_clauses) + [c for c in base_clauses if c not in new_clauses]
+    chosen = _selection(base, new)
+    if chosen is not None:
+        # Note: a clause a --clauses run did not select is untested there by choice, never a regression.
+        ids = [c for c in ids if c in chosen]
     changes = tuple(_change(c, base_clauses.get(c), new_clauses.get(c)) for c in ids)
     return Diff(base["adapter"]["name"], new["adapter"]["name"], changes, _notes(base, new))
+
+
+def _selection(base: dict[str, Any], new: dict[str, Any]) -> set[str] | None:
+    """The clause ids both runs selected (None: both ran every clause)."""
+    sets = [set(r["run"]["clauses"]) for r in (base, new) if r["run"].get("clauses") is not None]
+    return set.intersection(*sets) if sets else None
 
 
 def _change(clause_id: str, base: dict[str, Any] | None, new: dict[str, Any] | None) -> ClauseChange:
@@ -77,13 +88,27 @@ def _notes(base: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
     notes = []
     if base["adapter"]["name"] != new["adapter"]["name"]:
         notes.append(f"comparing adapter {new['adapter']['name']} against a baseline of {base['adapter']['name']}")
+    notes += _selection_notes(base, new)
     base_ids, new_ids = set(base["clauses"]), set(new["clauses"])
     if _suite_label(base) != _suite_label(new) or base_ids != new_ids:
         what = "suite versions differ" if _suite_label(base) != _suite_label(new) else "clause sets differ"
-        notes.append(f"{what} (base {_suite_label(base)}, new {_suite_label(new)}): compared the "
-                     f"{len(base_ids & new_ids)} clauses both have; {len(new_ids - base_ids)} added and "
-                     f"{len(base_ids - new_ids)} removed are not gated")
+        both = "" if _selection(base, new) is not None else f"compared the {len(base_ids & new_ids)} clauses both have; "
+        notes.append(f"{what} (base {_suite_label(base)}, new {_suite_label(new)}): {both}"
+                     f"{len(new_ids - base_ids)} added and {len(base_ids - new_ids)} removed are not gated")
     return tuple(notes)
+
+
+def _selection_notes(base: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What a --clauses run on either side leaves out of the comparison."""
+    chosen = _selection(base, new)
+    if chosen is None:
+        return []
+    whose = {(False, True): "this run", (True, False): "the baseline's run", (True, True): "both runs"}[
+        (base["run"].get("clauses") is not None, new["run"].get("clauses") is not None)]
+    count = len(chosen)
+    others = len((set(base["clauses"]) | set(new["clauses"])) - chosen)
+    return [f"compared the {count} clause{'s' * (count != 1)} {whose} selected (--clauses); {others} other "
+            f"clause{'s are' if others != 1 else ' is'} not compared"]
 
 
 def _suite_label(report: dict[str, Any]) -> str:

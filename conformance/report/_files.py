@@ -11,10 +11,71 @@ from typing import Any
 
 from conformance.report._schema import ReportError, validate
 
+SUBSET_SUFFIX = ".subset.json"
+
 
 def report_file_name(spec: str) -> str:
     """The file name of an adapter's report in a report directory (and of its baseline)."""
     return re.sub(r"[^\w.-]+", "_", spec).strip("_") + ".json"
+
+
+def subset_file_name(name: str) -> str:
+    """The name of a --clauses run's report beside the full report `name` (NAME.json -> NAME.subset.json)."""
+    return name.removesuffix(".json") + SUBSET_SUFFIX
+
+
+def is_subset(report: dict[str, Any]) -> bool:
+    """Whether `report` is of a --clauses run: one that selected some clauses only (run.clauses is a list)."""
+    run = report.get("run")
+    return isinstance(run, dict) and run.get("clauses") is not None
+
+
+def selected(report: dict[str, Any]) -> list[str] | None:
+    """The clause ids the report's run selected with --clauses; None for a run of every clause."""
+    return report["run"].get("clauses")
+
+
+def peek(path: Path) -> dict[str, Any] | None:
+    """The JSON object at `path` if it looks like a report (it has "schema" and "clauses"), unvalidated; else None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) and "schema" in data and "clauses" in data else None
+
+
+def report_destination(path: str | os.PathLike, subset: bool, explicit: bool) -> Path:
+    """Where a run writes the report meant for `path`: a --clauses (`subset`) run never writes over a full report.
+    Beside one it writes NAME.subset.json, unless `explicit` (--report PATH), where it raises ReportError."""
+    path = Path(path)
+    existing = peek(path) if subset and path.is_file() else None
+    # Note: a report without run.clauses (older than the field) counts as full, so it is never overwritten either;
+    # a blessed baseline stays the destination, which check_writable then refuses (nothing lands beside it).
+    if existing is None or is_subset(existing) or "baseline" in existing:
+        return path
+    if explicit:
+        raise ReportError(f"--report {path} holds a full report; a --clauses run would overwrite it: give another path")
+    return path.with_name(subset_file_name(path.name))
+
+
+def pair_name(path: str | os.PathLike) -> str:
+    """The file name a report pairs under in a directory: NAME.json for NAME.subset.json holding a --clauses run
+    (whose adapter's full report is NAME.json), else its own name."""
+    path = Path(path)
+    data = peek(path) if path.name.endswith(SUBSET_SUFFIX) else None
+    return path.name.removesuffix(SUBSET_SUFFIX) + ".json" if data is not None and is_subset(data) else path.name
+
+
+def destination_note(path: str | os.PathLike) -> str:
+    """' (a --clauses run: FULL holds a full report, left as it was)' for a subset file beside a full report; else ''."""
+    path = Path(path)
+    if not path.name.endswith(SUBSET_SUFFIX):
+        return ""
+    full = path.with_name(path.name.removesuffix(SUBSET_SUFFIX) + ".json")
+    existing = peek(full) if full.is_file() else None
+    if existing is None or is_subset(existing):
+        return ""
+    return f" (a --clauses run: {full} holds a full report, left as it was)"
 
 
 def load_report(path: str | os.PathLike) -> dict[str, Any]:

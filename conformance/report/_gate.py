@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from conformance.report._files import load_report, report_file_name
+from conformance.report._files import is_subset, load_report, report_file_name
 from conformance.report._schema import ReportError
 
 
@@ -36,6 +36,9 @@ def load_baselines(paths: Sequence[Path]) -> dict[Path, dict[str, Any]]:
         if "baseline" not in report:
             raise ReportError(f"{path} is a report, not a blessed baseline; bless it with python -m conformance.report "
                               f"bless {path}")
+        if is_subset(report):
+            raise ReportError(f"{path} is the baseline of a --clauses run, whose other clauses are untested; bless a "
+                              f"run of every clause in its place")
     return baselines
 
 
