@@ -20,7 +20,7 @@ from adapters import Adapter, AdapterError, available_adapters, load_adapter
 from conformance import recording
 from conformance.clauses import AREAS, CLAUSES
 from conformance.journal import events_of, read_journal
-from conformance.profiles import default_profile, register_profiles
+from conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
 from conformance.report import ReportError, check_writable, report_file_name
 from conformance.report._files import report_destination
 
@@ -81,6 +81,7 @@ def _known_option(parser: pytest.Parser, name: str) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    check_profile(config.getoption("hypothesis_profile", None))
     specs = adapter_specs(config)
     if len(specs) > 1 or (specs and config.getoption("isolate")):
         from conformance.clients.selection import refuse_isolation
@@ -99,7 +100,31 @@ def adapter_specs(config: pytest.Config) -> list[str]:
     return list(dict.fromkeys(specs))
 
 
+def check_profile(name: str | None) -> None:
+    """A usage error listing the known Hypothesis profiles unless `name` (--hypothesis-profile) is None or one."""
+    # Note: checked for every run, with --adapter or not, from pytest_cmdline_main: it runs after the initial
+    # conftests (which may register profiles) and before any pytest_configure, where Hypothesis's own plugin would
+    # load the profile and end the run in an INTERNALERROR traceback. A run this refuses could never have worked.
+    if name is None or name in _profile_names():
+        return
+    known = _profile_names()
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise pytest.UsageError(f"--hypothesis-profile {name}: no such Hypothesis profile{hint}; known profiles: "
+                            f"{', '.join(known)}; register another with settings.register_profile in a conftest.py")
+
+
+def _profile_names() -> list[str]:
+    """The registered profiles, the suite's first."""
+    # Note: Hypothesis has no public list of profiles; settings._profiles is its registry.
+    registered = list(getattr(settings, "_profiles", {}))
+    return [n for n in SUITE_PROFILES if n in registered] + sorted(set(registered) - set(SUITE_PROFILES))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    # Note: tryfirst, so the profile is loaded (and its example database dropped) before Hypothesis's own plugin
+    # loads --hypothesis-profile (now the copy without a database) and adds --hypothesis-verbosity on top of it.
     config.addinivalue_line("markers", "clause(id): the contract clause a conformance test checks")
     specs = adapter_specs(config)
     if not specs:
@@ -113,8 +138,7 @@ def pytest_configure(config: pytest.Config) -> None:
     reason = adapter.unavailable_reason()
     if reason:
         config.stash[UNAVAILABLE] = reason
-    if not config.getoption("hypothesis_profile", None):
-        settings.load_profile(default_profile())
+    load_without_database(config.getoption("hypothesis_profile", None) or default_profile())
     config.pluginmanager.register(recording, "parametrize-conformance-recording")
     if hasattr(config, "workerinput"):
         return
