@@ -32,9 +32,22 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     _d("REGISTER-NONE-SLOT", "a None slot fails with AttributeError ('NoneType' object has no attribute 'shape'), "
        "not ValueError (§17.16)",
        "P.register_parametrization(nn.Linear(2, 2, bias=False), 'bias', nn.Identity())  # AttributeError\n"),
-    _d("REGISTER-RESERVED-NAME", "a user attribute named 'parametrizations' is silently replaced (§17.17)",
+    _d("REGISTER-RESERVED-NAME", "a user attribute named 'parametrizations' is silently replaced (§17.17); a "
+       "non-empty nn.ModuleDict there is taken for torch's own: the list is added to it, the class is not swapped and "
+       "the property is written onto the user's class itself (ISOLATION-SHARED-STATE)",
        "m = nn.Linear(2, 2); m.parametrizations = nn.ModuleDict()\n"
        "P.register_parametrization(m, 'weight', nn.Identity())  # no error: the user's ModuleDict is gone\n"),
+    _d("ISOLATION-SHARED-STATE", "registering on a module whose 'parametrizations' attribute is a non-empty "
+       "nn.ModuleDict writes the property onto the module's own class (nn.Linear itself, say) instead of a generated "
+       "subclass: every other instance of that class parametrized on another name then fails to read the tensor with "
+       "KeyError, and removing a parametrization of it exposes the stray property (found by the suite's class "
+       "snapshots: in one run it made ~60 later checks fail)",
+       "class Net(nn.Linear): pass\n"
+       "m = Net(2, 2); m.parametrizations = nn.ModuleDict({'x': nn.Identity()})\n"
+       "P.register_parametrization(m, 'weight', nn.Identity())\n"
+       "print(type(m) is Net, type(vars(Net)['weight']))  # True <class 'property'>: Net itself was written\n"
+       "other = P.register_parametrization(Net(2, 2), 'bias', nn.Identity())  # another Net\n"
+       "other.weight  # KeyError: 'weight'\n"),
     _d("REGISTER-ATOMIC", "right_inverse's result is written into the tensor before the forward checks run, so a "
        "failed registration still changes the values (§3.1, §17.2)",
        "class Bad(nn.Module):\n    def forward(self, x): return (x,)\n    def right_inverse(self, x): return x * 0\n"

@@ -217,6 +217,13 @@ _TABLE: dict[str, list[tuple[str, str, str]]] = {
         ("DEVICE-NO-MEMORY-GROWTH", "1000 register/read/assign/remove cycles on a module on the device, reading "
          "inside cached() too, leave torch.cuda.memory_allocated no higher than it was.", "§4.3, §8"),
     ],
+    "isolation": [
+        ("ISOLATION-SHARED-STATE", "The implementation never writes to a class it did not generate (torch.nn's module "
+         "classes, nn.Parameter, torch.Tensor, the user's module and parametrization classes) and leaves torch's "
+         "global module hooks, the swap-tensors and overwrite flags, grad mode, anomaly mode and the default dtype as "
+         "it found them; checked by its own probe and after every other check, each change undone before the next.",
+         "issue 11"),
+    ],
     "sequence": [
         ("SEQUENCE-DIFFERENTIAL", "Over random sequences of operations on a few models (register, stack, remove, "
          "assign, reads in and out of nested cached(), deepcopy, state_dict save and load, transfer, train/eval, "

@@ -24,12 +24,13 @@ class WithBuffers(nn.Module):
 
 
 class WithDeepcopy(nn.Linear):
-    """A Linear whose class defines its own __deepcopy__, counting its calls in `deepcopies`."""
+    """A Linear whose class defines its own __deepcopy__, counting its calls in `deepcopies` (one entry each)."""
 
-    deepcopies = 0
+    # Note (ISOLATION-SHARED-STATE): a list appended to, so counting never writes the class (the suite watches it).
+    deepcopies: list[int] = []
 
     def __deepcopy__(self, memo: dict) -> WithDeepcopy:
-        WithDeepcopy.deepcopies += 1
+        WithDeepcopy.deepcopies.append(id(self))
         new = self.__class__.__new__(self.__class__)
         memo[id(self)] = new
         new.__dict__ = copy.deepcopy(self.__dict__, memo)

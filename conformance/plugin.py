@@ -17,7 +17,7 @@ import torch
 from hypothesis import Phase, settings
 
 from adapters import Adapter, AdapterError, available_adapters, load_adapter
-from conformance import recording
+from conformance import guard, recording
 from conformance.clauses import AREAS, CLAUSES
 from conformance.journal import events_of, read_journal
 from conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
@@ -140,6 +140,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[UNAVAILABLE] = reason
     load_without_database(config.getoption("hypothesis_profile", None) or default_profile())
     config.pluginmanager.register(recording, "parametrize-conformance-recording")
+    config.pluginmanager.register(guard, "parametrize-conformance-guard")
     if hasattr(config, "workerinput"):
         return
     recording.watch_user_interrupts()

@@ -150,7 +150,7 @@ def _wait_for_start(log, timeout: float = 60.0) -> None:
 
 @pytest.fixture
 def finished_report():
-    """A valid report of an earlier run (from the reference's clause table, every clause untested)."""
+    """A valid report of an earlier subset run (--clauses query; a full report would not be overwritten)."""
     from conformance.report import build_report, environment_info, suite_info
 
     header = {"suite": suite_info(79), "environment": environment_info(), "declared": {},
@@ -158,5 +158,6 @@ def finished_report():
                           "dtypes": ["float32"], "import_line": "import reference as P", "declared": 0}}
     run = {"started": "2026-11-22T00:00:00+00:00", "finished": "2026-11-22T00:00:10+00:00", "duration_s": 10.0,
            "hypothesis_profile": "ci", "hypothesis_seed": None, "derandomize": True, "arguments": [],
-           "exit": "completed", "message": "", "restarts": 0, "isolated": False}
+           "exit": "completed", "message": "", "restarts": 0, "isolated": False,
+           "clauses": ["QUERY-IS-PARAMETRIZED", "QUERY-TYPE-BEFORE"]}
     return json.loads(json.dumps(build_report(header, [], run)))
