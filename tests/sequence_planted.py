@@ -1,5 +1,9 @@
 """Planted divergences that only a sequence of operations exposes, for the state machine's own tests.
 
+FIRST_REMOVE_ONLY: the reference, except that the first remove_parametrizations with leave_parametrized=True in the
+process leaves the original instead: a difference a run shows once and no replay shows again (nondeterminism, as a
+flaky oracle would give).
+
 STACKED_REMOVE: the reference, except that remove_parametrizations(leave_parametrized=True) on a stacked (two or more)
 single-input chain leaves the value of the first parametrization only. No single call shows it: it takes a
 registration, a second (stacked) one, and the removal - three operations.
@@ -29,9 +33,20 @@ def _remove_keeping_first(module, tensor_name, leave_parametrized=True):
     return module
 
 
+_REMOVALS: list[int] = []
+
+
+def _remove_wrong_once(module, tensor_name, leave_parametrized=True):
+    first = leave_parametrized and not _REMOVALS and reference.is_parametrized(module, tensor_name)
+    if first:
+        _REMOVALS.append(1)
+    return reference.remove_parametrizations(module, tensor_name, leave_parametrized and not first)
+
+
 def _planted(name: str, **replaced) -> Adapter:
     api = SimpleNamespace(**{n: getattr(reference, n) for n in API_NAMES} | replaced)
     return Adapter(name=f"sequence_planted:{name}", api=api, version="0")
 
 
 STACKED_REMOVE = _planted("STACKED_REMOVE", remove_parametrizations=_remove_keeping_first)
+FIRST_REMOVE_ONLY = _planted("FIRST_REMOVE_ONLY", remove_parametrizations=_remove_wrong_once)

@@ -10,10 +10,10 @@ import sys
 import pytest
 import torch
 from conftest import ROOT
-from sequence_planted import STACKED_REMOVE
+from sequence_planted import FIRST_REMOVE_ONLY, STACKED_REMOVE
 
 from adapters import load_adapter
-from conformance.sequences import SequenceDivergence, Step, replay, run_sequences
+from conformance.sequences import Differential, FlakyOracle, SequenceDivergence, Step, replay, run_sequences
 from conformance.sequences.observe import differences, error_key
 
 SEARCH = {"max_examples": 200, "derandomize": True, "database": None, "deadline": None}
@@ -88,3 +88,33 @@ def test_error_keys_keep_type_and_phrase():
 @pytest.mark.parametrize("spec", ["reference", "torch"])
 def test_machine_passes_on_the_builtin_adapters(spec):
     run_sequences(load_adapter(spec), torch.float32, True, max_examples=5, derandomize=True, database=None)
+
+
+def test_a_difference_its_replay_does_not_show_is_a_flaky_oracle_not_a_divergence():
+    with pytest.raises(FlakyOracle, match="oracle is not deterministic: .* replaying its \\d+ steps on fresh models "
+                                          "showed no difference") as caught:
+        run_sequences(FIRST_REMOVE_ONLY, torch.float64, False, **SEARCH)
+    assert not isinstance(caught.value, SequenceDivergence)
+
+
+def _use_counts(world) -> list[tuple[str, int]]:
+    """(model.tensor path, use count) of every tensor the world's models hold, originals included."""
+    return [(f"{m}.{n}", t._use_count()) for m in world.names
+            for n, t in [*world.model(m).named_parameters(), *world.model(m).named_buffers()] if t is not None]
+
+
+def test_both_sides_see_the_same_use_counts_before_every_step(monkeypatch):
+    """What the machine holds between steps is the same on both sides: swap_tensors' use_count checks (which refuse
+    a tensor something else references) then see the same counts on the adapter and on the reference."""
+    seen, step = [], Differential.step
+
+    def checked(self, next_step):
+        subject, expected = _use_counts(self.subject), _use_counts(self.reference)
+        assert subject == expected, f"before `{next_step.code}`: adapter {subject}, reference {expected}"
+        seen.append(len(expected))
+        return step(self, next_step)
+
+    monkeypatch.setattr(Differential, "step", checked)
+    for swap in (False, True):
+        run_sequences(load_adapter("reference"), torch.float64, swap, max_examples=25, derandomize=True, database=None)
+    assert sum(seen) > 500, f"only {sum(seen)} tensors compared"

@@ -22,6 +22,11 @@ class SequenceDivergence(AssertionError):
         return type(self), (str(self), self.steps, self.signature)
 
 
+class FlakyOracle(AssertionError):
+    """A difference seen in a run that its replay on fresh models does not show: the suite's fault (or a
+    nondeterministic implementation's), never reported as a divergence."""
+
+
 class Differential:
     """Two worlds, `subject` (the adapter's implementation) and `reference`, and the steps both have run.
 

@@ -11,23 +11,33 @@ from typing import Any
 import torch
 from hypothesis import Phase, Verbosity, event, settings
 from hypothesis import strategies as st
+from hypothesis.errors import FlakyFailure
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 from torch import nn
 
 import reference
 from adapters import Adapter
 from conformance.hosts import HostSpec
-from conformance.sequences.engine import SequenceDivergence
+from conformance.sequences.engine import FlakyOracle, SequenceDivergence
 from conformance.sequences.guards import Guards
 from conformance.sequences.observe import TENSOR_NAMES
 from conformance.sequences.options import FAILING_FIRST, VIEW_INVERSE, parametrization_options
-from conformance.sequences.replay import differential, shrink, swap_flag
+from conformance.sequences.replay import differential, run_steps, same_difference, shrink, swap_flag
 from conformance.sequences.world import Step
 
 MAX_MODELS = 4
 STEPS_PER_SEQUENCE = 30
 LOSS = ("sum((getattr({m}, n).double() * k).sum() for k, n in enumerate({names}, 1) if hasattr({m}, n))"
         .replace("{names}", repr(TENSOR_NAMES)))
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """What the rules need to know of a reference tensor: its shape, dtype and whether it is a view."""
+
+    shape: tuple[int, ...]
+    dtype: torch.dtype
+    is_view: bool
 
 
 @dataclass
@@ -85,12 +95,18 @@ class SequenceMachine(RuleBasedStateMachine):
         module = self._ref(model)
         return module.parametrizations[name] if reference.is_parametrized(module, name) else None
 
-    def _value(self, model: str, name: str) -> torch.Tensor | None:
+    def _value(self, model: str, name: str) -> TensorInfo | None:
+        """The shape, dtype and view-ness of the reference's tensor, or None (no such tensor, or its chain fails)."""
+        # Note: SEQUENCE-DIFFERENTIAL: only a description is kept, never the tensor. A value held by the machine
+        # while a step runs (a view of the original, or a graph that saved it) raises the original's use_count on
+        # the reference's side alone, and swap_tensors then refuses it there: a difference no replay shows.
         try:
             value = getattr(self._ref(model), name)
         except Exception:  # noqa: BLE001 - no such tensor, or its chain fails to read
             return None
-        return value if isinstance(value, torch.Tensor) else None
+        if not isinstance(value, torch.Tensor):
+            return None
+        return TensorInfo(tuple(value.shape), value.dtype, value._base is not None)
 
     def _shares_class(self, model: str) -> bool:
         """Whether another of the adapter's models has this model's generated class (as torch's deepcopies do)."""
@@ -111,7 +127,7 @@ class SequenceMachine(RuleBasedStateMachine):
 
     def _is_view(self, model: str, name: str) -> bool:
         value = self._value(model, name)
-        return value is not None and value._base is not None
+        return value is not None and value.is_view
 
     def _multi(self, model: str, name: str) -> bool:
         plist = self._plist(model, name)
@@ -157,7 +173,7 @@ class SequenceMachine(RuleBasedStateMachine):
 
     def _register(self, data: st.DataObject, model: str, name: str) -> None:
         value, plist = self._value(model, name), self._plist(model, name)
-        shape, dtype = (tuple(value.shape), value.dtype) if value is not None else ((3, 3), self.dtype)
+        shape, dtype = (value.shape, value.dtype) if value is not None else ((3, 3), self.dtype)
         code = data.draw(st.sampled_from(parametrization_options(shape, dtype, first=plist is None)), label="p")
         unsafe = ", unsafe=True" if data.draw(st.booleans(), label="unsafe") else ""
         if (self._skip("COPY-INDEPENDENT", plist is None and self._shares_class(model))
@@ -186,12 +202,12 @@ class SequenceMachine(RuleBasedStateMachine):
     def assign(self, data: st.DataObject) -> None:
         model, name = self._target(data, "parametrized")
         value = self._value(model, name)
-        shape, dtype = (tuple(value.shape), value.dtype) if value is not None else ((3, 3), self.dtype)
+        shape, dtype = (value.shape, value.dtype) if value is not None else ((3, 3), self.dtype)
         if data.draw(st.integers(0, 4), label="wrong shape if 4") == 4:
             shape = (shape[0] + 1, *shape[1:])
         seed = data.draw(st.integers(0, 2**16), label="seed")
         plist = self._plist(model, name)
-        wrong = value is None or shape != tuple(value.shape) or any("CastTo" in type(p).__name__ for p in plist or ())
+        wrong = value is None or shape != value.shape or any("CastTo" in type(p).__name__ for p in plist or ())
         if (self._skip("ASSIGN-MULTI-ATOMIC", self._multi(model, name) and wrong)
                 or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
             return
@@ -291,8 +307,40 @@ def run_sequences(adapter: Adapter, dtype: torch.dtype, swap: bool, steps: int =
         with swap_flag(swap):
             run_state_machine_as_test(machine_for(adapter, dtype, swap, stats), settings=chosen)
     except SequenceDivergence as found:
-        shrunk = shrink(adapter, found, swap)
-        raise SequenceDivergence(f"{shrunk} (shrunk from {len(found.steps)} steps to {len(shrunk.steps)})",
-                                 shrunk.steps, shrunk.signature) from None
+        _report(adapter, found, swap)
+    except FlakyFailure as flaky:
+        # Note: Hypothesis re-runs a failing example; one that then passes comes back as FlakyFailure. Its
+        # difference goes through the same replay, which tells a flaky oracle from a divergence.
+        found = flaky.subgroup(SequenceDivergence)
+        if found is None:
+            raise
+        _report(adapter, _first_leaf(found), swap)
     stats.seconds = time.perf_counter() - start
     return stats
+
+
+def _report(adapter: Adapter, found: SequenceDivergence, swap: bool) -> None:
+    """Raise `found` shrunk and confirmed by a replay (SequenceDivergence), or FlakyOracle."""
+    shrunk = confirmed(adapter, shrink(adapter, found, swap), swap)
+    raise SequenceDivergence(f"{shrunk} (shrunk from {len(found.steps)} steps to {len(shrunk.steps)})",
+                             shrunk.steps, shrunk.signature) from None
+
+
+def _first_leaf(group: Exception) -> SequenceDivergence:
+    """The first exception of an exception group (nested groups too)."""
+    first = group.exceptions[0]
+    return _first_leaf(first) if hasattr(first, "exceptions") else first
+
+
+def confirmed(adapter: Adapter, shrunk: SequenceDivergence, swap: bool) -> SequenceDivergence:
+    """`shrunk`, once its steps, replayed on fresh models, show the same difference again; FlakyOracle otherwise."""
+    # Note: SEQUENCE-DIFFERENTIAL: a difference is reported only when its reproducer reproduces it, so a failure the
+    # printed script cannot show (state the steps do not capture) is never blamed on the implementation.
+    again = run_steps(adapter, shrunk.steps, swap)
+    if again is not None and same_difference(again.signature, shrunk.signature):
+        return shrunk
+    seen = "no difference" if again is None else f"another difference: {str(again).splitlines()[0]}"
+    raise FlakyOracle(f"SEQUENCE-DIFFERENTIAL's oracle is not deterministic: a difference was seen in the run, but "
+                      f"replaying its {len(shrunk.steps)} steps on fresh models showed {seen}; this is a bug of the "
+                      f"suite (or a nondeterministic implementation), not a divergence; please report it with the "
+                      f"seed and the steps below.\n{shrunk}")

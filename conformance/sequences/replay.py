@@ -29,7 +29,7 @@ def swap_flag(swap: bool) -> Iterator[None]:
 def differential(adapter: Adapter, swap: bool) -> Differential:
     """A fresh pair of worlds for `adapter` (its declared divergences apply) and the reference."""
     declared = frozenset(d.clause for d in adapter.divergences)
-    return Differential(adapter.api, adapter.name, declared, swap, Guards(declared).ordered)
+    return Differential(adapter.api, adapter.spec, declared, swap, Guards(declared).ordered)
 
 
 def run_steps(adapter: Adapter, steps: list[Step], swap: bool) -> SequenceDivergence | None:
@@ -53,7 +53,7 @@ def shrink(adapter: Adapter, found: SequenceDivergence, swap: bool) -> SequenceD
         progress = False
         for candidate in _smaller(best.steps):
             shown = run_steps(adapter, candidate, swap)
-            if shown is not None and _same(shown.signature, found.signature):
+            if shown is not None and same_difference(shown.signature, found.signature):
                 best, progress = shown, True
                 break
     return best
@@ -73,7 +73,8 @@ def _renamed(step: Step, old: str, new: str) -> Step:
     return dataclasses.replace(step, code=re.sub(rf"\b{old}\b", new, step.code))
 
 
-def _same(a: tuple[str, str], b: tuple[str, str]) -> bool:
+def same_difference(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two signatures name the same step and place, whichever models they are on."""
     return [re.sub(r"\bm\d+\b", "m", x) for x in a] == [re.sub(r"\bm\d+\b", "m", x) for x in b]
 
 
