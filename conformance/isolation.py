@@ -181,9 +181,12 @@ def _run_adapter(plan: IsolationPlan, spec: str, scratch: Path, stop: threading.
         progress = _Progress(spec, journal, say)
         say(f"[{spec}] started{' again' if restarts else ''}; output in {log}")
         ending, code = _run_child(command, plan, journal, log, stop, progress)
-        if ending == "finished":
+        # Note: a child refused by pytest before it journals anything (a module that raises on import is a usage
+        # error in its pytest_configure) ended without a "finish": it is a refusal, with the child's own error line.
+        refused = code in _PYTEST_REFUSALS and not events_of(read_journal(journal), "collected")
+        if ending == "finished" or (ending == "crashed" and refused):
             if code in _PYTEST_REFUSALS:
-                failures.append(("aborted", f"pytest exited with status {code} ({_PYTEST_REFUSALS[code]}); see {log}"))
+                failures.append(("aborted", _refusal(code, log)))
                 say(f"[{spec}] {failures[-1][1]}")
             break
         failure = _record_failure(spec, ending, code, journal, plan.test_timeout)
@@ -200,6 +203,13 @@ def _run_adapter(plan: IsolationPlan, spec: str, scratch: Path, stop: threading.
 
 # Note: pytest's own exit statuses for a run that could not go ahead; the child finished, but did not run the suite.
 _PYTEST_REFUSALS = {2: "interrupted, or errors while collecting", 3: "internal error", 4: "usage error"}
+
+
+def _refusal(code: int, log: Path) -> str:
+    """Why pytest refused to run the child: its last "ERROR: ..." line, or the meaning of its exit status."""
+    errors = [line for line in log.read_text(errors="replace").splitlines() if line.startswith("ERROR: ")]
+    said = f": {errors[-1].removeprefix('ERROR: ')}" if errors else ""
+    return f"pytest exited with status {code} ({_PYTEST_REFUSALS[code]}){said}; see {log}"
 
 
 def _child_command(plan: IsolationPlan, spec: str, journal: Path) -> list[str]:

@@ -88,6 +88,18 @@ def test_an_isolated_child_that_cannot_collect_aborts_the_run(suite, tmp_path):
     assert "pytest exited with status 4 (usage error)" in report["run"]["message"], report["run"]["message"]
 
 
+def test_an_isolated_adapter_that_raises_on_import_says_why_in_one_line(suite, tmp_path):
+    (tmp_path / "raises_on_import.py").write_text("raise RuntimeError('boom at import')\n")
+    result = suite("conformance", "--adapter", "raises_on_import", "--isolate", *QUERY, "--report-dir",
+                   str(tmp_path / "out"), pythonpath=[tmp_path])
+    assert result.returncode == 1, result.stdout[-3000:]
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("[raises_on_import] pytest exited"))
+    assert "status 4 (usage error): --adapter raises_on_import: importing module 'raises_on_import'" in line, line
+    assert "raised RuntimeError: boom at import (at " in line and "raises_on_import.py:1)" in line, line
+    report = load_report(tmp_path / "out" / "raises_on_import.json")
+    assert report["run"]["exit"] == "aborted" and "boom at import" in report["run"]["message"]
+
+
 def test_in_process_an_exit_raised_by_the_implementation_fails_its_clause_and_the_run_goes_on(suite, tmp_path):
     result = suite("conformance", "--adapter", "broken:SYSTEM_EXIT", *QUERY, "--report", str(tmp_path / "r.json"),
                    pythonpath=[TESTS])
