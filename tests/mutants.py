@@ -509,4 +509,28 @@ MUTANTS: tuple[Mutant, ...] = (
         "a registration does not count names parametrized earlier as sitting before it, so removing in another "
         "order than registering puts the tensors back out of their original order",
     ),
+    # isolation
+    Mutant(
+        "isolation-properties-on-user-class", "ISOLATION-SHARED-STATE", "_class.py",
+        "    namespace.update({name: _property(name) for name in names})\n",
+        "    for name in names:\n        setattr(base, name, _property(name))\n",
+        "the properties are set on the class the generated one subclasses (nn.Linear itself) instead of in the "
+        "generated class's namespace, so every other instance of that class reads through a property it has no "
+        "list for (torch's KeyError: 'weight' cascade)",
+    ),
+    Mutant(
+        "isolation-deepcopy-on-user-class", "ISOLATION-SHARED-STATE", "_class.py",
+        '        namespace["__deepcopy__"] = _deepcopy\n',
+        '        base.__deepcopy__ = _deepcopy\n',
+        "the plain __deepcopy__ is installed on the user's class instead of the generated one (invisible to every "
+        "behavioural clause: deep copies of unparametrized instances still work)",
+    ),
+    Mutant(
+        "isolation-grad-mode-left-off", "ISOLATION-SHARED-STATE", "_remove.py",
+        "    with torch.no_grad():\n        value = getattr(module, name)\n",
+        "    torch.set_grad_enabled(False)  # the bug: a global switch, never set back\n"
+        "    value = getattr(module, name)\n",
+        "removal with leave_parametrized=True reads the value after torch.set_grad_enabled(False) instead of under "
+        "no_grad(), and leaves grad mode off for the rest of the program",
+    ),
 )
