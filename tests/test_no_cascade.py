@@ -25,9 +25,12 @@ PLAIN_TORCH_FAILS = frozenset({d.clause for d in load_adapter("torch").divergenc
 # alone): one that leaves grad mode off (with the guard's restore switched off, 6 later clauses failed that pass
 # alone), one whose bug SEQUENCE-DIFFERENTIAL sees too, and one whose clause fails only inside cached().
 SAMPLE: tuple[str, ...] = ("isolation-grad-mode-left-off", "buffer-persistence-dropped", "cache-ignores-versions")
-# Note: a run's time is mostly Hypothesis shrinking the failing examples (the plain torch full run: 7 to 13 minutes
-# on a loaded two-core machine, one minute without shrinking), more than run_suite's default ten minutes.
-TIMEOUT = 1800
+# Note: the runs use the ci profile without shrinking (tests/verdict_profile.py): shrinking was most of their time
+# (the plain torch full run: 7 to 13 minutes on a loaded two-core machine, one minute without), and a check's status
+# is settled by its first failing example. The guard restores after a check whatever phase made the change.
+VERDICT = ("-p", "verdict_profile", "--hypothesis-profile", "verdict")
+TESTS = Path(__file__).resolve().parent
+TIMEOUT = 1200
 # Note: every test here runs the suite in a subprocess, most of them all of it.
 pytestmark = pytest.mark.slow
 
@@ -44,8 +47,8 @@ def outcomes(report_path: Path, clause: str) -> dict[str, str]:
 
 def run(suite, out: Path, adapter: str, *args: str, pythonpath: Sequence[Path] = ()) -> Path:
     """Run the suite on `adapter` with `args`, writing the report to `out`; return the report's path."""
-    result = suite("conformance", "--adapter", adapter, "--report", str(out), *args, pythonpath=pythonpath,
-                   timeout=TIMEOUT)
+    result = suite("conformance", "--adapter", adapter, "--report", str(out), *VERDICT, *args,
+                   pythonpath=[TESTS, *pythonpath], timeout=TIMEOUT)
     assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-2000:]
     return out
 
