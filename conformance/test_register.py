@@ -25,7 +25,8 @@ from conformance.checks import (
     raises,
     snapshot,
 )
-from conformance.strategies import bad_forward_modes, bad_inverse_modes, cases, hosts
+from conformance.hosts import HostSpec
+from conformance.strategies import Case, bad_forward_modes, bad_inverse_modes, cases, hosts
 
 
 @pytest.mark.clause("REGISTER-RETURNS-MODULE")
@@ -82,6 +83,14 @@ def test_register_value(P, adapter, device, dtype, data):
     original = module.parametrizations[case.name].original.detach()
     with torch.no_grad():
         assert_close(getattr(module, case.name), chain_value(chain, original), f"module.{case.name}")
+    # Note: a fixed stack of three whose order matters (Skew and Symmetric do not commute), in every example, so
+    # that a stack applied in the wrong order is found whatever the draws.
+    fixed = Case(HostSpec("linear", dtype=dtype), "weight", (L.Scale(2.0), L.Skew(), L.Symmetric()))
+    chain = fixed.fresh_chain()
+    module = fixed.build(P, device, chain=chain)
+    original = module.parametrizations["weight"].original.detach()
+    with torch.no_grad():
+        assert_close(module.weight, chain_value(chain, original), f"module.weight of {fixed!r}")
 
 
 @pytest.mark.clause("REGISTER-INVERSE-APPLIED")
