@@ -1,8 +1,15 @@
-"""The clause table: every check of the suite, by stable id, with its area, statement and source."""
+"""The clause table: every check of the suite, by stable id, with its area, statement, source and level.
+
+A clause's level is `required` (what torch documents, what its upstream tests pin, and the invariants no program can do
+without) or `recommended` (stricter behaviour beyond the documentation that a correct program cannot tell apart from
+it); `basis` is the one-line justification of the level.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+LEVELS: tuple[str, ...] = ("required", "recommended")
 
 
 @dataclass(frozen=True)
@@ -13,226 +20,364 @@ class Clause:
     area: str
     statement: str
     source: str
+    level: str = "required"
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"clause {self.id}: level {self.level!r} is not one of {', '.join(LEVELS)}")
 
     @property
     def test_name(self) -> str:
         return "test_" + self.id.lower().replace("-", "_")
 
 
-# (id, statement, source). Sources: contract sections (§), upstream test_parametrization.py tests (T#), issues.
-_TABLE: dict[str, list[tuple[str, str, str]]] = {
+R, M = "required", "recommended"
+
+# (id, statement, source, level, basis). Sources: contract sections (§), upstream test_parametrization.py tests (T#),
+# issues. The basis cites the documentation of torch.nn.utils.parametrize ('docs'), an upstream test, or the invariant.
+_TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
     "register": [
-        ("REGISTER-RETURNS-MODULE", "register_parametrization returns the very module it was given.", "§2"),
-        ("REGISTER-CLASS-SWAP", "The module's class becomes Parametrized<Cls>, a direct subclass of its class.", "§2.2, T1"),
+        ("REGISTER-RETURNS-MODULE", "register_parametrization returns the very module it was given.", "§2",
+         R, "docs: the example binds the module register_parametrization returns (linear_rank_one = ...)"),
+        ("REGISTER-CLASS-SWAP", "The module's class becomes Parametrized<Cls>, a direct subclass of its class.", "§2.2, T1",
+         R, "T1 pins the swapped class and its restoration; every user relies on isinstance(module, Cls)"),
         ("REGISTER-ORIGINAL-KEPT", "The tensor leaves _parameters/_buffers and becomes parametrizations[name].original: "
-         "the same object, of the same kind, with the same requires_grad.", "§2.4, T1, T3"),
-        ("REGISTER-VALUE", "Reading module.name gives the chain's forward applied to the original.", "§0, §3.3"),
+         "the same object, of the same kind, with the same requires_grad.", "§2.4, T1, T3",
+         R, "docs: 'The original tensor will be accessible under module.parametrizations.weight.original'; T1, T3 "
+         "keep its id"),
+        ("REGISTER-VALUE", "Reading module.name gives the chain's forward applied to the original.", "§0, §3.3",
+         R, "docs: 'When accessing module.weight, the module will return the parametrized version "
+         "parametrization(module.weight)'"),
         ("REGISTER-INVERSE-APPLIED", "The first registration stores right_inverse(old value) in the original; a "
-         "missing right_inverse or one raising NotImplementedError counts as the identity.", "§3.1, T5"),
+         "missing right_inverse or one raising NotImplementedError counts as the identity.", "§3.1, T5",
+         R, "docs: right_inverse 'is called on the unparametrized tensor when the first parametrization is "
+         "registered'; without it 'the original tensor will be just the unparametrized tensor'"),
         ("REGISTER-CALL-ORDER", "A first registration calls right_inverse then forward; stacking calls the existing "
-         "chain, the new forward, then the new right_inverse.", "§2.1, §3.1"),
+         "chain, the new forward, then the new right_inverse.", "§2.1, §3.1",
+         M, "the docs say forward and right_inverse are each called once for the checks, not in which order; a "
+         "parametrization without side effects cannot tell"),
         ("REGISTER-STACK-COMPOSES", "A stacked parametrization applies to the previous chain's output, and stacking "
-         "never changes the stored originals.", "§2.1, T1"),
+         "never changes the stored originals.", "§2.1, T1",
+         R, "docs: 'Parametrizations may be concatenated by registering several parametrizations on the same "
+         "attribute'; T1"),
         ("REGISTER-SEVERAL-TENSORS", "Several tensors of one module can be parametrized independently; one class "
-         "swap covers them all.", "T1"),
+         "swap covers them all.", "T1",
+         R, "T1 parametrizes weight and bias of one module at once"),
         ("REGISTER-UNKNOWN-NAME", "A name that is not a parameter, buffer or parametrized tensor raises ValueError "
-         "and changes nothing.", "§2.1 case C, T6"),
+         "and changes nothing.", "§2.1 case C, T6",
+         R, "docs: 'Raises ValueError if the module does not have a parameter or a buffer named tensor_name'; T6"),
         ("REGISTER-FORWARD-CHECKED", "Without unsafe, a first registration whose forward returns a non-tensor, "
-         "another dtype or another shape raises ValueError and changes nothing.", "§3.1 step 7, T6"),
+         "another dtype or another shape raises ValueError and changes nothing.", "§3.1 step 7, T6",
+         R, "docs: with unsafe=False forward is called 'to perform a number of consistency checks'; T6 pins each "
+         "ValueError"),
         ("REGISTER-INVERSE-CHECKED", "A first registration whose right_inverse returns a non-tensor, a sequence "
-         "with a non-tensor, another dtype or another device raises ValueError and changes nothing.", "§3.1, T6"),
-        ("REGISTER-EMPTY-LIST", "ParametrizationList with no modules raises ValueError.", "§3.1 step 1"),
+         "with a non-tensor, another dtype or another device raises ValueError and changes nothing.", "§3.1, T6",
+         R, "docs: the consistency checks of unsafe=False; T6 pins each ValueError (None, dtype, device)"),
+        ("REGISTER-EMPTY-LIST", "ParametrizationList with no modules raises ValueError.", "§3.1 step 1",
+         M, "docs: ParametrizationList 'shall not be instantiated by the user'; its error for no modules is beyond "
+         "them"),
         ("REGISTER-NOT-A-MODULE", "A parametrization that is not an nn.Module is refused with TypeError, and "
-         "nothing changes.", "§17.16"),
-        ("REGISTER-NONE-SLOT", "Parametrizing a None parameter slot raises ValueError, and nothing changes.", "§17.16"),
+         "nothing changes.", "§17.16",
+         M, "the docs type the argument nn.Module; which error a non-Module gets is beyond them"),
+        ("REGISTER-NONE-SLOT", "Parametrizing a None parameter slot raises ValueError, and nothing changes.", "§17.16",
+         M, "a None slot is a programming error whose error type the docs do not fix; a clear ValueError is a "
+         "preference"),
         ("REGISTER-RESERVED-NAME", "A module that already holds an attribute named 'parametrizations' is refused "
-         "with ValueError rather than having it replaced.", "§17.17"),
+         "with ValueError rather than having it replaced.", "§17.17",
+         M, "the docs reserve the attribute ('this function will add an attribute parametrizations'); refusing a "
+         "user's own attribute of that name is beyond them"),
         ("REGISTER-ATOMIC", "A first registration that fails leaves the tensor's values untouched, not only the "
-         "module's structure.", "§3.1 not atomic, §17.2"),
+         "module's structure.", "§3.1 not atomic, §17.2",
+         R, "invariant: a failing call loses nothing and half-changes nothing; T6 checks the weight keeps its "
+         "initial value"),
         ("REGISTER-HOOKS-FIRE", "Reading a parametrized tensor calls each parametrization as a module call: forward "
          "pre-hooks and forward hooks on a parametrization, and global module forward (pre-)hooks, fire on every read; "
          "full backward (pre-)hooks on a parametrization, and global backward (pre-)hooks, fire on backward through "
-         "the value.", "§11, issue 5 (mutation survivors)"),
+         "the value.", "§11, issue 5 (mutation survivors)",
+         R, "docs: the value is parametrization(module.weight), a module call, and a module call runs that module's "
+         "hooks and the global ones"),
     ],
     "stack": [
         ("STACK-FORWARD-CHECKED", "Without unsafe, stacking a parametrization whose output is a non-tensor, or has "
-         "another dtype or shape, raises ValueError and leaves the list as it was.", "§2.1 case A, T7"),
+         "another dtype or shape, raises ValueError and leaves the list as it was.", "§2.1 case A, T7",
+         R, "docs: the unsafe=False consistency checks; T7 pins each ValueError and the list's length after it"),
         ("STACK-INVERSE-CHECKED", "Without unsafe, stacking a parametrization whose right_inverse output is a "
          "non-tensor, or has another dtype or shape, raises ValueError and leaves the list as it was; "
-         "NotImplementedError skips the check.", "§2.1 case A, T7"),
+         "NotImplementedError skips the check.", "§2.1 case A, T7",
+         R, "docs: the unsafe=False consistency checks; T7 pins each ValueError and the list's length after it"),
     ],
     "unsafe": [
-        ("UNSAFE-SHAPE-ALLOWED", "With unsafe=True a parametrization may change the tensor's shape.", "§2.1, T1"),
-        ("UNSAFE-DTYPE-ALLOWED", "With unsafe=True a parametrization may change the tensor's dtype.", "§2.1"),
-        ("UNSAFE-STICKY", "A list's unsafe flag, once set, stays set when safe parametrizations are stacked.", "§2.1, T1"),
+        ("UNSAFE-SHAPE-ALLOWED", "With unsafe=True a parametrization may change the tensor's shape.", "§2.1, T1",
+         R, "docs: unsafe 'denotes whether the parametrization may change the dtype and shape of the tensor'; T1"),
+        ("UNSAFE-DTYPE-ALLOWED", "With unsafe=True a parametrization may change the tensor's dtype.", "§2.1",
+         R, "docs: unsafe 'denotes whether the parametrization may change the dtype and shape of the tensor'"),
+        ("UNSAFE-STICKY", "A list's unsafe flag, once set, stays set when safe parametrizations are stacked.", "§2.1, T1",
+         R, "T1 pins that unsafe stays set when a safe parametrization is stacked"),
         ("UNSAFE-SKIPS-CALLS", "With unsafe=True a first registration calls only right_inverse, and stacking calls "
-         "neither forward nor right_inverse.", "§2.1, §3.1"),
+         "neither forward nor right_inverse.", "§2.1, §3.1",
+         R, "docs: 'If unsafe=True, then right_inverse will be called if the tensor is not parametrized, and "
+         "nothing will be called otherwise'"),
     ],
     "multi": [
         ("MULTI-ORIGINALS", "A right_inverse returning a sequence gives original0..N-1: Parameters with the "
-         "source's requires_grad if it was a Parameter, buffers otherwise.", "§2.4, T8, T19"),
+         "source's requires_grad if it was a Parameter, buffers otherwise.", "§2.4, T8, T19",
+         R, "docs: the tensors of a sequence are registered 'as original0, original1, ...'; T8, T19 pin their kind"),
         ("MULTI-SINGLE-SEQUENCE", "A right_inverse returning a length-1 sequence gives original0, not original.",
-         "§17.14, T6"),
+         "§17.14, T6",
+         R, "T6 pins original0 for a length-1 sequence"),
         ("MULTI-VALUE", "A multi-input forward receives the originals in order; single-input parametrizations "
-         "stack on top of it.", "§3.3, T8"),
+         "stack on top of it.", "§3.3, T8",
+         R, "docs: the RankOne example, a forward of several inputs; T8 stacks a one-input one on it"),
         ("MULTI-ARITY", "A forward whose arity does not match the originals raises TypeError and changes nothing.",
-         "§3.1 step 7, T6"),
+         "§3.1 step 7, T6",
+         R, "T6 pins the TypeError of a wrong arity; invariant: a failing call changes nothing"),
     ],
     "assign": [
         ("ASSIGN-ROUND-TRIP", "Assigning module.name = X runs the right_inverses in reverse order; reading gives X "
-         "back for exact inverses.", "§3.2, T5"),
+         "back for exact inverses.", "§3.2, T5",
+         R, "docs: 'it is possible to initialize a parametrized tensor by assigning to it', and the example's "
+         "allclose(m.weight, A); T5"),
         ("ASSIGN-KEEPS-ID", "Assignment writes into the original object in place: its id, kind and requires_grad "
-         "are kept.", "§3.2, §10"),
+         "are kept.", "§3.2, §10",
+         R, "invariant: an optimizer built earlier holds the original Parameter object; replacing it would silently "
+         "stop training"),
         ("ASSIGN-NO-GRAD", "Assignment runs right_inverse under no_grad and keeps no autograd link to the "
-         "assigned value.", "§3.2"),
+         "assigned value.", "§3.2",
+         R, "invariant: assigning leaves the caller's tensor as it was, and the original a leaf the optimizer "
+         "updates"),
         ("ASSIGN-NO-INVERSE", "Assigning through a parametrization without right_inverse raises RuntimeError and "
-         "changes nothing.", "§3.2"),
-        ("ASSIGN-NOT-IMPLEMENTED", "A right_inverse raising NotImplementedError propagates on assignment.", "§3.2"),
+         "changes nothing.", "§3.2",
+         R, "docs: assignment works 'if all the parametrizations registered on a tensor implement right_inverse'; "
+         "invariant: a refused one changes nothing"),
+        ("ASSIGN-NOT-IMPLEMENTED", "A right_inverse raising NotImplementedError propagates on assignment.", "§3.2",
+         R, "T5: errors raised by user code in right_inverse propagate"),
         ("ASSIGN-DTYPE-CHECKED", "An assignment whose right_inverse output has another dtype raises ValueError and "
-         "changes nothing.", "§3.2"),
+         "changes nothing.", "§3.2",
+         M, "the docs check consistency at registration only; a correct right_inverse keeps the dtype"),
         ("ASSIGN-SHAPE-CHECKED", "Without unsafe, an assignment whose right_inverse output has another shape raises "
-         "ValueError and changes nothing.", "§3.2, §17.4"),
+         "ValueError and changes nothing.", "§3.2, §17.4",
+         M, "the docs check consistency at registration only; a correct program assigns a value of the tensor's "
+         "shape"),
         ("ASSIGN-MULTI", "Assignment through a multi-input parametrization writes every original; a sequence of the "
-         "wrong length raises ValueError.", "§3.2"),
+         "wrong length raises ValueError.", "§3.2",
+         R, "docs: ParametrizationList.right_inverse 'stores the result in self.original0, self.original1, ... if "
+         "it outputs several'"),
         ("ASSIGN-MULTI-ATOMIC", "A multi-input assignment that fails on a later element leaves every original as "
-         "it was.", "§3.2, §17.3"),
+         "it was.", "§3.2, §17.3",
+         R, "invariant: a failing call loses nothing and half-changes nothing"),
         ("ASSIGN-PARAMETER-REFUSED", "Assigning an nn.Parameter to a parametrized name raises KeyError and changes "
-         "nothing.", "§3.2, §11"),
+         "nothing.", "§3.2, §11",
+         M, "the KeyError is nn.Module.__setattr__'s, beyond the docs of parametrize"),
     ],
     "remove": [
         ("REMOVE-LEAVE-PARAMETRIZED", "remove_parametrizations(leave_parametrized=True) keeps the parametrized value "
-         "in the same original object, of the same kind, and returns the module.", "§4.1, T1"),
+         "in the same original object, of the same kind, and returns the module.", "§4.1, T1",
+         R, "docs: 'module[tensor_name] will be set to its current output', 'Returns: Module'; T1 keeps the ids"),
         ("REMOVE-LEAVE-ORIGINAL", "leave_parametrized=False restores the stored original value in the same object.",
-         "§4.1, T1"),
+         "§4.1, T1",
+         R, "docs: 'module[tensor_name] will be set to the unparametrised tensor'; T1 pins value, id and class"),
         ("REMOVE-RESTORES-CLASS", "Removing the last parametrization restores the original class and deletes "
-         "'parametrizations'; removing one of several keeps the others working.", "§4.3, T1"),
+         "'parametrizations'; removing one of several keeps the others working.", "§4.3, T1",
+         R, "T1 pins the class restored to nn.Linear and the other tensor still parametrized"),
         ("REMOVE-NOT-PARAMETRIZED", "Removing a name that is not parametrized raises ValueError and changes nothing.",
-         "§4, T6"),
+         "§4, T6",
+         R, "docs: 'Raises ValueError if module[tensor_name] is not parametrized'; T6"),
         ("REMOVE-MULTI", "A multi-input tensor is removed with leave_parametrized=True as its value; "
-         "leave_parametrized=False raises ValueError and changes nothing.", "§4.2, T8"),
+         "leave_parametrized=False raises ValueError and changes nothing.", "§4.2, T8",
+         R, "docs: 'Raises ValueError if leave_parametrized=False and the parametrization depends on several "
+         "tensors'; T8"),
         ("REMOVE-MULTI-KEEPS-KIND", "Removing a multi-input parametrization of a Parameter gives back a Parameter, "
-         "frozen or not.", "§4.2, §17.6"),
+         "frozen or not.", "§4.2, §17.6",
+         R, "T8 pins a Parameter after removal; invariant: a frozen Parameter unfrozen later must still be among "
+         "parameters() for its optimizer"),
         ("REMOVE-KEEPS-ORDER", "A register/remove round trip keeps the order of parameters and of state_dict keys.",
-         "§4.3, §17.7"),
+         "§4.3, §17.7",
+         M, "the order of parameters and state_dict keys is beyond the docs; a correct program looks keys up by "
+         "name"),
         ("REMOVE-UNSAFE-SHAPE", "Removing a shape-changing unsafe parametrization leaves the new shape in the same "
-         "object.", "§4.1"),
+         "object.", "§4.1",
+         R, "docs: with leave_parametrized=True 'module[tensor_name] will be set to its current output', whatever "
+         "its shape"),
         ("REMOVE-VIEW-VALUE", "A parametrization whose value or right_inverse is a view of its input (a flatten, a "
          "transpose) registers, and removes with leave_parametrized=True, under either setting of the swap flag, "
-         "frozen or not: the same object holds the value.", "§4, §16, issue 5 (found by SEQUENCE-DIFFERENTIAL)"),
+         "frozen or not: the same object holds the value.", "§4, §16, issue 5 (found by SEQUENCE-DIFFERENTIAL)",
+         R, "docs: 'module[tensor_name] will be set to its current output', under either setting of torch's swap "
+         "flag"),
     ],
     "cache": [
         ("CACHE-SAME-OBJECT", "Inside cached(), repeated reads return the same tensor and run the chain once.",
-         "§8, T9"),
-        ("CACHE-NESTED", "Nested cached() contexts keep the cache until the outermost one exits.", "§8"),
-        ("CACHE-CLEARED-ON-EXIT", "Leaving cached(), even by an exception, clears the cache.", "§8"),
-        ("CACHE-PER-TENSOR", "The cache holds one value per module and per tensor name.", "§8, T10"),
+         "§8, T9",
+         R, "docs: the value 'is computed and cached the first time' it is required; T9 pins the same object"),
+        ("CACHE-NESTED", "Nested cached() contexts keep the cache until the outermost one exits.", "§8",
+         R, "docs: the values are 'discarded when leaving the context manager', and an inner exit does not leave "
+         "the outer context"),
+        ("CACHE-CLEARED-ON-EXIT", "Leaving cached(), even by an exception, clears the cache.", "§8",
+         R, "docs: 'The cached values are discarded when leaving the context manager'"),
+        ("CACHE-PER-TENSOR", "The cache holds one value per module and per tensor name.", "§8, T10",
+         R, "T10 pins one cached object per module; docs: the value of each parametrized object"),
         ("CACHE-NO-ALIEN", "Within one cached() context a module never receives a value computed for another "
-         "module, even one freed earlier in the context.", "§8, §17.8"),
-        ("CACHE-ASSIGN-INVALIDATES", "An assignment inside cached() is seen by the next read.", "§8, §17.8"),
-        ("CACHE-NO-STALE", "Inside cached(), a read after an original changed in place, or after a parametrization "
-         "was stacked, gives the new value.", "§8"),
-        ("CACHE-GRAD", "Gradients flow through a cached value to the original.", "§8"),
+         "module, even one freed earlier in the context.", "§8, §17.8",
+         R, "invariant: a module is never given another module's value"),
+        ("CACHE-KEPT-IN-CONTEXT", "Inside cached(), once a tensor's value is computed, later reads serve that same "
+         "object until the outermost context exits, even after an original was changed in place or replaced, or a "
+         "parametrization was stacked; the first read after the exit computes the current value.", "§8, issue 12",
+         R, "docs: values are computed 'the first time they are required' and 'discarded when leaving the context "
+         "manager', not before"),
+        ("CACHE-ASSIGN-DEFERRED", "An assignment inside cached() writes the originals at once, reads inside the "
+         "context keep serving the value cached before it, and the first read after the exit gives the assigned "
+         "value.", "§8, issue 12",
+         R, "docs: values are computed 'the first time they are required' and 'discarded when leaving the context "
+         "manager', not before"),
+        ("CACHE-GRAD", "Gradients flow through a cached value to the original.", "§8",
+         R, "docs: cached() wraps the forward pass 'in training and evaluation', so gradients reach the originals"),
     ],
     "copy": [
         ("COPY-DEEPCOPY-EQUAL", "copy.deepcopy of a parametrized module gives equal values in distinct objects, "
-         "and a working parametrized copy.", "§9, T13"),
+         "and a working parametrized copy.", "§9, T13",
+         R, "T13 pins equal, distinct and working deepcopies"),
         ("COPY-INDEPENDENT", "After a deepcopy, registering or removing parametrizations on either module leaves the "
-         "other unchanged and working.", "§17.1"),
-        ("COPY-USER-DEEPCOPY", "A module class with its own __deepcopy__ keeps using it once parametrized.", "§2.2, T13"),
+         "other unchanged and working.", "§17.1",
+         R, "invariant: working on a copy never breaks its source"),
+        ("COPY-USER-DEEPCOPY", "A module class with its own __deepcopy__ keeps using it once parametrized.", "§2.2, T13",
+         R, "T13 deep-copies a module with its own __deepcopy__"),
     ],
     "serial": [
         ("SERIAL-PICKLE-REFUSED", "pickle.dumps, copy.copy and torch.save of a parametrized module raise "
-         "RuntimeError pointing to state_dict().", "§9, T4, T27"),
+         "RuntimeError pointing to state_dict().", "§9, T4, T27",
+         R, "T4, T27 pin the RuntimeError that points to state_dict"),
         ("SERIAL-STATE-DICT-KEYS", "state_dict keys are parametrizations.<name>.original[i] plus the "
-         "parametrizations' own state under parametrizations.<name>.<index>.", "§9, T20"),
+         "parametrizations' own state under parametrizations.<name>.<index>.", "§9, T20",
+         R, "T20 pins the exact key set"),
         ("SERIAL-ROUND-TRIP", "A state_dict loads into a fresh, identically parametrized module, reproducing its "
-         "values and keeping the target's tensor ids.", "§9, T4"),
+         "values and keeping the target's tensor ids.", "§9, T4",
+         R, "T4 pins the state_dict round trip"),
         ("SERIAL-STRICT-KEYS", "Loading an unparametrized state_dict into a parametrized module fails under strict "
-         "mode, naming the missing and unexpected keys.", "§9, T20"),
-        ("SERIAL-WEIGHTS-ONLY", "A saved state_dict loads back with torch.load(weights_only=True).", "§9"),
+         "mode, naming the missing and unexpected keys.", "§9, T20",
+         R, "T20 pins the strict-mode error"),
+        ("SERIAL-WEIGHTS-ONLY", "A saved state_dict loads back with torch.load(weights_only=True).", "§9",
+         R, "torch.load's default is weights_only=True (torch 2.6 on): a state_dict it refuses cannot be loaded by "
+         "default"),
     ],
     "transfer": [
         ("TRANSFER-ALL", "transfer_parametrizations_and_params moves every parametrized tensor: the target reads "
-         "the same values, shares the parametrization modules and ties the originals.", "§7, T14"),
-        ("TRANSFER-ONE-NAME", "With tensor_name, only that tensor is transferred.", "§7, T16"),
-        ("TRANSFER-MISSING-TARGET", "A name missing from the target is created there before the transfer.", "§7, T14"),
-        ("TRANSFER-MULTI", "A multi-input parametrization transfers with every original tied.", "§7, T17"),
+         "the same values, shares the parametrization modules and ties the originals.", "§7, T14",
+         R, "docs: 'transfers all parametrized parameters'; T14, T15"),
+        ("TRANSFER-ONE-NAME", "With tensor_name, only that tensor is transferred.", "§7, T16",
+         R, "docs: 'If tensor_name is specified, only transfers the specified parameter'; T16"),
+        ("TRANSFER-MISSING-TARGET", "A name missing from the target is created there before the transfer.", "§7, T14",
+         R, "docs: 'If those parameters do not exist in to_module, it will create them'; T14"),
+        ("TRANSFER-MULTI", "A multi-input parametrization transfers with every original tied.", "§7, T17",
+         R, "T17 transfers a multi-input parametrization"),
         ("TRANSFER-NOT-PARAMETRIZED", "Transferring from an unparametrized module does nothing and returns the "
-         "target.", "§7"),
+         "target.", "§7",
+         R, "docs: 'Does nothing if from_module is not parametrized', 'Returns: to_module'"),
         ("TRANSFER-BUFFER", "A parametrized buffer transferred to a target lacking it arrives as a buffer.",
-         "§7, §17.11"),
+         "§7, §17.11",
+         M, "the docs speak of transferring parameters only; a parametrized buffer arriving as a buffer is beyond "
+         "them"),
         ("TRANSFER-ATOMIC", "A transfer that fails leaves the target and the source exactly as they were.",
-         "§7, §17.11"),
+         "§7, §17.11",
+         R, "invariant: a failing call loses nothing and half-changes nothing"),
         ("TRANSFER-SELF", "Transferring a parametrized module's parametrizations onto itself is refused with "
-         "ValueError, and nothing changes.", "§7, issue 5 (found by SEQUENCE-DIFFERENTIAL)"),
-        ("TRANSFER-CACHE-SEPARATE", "After a transfer, each module caches its own value.", "§7, T10"),
+         "ValueError, and nothing changes.", "§7, issue 5 (found by SEQUENCE-DIFFERENTIAL)",
+         R, "invariant: a failing call half-changes nothing (torch raises and leaves the chain doubled)"),
+        ("TRANSFER-CACHE-SEPARATE", "After a transfer, each module caches its own value.", "§7, T10",
+         R, "T10 pins separate cached objects after a transfer"),
     ],
     "training": [
-        ("TRAIN-SYNC-AT-REGISTER", "Registration sets the parametrization's training flag from the module.", "§2.1, T11"),
-        ("TRAIN-PROPAGATES", "module.train()/eval() reach the parametrizations afterwards.", "§2.1"),
+        ("TRAIN-SYNC-AT-REGISTER", "Registration sets the parametrization's training flag from the module.", "§2.1, T11",
+         R, "docs: 'The training mode of a registered parametrization is updated on registration to match the "
+         "training mode of the host module'; T11"),
+        ("TRAIN-PROPAGATES", "module.train()/eval() reach the parametrizations afterwards.", "§2.1",
+         R, "docs: parametrizations are submodules (module.parametrizations.weight), and Module.train() sets every "
+         "submodule"),
     ],
     "nested": [
         ("NESTED-REGISTER-REMOVE", "The original inside a ParametrizationList can itself be parametrized, and "
-         "removal restores each class.", "§3.3, T2"),
+         "removal restores each class.", "§3.3, T2",
+         R, "T2 parametrizes original inside a ParametrizationList and removes it"),
         ("NESTED-ASSIGN", "Assigning to a tensor whose original is itself parametrized goes through both chains, and "
-         "a parametrization stacked afterwards takes effect.", "§3.3"),
+         "a parametrization stacked afterwards takes effect.", "§3.3",
+         R, "docs: assignment works 'if all the parametrizations registered on a tensor implement right_inverse', "
+         "nested ones included"),
     ],
     "buffer": [
         ("BUFFER-STAYS-BUFFER", "A parametrized buffer stays a buffer: never among parameters(), and a buffer again "
-         "after removal, holding the parametrized value.", "§2.4, T3"),
+         "after removal, holding the parametrized value.", "§2.4, T3",
+         R, "docs: tensor_name is 'the parameter or buffer'; T3 keeps a buffer a buffer"),
         ("BUFFER-PERSISTENCE-KEPT", "A non-persistent buffer stays out of state_dict while parametrized and after "
-         "removal.", "§2.4, §17.5"),
+         "removal.", "§2.4, §17.5",
+         M, "the docs do not speak of persistence; keeping the user's persistent=False is a preference"),
     ],
     "grad": [
-        ("GRAD-FLOWS", "Backward through a parametrized tensor gives the originals the gradient of the chain.", "T1, T8"),
-        ("GRAD-OPTIMIZER-STEP", "An optimizer step updates the originals and the parametrized value follows.", "T1, T8"),
-        ("GRAD-REQUIRES-GRAD", "The parametrized value requires grad exactly when an original does.", "§2.4, T19"),
+        ("GRAD-FLOWS", "Backward through a parametrized tensor gives the originals the gradient of the chain.", "T1, T8",
+         R, "docs: 'the backward pass will differentiate through parametrization'; T1, T8"),
+        ("GRAD-OPTIMIZER-STEP", "An optimizer step updates the originals and the parametrized value follows.", "T1, T8",
+         R, "docs: 'the optimizer will update the tensor accordingly'; T1, T8"),
+        ("GRAD-REQUIRES-GRAD", "The parametrized value requires grad exactly when an original does.", "§2.4, T19",
+         R, "T19 pins requires_grad=False through to the originals and the value"),
         ("GRAD-LIVE-GRAPH", "A Parameter that a live autograd graph still holds, frozen or not, is parametrized "
          "like any other under either setting of the swap flag: the same object, reading the chain's value, and "
-         "backward through the new value reaches it.", "§2.4, §16, issue 5 (found by SEQUENCE-DIFFERENTIAL)"),
+         "backward through the new value reaches it.", "§2.4, §16, issue 5 (found by SEQUENCE-DIFFERENTIAL)",
+         R, "docs: 'the backward pass will differentiate through parametrization', under either setting of torch's "
+         "swap flag"),
     ],
     "query": [
         ("QUERY-IS-PARAMETRIZED", "is_parametrized answers per module and per name, before, during and after "
-         "parametrization, and is False for a non-ModuleDict 'parametrizations'.", "§5"),
+         "parametrization, and is False for a non-ModuleDict 'parametrizations'.", "§5",
+         R, "docs: is_parametrized's Returns; T1"),
         ("QUERY-TYPE-BEFORE", "type_before_parametrizations gives the class the module had before any "
-         "parametrization.", "§6, T12"),
+         "parametrization.", "§6, T12",
+         R, "docs: 'Return the module type before parametrizations were applied'; T12"),
     ],
     # Note: these need an adapter on an accelerator; a CPU adapter skips them, so they show as untested there.
     "device": [
         ("DEVICE-INVERSE-SAME-DEVICE", "On the device, a first registration whose right_inverse returns the tensor "
-         "on another device (the CPU) raises ValueError and changes nothing, with or without unsafe.", "§3.1 step 5"),
+         "on another device (the CPU) raises ValueError and changes nothing, with or without unsafe.", "§3.1 step 5",
+         R, "T6 pins the ValueError of a right_inverse that changes the device"),
         ("DEVICE-MOVE-KEEPS-IDS", "module.to(device) or .cuda() after registering on the CPU moves the originals and "
          "the parametrizations' own tensors to the device, keeps each original Parameter's id, and reading, backward, "
-         "assignment and removal then work there.", "§10, §16"),
+         "assignment and removal then work there.", "§10, §16",
+         R, "invariant: Module.to() works in place, so an optimizer built earlier keeps its Parameters"),
         ("DEVICE-STATE-DICT-MAP-LOCATION", "A state_dict saved on the device loads with torch.load(map_location='cpu') "
          "into an identically parametrized CPU module, and back with map_location=device, reproducing the values and "
-         "keeping the target's tensor ids and devices.", "§9"),
+         "keeping the target's tensor ids and devices.", "§9",
+         R, "T4 (the state_dict round trip), across devices as torch.load's map_location documents"),
         ("DEVICE-DEEPCOPY", "copy.deepcopy of a module parametrized on the device gives a working copy on the device, "
          "in storage of its own; moving the copy to the CPU leaves the source on the device, unchanged.",
-         "§9, §17.1"),
+         "§9, §17.1",
+         R, "T13 on the device; invariant: working on a copy never breaks its source"),
         ("DEVICE-TRANSFER", "transfer_parametrizations_and_params between modules on the device ties the originals "
-         "there (creating a missing Parameter on the device), and the target reads the source's values.", "§7"),
+         "there (creating a missing Parameter on the device), and the target reads the source's values.", "§7",
+         R, "docs of transfer_parametrizations_and_params, on the device"),
         ("DEVICE-CACHED", "Inside cached() on the device, repeated reads return one tensor on the device, equal to "
-         "the uncached value, through which gradients reach the originals.", "§8"),
+         "the uncached value, through which gradients reach the originals.", "§8",
+         R, "docs of cached(), on the device; T9"),
         ("DEVICE-NO-MEMORY-GROWTH", "1000 register/read/assign/remove cycles on a module on the device, reading "
-         "inside cached() too, leave torch.cuda.memory_allocated no higher than it was.", "§4.3, §8"),
+         "inside cached() too, leave torch.cuda.memory_allocated no higher than it was.", "§4.3, §8",
+         R, "invariant: registering and removing in a loop must not exhaust the device's memory"),
     ],
     "isolation": [
         ("ISOLATION-SHARED-STATE", "The implementation never writes to a class it did not generate (torch.nn's module "
          "classes, nn.Parameter, torch.Tensor, the user's module and parametrization classes) and leaves torch's "
          "global module hooks, the swap-tensors and overwrite flags, grad mode, anomaly mode and the default dtype as "
          "it found them; checked by its own probe and after every other check, each change undone before the next.",
-         "issue 11"),
+         "issue 11",
+         R, "invariant: no corruption of unrelated objects (classes, global hooks and switches)"),
     ],
     "sequence": [
         ("SEQUENCE-DIFFERENTIAL", "Over random sequences of operations on a few models (register, stack, remove, "
          "assign, reads in and out of nested cached(), deepcopy, state_dict save and load, transfer, train/eval, "
          "freezing, optimizer steps, pickling), everything a user can observe matches the reference after every "
-         "step, and a step that raises changes nothing.", "§2-§9, issue 5"),
+         "step, and a step that raises changes nothing.", "§2-§9, issue 5",
+         M, "beyond the docs: it compares with the reference, which keeps the recommended behaviours too; each "
+         "required behaviour has its own clause"),
     ],
 }
 
 CLAUSES: dict[str, Clause] = {
-    cid: Clause(cid, area, statement, source) for area, rows in _TABLE.items() for cid, statement, source in rows
+    cid: Clause(cid, area, statement, source, level, basis)
+    for area, rows in _TABLE.items() for cid, statement, source, level, basis in rows
 }
 AREAS: tuple[str, ...] = tuple(_TABLE)

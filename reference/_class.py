@@ -49,7 +49,6 @@ def _property(name: str) -> property:
     def put(self: Module, value: Tensor) -> None:
         if torch.jit.is_scripting():
             raise RuntimeError("Parametrization is not working with scripting.")
-        _cache.invalidate(self, name)  # a failed assignment changes nothing, so dropping the entry first is enough
         self._modules["parametrizations"]._modules[name].right_inverse(value)
 
     return property(get, put)

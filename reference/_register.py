@@ -35,7 +35,7 @@ def register_parametrization(
         plist = module.parametrizations[tensor_name]
         plist._append(parametrization)
         plist.unsafe |= unsafe  # sticky: once unsafe, always unsafe
-        _cache.invalidate(module, tensor_name)
+        # Note: CACHE-KEPT-IN-CONTEXT: stacking keeps a value cached in the current cached() context.
     elif tensor_name in module._parameters or tensor_name in module._buffers:
         _first(module, tensor_name, parametrization, unsafe)
     else:
@@ -94,7 +94,7 @@ def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> 
     if first:
         module.parametrizations = ModuleDict()
     module.parametrizations[name] = plist
-    _cache.invalidate(module, name)
+    _cache.forget(module, name)
 
 
 def _neighbours(module: Module, slots: dict, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -28,7 +28,7 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
         raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is parametrized in "
                          "terms of a sequence of tensors.")
     del module.parametrizations[tensor_name]
-    _cache.invalidate(module, tensor_name)
+    _cache.forget(module, tensor_name)
     base = type(module).__bases__[0]
     if is_parametrized(module):
         module.__class__ = parametrized_class(base, list(module.parametrizations))

@@ -52,7 +52,7 @@ def _transfer_one(source: ParametrizationList, from_module: Module, to_module: M
         register_parametrization(to_module, name, parametrization)
     for key in source._original_names():
         setattr(to_module.parametrizations[name], key, getattr(source, key))  # tie: the same tensor objects
-    _cache.invalidate(to_module, name)
+    _cache.forget(to_module, name)
 
 
 def _create(to_module: Module, name: str, value: Tensor, source: ParametrizationList) -> None:
@@ -95,4 +95,4 @@ def _restore(saved: tuple[list, list, list], to_module: Module, names: list[str]
     for m, training in modes:
         m.training = training
     for name in names:
-        _cache.invalidate(to_module, name)
+        _cache.forget(to_module, name)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from conformance import AREAS, CLAUSES
+import pytest
+
+from conformance import AREAS, CLAUSES, LEVELS, Clause
 
 SUITE = Path(__file__).resolve().parent.parent / "conformance"
 
@@ -44,3 +46,18 @@ def test_clause_table_is_well_formed():
     for clause in CLAUSES.values():
         assert clause.area in AREAS and clause.statement.endswith(".") and clause.source, clause
         assert clause.id == clause.id.upper() and " " not in clause.id, clause
+
+
+_CITES = ("docs", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "invariant", "torch.load")
+
+
+def test_every_clause_has_a_level_and_a_basis_that_cites_its_ground():
+    for clause in CLAUSES.values():
+        assert clause.level in LEVELS, clause
+        assert clause.basis and "\n" not in clause.basis, f"{clause.id}: the basis is one line"
+        assert any(word in clause.basis for word in _CITES), f"{clause.id}: basis cites no docs, test or invariant"
+
+
+def test_an_unknown_level_is_refused_with_the_known_ones():
+    with pytest.raises(ValueError, match="level 'must' is not one of required, recommended"):
+        Clause("X-ONE", "x", "Statement.", "§0", level="must")

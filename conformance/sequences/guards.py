@@ -9,8 +9,6 @@ AVOIDED: dict[str, str] = {
                         "model shares (a deepcopy)",
     "BUFFER-PERSISTENCE-KEPT": "parametrizing the non-persistent buffer 'scratch'",
     "REMOVE-MULTI-KEEPS-KIND": "removing a multi-input parametrization while one of its originals is frozen",
-    "CACHE-ASSIGN-INVALIDATES": "assigning inside cached()",
-    "CACHE-NO-STALE": "an optimizer step inside cached()",
     "ASSIGN-MULTI-ATOMIC": "a failing assignment to a multi-input parametrization (value of the wrong shape or dtype)",
     "REGISTER-ATOMIC": "a failing first registration (dropped when the reference refuses it)",
     "ASSIGN-SHAPE-CHECKED": "an assignment the reference refuses for its shape (dropped)",
