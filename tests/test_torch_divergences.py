@@ -7,11 +7,20 @@ import io
 import re
 
 import pytest
+import torch
 
 from adapters import load_adapter
 from conformance import CLAUSES
 
 DIVERGENCES = load_adapter("torch").divergences
+
+
+@pytest.fixture(autouse=True)
+def swap_flag_restored():
+    """Some reproducers set torch's swap flag; later tests in this worker must not inherit it."""
+    before = torch.__future__.get_swap_module_params_on_conversion()
+    yield
+    torch.__future__.set_swap_module_params_on_conversion(before)
 
 
 @pytest.mark.parametrize("divergence", DIVERGENCES, ids=lambda d: d.clause)
