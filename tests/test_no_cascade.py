@@ -24,7 +24,7 @@ PLAIN_TORCH_FAILS = frozenset({d.clause for d in load_adapter("torch").divergenc
 # Note: a sample, one planted bug per area, chosen for full runs that fail few clauses (each of those is re-run
 # alone): one that leaves grad mode off (with the guard's restore switched off, 6 later clauses failed that pass
 # alone), one whose bug SEQUENCE-DIFFERENTIAL sees too, and one whose clause fails only inside cached().
-SAMPLE: tuple[str, ...] = ("isolation-grad-mode-left-off", "buffer-persistence-dropped", "cache-ignores-versions")
+SAMPLE: tuple[str, ...] = ("isolation-grad-mode-left-off", "buffer-persistence-dropped", "stack-forgets-cached")
 # Note: the runs use the ci profile without shrinking (tests/verdict_profile.py): shrinking was most of their time
 # (the plain torch full run: 7 to 13 minutes on a loaded two-core machine, one minute without), and a check's status
 # is settled by its first failing example. The guard restores after a check whatever phase made the change.
