@@ -48,7 +48,18 @@ def read(module: Module, name: str, plist: Module) -> Tensor:
     return value
 
 
+def snapshot() -> dict[tuple[int, str], tuple[Module, Tensor]]:
+    """The cache as it is now, for a failed call to put back."""
+    return dict(_entries)
+
+
+def restore(saved: dict[tuple[int, str], tuple[Module, Tensor]]) -> None:
+    """Put the cache back as ``snapshot`` saw it."""
+    _entries.clear()
+    _entries.update(saved)
+
+
 def forget(module: Module, name: str) -> None:
     """Drop the cached value of ``module.<name>``: its parametrization was removed, or made anew by a first
-    registration or a transfer, so the next read inside ``cached()`` belongs to a new parametrized tensor."""
+    registration, so the next read inside ``cached()`` belongs to a new parametrized tensor."""
     _entries.pop((id(module), name), None)

@@ -40,7 +40,7 @@ def transfer_parametrizations_and_params(
         for name in names:
             _transfer_one(from_module.parametrizations[name], from_module, to_module, name)
     except BaseException:
-        _restore(saved, to_module, names)
+        _restore(saved)
         raise
     return to_module
 
@@ -52,7 +52,8 @@ def _transfer_one(source: ParametrizationList, from_module: Module, to_module: M
         register_parametrization(to_module, name, parametrization)
     for key in source._original_names():
         setattr(to_module.parametrizations[name], key, getattr(source, key))  # tie: the same tensor objects
-    _cache.forget(to_module, name)
+    # Note: CACHE-KEPT-IN-CONTEXT: a transfer onto a tensor already parametrized on to_module is a stack and a
+    # replacement of its originals, so inside cached() it keeps the value served; a new one is forgotten by _first.
 
 
 def _create(to_module: Module, name: str, value: Tensor, source: ParametrizationList) -> None:
@@ -68,8 +69,8 @@ def _create(to_module: Module, name: str, value: Tensor, source: Parametrization
         to_module.register_buffer(name, value.detach(), persistent=source._persistent())
 
 
-def _save(from_module: Module, to_module: Module, names: list[str]) -> tuple[list, list, list]:
-    """What a failed transfer may change: ``to_module``'s structure, its tensors' values, training flags."""
+def _save(from_module: Module, to_module: Module, names: list[str]) -> tuple[list, list, list, dict]:
+    """What a failed transfer may change: ``to_module``'s structure, its tensors' values, training flags, the cache."""
     modules = [to_module]
     if is_parametrized(to_module):
         modules += [to_module.parametrizations, *to_module.parametrizations.values()]
@@ -78,11 +79,11 @@ def _save(from_module: Module, to_module: Module, names: list[str]) -> tuple[lis
     values = [(slots[n], slots[n].detach()) for n in names if slots.get(n) is not None]
     chains = [from_module.parametrizations[n]._chain() for n in names]
     modes = [(m, m.training) for chain in chains for p in chain for m in p.modules()]
-    return structure, values, modes
+    return structure, values, modes, _cache.snapshot()
 
 
-def _restore(saved: tuple[list, list, list], to_module: Module, names: list[str]) -> None:
-    structure, values, modes = saved
+def _restore(saved: tuple[list, list, list, dict]) -> None:
+    structure, values, modes, cache = saved
     for m, cls, attrs, state in structure:
         m.__class__ = cls
         vars(m).clear()
@@ -94,5 +95,4 @@ def _restore(saved: tuple[list, list, list], to_module: Module, names: list[str]
         write_into(t, old)
     for m, training in modes:
         m.training = training
-    for name in names:
-        _cache.forget(to_module, name)
+    _cache.restore(cache)  # Note: TRANSFER-ATOMIC: the values served inside cached() are kept too

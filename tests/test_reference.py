@@ -785,6 +785,33 @@ def test_cache_forgets_a_removed_then_registered_tensor():
         assert m.weight is not a and torch.equal(m.weight, m.parametrizations.weight.original)
 
 
+def test_cache_keeps_the_served_value_across_a_transfer_onto_a_parametrized_tensor():
+    # Note: CACHE-KEPT-IN-CONTEXT: a transfer onto a parametrized tensor stacks and replaces its originals; a
+    # transfer that creates the parametrization makes a new tensor, computed at its first read.
+    src = R.register_parametrization(linear(), "weight", Scale())
+    dst = R.register_parametrization(linear(2), "weight", Scale())
+    with R.cached():
+        served = dst.weight
+        R.transfer_parametrizations_and_params(src, dst)
+        assert dst.weight is served
+        fresh = R.transfer_parametrizations_and_params(src, linear(3))
+        assert torch.equal(fresh.weight, src.weight)
+    assert torch.equal(dst.weight, 2 * src.weight)
+
+
+def test_a_failed_transfer_leaves_the_cache_as_it_was():
+    # Note: TRANSFER-ATOMIC: inside cached(), the values served before a failed transfer are served after it.
+    src = linear()
+    R.register_parametrization(src, "weight", Symmetric())
+    R.register_parametrization(src, "weight", Shrink(), unsafe=True)
+    dst = R.register_parametrization(linear(2), "weight", Scale())
+    with R.cached():
+        served = dst.weight
+        with pytest.raises(ValueError, match="may not change the shape"):
+            R.transfer_parametrizations_and_params(src, dst)
+        assert dst.weight is served
+
+
 def test_cache_not_alien():
     # Note: CACHE-NO-ALIEN
     for impl, own in ((R, True), (P, False)):

@@ -34,9 +34,9 @@ MODULE_NAME = ("type() sets __module__ from the calling module's __name__ when t
 REQUIRES_GRAD_SET = "requires_grad is set again on the next line (t.requires_grad_(original.requires_grad))"
 STAND_IN = ("the stand-in only feeds the registration's forward check (dtype and shape); the original object, not "
             "the stand-in, is what gets registered")
-INVALIDATE = ("the cache entry is already dropped elsewhere on every path that reaches this line (remove and "
-              "register both invalidate, each registration of a transfer invalidates, and a hit also needs the same "
-              "original objects at the same versions), so this extra invalidation never changes a read")
+FORGET = ("remove_parametrizations and a first registration each forget the entry, and an entry can only outlive "
+          "its parametrization through a removal (a failed transfer puts the whole cache back), so a removed "
+          "tensor is read through the cache again only after both have run: either one alone keeps every read right")
 NTENSORS = "ntensors is only read for a multi-input list (is_tensor False); this branch is the single-tensor one"
 
 EQUIVALENT: tuple[Equivalent, ...] = (
@@ -167,11 +167,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                'return Parameter(new, requires_grad=original.requires_grad)',
                'return Parameter(new, )', STAND_IN),
     Equivalent('reference/_register.py', '_first',
-               '_cache.invalidate(module, name)',
-               '_cache.invalidate(None, name)', INVALIDATE),
+               '_cache.forget(module, name)',
+               '_cache.forget(None, name)', FORGET),
     Equivalent('reference/_register.py', '_first',
-               '_cache.invalidate(module, name)',
-               '_cache.invalidate(module, None)', INVALIDATE),
+               '_cache.forget(module, name)',
+               '_cache.forget(module, None)', FORGET),
     Equivalent('reference/_register.py', 'register_parametrization',
                'for role, obj in (("module", module), ("parametrization", parametrization)):',
                'for role, obj in (("MODULE", module), ("parametrization", parametrization)):', MESSAGE),
@@ -191,11 +191,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                'if type(original) is Tensor:',
                'if type(original) is not Tensor:', MESSAGE),
     Equivalent('reference/_remove.py', 'remove_parametrizations',
-               '_cache.invalidate(module, tensor_name)',
-               '_cache.invalidate(None, tensor_name)', INVALIDATE),
+               '_cache.forget(module, tensor_name)',
+               '_cache.forget(None, tensor_name)', FORGET),
     Equivalent('reference/_remove.py', 'remove_parametrizations',
-               '_cache.invalidate(module, tensor_name)',
-               '_cache.invalidate(module, None)', INVALIDATE),
+               '_cache.forget(module, tensor_name)',
+               '_cache.forget(module, None)', FORGET),
     Equivalent('reference/_transfer.py', '_restore',
                'for attr, content in zip(_STATE, state, strict=True):',
                'for attr, content in zip(_STATE, state, ):', ZIP),
@@ -205,10 +205,4 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent('reference/_transfer.py', '_restore',
                'for attr, content in zip(_STATE, state, strict=True):',
                'for attr, content in zip(_STATE, state, strict=None):', ZIP),
-    Equivalent('reference/_transfer.py', '_transfer_one',
-               '_cache.invalidate(to_module, name)',
-               '_cache.invalidate(None, name)', INVALIDATE),
-    Equivalent('reference/_transfer.py', '_transfer_one',
-               '_cache.invalidate(to_module, name)',
-               '_cache.invalidate(to_module, None)', INVALIDATE),
 )
