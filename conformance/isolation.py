@@ -36,6 +36,7 @@ from conformance.report import (
     write_report,
 )
 from conformance.report._files import destination_note, report_destination
+from conformance.report._model import counted_levels
 
 # Options of the parent run that the child processes must not see (each child runs one adapter, serially).
 _VALUED_OPTIONS = ("--adapter", "--report", "--report-dir", "--test-timeout", "--jobs", "--max-restarts", "--journal",
@@ -58,6 +59,7 @@ class IsolationPlan:
     jobs: int
     junit: str | None
     clauses: tuple[str, ...] | None = None
+    level: str = "required"
 
 
 def plan_from_config(config: pytest.Config, specs: Sequence[str]) -> IsolationPlan:
@@ -81,7 +83,8 @@ def plan_from_config(config: pytest.Config, specs: Sequence[str]) -> IsolationPl
         specs=tuple(specs), reports=reports, child_arguments=tuple(child_arguments(config.invocation_params.args)),
         cwd=Path(config.invocation_params.dir), test_timeout=config.getoption("--test-timeout"),
         max_restarts=config.getoption("--max-restarts"), jobs=config.getoption("--jobs"),
-        junit=config.getoption("xmlpath", None), clauses=None if clauses is None else tuple(clauses))
+        junit=config.getoption("xmlpath", None), clauses=None if clauses is None else tuple(clauses),
+        level=config.getoption("--level", None) or "required")
 
 
 def _check_limits(config: pytest.Config) -> None:
@@ -145,7 +148,10 @@ def run_isolated(plan: IsolationPlan, say: Callable[[str], None] | None = None) 
     _print_summary(plan, reports, say)
     if stop.is_set():
         return int(pytest.ExitCode.INTERRUPTED)
-    bad = any(r["run"]["exit"] != "completed" or any(r["summary"][s] for s in BAD_STATUSES) for r in reports.values())
+    # Note: only the clauses at the levels --level counts fail the run (the children get --level too).
+    counted = counted_levels(plan.level)
+    bad = any(r["run"]["exit"] != "completed" or any(r["summary"]["by_level"][lv][s] for lv in counted
+                                                      for s in BAD_STATUSES) for r in reports.values())
     return int(pytest.ExitCode.TESTS_FAILED if bad else pytest.ExitCode.OK)
 
 
@@ -195,7 +201,7 @@ def _run_adapter(plan: IsolationPlan, spec: str, scratch: Path, stop: threading.
         if ending == "interrupted" or not _can_restart(journal, restarts, plan.max_restarts):
             break
         restarts += 1
-    report = _assemble(spec, read_journal(journal), failures, restarts, started, start, plan.clauses)
+    report = _assemble(spec, read_journal(journal), failures, restarts, started, start, plan.clauses, plan.level)
     write_report(path, report)
     say(f"[{spec}] done in {time.monotonic() - start:.0f} s: {_counts(report)}; report {path}")
     return report
@@ -313,14 +319,15 @@ def _can_restart(journal: Path, restarts: int, max_restarts: int) -> bool:
 
 
 def _assemble(spec: str, events: list[dict[str, Any]], failures: list[tuple[str, str]], restarts: int,
-              started: str, start: float, clauses: Sequence[str] | None = None) -> dict[str, Any]:
+              started: str, start: float, clauses: Sequence[str] | None = None, level: str = "required"
+              ) -> dict[str, Any]:
     metas = events_of(events, "meta")
     header = metas[-1]["header"] if metas else {
         "suite": suite_info(len(CLAUSES)), "adapter": unloaded_adapter_info(spec),
         "environment": environment_info("cpu"), "declared": {}}
     run_settings = metas[-1]["settings"] if metas else {
         "hypothesis_profile": None, "hypothesis_seed": None, "derandomize": None, "arguments": [],
-        "clauses": None if clauses is None else list(clauses)}
+        "clauses": None if clauses is None else list(clauses), "level": level}
     run = {"started": started, "finished": now_iso(), "duration_s": round(time.monotonic() - start, 3), **run_settings,
            "exit": failures[-1][0] if failures else "completed", "message": "; ".join(m for _, m in failures),
            "restarts": restarts, "isolated": True}

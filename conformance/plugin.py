@@ -18,7 +18,7 @@ from hypothesis import Phase, settings
 
 from adapters import Adapter, AdapterError, available_adapters, load_adapter
 from conformance import guard, recording
-from conformance.clauses import AREAS, CLAUSES
+from conformance.clauses import AREAS, CLAUSES, LEVELS
 from conformance.journal import events_of, read_journal
 from conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
 from conformance.report import ReportError, check_writable, report_file_name
@@ -38,6 +38,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "or give 'all', to run several adapters, each in a process of its own")
     group.addoption("--clauses", default=None, metavar="IDS",
                     help="comma-separated clause ids or areas to run (default: all)")
+    group.addoption("--level", default="required", choices=LEVELS,
+                    help="the clause level the exit status counts: required (default) counts the required clauses "
+                         "alone, so a failing recommended clause is reported but does not fail the run; recommended "
+                         "counts both levels")
     group.addoption("--report", default=None, metavar="PATH", help="write this run's JSON report to PATH")
     group.addoption("--report-dir", default=None, metavar="DIR",
                     help="write one JSON report per adapter, named DIR/<adapter>.json (with several adapters, "

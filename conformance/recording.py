@@ -17,6 +17,9 @@ from conformance.clauses import CLAUSES
 from conformance.journal import Journal
 from conformance.report import adapter_info, build_report, environment_info, suite_info, summary_lines, write_report
 from conformance.report._files import destination_note
+from conformance.report._model import counted_levels
+
+_FAILING_OUTCOMES = frozenset({"failed", "error", "crashed", "timeout", "aborted"})
 
 CLAUSE_OF_TEST = {clause.test_name: clause.id for clause in CLAUSES.values()}
 _USER_INTERRUPTED = []
@@ -118,12 +121,17 @@ class RunRecorder:
         self._started = (now_iso(), time.monotonic())
 
     def run_settings(self) -> dict[str, Any]:
-        """The Hypothesis settings, arguments and clause selection of this run."""
+        """The Hypothesis settings, arguments, clause selection and counted level of this run."""
         return {"hypothesis_profile": settings._current_profile,
                 "hypothesis_seed": self.config.getoption("hypothesis_seed", None),
                 "derandomize": settings.default.derandomize,
                 "arguments": _without_journal([str(a) for a in self.config.invocation_params.args]),
-                "clauses": self._selection()}
+                "clauses": self._selection(), "level": self.level}
+
+    @property
+    def level(self) -> str:
+        """The level --level counts (required by default)."""
+        return self.config.getoption("--level", None) or "required"
 
     def _selection(self) -> list[str] | None:
         """The clause ids --clauses selected (None: every clause)."""
@@ -180,6 +188,22 @@ class RunRecorder:
         self.report = build_report(self.header, self.results, self.run_record(interrupted))
         if self.report_path:
             write_report(self.report_path, self.report)
+        if exitstatus == pytest.ExitCode.TESTS_FAILED and self._only_uncounted_failures():
+            # Note: pytest counts every failed test; the suite's verdict counts the clauses of the --level alone.
+            session.exitstatus = pytest.ExitCode.OK
+
+    def _only_uncounted_failures(self) -> bool:
+        """Whether every failing test of the run is a clause test of a clause at a level --level does not count (a
+        failing test outside the clauses, or of a counted clause, keeps the run failed)."""
+        from conformance.plugin import UNAVAILABLE
+
+        if UNAVAILABLE in self.config.stash and self.config.getoption("--require-adapter", False):
+            # Note: --require-adapter fails a run whose adapter cannot run here, whatever the clauses' levels.
+            return False
+        failing = [r for r in self.results if r["outcome"] in _FAILING_OUTCOMES]
+        counted = counted_levels(self.level)
+        return bool(failing) and all(r["clause"] in CLAUSES and CLAUSES[r["clause"]].level not in counted
+                                     for r in failing)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         report = getattr(self, "report", None)

@@ -48,7 +48,8 @@ def test_a_broken_process_is_reported_for_the_clause_it_reached(broken_run, spec
     assert (reached["status"], phrase in reached["message"]) == (status, True), reached
     assert report["clauses"]["QUERY-IS-PARAMETRIZED"]["status"] == "passed"
     assert report["summary"][status] == 1 and report["run"]["isolated"]
-    assert f"{status}: " in result.stdout and "QUERY-TYPE-BEFORE: type_before_parametrizations gives" in result.stdout
+    assert f"{status}: " in result.stdout
+    assert "QUERY-TYPE-BEFORE [required]: type_before_parametrizations gives" in result.stdout
 
 
 def test_the_run_fails_and_the_other_adapters_reports_are_written(broken_run):

@@ -171,15 +171,18 @@ def test_build_lists_every_clause_in_table_order():
     assert [c["status"] for c in report["clauses"].values()] == ["untested", "untested", "untested", "passed"]
     assert [(c["area"], c["statement"]) for c in report["clauses"].values()] == [
         (c.area, c.statement) for c in TABLE.values()]
-    assert report["run"] == {**RUN, "clauses": None}, "a run without a selection is recorded as a run of every clause"
+    assert report["run"] == {**RUN, "clauses": None, "level": "required"}, (
+        "a run without a selection is recorded as a run of every clause, counting the required level")
     assert report["environment"] == ENVIRONMENT and report["schema"] == SCHEMA_VERSION
 
 
 def test_build_summary_counts_every_clause_once():
     report = _build([_result("A-ONE", "passed"), _result("A-TWO", "xfailed"), _result("A-TWO", "passed"),
                      _result("B-ONE", "crashed"), _result("B-ONE", "failed")])
-    assert report["summary"] == {"total": 4, "passed": 1, "unexpected-pass": 0, "diverged": 1, "untested": 1,
-                                 "failed": 0, "aborted": 0, "timeout": 0, "crashed": 1}
+    counts = {"total": 4, "passed": 1, "unexpected-pass": 0, "diverged": 1, "untested": 1, "failed": 0, "aborted": 0,
+              "timeout": 0, "crashed": 1}
+    assert report["summary"] == {**counts, "by_level": {"required": counts, "recommended": {
+        "total": 0, **{s: 0 for s in STATUSES}}}}, "every clause of TABLE is required"
     assert sum(report["summary"][s] for s in STATUSES) == report["summary"]["total"]
 
 
@@ -237,17 +240,20 @@ def test_summary_lines_list_failing_clauses_divergences_and_unexpected_passes():
     assert lines[2].split() == ["total", "1", "1", "1", "0", "1"]
     assert lines[3:] == [
         "Failing clauses:",
-        "  BAD: Statement of BAD.",
+        "  BAD [required]: Statement of BAD.",
         "      failed: AssertionError: BAD broke",
         "Declared divergences:",
-        "  DIV: reason of DIV",
+        "  DIV [required]: reason of DIV",
         "Declared divergences that passed (remove them from the adapter):",
-        "  UP: reason of UP",
+        "  UP [required]: reason of UP",
+        "required level: does not conform: 1 failed (BAD)",
     ]
 
 
-def test_summary_lines_of_a_clean_run_are_the_table_alone():
-    assert len(summary_lines(make_report({"A": "passed", "B": "untested"}))) == 3, "header, one area, total"
+def test_summary_lines_of_a_clean_run_are_the_table_and_the_conforms_line():
+    lines = summary_lines(make_report({"A": "passed", "B": "untested"}))
+    assert len(lines) == 4, "header, one area, total, conforms"
+    assert lines[-1] == "required level: conforms (1 passed, 1 untested)"
 
 
 @pytest.mark.parametrize("status", ["aborted", "timeout", "crashed"])
@@ -260,7 +266,7 @@ def test_summary_lines_show_rare_columns_only_when_non_zero(status):
 def test_summary_lines_say_when_a_failing_clause_has_no_message():
     report = _build([_result("A-ONE", "timeout")])
     lines = summary_lines(report)
-    assert lines[lines.index("  A-ONE: Statement A1.") + 1] == "      timeout: no message"
+    assert lines[lines.index("  A-ONE [required]: Statement A1.") + 1] == "      timeout: no message"
     assert lines[1].split()[0] == "alpha" and lines[2].split()[0] == "beta", "one row per area, in table order"
 
 

@@ -55,7 +55,7 @@ def test_failing_clauses_are_listed_with_their_statement_and_message(suite, tmp_
     result = suite("conformance", "--adapter", "broken:SYSTEM_EXIT", "--clauses", "query", pythonpath=[TESTS])
     lines = result.stdout.splitlines()
     at = lines.index("Failing clauses:")
-    assert lines[at + 1].startswith("  QUERY-TYPE-BEFORE: type_before_parametrizations gives the class")
+    assert lines[at + 1].startswith("  QUERY-TYPE-BEFORE [required]: type_before_parametrizations gives the class")
     assert lines[at + 2].strip().startswith("aborted: ImplementationAbort: the implementation raised SystemExit")
 
 

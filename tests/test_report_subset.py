@@ -17,6 +17,7 @@ from conformance.clauses import AREAS, CLAUSES
 from conformance.report import ReportError, load_report, validate
 from conformance.report._cli import main
 from conformance.report._files import destination_note, pair_name, report_destination
+from conformance.report._model import level_counts
 
 TESTS = ROOT / "tests"
 SELECTED = ["QUERY-IS-PARAMETRIZED", "QUERY-TYPE-BEFORE", "REGISTER-VALUE"]
@@ -39,7 +40,8 @@ def as_full(report: dict, status: str = "passed") -> dict:
     full["run"]["clauses"] = None
     for entry in full["clauses"].values():
         entry.update(status=status, tests=[], message=None, reproducer=None)
-    full["summary"] = {**{k: 0 for k in full["summary"]}, "total": len(full["clauses"]), status: len(full["clauses"])}
+    full["summary"] = {**{k: 0 for k in full["summary"] if k != "by_level"}, "total": len(full["clauses"]),
+                       status: len(full["clauses"]), "by_level": level_counts(full["clauses"])}
     validate(full)
     return full
 

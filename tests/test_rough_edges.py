@@ -30,7 +30,7 @@ from conformance.report import load_report
 
 # A planted bug whose failure a reproducer shows by itself: stacking a second parametrization raises.
 STACKING = Mutant(
-    "register-stacking-raises", "REGISTER-CALL-ORDER", "_register.py",
+    "register-stacking-raises", "REGISTER-STACK-COMPOSES", "_register.py",
     "        plist._append(parametrization)\n",
     "        raise RuntimeError('planted bug: stacking a second parametrization is broken')\n",
     "register_parametrization raises when it stacks a parametrization on an existing chain",

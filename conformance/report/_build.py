@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from conformance.clauses import CLAUSES, Clause
-from conformance.report._model import BAD_STATUSES, SCHEMA_VERSION, STATUSES, clause_status
+from conformance.report._model import BAD_STATUSES, DEFAULT_LEVEL, SCHEMA_VERSION, STATUSES, clause_status, level_counts
 
 _FAILING_OUTCOMES = ("crashed", "timeout", "aborted", "failed", "error")
 
@@ -15,7 +15,9 @@ def build_report(header: Mapping[str, Any], results: Sequence[Mapping[str, Any]]
                  clauses: Mapping[str, Clause] = CLAUSES) -> dict[str, Any]:
     """A schema-1 report: `header` holds suite, adapter, environment and declared ({clause: reason}); `results`
     one dict per finished test (nodeid, clause, outcome, duration_s, and message/reproducer on failure); `run` the
-    run section, whose "clauses" (the ids --clauses selected; None or absent: every clause) is always written."""
+    run section, whose "clauses" (the ids --clauses selected; None or absent: every clause) and "level" (the level
+    the run counted; absent: required) are always written. Each clause entry carries its level (from `clauses`) and
+    the summary counts each level's statuses under "by_level"."""
     by_clause: dict[str, list[Mapping[str, Any]]] = {c: [] for c in clauses}
     for result in results:
         if result.get("clause") in by_clause:
@@ -38,6 +40,7 @@ def _run_section(run: Mapping[str, Any]) -> dict[str, Any]:
     section = dict(run)
     clauses = section.get("clauses")
     section["clauses"] = None if clauses is None else sorted(set(clauses))
+    section["level"] = section.get("level") or DEFAULT_LEVEL
     return section
 
 
@@ -50,6 +53,7 @@ def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: 
     return {
         "area": clause.area,
         "statement": clause.statement,
+        "level": clause.level,
         "status": status,
         "tests": [_test_entry(r) for r in results],
         "duration_s": round(sum(max(r.get("duration_s", 0.0), 0.0) for r in results), 6),
@@ -76,8 +80,8 @@ def _test_entry(result: Mapping[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def _summary(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+def _summary(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     counts = {status: 0 for status in STATUSES}
     for entry in entries.values():
         counts[entry["status"]] += 1
-    return {"total": len(entries), **counts}
+    return {"total": len(entries), **counts, "by_level": level_counts(dict(entries))}

@@ -375,7 +375,7 @@ def _compare(base: Path, new: Path, verb: str) -> int:
     if regressed:
         print("Regressed clauses:")
         for _, diff, change in regressed:
-            print(f"  {change.clause} [{diff.new_adapter}] {change.base} -> {change.new}: {change.statement}")
+            print(f"  {change.clause}{change.tag} [{diff.new_adapter}] {change.base} -> {change.new}: {change.statement}")
     print(_verdict(verb, len(regressed), len(compared), len(pairing.missing)))
     return 1 if regressed or pairing.missing else 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.report._model import rank
+from conformance.report._model import DEFAULT_LEVEL, level_of, rank
 
 KINDS: tuple[str, ...] = ("unchanged", "fixed", "regressed", "added", "removed")
 _DETAIL_WIDTH = 100
@@ -13,7 +13,8 @@ _DETAIL_WIDTH = 100
 
 @dataclass(frozen=True)
 class ClauseChange:
-    """One clause of a diff: its statuses in the base and the new report (None where absent) and its class."""
+    """One clause of a diff: its statuses in the base and the new report (None where absent), its class, and its
+    level (the new report's, else the base's). A regression is one at either level: the level is shown, not gated."""
 
     clause: str
     kind: str
@@ -21,6 +22,12 @@ class ClauseChange:
     new: str | None
     statement: str
     detail: str | None
+    level: str = DEFAULT_LEVEL
+
+    @property
+    def tag(self) -> str:
+        """' [recommended]' for a clause below the required level; '' for a required one."""
+        return "" if self.level == DEFAULT_LEVEL else f" [{self.level}]"
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,8 @@ def _change(clause_id: str, base: dict[str, Any] | None, new: dict[str, Any] | N
     new_status = new["status"] if new else None
     statement = (new or base or {}).get("statement", "")
     detail = (new.get("message") or new.get("reason")) if new else None
-    return ClauseChange(clause_id, classify(base_status, new_status), base_status, new_status, statement, detail)
+    return ClauseChange(clause_id, classify(base_status, new_status), base_status, new_status, statement, detail,
+                        level_of(clause_id, new or base))
 
 
 def _notes(base: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
@@ -118,13 +126,15 @@ def _suite_label(report: dict[str, Any]) -> str:
 
 
 def format_table(diff: Diff) -> list[str]:
-    """The notes, one line per changed clause (CLASS  ID  base -> new  message/reason), then the count line."""
+    """The notes, one line per changed clause (CLASS  ID [level]  base -> new  message/reason; the level tag only
+    for a recommended clause), then the count line."""
     changed = [c for c in diff.changes if c.kind != "unchanged"]
     lines = [f"note: {note}" for note in diff.notes]
-    id_width = max((len(c.clause) for c in changed), default=0)
+    id_width = max((len(c.clause + c.tag) for c in changed), default=0)
     move_width = max((len(_move(c)) for c in changed), default=0)
     for change in changed:
-        row = f"{change.kind:<9}  {change.clause:<{id_width}}  {_move(change):<{move_width}}  {_short(change.detail)}"
+        row = (f"{change.kind:<9}  {change.clause + change.tag:<{id_width}}  {_move(change):<{move_width}}  "
+               f"{_short(change.detail)}")
         lines.append(row.rstrip())
     lines.append(", ".join(f"{kind} {count}" for kind, count in diff.counts().items()))
     return lines

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from conformance.report._model import with_levels
 from conformance.report._schema import ReportError, validate
 
 SUBSET_SUFFIX = ".subset.json"
@@ -79,7 +80,8 @@ def destination_note(path: str | os.PathLike) -> str:
 
 
 def load_report(path: str | os.PathLike) -> dict[str, Any]:
-    """The report at `path`, validated against the schema; raises ReportError saying what is wrong."""
+    """The report at `path`, validated against the schema; raises ReportError saying what is wrong. A report older
+    than the level fields gets them (see with_levels): each clause's level from the current clause table."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -94,7 +96,7 @@ def load_report(path: str | os.PathLike) -> dict[str, Any]:
         raise ReportError(f"{path}: not JSON ({exc.msg} at line {exc.lineno}); is it a parametrize-conformance "
                           f"report?") from None
     validate(report, str(path))
-    return report
+    return with_levels(report)
 
 
 def check_writable(path: str | os.PathLike, allow_baseline: bool = False) -> None:

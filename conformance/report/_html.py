@@ -20,6 +20,7 @@ from conformance.report._styles import (
     header_fields,
     labels,
     legend,
+    level_tag,
     notes,
     rows,
     status_of,
@@ -58,6 +59,8 @@ table { border-collapse: collapse; }
 .area-row th { background: #dfe4ea; text-align: left; font-size: 13px; }
 .area-row th span { font-weight: 400; color: var(--muted); margin-left: 8px; }
 .clause-id { font: 12px/1.5 "DejaVu Sans Mono", ui-monospace, monospace; white-space: nowrap; }
+.level { display: inline-block; margin-left: 6px; padding: 0 6px; border: 1px solid var(--line); border-radius: 8px;
+         font: 11px/1.5 "DejaVu Sans", system-ui, sans-serif; color: var(--muted); }
 .statement { font-size: 13px; color: #3a424b; min-width: 280px; }
 td.cell { position: relative; width: 1%; text-align: center; white-space: nowrap; font-size: 13px; font-weight: 600; }
 td.cell summary { cursor: pointer; list-style: none; }
@@ -267,8 +270,15 @@ def _clause_row(row: Row, reports: Sequence[dict[str, Any]], changed: bool = Fal
     statuses = " ".join(dict.fromkeys(status_of(r, row.clause) for r in reports))
     cells = "".join(_cell(label, r, row.clause) for label, r in columns(reports))
     mark = ' class="clause changed" data-changed="yes"' if changed else ' class="clause"'
-    return (f'<tr{mark} data-area="{_e(row.area)}" data-clause="{_e(row.clause)}" data-statuses="{statuses}">'
-            f'<td class="clause-id">{_e(row.clause)}</td><td class="statement">{_e(row.statement)}</td>{cells}</tr>')
+    return (f'<tr{mark} data-area="{_e(row.area)}" data-clause="{_e(row.clause)}" data-level="{_e(row.level)}" '
+            f'data-statuses="{statuses}"><td class="clause-id">{_e(row.clause)}{_level_chip(row.clause, row.level)}</td>'
+            f'<td class="statement">{_e(row.statement)}</td>{cells}</tr>')
+
+
+def _level_chip(clause_id: str, level: str) -> str:
+    """The level of a clause below the required level, after its id; nothing for a required clause."""
+    tag = level_tag(clause_id, {"level": level}).strip(" []")
+    return f'<span class="level" title="clause level">{_e(tag)}</span>' if tag else ""
 
 
 def _cell(label: str, report: dict[str, Any], clause_id: str) -> str:
@@ -288,7 +298,8 @@ def _cell(label: str, report: dict[str, Any], clause_id: str) -> str:
 
 def _note_body(note: Note) -> str:
     """Who and what, the reason or message, and the reproducer when there is one."""
-    head = f'<p><span class="where">{_e(note.label)} / {_e(note.clause)}</span> ({note.status})</p>'
+    head = (f'<p><span class="where">{_e(note.label)} / {_e(note.clause)}{_e(level_tag(note.clause, note.entry))}'
+            f'</span> ({note.status})</p>')
     reproducer = f"<pre>{_e(note.reproducer)}</pre>" if note.reproducer else ""
     return f"{head}<p>{_e(note.detail)}</p>{reproducer}"
 
@@ -307,5 +318,6 @@ def _note_item(note: Note, changed: bool = False) -> str:
     flag = ' data-changed="yes"' if changed else ""
     return (f'<li class="note" data-area="{_e(note.entry["area"])}" data-status="{note.status}"{flag} '
             f'data-statuses="{note.status}">{_chip(note.status, symbol(note.status))} '
-            f'<span class="where">{_e(note.label)} / {_e(note.clause)}</span> ({note.status}): {_e(note.detail)}'
+            f'<span class="where">{_e(note.label)} / {_e(note.clause)}{_e(level_tag(note.clause, note.entry))}</span> '
+            f'({note.status}): {_e(note.detail)}'
             f"{reproducer}</li>\n")

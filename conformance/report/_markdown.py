@@ -18,6 +18,7 @@ from conformance.report._styles import (
     header_fields,
     labels,
     legend,
+    level_tag,
     notes,
     one_line,
     rows,
@@ -91,11 +92,12 @@ def _cell(report: dict[str, Any], clause_id: str) -> str:
 
 def _area_section(area: str, area_rows: Sequence[Row], reports: Sequence[dict[str, Any]],
                   changed: Sequence[Change] | None = None) -> str:
-    """The `###` heading of one area and its table: clause id, short statement, one cell per adapter (and, by
-    version, a last column marking Δ the clauses whose status changes)."""
+    """The `###` heading of one area and its table: clause id (tagged [recommended] for a recommended clause), short
+    statement, one cell per adapter (and, by version, a last column marking Δ the clauses whose status changes)."""
     head = ["clause", "statement", *labels(reports), *(["changes"] if changed is not None else [])]
     marked = {c.clause for c in changed or ()}
-    body = [[row.clause, short(row.statement), *(_cell(r, row.clause) for r in reports),
+    body = [[row.clause + level_tag(row.clause, {"level": row.level}), short(row.statement),
+             *(_cell(r, row.clause) for r in reports),
              *(["Δ" if row.clause in marked else ""] if changed is not None else [])] for row in area_rows]
     return f"### {escape(area)} ({len(area_rows)} clauses)\n\n{_table(head, body)}"
 
@@ -130,7 +132,8 @@ def _notes_section(cell_notes: Sequence[Note]) -> str:
 
 
 def _note(note: Note) -> str:
-    line = f"- {escape(note.label)} / {note.clause} ({note.status}): {escape(note.detail)}"
+    line = (f"- {escape(note.label)} / {note.clause}{level_tag(note.clause, note.entry)} ({note.status}): "
+            f"{escape(note.detail)}")
     return line + ("\n\n" + _fenced(note.reproducer) + "\n" if note.reproducer else "")
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# Note: the levels are the clause table's (conformance.clauses imports nothing heavy, so reading reports still needs
+# neither torch nor pytest).
+from conformance.clauses import CLAUSES, LEVELS
+
 SCHEMA_VERSION = 1
 
 # From best to worst: the diff calls a move down this list a regression, a move up a fix.
@@ -37,3 +41,49 @@ def clause_status(outcomes: Iterable[str]) -> str:
 def rank(status: str) -> int:
     """Position of `status` from best (0) to worst."""
     return STATUSES.index(status)
+
+
+# --- levels --------------------------------------------------------------------------------------------------------
+DEFAULT_LEVEL = LEVELS[0]
+
+
+def counted_levels(level: str) -> tuple[str, ...]:
+    """The levels a run at `level` counts: that level and every stricter one (required counts required alone,
+    recommended counts required and recommended)."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; known: {', '.join(LEVELS)}")
+    return LEVELS[:LEVELS.index(level) + 1]
+
+
+def level_of(clause_id: str, entry: dict | None = None) -> str:
+    """The level of a clause: its report entry's, else the current clause table's, else required (a clause this
+    version of the suite does not know)."""
+    if entry and entry.get("level") in LEVELS:
+        return entry["level"]
+    clause = CLAUSES.get(clause_id)
+    return clause.level if clause is not None else DEFAULT_LEVEL
+
+
+def run_level(report: dict) -> str:
+    """The level a report's run counted (required for a report older than the field)."""
+    return report["run"].get("level") or DEFAULT_LEVEL
+
+
+def level_counts(clauses: dict) -> dict[str, dict[str, int]]:
+    """{level: {"total": n, status: n, ...}} over `clauses` (a report's clause entries, keyed by id)."""
+    by_level = {level: {"total": 0, **{status: 0 for status in STATUSES}} for level in LEVELS}
+    for clause_id, entry in clauses.items():
+        counts = by_level[level_of(clause_id, entry)]
+        counts["total"] += 1
+        counts[entry["status"]] += 1
+    return by_level
+
+
+def with_levels(report: dict) -> dict:
+    """`report` (modified in place and returned) with the level fields of reports older than them filled in: each
+    clause's level from the current clause table, the summary's per-level counts, and the run's level."""
+    for clause_id, entry in report["clauses"].items():
+        entry.setdefault("level", level_of(clause_id, entry))
+    report["summary"].setdefault("by_level", level_counts(report["clauses"]))
+    report["run"].setdefault("level", DEFAULT_LEVEL)
+    return report

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.report._model import BAD_STATUSES, STATUSES
+from conformance.report._model import BAD_STATUSES, DEFAULT_LEVEL, STATUSES, level_of
 
 # Plain-text symbols (no emoji), so a matrix reads the same in a terminal, in Markdown and in a browser.
 STATUS_SYMBOL: dict[str, str] = {
@@ -25,11 +25,12 @@ ABSENT_MEANING = "absent (the clause is not in that report's suite)"
 
 @dataclass(frozen=True)
 class Row:
-    """One clause of the matrix: its id, area and statement (from the first report holding it)."""
+    """One clause of the matrix: its id, area, statement and level (from the first report holding it)."""
 
     clause: str
     area: str
     statement: str
+    level: str = DEFAULT_LEVEL
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ class Note:
         return self.entry.get("reproducer") or None
 
 
+def level_tag(clause_id: str, entry: dict[str, Any] | None = None) -> str:
+    """' [recommended]' after the id of a clause below the required level; '' for a required clause."""
+    level = level_of(clause_id, entry)
+    return "" if level == DEFAULT_LEVEL else f" [{level}]"
+
+
 def symbol(status: str) -> str:
     """The symbol of `status`, or of an absent clause."""
     return ABSENT_SYMBOL if status == ABSENT else STATUS_SYMBOL[status]
@@ -87,7 +94,7 @@ def rows(reports: Sequence[dict[str, Any]]) -> list[Row]:
     seen: dict[str, Row] = {}
     for report in reports:
         for clause_id, entry in report["clauses"].items():
-            seen.setdefault(clause_id, Row(clause_id, entry["area"], entry["statement"]))
+            seen.setdefault(clause_id, Row(clause_id, entry["area"], entry["statement"], level_of(clause_id, entry)))
     return [row for group in areas(list(seen.values())).values() for row in group]
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from conformance.report._model import BAD_STATUSES, STATUSES
+from conformance.report._model import BAD_STATUSES, LEVELS, STATUSES, counted_levels, level_of, run_level
 
 _ALWAYS_SHOWN = ("passed", "diverged", "unexpected-pass", "untested", "failed")
 _NAMED_AT_MOST = 10
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:
-    """The per-area status table, then the failing clauses (with their statements) and the declared divergences."""
+    """The per-area status table, then the failing clauses (with their statements and levels), the declared
+    divergences, and last whether the adapter conforms at the level the run counted (see conforms_lines)."""
     clauses = report["clauses"]
     shown = [s for s in STATUSES if s in _ALWAYS_SHOWN or report["summary"][s]]
     lines = [f"{'area':<10}" + "".join(f"{s:>17}" for s in shown)]
@@ -25,17 +26,67 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     if failing:
         lines.append("Failing clauses:")
         for clause_id, clause in failing:
-            lines.append(f"  {clause_id}: {clause['statement']}")
+            lines.append(f"  {clause_id} [{level_of(clause_id, clause)}]: {clause['statement']}")
             lines.append(f"      {clause['status']}: {clause['message'] or 'no message'}")
     lines += _untested(clauses)
     lines += _listed(clauses, "diverged", "Declared divergences:")
     lines += _listed(clauses, "unexpected-pass", "Declared divergences that passed (remove them from the adapter):")
-    return lines
+    return lines + conforms_lines(report)
 
 
 def _listed(clauses: dict[str, Any], status: str, title: str) -> list[str]:
     ids = [(i, c) for i, c in clauses.items() if c["status"] == status]
-    return [title] + [f"  {i}: {c['reason']}" for i, c in ids] if ids else []
+    return [title] + [f"  {i} [{level_of(i, c)}]: {c['reason']}" for i, c in ids] if ids else []
+
+
+# How conforms_lines names the statuses it counts (in this order); a bad status is named by itself.
+_COUNTED_AS = {"passed": "passed", "diverged": "declared divergences", "unexpected-pass": "declared divergences that "
+               "passed", "untested": "untested"}
+
+
+def conforms_lines(report: dict[str, Any]) -> list[str]:
+    """Whether the adapter conforms at the level its run counted, e.g. `required level: conforms (73 passed, 12
+    declared divergences, 7 untested)` or `required level: does not conform: 2 failed (A, B)`; then, for each level
+    the run did not count, its counts, e.g. `recommended level (not counted; --level recommended counts it): 1
+    failed, 7 declared divergences`. Only the clauses a --clauses run selected are counted."""
+    level = run_level(report)
+    counted = counted_levels(level)
+    chosen = report["run"].get("clauses")
+    clauses = {i: c for i, c in report["clauses"].items() if chosen is None or i in chosen}
+    mine = {i: c for i, c in clauses.items() if level_of(i, c) in counted}
+    failing = [i for i, c in mine.items() if c["status"] in BAD_STATUSES]
+    exit_ = report["run"].get("exit", "completed")
+    if failing or exit_ != "completed":
+        why = [_bad_counts(mine)] if failing else []
+        if exit_ != "completed":
+            why.append(f"the run ended {exit_}")
+        line = f"{level} level: does not conform: {'; '.join(why)}"
+    else:
+        line = f"{level} level: conforms ({_counts(mine)})"
+    lines = [line]
+    for other in (lv for lv in LEVELS if lv not in counted):
+        theirs = {i: c for i, c in clauses.items() if level_of(i, c) == other}
+        if theirs:
+            parts = ", ".join(p for p in (_bad_counts(theirs), _counts(theirs, ("diverged", "unexpected-pass"))) if p)
+            lines.append(f"{other} level (not counted; --level {other} counts it): {parts or 'no failures'}")
+    return lines
+
+
+def _counts(clauses: dict[str, Any], statuses: tuple[str, ...] = tuple(_COUNTED_AS)) -> str:
+    """`73 passed, 12 declared divergences, 7 untested`: the non-zero counts of `statuses` (passed always)."""
+    tally = Counter(c["status"] for c in clauses.values())
+    return ", ".join(f"{tally[s]} {_COUNTED_AS[s]}" for s in statuses if tally[s] or s == "passed")
+
+
+def _bad_counts(clauses: dict[str, Any]) -> str:
+    """`2 failed, 1 crashed (A, B, C)` for the clauses of a bad status; '' when none."""
+    bad = [i for i, c in clauses.items() if c["status"] in BAD_STATUSES]
+    if not bad:
+        return ""
+    tally = Counter(clauses[i]["status"] for i in bad)
+    more = len(bad) - _NAMED_AT_MOST
+    named = ", ".join(bad[:_NAMED_AT_MOST]) + (f", and {more} more" if more > 0 else "")
+    return ", ".join(f"{tally[s]} {s}" for s in STATUSES if tally[s]) + f" ({named})"
 
 
 def _untested(clauses: dict[str, Any]) -> list[str]:
