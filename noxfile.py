@@ -17,6 +17,9 @@ TORCH = os.environ.get("PARAMETRIZE_CONFORMANCE_TORCH", "torch==2.13.0")
 BUILTIN_ADAPTERS = ["reference", "torch"]
 CUDA_ADAPTERS = ["reference-cuda", "torch-cuda"]
 OUT = "reports/out"
+# Note: the libraries of conformance/clients/third_party.py, pinned there and in pyproject's `clients` extra
+# (tests/test_third_party_clients.py checks the three agree).
+THIRD_PARTY = ["geotorch", "orthogonium", "monotonicnetworks"]
 
 
 def _install(session: nox.Session, extras: str = "") -> None:
@@ -66,6 +69,19 @@ def clients(session: nox.Session) -> None:
             rest.append(arg)
     for adapter in adapters or BUILTIN_ADAPTERS:
         session.run("pytest", "--pyargs", "conformance.clients", "-p", "no:cacheprovider", "--adapter", adapter, *rest)
+
+
+@nox.session
+def third_party_clients(session: nox.Session) -> None:
+    """Run the own tests of third-party libraries that use the parametrize API (geotorch, orthogonium,
+    monotonicnetworks; conformance/clients/third_party.py) on torch and on the reference: reports/out/third_party.*
+    (-- --adapter X --library NAME picks; needs PyPI for the sdists; orthogonium's take ~4-5 min per implementation)."""
+    # Note: opt-in (not in nox.options.sessions). The pinned libraries come in through the `clients` extra, in the
+    # same pip call as the pinned torch, so no library's loose torch requirement can replace it.
+    _install(session, "test,clients")
+    libraries = [arg for arg in session.posargs if arg == "--library" or arg.startswith("--library=")]
+    names = [] if libraries else [option for name in THIRD_PARTY for option in ("--library", name)]
+    session.run("python", "-m", "conformance.clients.third_party", *names, "--out", OUT, *session.posargs)
 
 
 @nox.session
