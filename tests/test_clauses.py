@@ -61,3 +61,14 @@ def test_every_clause_has_a_level_and_a_basis_that_cites_its_ground():
 def test_an_unknown_level_is_refused_with_the_known_ones():
     with pytest.raises(ValueError, match="level 'must' is not one of required, recommended"):
         Clause("X-ONE", "x", "Statement.", "§0", level="must")
+
+
+def test_the_readme_lists_the_recommended_clauses_with_their_basis():
+    readme = (SUITE.parent / "README.md").read_text()
+    section = readme.split("### Clause levels", 1)[1].split("\n### ", 1)[0]
+    listed = dict(line.strip("| ").split(" | ", 1) for line in section.splitlines()
+                  if line.startswith("| ") and not line.startswith(("| clause", "| ---")))
+    assert listed == {c.id: c.basis for c in CLAUSES.values() if c.level == "recommended"}
+    counts = {level: sum(c.level == level for c in CLAUSES.values()) for level in LEVELS}
+    assert f"**required** ({counts['required']} clauses)" in section
+    assert f"**recommended** ({counts['recommended']} clauses)" in section

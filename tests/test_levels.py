@@ -50,6 +50,7 @@ def test_build_report_records_each_clauses_level_and_counts_each_level():
                      _result("B-TWO", "failed")], declared={"B-ONE": "known"})
     assert {c: e["level"] for c, e in report["clauses"].items()} == {
         "A-ONE": "required", "A-TWO": "required", "B-ONE": "recommended", "B-TWO": "recommended"}
+    assert report["clauses"]["B-ONE"]["basis"] == "stricter than the docs" and report["clauses"]["A-ONE"]["basis"] == ""
     by_level = report["summary"]["by_level"]
     assert by_level["required"] == {**_zero(), "total": 2, "passed": 1, "failed": 1}
     assert by_level["recommended"] == {**_zero(), "total": 2, "diverged": 1, "failed": 1}
@@ -61,7 +62,7 @@ def test_build_report_records_each_clauses_level_and_counts_each_level():
 def test_a_report_older_than_the_level_fields_loads_with_them_filled_in(tmp_path):
     report = make_report({"REMOVE-KEEPS-ORDER": "failed", "REGISTER-ATOMIC": "passed", "NOT-A-CLAUSE-ANY-MORE": "passed"})
     for entry in report["clauses"].values():
-        del entry["level"]
+        del entry["level"], entry["basis"]
     del report["summary"]["by_level"], report["run"]["level"]
     validate(report)  # the old shape is still valid
     path = tmp_path / "old.json"
@@ -72,6 +73,8 @@ def test_a_report_older_than_the_level_fields_loads_with_them_filled_in(tmp_path
         "REMOVE-KEEPS-ORDER": "recommended", "REGISTER-ATOMIC": "required", "NOT-A-CLAUSE-ANY-MORE": "required"}
     assert loaded["summary"]["by_level"]["recommended"] == {**_zero(), "total": 1, "failed": 1}
     assert loaded["run"]["level"] == "required"
+    assert loaded["clauses"]["REMOVE-KEEPS-ORDER"]["basis"] == CLAUSES["REMOVE-KEEPS-ORDER"].basis != ""
+    assert "basis" not in loaded["clauses"]["NOT-A-CLAUSE-ANY-MORE"]
     validate(loaded)
 
 
@@ -130,6 +133,7 @@ def test_diff_and_matrix_tag_recommended_clauses_and_a_recommended_regression_is
     assert "/ B-ONE [recommended] (failed)" in markdown
     html = render_html([new])
     assert 'data-clause="B-ONE" data-level="recommended"' in html and '<span class="level"' in html
+    assert 'title="recommended: stricter than the docs"' in html, "the basis is the clause id's tooltip"
 
 
 # --- exit status ---------------------------------------------------------------------------------------------------

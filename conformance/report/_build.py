@@ -16,7 +16,7 @@ def build_report(header: Mapping[str, Any], results: Sequence[Mapping[str, Any]]
     """A schema-1 report: `header` holds suite, adapter, environment and declared ({clause: reason}); `results`
     one dict per finished test (nodeid, clause, outcome, duration_s, and message/reproducer on failure); `run` the
     run section, whose "clauses" (the ids --clauses selected; None or absent: every clause) and "level" (the level
-    the run counted; absent: required) are always written. Each clause entry carries its level (from `clauses`) and
+    the run counted; absent: required) are always written. Each clause entry carries its level and basis (from `clauses`) and
     the summary counts each level's statuses under "by_level"."""
     by_clause: dict[str, list[Mapping[str, Any]]] = {c: [] for c in clauses}
     for result in results:
@@ -54,6 +54,7 @@ def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: 
         "area": clause.area,
         "statement": clause.statement,
         "level": clause.level,
+        "basis": clause.basis,
         "status": status,
         "tests": [_test_entry(r) for r in results],
         "duration_s": round(sum(max(r.get("duration_s", 0.0), 0.0) for r in results), 6),

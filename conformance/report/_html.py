@@ -270,9 +270,14 @@ def _clause_row(row: Row, reports: Sequence[dict[str, Any]], changed: bool = Fal
     statuses = " ".join(dict.fromkeys(status_of(r, row.clause) for r in reports))
     cells = "".join(_cell(label, r, row.clause) for label, r in columns(reports))
     mark = ' class="clause changed" data-changed="yes"' if changed else ' class="clause"'
+    clause_id = f'<td class="clause-id"{_basis_title(row)}>{_e(row.clause)}{_level_chip(row.clause, row.level)}</td>'
     return (f'<tr{mark} data-area="{_e(row.area)}" data-clause="{_e(row.clause)}" data-level="{_e(row.level)}" '
-            f'data-statuses="{statuses}"><td class="clause-id">{_e(row.clause)}{_level_chip(row.clause, row.level)}</td>'
-            f'<td class="statement">{_e(row.statement)}</td>{cells}</tr>')
+            f'data-statuses="{statuses}">{clause_id}<td class="statement">{_e(row.statement)}</td>{cells}</tr>')
+
+
+def _basis_title(row: Row) -> str:
+    """A tooltip with the clause's level and why it has it, when the report says."""
+    return f' title="{_e(row.level)}: {_e(row.basis)}"' if row.basis else ""
 
 
 def _level_chip(clause_id: str, level: str) -> str:

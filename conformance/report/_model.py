@@ -81,9 +81,11 @@ def level_counts(clauses: dict) -> dict[str, dict[str, int]]:
 
 def with_levels(report: dict) -> dict:
     """`report` (modified in place and returned) with the level fields of reports older than them filled in: each
-    clause's level from the current clause table, the summary's per-level counts, and the run's level."""
+    clause's level and basis from the current clause table, the summary's per-level counts, and the run's level."""
     for clause_id, entry in report["clauses"].items():
         entry.setdefault("level", level_of(clause_id, entry))
+        if "basis" not in entry and clause_id in CLAUSES:
+            entry["basis"] = CLAUSES[clause_id].basis
     report["summary"].setdefault("by_level", level_counts(report["clauses"]))
     report["run"].setdefault("level", DEFAULT_LEVEL)
     return report

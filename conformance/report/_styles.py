@@ -25,12 +25,13 @@ ABSENT_MEANING = "absent (the clause is not in that report's suite)"
 
 @dataclass(frozen=True)
 class Row:
-    """One clause of the matrix: its id, area, statement and level (from the first report holding it)."""
+    """One clause of the matrix: its id, area, statement, level and its basis (from the first report holding it)."""
 
     clause: str
     area: str
     statement: str
     level: str = DEFAULT_LEVEL
+    basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def rows(reports: Sequence[dict[str, Any]]) -> list[Row]:
     seen: dict[str, Row] = {}
     for report in reports:
         for clause_id, entry in report["clauses"].items():
-            seen.setdefault(clause_id, Row(clause_id, entry["area"], entry["statement"], level_of(clause_id, entry)))
+            seen.setdefault(clause_id, Row(clause_id, entry["area"], entry["statement"], level_of(clause_id, entry),
+                                                entry.get("basis") or ""))
     return [row for group in areas(list(seen.values())).values() for row in group]
 
 
