@@ -487,7 +487,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "transfer-no-rollback", "TRANSFER-ATOMIC", "_transfer.py",
-        "        _restore(saved, to_module, names)\n",
+        "        _restore(saved)\n",
         "",
         "a transfer failing on a later name leaves the target half parametrized",
     ),

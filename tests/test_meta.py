@@ -61,8 +61,9 @@ def test_every_area_has_at_least_two_planted_bugs():
 def test_suite_rejects_mutant(mutant, suite, tmp_path):
     mutant.build(tmp_path)
     report_path = tmp_path / "report.json"
-    result = suite("conformance", "--adapter", mutant.package, "--clauses", mutant.clause, "--report", str(report_path),
-                   pythonpath=[tmp_path])
+    level = CLAUSES[mutant.clause].level
+    result = suite("conformance", "--adapter", mutant.package, "--clauses", mutant.clause, "--level", level,
+                   "--report", str(report_path), pythonpath=[tmp_path])
     assert result.returncode == 1, f"{mutant.name} ({mutant.bug}) was not rejected:\n" + result.stdout[-3000:]
     status = load_report(report_path)["clauses"][mutant.clause]["status"]
     assert status == "failed", f"{mutant.name}: clause {mutant.clause} is {status}, expected failed"

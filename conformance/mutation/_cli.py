@@ -90,7 +90,9 @@ def _pytest_args() -> list[str]:
     # Note: -p no:cacheprovider keeps the copy clean; the mutation profile is registered by its own plugin module.
     # Note: SEQUENCE-DIFFERENTIAL is left out: its oracle is the reference itself, so on a mutated reference it
     # compares the mutant with itself, at a quarter of the suite's time.
-    return ["--adapter", "reference", "-p", "no:cacheprovider", "-p", "conformance.mutation.profile",
+    # Note: --level recommended: the reference keeps both levels, so a mutant that breaks only a recommended clause
+    # is killed too.
+    return ["--adapter", "reference", "--level", "recommended", "-p", "no:cacheprovider", "-p", "conformance.mutation.profile",
             "--hypothesis-profile", PROFILE, "--deselect", "conformance/test_sequence.py"]
 
 
