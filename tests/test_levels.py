@@ -85,8 +85,8 @@ def test_summary_conforms_line_of_a_conforming_run():
     report = _build([_result("A-ONE", "passed"), _result("A-TWO", "xfailed"), _result("B-ONE", "passed")],
                     declared={"A-TWO": "known"})
     lines = summary_lines(report)
-    assert lines[-2:] == ["required level: conforms (1 passed, 1 declared divergences)",
-                          "recommended level (not counted; --level recommended counts it): no failures"]
+    assert lines[-2:] == ["required level: conforms (1 passed, 1 declared divergence)",
+                          "recommended level (not counted; --level recommended counts it): 1 passed, 1 untested"]
     assert "  A-TWO [required]: known" in lines
 
 
@@ -104,7 +104,7 @@ def test_summary_conforms_line_when_only_a_recommended_clause_fails():
     lines = summary_lines(report)
     assert lines[-2:] == ["required level: conforms (2 passed)",
                           "recommended level (not counted; --level recommended counts it): 1 failed (B-ONE), "
-                          "1 declared divergences"]
+                          "0 passed, 1 declared divergence"]
     assert "  B-ONE [recommended]: Statement B1." in lines and "  B-TWO [recommended]: known" in lines
     counted = summary_lines({**report, "run": {**report["run"], "level": "recommended"}})
     assert counted[-1] == "recommended level: does not conform: 1 failed (B-ONE)", "both levels counted: no more line"

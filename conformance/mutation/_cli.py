@@ -92,8 +92,9 @@ def _pytest_args() -> list[str]:
     # compares the mutant with itself, at a quarter of the suite's time.
     # Note: --level recommended: the reference keeps both levels, so a mutant that breaks only a recommended clause
     # is killed too.
-    return ["--adapter", "reference", "--level", "recommended", "-p", "no:cacheprovider", "-p", "conformance.mutation.profile",
-            "--hypothesis-profile", PROFILE, "--deselect", "conformance/test_sequence.py"]
+    return ["--adapter", "reference", "--level", "recommended", "-p", "no:cacheprovider",
+            "-p", "conformance.mutation.profile", "--hypothesis-profile", PROFILE,
+            "--deselect", "conformance/test_sequence.py"]
 
 
 def _start(args: argparse.Namespace, work: Path, version: str) -> list[str] | None:

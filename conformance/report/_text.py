@@ -40,15 +40,15 @@ def _listed(clauses: dict[str, Any], status: str, title: str) -> list[str]:
 
 
 # How conforms_lines names the statuses it counts (in this order); a bad status is named by itself.
-_COUNTED_AS = {"passed": "passed", "diverged": "declared divergences", "unexpected-pass": "declared divergences that "
-               "passed", "untested": "untested"}
+_COUNTED_AS = {"passed": "passed", "diverged": "declared divergence{s}", "unexpected-pass": "declared divergence{s}"
+               " that passed", "untested": "untested"}
 
 
 def conforms_lines(report: dict[str, Any]) -> list[str]:
     """Whether the adapter conforms at the level its run counted, e.g. `required level: conforms (73 passed, 12
     declared divergences, 7 untested)` or `required level: does not conform: 2 failed (A, B)`; then, for each level
     the run did not count, its counts, e.g. `recommended level (not counted; --level recommended counts it): 1
-    failed, 7 declared divergences`. Only the clauses a --clauses run selected are counted."""
+    failed (B-ONE), 4 passed, 7 declared divergences`. Only the clauses a --clauses run selected are counted."""
     level = run_level(report)
     counted = counted_levels(level)
     chosen = report["run"].get("clauses")
@@ -67,15 +67,16 @@ def conforms_lines(report: dict[str, Any]) -> list[str]:
     for other in (lv for lv in LEVELS if lv not in counted):
         theirs = {i: c for i, c in clauses.items() if level_of(i, c) == other}
         if theirs:
-            parts = ", ".join(p for p in (_bad_counts(theirs), _counts(theirs, ("diverged", "unexpected-pass"))) if p)
-            lines.append(f"{other} level (not counted; --level {other} counts it): {parts or 'no failures'}")
+            parts = ", ".join(p for p in (_bad_counts(theirs), _counts(theirs)) if p)
+            lines.append(f"{other} level (not counted; --level {other} counts it): {parts}")
     return lines
 
 
 def _counts(clauses: dict[str, Any], statuses: tuple[str, ...] = tuple(_COUNTED_AS)) -> str:
     """`73 passed, 12 declared divergences, 7 untested`: the non-zero counts of `statuses` (passed always)."""
     tally = Counter(c["status"] for c in clauses.values())
-    return ", ".join(f"{tally[s]} {_COUNTED_AS[s]}" for s in statuses if tally[s] or s == "passed")
+    return ", ".join(f"{tally[s]} {_COUNTED_AS[s].format(s='' if tally[s] == 1 else 's')}" for s in statuses
+                     if tally[s] or s == "passed")
 
 
 def _bad_counts(clauses: dict[str, Any]) -> str:
