@@ -2,6 +2,7 @@
 
 import copy
 import copyreg
+import weakref
 
 import torch
 from torch import Tensor
@@ -59,13 +60,50 @@ def is_generated(cls: type) -> bool:
     return cls.__dict__.get("__getstate__") is _refuse_getstate
 
 
+def generated_of(cls: type) -> type | None:
+    """The generated class ``cls`` is or derives from (a class made from it later, as fully_shard makes), or None."""
+    # Note: SUBCLASS-GENERATED-CLASS: found in the MRO, so a module whose generated class was subclassed afterwards
+    # can still be stacked on, get new names and lose them.
+    return next((c for c in cls.__mro__ if is_generated(c)), None)
+
+
+# Note: COMPILE-PER-LAYER-GRAPHS: one class per (base, names), shared by every module parametrized alike, so Dynamo's
+# type guard on `self` in the getter holds for all of them: N layers compiled one by one need one graph, not N (and
+# never hit the recompile limit). Sharing is safe because a class is never changed after it is made. Weak values: a
+# class lives as long as a module (or a subclass) uses it; its key's base id cannot be reused while it lives.
+_classes: "weakref.WeakValueDictionary[tuple[int, tuple[str, ...]], type]" = weakref.WeakValueDictionary()
+
+
 def parametrized_class(base: type, names: list[str]) -> type:
-    """A new subclass of ``base`` with one property per parametrized name."""
+    """The subclass of ``base`` with one property per parametrized name in ``names``."""
+    key = (id(base), tuple(names))
+    cls = _classes.get(key)
+    if cls is None or cls.__bases__[0] is not base:
+        cls = _classes[key] = _new_class(base, names)
+    return cls
+
+
+def _new_class(base: type, names: list[str]) -> type:
     # Note: COPY-INDEPENDENT: a class is never changed after it is made; every structural change gives the
-    # instance a fresh class, so instances sharing one (deepcopies, DataParallel replicas) cannot affect each other.
+    # instance another class, so instances sharing one (modules parametrized alike, deepcopies, DataParallel
+    # replicas) cannot affect each other.
     # Note: CLASS-MODULE: __module__ names this module, not torch's parametrize module (which Dynamo keys on).
     namespace = {"__module__": __name__, "__getstate__": _refuse_getstate}
     if not hasattr(base, "__deepcopy__"):
         namespace["__deepcopy__"] = _deepcopy
     namespace.update({name: _property(name) for name in names})
     return type(f"Parametrized{base.__name__}", (base,), namespace)
+
+
+def with_generated(cls: type, new: type) -> type:
+    """``cls`` with its generated class replaced by ``new`` (a generated class, or the base when none is left).
+
+    ``cls`` itself when it is the generated class; for a class made from it later (``FSDPLinear(FSDPModule,
+    ParametrizedLinear)``), a copy of that class on top of ``new``, so the later class's behaviour is kept.
+    """
+    old = generated_of(cls)
+    if cls is old:
+        return new
+    bases = tuple(with_generated(b, new) if old in b.__mro__ else b for b in cls.__bases__)
+    namespace = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}
+    return type(cls)(cls.__name__, bases, namespace)

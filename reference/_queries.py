@@ -2,6 +2,8 @@
 
 from torch.nn import Module, ModuleDict
 
+from ._class import generated_of
+
 
 def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
     """True if ``module`` has a parametrization on ``tensor_name`` (on any tensor when it is None)."""
@@ -15,6 +17,7 @@ def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
 
 def type_before_parametrizations(module: Module) -> type:
     """The class ``module`` had before its first parametrization (its own class if it has none)."""
-    if is_parametrized(module):
-        return type(module).__bases__[0]
-    return type(module)
+    # Note: SUBCLASS-GENERATED-CLASS: the base of the generated class, also when a class was made from it later
+    # (torch gives that later class's first base, FSDPModule for a fully_shard module).
+    generated = generated_of(type(module)) if is_parametrized(module) else None
+    return type(module) if generated is None else generated.__bases__[0]

@@ -2,9 +2,10 @@
 
 from torch import Tensor
 from torch.nn import Module, ModuleDict
+from torch.nn.parameter import UninitializedTensorMixin
 
 from . import _cache
-from ._class import is_generated, parametrized_class
+from ._class import generated_of, parametrized_class, with_generated
 from ._list import ParametrizationList, Slot
 from ._queries import is_parametrized
 
@@ -29,7 +30,7 @@ def register_parametrization(
             raise TypeError(f"{role} must be an nn.Module, got {type(obj).__name__}; wrap it in an nn.Module "
                             "(a class with forward, and optionally right_inverse).")
     parametrization.train(module.training)
-    if is_parametrized(module, tensor_name) and is_generated(type(module)):
+    if is_parametrized(module, tensor_name) and generated_of(type(module)) is not None:
         if not unsafe:
             _check_stack(module, tensor_name, parametrization)
         plist = module.parametrizations[tensor_name]
@@ -71,17 +72,24 @@ def _same_space(name: str, y: Tensor, x: Tensor, template: str) -> None:
 def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> None:
     """First parametrization on ``name``: move the tensor into a new list and give the module a property."""
     slots = module._parameters if name in module._parameters else module._buffers
+    if isinstance(slots[name], UninitializedTensorMixin):
+        # Note: INIT-LAZY: RuntimeError, torch's type for any use of an uninitialized parameter, raised before any
+        # change.
+        raise RuntimeError(f"{type(module).__name__}.{name} is not initialized yet (a lazy module before its first "
+                           "forward): run a forward first, then register the parametrization.")
     if slots[name] is None:
         # Note: ERROR-NONE-SLOT: torch fails with AttributeError 'NoneType' object has no attribute 'shape'.
         raise ValueError(f"{type(module).__name__}.{name} is None: there is no tensor to parametrize. "
                          f"Give the module a tensor named '{name}' first.")
-    first = not is_generated(type(module))
+    generated = generated_of(type(module))
+    first = generated is None
     if first and hasattr(module, "parametrizations"):
         # Note: ERROR-RESERVED-NAME: torch silently replaces the user's attribute.
         raise ValueError(f"{type(module).__name__} already has an attribute 'parametrizations', a name reserved "
                          "for parametrizations; rename that attribute before registering a parametrization.")
     names = [name] if first else [*module.parametrizations, name]
-    cls = parametrized_class(type(module) if first else type(module).__bases__[0], names)
+    cls = parametrized_class(type(module), names) if first else with_generated(
+        type(module), parametrized_class(generated.__bases__[0], names))
     plist = ParametrizationList([parametrization], slots[name], unsafe=unsafe)
     before, after = _neighbours(module, slots, name)
     # Note: BUFFER-PERSISTENCE-KEPT: torch makes a non-persistent buffer persistent.
@@ -102,7 +110,7 @@ def _neighbours(module: Module, slots: dict, name: str) -> tuple[tuple[str, ...]
     keys = list(slots)
     i = keys.index(name)
     before, after = set(keys[:i]), set(keys[i + 1 :])
-    for other, plist in module.parametrizations.items() if is_generated(type(module)) else ():
+    for other, plist in module.parametrizations.items() if generated_of(type(module)) is not None else ():
         if plist._slot is not None and name in plist._slot.after:
             before.add(other)
         if plist._slot is not None and name in plist._slot.before:

@@ -5,7 +5,7 @@ from torch import Tensor
 from torch.nn import Module, Parameter
 
 from . import _cache
-from ._class import is_generated, parametrized_class
+from ._class import generated_of, parametrized_class, with_generated
 from ._list import ParametrizationList
 from ._queries import is_parametrized
 from ._tensors import uses_swap, write_into
@@ -17,7 +17,7 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     ``leave_parametrized=True`` keeps the parametrized value, ``False`` the unconstrained original (single original
     only). A single original object is reused, so optimizers keep tracking it.
     """
-    if not (is_parametrized(module, tensor_name) and is_generated(type(module))):
+    if not (is_parametrized(module, tensor_name) and generated_of(type(module)) is not None):
         raise ValueError(f"Module {module} does not have a parametrization on {tensor_name}")
     plist = module.parametrizations[tensor_name]
     if plist.is_tensor:
@@ -29,12 +29,14 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
                          "terms of a sequence of tensors.")
     del module.parametrizations[tensor_name]
     _cache.forget(module, tensor_name)
-    base = type(module).__bases__[0]
+    base = generated_of(type(module)).__bases__[0]
     if is_parametrized(module):
-        module.__class__ = parametrized_class(base, list(module.parametrizations))
+        module.__class__ = with_generated(type(module), parametrized_class(base, list(module.parametrizations)))
     else:
         delattr(module, "parametrizations")
-        module.__class__ = base
+        # Note: SUBCLASS-GENERATED-CLASS: a class made from the generated one later keeps its own behaviour on top
+        # of the base (torch takes its first base, the mixin of a fully_shard class).
+        module.__class__ = with_generated(type(module), base)
     _put_back(module, tensor_name, value, plist)
     return module
 

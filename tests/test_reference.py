@@ -785,15 +785,17 @@ def test_cache_forgets_a_removed_then_registered_tensor():
         assert m.weight is not a and torch.equal(m.weight, m.parametrizations.weight.original)
 
 
-def test_cache_keeps_the_served_value_across_a_transfer_onto_a_parametrized_tensor():
-    # Note: CACHE-KEPT-IN-CONTEXT: a transfer onto a parametrized tensor stacks and replaces its originals; a
-    # transfer that creates the parametrization makes a new tensor, computed at its first read.
+def test_cache_recomputes_after_a_transfer_ties_new_originals():
+    # Note: CACHE-REPLACED-ORIGINAL: a transfer onto a parametrized tensor stacks and ties the source's originals in
+    # place of the target's, so the next read computes from them; a transfer that creates the parametrization makes
+    # a new tensor, computed at its first read.
     src = R.register_parametrization(linear(), "weight", Scale())
     dst = R.register_parametrization(linear(2), "weight", Scale())
     with R.cached():
         served = dst.weight
         R.transfer_parametrizations_and_params(src, dst)
-        assert dst.weight is served
+        assert dst.weight is not served and dst.weight is dst.weight
+        assert torch.equal(dst.weight, 2 * src.weight)
         fresh = R.transfer_parametrizations_and_params(src, linear(3))
         assert torch.equal(fresh.weight, src.weight)
     assert torch.equal(dst.weight, 2 * src.weight)
