@@ -76,6 +76,15 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "        m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
        "        if id(m) in seen: print(torch.equal(m.weight, 2 * m.parametrizations.weight.original)); break\n"
        "        seen.add(id(m)); m.weight; del m; gc.collect()  # prints False\n"),
+    _d("CACHE-REPLACED-ORIGINAL", "inside cached(), once module.weight was read, replacing the original by another "
+       "tensor object (as load_state_dict(assign=True) and functional_call do) leaves reads serving the value cached "
+       "from the replaced one: the cache is keyed by id(module) and name alone, so backward reaches the replaced "
+       "tensor and the new one gets no gradient (§8)",
+       _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "with P.cached():\n    m.weight\n"
+       "    new = nn.Parameter(torch.ones(2, 2)); m.parametrizations.weight.original = new\n"
+       "    m.weight.sum().backward()\n"
+       "    print(torch.equal(m.weight, 2 * new), new.grad)  # False None\n"),
     _d("COPY-INDEPENDENT", "deepcopies share the generated class, whose properties register/remove edit: removing "
        "on a copy breaks the source (§17.1)",
        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
@@ -120,6 +129,75 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
        "P.register_parametrization(m.parametrizations.weight, 'original', Double())\n"
        "m.weight = torch.ones(2, 2)  # KeyError\n"),
+    # compile
+    _d("COMPILE-PER-LAYER-GRAPHS", "every parametrized instance gets a Parametrized<Cls> class of its own, so in a "
+       "forward of the user's that reads the parametrized tensor Dynamo's guard ___check_type_id(self) fails for each "
+       "new layer: identical layers compiled one by one need a graph each, and from the 9th on hit "
+       "config.recompile_limit and run eager (torch.nn's own forwards, Linear's, are not guarded so and need one)",
+       "from torch._dynamo.utils import counters\n"
+       "class Sym(nn.Module):\n    def forward(self, x): return x.triu() + x.triu(1).transpose(-1, -2)\n"
+       "class Block(nn.Module):\n"
+       "    def __init__(self): super().__init__(); self.weight = nn.Parameter(torch.randn(4, 4))\n"
+       "    def forward(self, x): return x @ self.weight\n"
+       "layers = [P.register_parametrization(Block(), 'weight', Sym()) for _ in range(12)]\n"
+       "torch._dynamo.reset(); counters.clear()\n"
+       "for layer in layers: layer.compile(backend='eager'); layer(torch.randn(2, 4))\n"
+       "print(counters['stats']['unique_graphs'], dict(counters['frames']))  # 8 {'total': 9, 'ok': 8}: the 9th "
+       "frame hit the recompile limit\n"),
+    # export
+    # functional
+    _d("FUNCTIONAL-CACHED", "inside cached(), once module.weight was read, functional_call with the originals' keys "
+       "serves the value cached from the module's own original: the output ignores the tensors passed and no "
+       "gradient reaches them (the cache is keyed by id(module) and name alone, never by the original objects)",
+       _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "t = torch.ones(2, 2, requires_grad=True); x = torch.ones(1, 2)\n"
+       "with P.cached():\n    m.weight\n"
+       "    out = torch.func.functional_call(m, {'parametrizations.weight.original': t}, (x,))\n"
+       "out.sum().backward()\n"
+       "print(torch.allclose(out, x @ (2 * t).T + m.bias), t.grad)  # False None\n"),
+    # jit
+    # init
+    _d("INIT-ASSIGN-LOAD", "inside cached(), once module.weight was read, load_state_dict(assign=True) replaces the "
+       "original by the loaded tensor but reads keep serving the value cached from the replaced one (and backward "
+       "through it reaches the replaced tensor, not the module's): the cache is keyed by id(module) and name alone",
+       _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "sd = {k: torch.ones_like(v) for k, v in m.state_dict().items()}\n"
+       "with P.cached():\n    m.weight\n    m.load_state_dict(sd, assign=True)\n"
+       "    print(torch.equal(m.weight, 2 * m.parametrizations.weight.original))  # False: the replaced one's value\n"),
+    # convert
+    # threads
+    _d("THREADS-CACHE-LOCAL", "cached() is global state (one dict and one counter for the whole process): while one "
+       "thread holds a cached() context open, every other thread's reads are cached too, outside any cached(): two "
+       "reads return one object, an in-place update of the original is not seen, and a second backward through a new "
+       "read fails with 'Trying to backward through the graph a second time'",
+       _DOUBLE + "import threading\n"
+       "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "inside, done = threading.Event(), threading.Event()\n"
+       "def holder():\n    with P.cached():\n        m.weight; inside.set(); done.wait(10)\n"
+       "t = threading.Thread(target=holder); t.start(); inside.wait(10)\n"
+       "a, b = m.weight, m.weight  # this thread never entered cached()\n"
+       "done.set(); t.join(10)\n"
+       "print(a is b)  # True: the other thread's cached() serves this thread\n"),
+    _d("THREADS-OWN-CACHE", "two threads inside their own cached() share one cache: the second thread is served the "
+       "value the first computed (the chain runs once for both), so when both backward through their value the "
+       "second fails with 'Trying to backward through the graph a second time'",
+       _DOUBLE + "import threading\n"
+       "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "got, first, both = {}, threading.Event(), threading.Barrier(2, timeout=10)\n"
+       "def worker(name):\n    with P.cached():\n        if name == 'b': first.wait(10)\n"
+       "        got[name] = m.weight; first.set(); both.wait()\n"
+       "ts = [threading.Thread(target=worker, args=(n,)) for n in 'ab']; [t.start() for t in ts]; [t.join(10) for t in ts]\n"
+       "print(got['a'] is got['b'])  # True: thread b was served thread a's cached value\n"),
+    # subclass
+    _d("SUBCLASS-GENERATED-CLASS", "once the generated class is subclassed (fully_shard's module.__class__ = "
+       "type('FSDP' + cls.__name__, (FSDPModule, cls), ...)), removing a name parametrized before that fails: "
+       "remove_parametrizations deletes the property from type(module), which does not hold it (the generated class "
+       "does), and raises AttributeError; the name stays parametrized",
+       _DOUBLE + "class Mixin:\n    pass\n"
+       "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
+       "m.__class__ = type('FSDP' + type(m).__name__, (Mixin, type(m)), {})\n"
+       "P.remove_parametrizations(m, 'weight')  # AttributeError: type object 'FSDPParametrizedLinear' has no "
+       "attribute 'weight'\n"),
 )
 
 # Note: none on CUDA beyond the CPU ones. torch's parametrize.py has no device-dependent branch: the first

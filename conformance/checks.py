@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import Tensor, nn
+from torch.func import functional_call
+
+if TYPE_CHECKING:
+    from conformance.strategies import Case
 
 _TOLERANCE = {
     torch.float16: (1e-2, 1e-2),
@@ -199,3 +203,31 @@ def composed_inverse(chain: Sequence[nn.Module], value: Tensor) -> tuple[Tensor,
         for p in reversed(chain):
             value = p.right_inverse(value)
     return (value,) if isinstance(value, Tensor) else tuple(value)
+
+
+def plain_forward(case: Case, device: str, value: Tensor, x: Tensor) -> Tensor:
+    """The host's forward on `x` with case.name holding `value`, computed without the implementation: torch's
+    functional_call on a plain host (no parametrization) built alike."""
+    return functional_call(case.host.build(device), {case.name: value}, (x,))
+
+
+def forward_by_hand(case: Case, device: str, originals: list[Tensor], x: Tensor,
+                    chain: list[nn.Module] | None = None) -> Tensor:
+    """The host's forward on `x` with case.name holding the chain (or `chain`) applied to `originals`, by hand."""
+    return plain_forward(case, device, chain_value(chain or case.fresh_chain(), *originals), x)
+
+
+def own_leaves(module: nn.Module, name: str) -> list[Tensor]:
+    """Detached copies of the module's originals, requiring grad where the original does."""
+    return [t.detach().clone().requires_grad_(t.requires_grad) for t in originals_of(module, name)]
+
+
+@contextmanager
+def swap_flag(on: bool) -> Iterator[None]:
+    """torch's swap-tensors flag set to `on` inside the block, restored after."""
+    before = torch.__future__.get_swap_module_params_on_conversion()
+    torch.__future__.set_swap_module_params_on_conversion(on)
+    try:
+        yield
+    finally:
+        torch.__future__.set_swap_module_params_on_conversion(before)

@@ -220,10 +220,15 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
          "module, even one freed earlier in the context.", "§8, §17.8",
          R, "invariant: a module is never given another module's value"),
         ("CACHE-KEPT-IN-CONTEXT", "Inside cached(), once a tensor's value is computed, later reads serve that same "
-         "object until the outermost context exits, even after an original was changed in place or replaced, or a "
-         "parametrization was stacked; the first read after the exit computes the current value.", "§8, issue 12",
+         "object until the outermost context exits, even after an original was changed in place or a parametrization "
+         "was stacked; the first read after the exit computes the current value.", "§8, issue 12",
          R, "docs: values are computed 'the first time they are required' and 'discarded when leaving the context "
          "manager', not before"),
+        ("CACHE-REPLACED-ORIGINAL", "Inside cached(), a read after an original was replaced by another tensor object "
+         "(re-tied, as functional_call and load_state_dict(assign=True) do) computes from the new object, and "
+         "gradients reach it.", "§8, issue 13",
+         R, "invariant: no value computed from tensors the module no longer holds (its gradient would miss the "
+         "ones it holds)"),
         ("CACHE-ASSIGN-DEFERRED", "An assignment inside cached() writes the originals at once, reads inside the "
          "context keep serving the value cached before it, and the first read after the exit gives the assigned "
          "value.", "§8, issue 12",
@@ -357,6 +362,132 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
         ("DEVICE-NO-MEMORY-GROWTH", "1000 register/read/assign/remove cycles on a module on the device, reading "
          "inside cached() too, leave torch.cuda.memory_allocated no higher than it was.", "§4.3, §8",
          R, "invariant: registering and removing in a loop must not exhaust the device's memory"),
+    ],
+    # Note: the areas from "compile" to "subclass" check the API where users meet it inside the rest of PyTorch
+    # (issue 13). Their clauses are costly (a compile, an export, a thread); their tests draw fewer examples (see
+    # profiles.costly).
+    "compile": [
+        ("COMPILE-VALUES", "torch.compile of a parametrized model (backends eager and aot_eager; inductor under the "
+         "thorough profile, where a compiler is found) gives the eager values, computed by hand, and gradients equal "
+         "to eager ones reach the originals.", "issue 13",
+         R, "docs of torch.compile: a compiled module computes what the module computes; invariant: no silent wrong "
+         "values or gradients"),
+        ("COMPILE-FULLGRAPH", "torch.compile(fullgraph=True) of a parametrized model compiles in one graph and gives "
+         "the eager values, called outside cached(), inside it (and then outside again), and inside a wrapper whose "
+         "forward enters cached().", "issue 13",
+         R, "invariant: a drop-in may not break what torch compiles in one graph (its own parametrizations, "
+         "inside cached() too)"),
+        ("COMPILE-SEES-UPDATES", "Compiled code (swap flag on or off) reads the current value after an in-place "
+         "update of the originals and after an assignment module.<name> = value made between calls.", "issue 13",
+         R, "invariant: a compiled model never serves a value computed from tensors the module no longer holds"),
+        ("COMPILE-PER-LAYER-GRAPHS", "12 identical parametrized layers, each compiled on its own with "
+         "module.compile(backend='eager') and called once, need no more graphs than torch.nn.utils.parametrize needs "
+         "for them (measured in the same test), and no call hits Dynamo's recompile limit.", "issue 13",
+         R, "invariant: no silent fall back to eager (one graph per layer hits config.recompile_limit); torch needs one"),
+        ("COMPILE-AFTER-CHANGE", "module.compile() keeps giving the eager values after a parametrization is stacked "
+         "on the compiled module and after remove_parametrizations (leave_parametrized True or False).", "issue 13",
+         R, "docs of Module.compile: the compiled module stays the module; invariant: no stale or wrong values"),
+    ],
+    "export": [
+        ("EXPORT-PROGRAM", "torch.export.export, strict and non-strict, of a parametrized model gives a program whose "
+         "state_dict has the parametrized layout (parametrizations.<name>.original..., and each parametrization's own "
+         "state under parametrizations.<name>.<i>), the keys and values of module.state_dict(), whose parameters are "
+         "the originals of parameters, and whose ep.module() equals eager on the export input and on another.",
+         "issue 13",
+         R, "docs of torch.export: the program's state_dict holds the module's parameters and buffers by their names"),
+        ("EXPORT-CACHED", "torch.export.export, strict and non-strict, of a parametrized model called inside cached() "
+         "(a wrapper whose forward enters cached(), or an export made inside a cached() block) succeeds, keeps the "
+         "parametrized state_dict layout and gives the eager output.", "issue 13",
+         R, "torch exports inside cached(); invariant: caching may not make a model unexportable"),
+    ],
+    "functional": [
+        ("FUNCTIONAL-ORIGINALS", "torch.func.functional_call with the originals' keys gives the plain host's forward on "
+         "the chain applied to the passed tensors, gradients reach them, and the module is unchanged afterwards (its "
+         "state, its own value, no gradient on its originals).", "issue 13",
+         R, "docs of functional_call: keys '{submodule}.parametrizations.{name}.original' apply the parametrization "
+         "to the value passed"),
+        ("FUNCTIONAL-TRANSFORMS", "functional_call with the originals' keys under torch.func.grad (with respect to the "
+         "dict of originals) and torch.func.vmap (over a batch of originals) gives the chain's gradients and values, "
+         "and leaves the module unchanged.", "issue 13",
+         R, "docs of torch.func: grad and vmap compose with functional_call"),
+        ("FUNCTIONAL-CACHED", "Inside cached(), after the tensor was read, functional_call with the originals' keys "
+         "still computes from the passed tensors, gradients reach them, and a read after the call gives the module's "
+         "own value again.", "issue 13",
+         R, "docs of functional_call: the call uses the tensors passed; a value cached from other tensors is a wrong "
+         "value"),
+        ("FUNCTIONAL-PLAIN-NAME", "functional_call with the parametrized name itself ({'weight': W}) does what torch "
+         "2.13 does: right_inverse(W) is written into the original in place under no_grad, the call computes "
+         "chain(right_inverse(W)), backward reaches the module's original and not W, and right_inverse(old value) is "
+         "written back into the same objects afterwards; without a right_inverse it raises RuntimeError 'does not "
+         "implement right_inverse', and strict=True RuntimeError 'Unexpected key(s)', leaving the module "
+         "unchanged.", "issue 13",
+         M, "docs of functional_call say this key disables the parametrization; torch does not: pinned as torch does "
+         "it, the gap to the docs is declared"),
+    ],
+    "jit": [
+        ("JIT-TRACE", "torch.jit.trace of a parametrized model gives the eager output and gradients, and the traced "
+         "module follows later in-place updates of the originals.", "issue 13",
+         R, "docs of torch.jit.trace: the traced module reads its parameters at run time; torch traces its own"),
+        ("JIT-SCRIPT-REFUSED", "torch.jit.script of a parametrized model compiles, and calling it raises "
+         "torch.jit.Error (TorchScript's wrapper of the getter's RuntimeError) containing 'Parametrization is not "
+         "working with scripting.', leaving the module unchanged.", "issue 13",
+         R, "invariant: scripting a parametrized module cannot work, so calling it fails loudly, as torch does (§11)"),
+        ("JIT-TRACE-CACHED-REFUSED", "torch.jit.trace inside cached() (the tensor read first or not) raises "
+         "RuntimeError containing 'Cannot trace a model while caching parametrizations.', leaves the module unchanged, "
+         "and a trace after the exit works.", "issue 13",
+         R, "torch's behaviour (contract §8); invariant: a trace made of cached values would silently freeze them"),
+    ],
+    "init": [
+        ("INIT-META", "A model built on the meta device (in a torch.device('meta') context or moved there), "
+         "parametrized there, then to_empty(device) and load_state_dict of a parametrized state_dict reads the loaded "
+         "values, keeps the parametrized layout (state_dict keys) and trains (gradients, an SGD step).", "issue 13",
+         R, "docs of Module.to_empty and of meta-device initialisation; invariant: nothing lost on load"),
+        ("INIT-ASSIGN-LOAD", "load_state_dict(assign=True) of a parametrized state_dict, outside cached() and inside "
+         "it after a read, makes the originals the loaded tensors (a buffer: the tensor itself; a Parameter: a "
+         "Parameter sharing its storage, as torch makes it) and the module read, and backpropagate through, the chain "
+         "of the loaded values.", "issue 13",
+         R, "docs of load_state_dict(assign): the module's tensors become the loaded ones; invariant: no stale value"),
+        ("INIT-LAZY", "Registering on a lazy module's uninitialized tensor (LazyLinear's weight or bias) before its "
+         "first forward raises torch's error type (RuntimeError) and leaves the module unchanged; after the first "
+         "forward, registration works and the module reads the chain's value.", "issue 13",
+         R, "torch's error type for an uninitialized parameter; invariant: a failing call changes nothing"),
+    ],
+    "convert": [
+        ("CONVERT-DTYPE", "module.half(), .double() and .to(dtype) of a parametrized module, with the swap flag on and "
+         "off, return the module, keep the Parameter originals (ids, kind, requires_grad) as torch does, convert every "
+         "original and the parametrizations' own buffers to the new dtype with the same values, keep the state_dict "
+         "keys, and the module reads the chain applied to the converted originals, backward reaching them.", "issue 13",
+         R, "docs of Module.to and of torch.__future__.set_swap_module_params_on_conversion"),
+        ("CONVERT-MEMORY-FORMAT", "module.to(memory_format=torch.channels_last) of a parametrized Conv2d, with the swap "
+         "flag on and off, keeps the Parameter originals (ids) and their values and makes them channels_last, and "
+         "forward and backward equal a conv2d computed by hand with the chain's weight.", "issue 13",
+         R, "docs of Module.to(memory_format)"),
+        ("CONVERT-AUTOCAST", "Forward and backward of a parametrized model under autocast (bfloat16) give the results "
+         "of the host's forward written by hand on the chain's value, under the same autocast.", "issue 13",
+         R, "docs of torch.autocast; invariant: the chain runs as it would in the user's own forward"),
+    ],
+    "threads": [
+        ("THREADS-CACHE-LOCAL", "While another thread holds cached() open, a thread outside any cached() gets a new "
+         "object at every read, sees an in-place update of the original, and backwards twice through new reads.",
+         "issue 13",
+         R, "invariant: no value from another context; docs of cached() speak of 'this context manager', which a "
+         "thread that never entered it is not in"),
+        ("THREADS-OWN-CACHE", "Threads that each enter cached() each get their own cached value (one object per "
+         "thread, the chain run once per thread, each thread's backward passing), and leaving it in one thread does "
+         "not clear the other's.", "issue 13",
+         R, "docs of cached(): values are cached while the context manager is active and discarded when leaving it"),
+    ],
+    "subclass": [
+        ("SUBCLASS-TENSOR-ORIGINAL", "Tensor-subclass originals (TwoTensor, a traceable wrapper subclass; a plain Tensor "
+         "subclass; a Parameter subclass), swap flag on and off: registration, assigning a value of the same class and "
+         "removal (leave_parametrized True or False) keep the original object, and its class where torch keeps it "
+         "(all but a Parameter subclass under the swap flag), and the values are the chain's.", "issue 13",
+         R, "T29 registers parametrizations on TwoTensor (a traceable wrapper subclass) and checks the types kept"),
+        ("SUBCLASS-GENERATED-CLASS", "When the generated class is subclassed after registration (as "
+         "torch.distributed.fsdp.fully_shard does), stacking, parametrizing another tensor and removing both names "
+         "work and give the right values and forward, and the module keeps the subclass's behaviour (its mixin, its "
+         "own __deepcopy__).", "issue 13",
+         R, "invariant: fully_shard (FSDP2) subclasses the module's class, and its users still stack, add and remove"),
     ],
     "isolation": [
         ("ISOLATION-SHARED-STATE", "The implementation never writes to a class it did not generate (torch.nn's module "

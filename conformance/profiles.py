@@ -38,3 +38,10 @@ def load_without_database(name: str) -> None:
 def default_profile() -> str:
     """ci when the CI environment variable is set (and not false), else dev."""
     return "ci" if os.environ.get("CI", "").lower() not in ("", "0", "false", "no") else "dev"
+
+
+def costly(divisor: int = 5) -> settings:
+    """Settings for a test whose every example is costly (a compile, an export, threads): the loaded profile's
+    max_examples divided by `divisor`, at least 2 (ci: 3, dev: 4, thorough: 60 with the default divisor)."""
+    # Note: read when the test module is imported, after pytest_configure has loaded the profile.
+    return settings(max_examples=max(2, settings.default.max_examples // divisor))

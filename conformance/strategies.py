@@ -279,3 +279,19 @@ def image_value(case: Case, device: str, seed: int) -> Tensor:
     chain = case.fresh_chain()
     with torch.no_grad():
         return chain_value(chain, *composed_inverse(chain[:1], raw)).clone()
+
+
+# The tensors the hosts' forwards read (WithBuffers' non-persistent `scratch` is not read); the persistent ones too.
+FORWARD_NAMES = ("weight", "bias", "running")
+
+
+def forward_cases(dtypes: tuple[torch.dtype, ...] = FLOAT_DTYPES, exact: bool = False) -> st.SearchStrategy[Case]:
+    """A single-input case on a tensor the host's forward reads, or a multi-input one (on the weight); `exact` keeps
+    chains whose right_inverse round-trips (so an assigned value reads back as assigned)."""
+    return st.one_of(cases(dtypes=dtypes, names=FORWARD_NAMES, exact=exact), multi_cases(dtypes=dtypes, exact=exact))
+
+
+def host_input(host: HostSpec, device: str, seed: int) -> Tensor:
+    """A batch of two inputs for `host`'s forward."""
+    shape = (2, host.n, 3) if host.kind == "conv1d" else (2, host.n)
+    return seeded_randn(shape, host.dtype, device, seed)

@@ -191,14 +191,13 @@ def test_cache_assign_deferred(P, adapter, device, dtype, swap, data):
 
 
 @pytest.mark.clause("CACHE-KEPT-IN-CONTEXT")
-@given(data=st.data(), change=st.sampled_from(["in_place", "stack", "replace"]))
+@given(data=st.data(), change=st.sampled_from(["in_place", "stack"]))
 def test_cache_kept_in_context(P, adapter, device, dtype, data, change):
     # Multi-input chains too: the change is made to the last original.
     case = data.draw(st.one_of(computing_cases(dtypes=(dtype,)), multi_cases((dtype,))), label="case")
     inputs = case.chain[0].inputs
     key = "original" if inputs == 1 else f"original{inputs - 1}"
-    what = {"in_place": f"{key}.add_(1) under no_grad", "stack": "register Scale(3.0) on it",
-            "replace": f"parametrizations.{case.name}.{key} = a new tensor of the same kind holding {key} + 1"}[change]
+    what = {"in_place": f"{key}.add_(1) under no_grad", "stack": "register Scale(3.0) on it"}[change]
     note(case.reproducer(adapter.spec, device) + f"\nthen, inside cached(): read; {what}; read; then read after the exit")
     module = case.build(P, device)
     plist = module.parametrizations[case.name]
@@ -207,11 +206,6 @@ def test_cache_kept_in_context(P, adapter, device, dtype, data, change):
         with torch.no_grad():
             if change == "in_place":
                 getattr(plist, key).add_(1.0)
-            elif change == "replace":
-                # A re-tied original (load_state_dict(assign=True) does this): another object, at version 0 again.
-                old = getattr(plist, key)
-                new = old.detach() + 1.0
-                setattr(plist, key, nn.Parameter(new, old.requires_grad) if isinstance(old, nn.Parameter) else new)
             else:
                 P.register_parametrization(module, case.name, L.Scale(3.0))
         assert_same(getattr(module, case.name), cached_value, f"module.{case.name} read inside cached() after {what} "
@@ -221,6 +215,37 @@ def test_cache_kept_in_context(P, adapter, device, dtype, data, change):
         expected = chain_value(chain, *(t.detach().clone() for t in originals_of(module, case.name)))
     assert_close(getattr(module, case.name), expected, f"module.{case.name} read after cached() exited, after {what} "
                  "inside it")
+
+
+@pytest.mark.clause("CACHE-REPLACED-ORIGINAL")
+@given(data=st.data())
+def test_cache_replaced_original(P, adapter, device, dtype, data):
+    # Multi-input chains too: the last original is replaced.
+    case = data.draw(st.one_of(computing_cases(dtypes=(dtype,)), multi_cases((dtype,))), label="case")
+    inputs = case.chain[0].inputs
+    key = "original" if inputs == 1 else f"original{inputs - 1}"
+    note(case.reproducer(adapter.spec, device) + f"\nthen, inside cached(): read; parametrizations.{case.name}.{key} "
+         f"= a new tensor of the same kind holding {key} + 1 (a re-tie, as load_state_dict(assign=True) makes); read; "
+         "backward through that read")
+    module = case.build(P, device)
+    plist = module.parametrizations[case.name]
+    with P.cached():
+        cached_value = getattr(module, case.name)
+        old = getattr(plist, key)
+        with torch.no_grad():
+            new = old.detach() + 1.0
+        new = nn.Parameter(new, old.requires_grad) if isinstance(old, nn.Parameter) else new.requires_grad_(True)
+        setattr(plist, key, new)
+        value = getattr(module, case.name)
+        assert_true(value is not cached_value, f"module.{case.name} read inside cached() after {key} was replaced by "
+                    "another tensor is the value cached from the old one, expected one computed from the new one")
+        with torch.no_grad():
+            expected = chain_value(case.fresh_chain(), *(t.detach().clone() for t in originals_of(module, case.name)))
+        assert_close(value, expected, f"module.{case.name} read inside cached() after {key} was replaced")
+        if value.requires_grad:
+            value.sum().backward()
+    assert_true(not new.requires_grad or new.grad is not None, f"parametrizations.{case.name}.{key}.grad is None "
+                "after backward through the read that followed its replacement, expected the chain's gradient")
 
 
 @pytest.mark.clause("CACHE-GRAD")

@@ -8,7 +8,7 @@ from mutation import Mutant
 # The key of _cache.read's store (the mutant keys by the module alone).
 _CACHE_LOOKUP = """\
     key = (id(module), name)
-    entry = _entries.get(key)
+    entry = entries.get(key)
 """
 
 MUTANTS: tuple[Mutant, ...] = (
@@ -21,8 +21,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "register-class-on-generated-class", "REGISTER-SEVERAL-TENSORS", "_register.py",
-        "cls = parametrized_class(type(module) if first else type(module).__bases__[0], names)",
-        "cls = parametrized_class(type(module), names)",
+        "parametrized_class(generated.__bases__[0], names))",
+        "parametrized_class(type(module), names))",
         "a second parametrized tensor subclasses the already generated class instead of the user's class",
     ),
     Mutant(
@@ -247,14 +247,14 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "remove-class-not-restored", "REMOVE-RESTORES-CLASS", "_remove.py",
-        "        delattr(module, \"parametrizations\")\n        module.__class__ = base\n",
-        "        delattr(module, \"parametrizations\")\n",
+        "        module.__class__ = with_generated(type(module), base)\n",
+        "",
         "removing the last parametrization keeps the generated class",
     ),
     Mutant(
         "remove-checks-module-only", "REMOVE-NOT-PARAMETRIZED", "_remove.py",
-        "if not (is_parametrized(module, tensor_name) and is_generated(type(module))):",
-        "if not (is_parametrized(module) and is_generated(type(module))):",
+        "if not (is_parametrized(module, tensor_name) and generated_of(type(module)) is not None):",
+        "if not (is_parametrized(module) and generated_of(type(module)) is not None):",
         "remove_parametrizations checks that the module is parametrized, not that the name is",
     ),
     Mutant(
@@ -287,20 +287,21 @@ MUTANTS: tuple[Mutant, ...] = (
     # cache
     Mutant(
         "cache-enabled-off-by-one", "CACHE-SAME-OBJECT", "_cache.py",
-        "    if _depth == 0:\n        return call(plist)",
-        "    if _depth <= 1:\n        return call(plist)",
-        "reads test the depth against 1, so a single cached() context caches nothing",
+        "    entries = _entries() if _any_open else None\n",
+        "    entries = _entries() if _open > 1 else None\n",
+        "reads test the count of open contexts against 1, so a single cached() context caches nothing",
     ),
     Mutant(
         "cache-flag-not-depth", "CACHE-NESTED", "_cache.py",
-        "    _depth += 1\n",
-        "    _depth = 1\n",
-        "cached() sets a flag instead of counting depth, so an inner context's exit ends the outer one's cache",
+        "    outermost = getattr(_local, \"entries\", None) is None  # in this thread\n",
+        "    outermost = True\n",
+        "every cached() context acts as the outermost one, so an inner context's exit ends the outer one's cache",
     ),
     Mutant(
         "cache-no-finally", "CACHE-CLEARED-ON-EXIT", "_cache.py",
-        "    try:\n        yield\n    finally:\n        _depth -= 1\n        if _depth == 0:\n            _entries.clear()",
-        "    yield\n    _depth -= 1\n    if _depth == 0:\n        _entries.clear()",
+        "    try:\n        yield\n    finally:\n        _count(-1)\n"
+        "        if outermost:\n            _local.entries = None",
+        "    yield\n    _count(-1)\n    if outermost:\n        _local.entries = None",
         "cached() does not use try/finally, so an exception leaves the cache on and filled",
     ),
     Mutant(
@@ -315,6 +316,13 @@ MUTANTS: tuple[Mutant, ...] = (
         "    value = call(plist).detach()\n",
         "the cache stores a detached value, so no gradient reaches the original",
     ),
+    Mutant(
+        "cache-hit-compares-shapes", "CACHE-REPLACED-ORIGINAL", "_cache.py",
+        "all(a is b for a, b in zip(cached, current, strict=True))",
+        "all(a.shape == b.shape for a, b in zip(cached, current, strict=True))",
+        "a cache hit compares the originals' shapes, not the objects, so after an original is replaced by another "
+        "tensor of its shape reads serve the value cached from the old one",
+    ),
     # copy
     Mutant(
         "copy-shallow-dict", "COPY-DEEPCOPY-EQUAL", "_class.py",
@@ -324,8 +332,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "copy-remove-mutates-shared-class", "COPY-INDEPENDENT", "_remove.py",
-        "        module.__class__ = parametrized_class(base, list(module.parametrizations))",
-        "        delattr(type(module), tensor_name)",
+        "        module.__class__ = with_generated(type(module), parametrized_class(base, list(module.parametrizations)))",
+        "        delattr(generated_of(type(module)), tensor_name)",
         "removing one of several parametrizations deletes the property from the generated class, which "
         "deep copies share",
     ),
@@ -445,8 +453,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "query-type-before-generated", "QUERY-TYPE-BEFORE", "_queries.py",
-        "        return type(module).__bases__[0]",
-        "        return type(module)",
+        "    return type(module) if generated is None else generated.__bases__[0]",
+        "    return type(module)",
         "type_before_parametrizations returns the generated class",
     ),
     # Gaps the first suite missed, caught by TRANSFER-ATOMIC, NESTED-ASSIGN and the swap axis; then the cache as documented.
@@ -493,7 +501,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "remove-keeps-stale-class", "SEQUENCE-DIFFERENTIAL", "_remove.py",
-        "        module.__class__ = parametrized_class(base, list(module.parametrizations))\n",
+        "        module.__class__ = with_generated(type(module), parametrized_class(base, list(module.parametrizations)))\n",
         "        pass\n",
         "removing one of several parametrized names keeps the generated class, whose property for it now fails",
     ),
@@ -503,6 +511,177 @@ MUTANTS: tuple[Mutant, ...] = (
         "",
         "a registration does not count names parametrized earlier as sitting before it, so removing in another "
         "order than registering puts the tensors back out of their original order",
+    ),
+    # compile
+    Mutant(
+        "compile-class-per-instance", "COMPILE-PER-LAYER-GRAPHS", "_class.py",
+        "    cls = _classes.get(key)\n",
+        "    cls = None  # a class of its own for every module\n",
+        "every parametrized module gets a generated class of its own, so Dynamo's type guard on `self` in the getter "
+        "fails for each new layer: one graph per layer, and the recompile limit after 8",
+    ),
+    Mutant(
+        "compile-tracing-check-not-folded", "COMPILE-FULLGRAPH", "_cache.py",
+        "    if torch.jit.is_tracing():\n",
+        "    if torch._C._is_tracing():\n",
+        "the cached() read checks for torch.jit.trace with torch._C._is_tracing, which Dynamo cannot constant-fold "
+        "(torch.* op returned non-Tensor): a fullgraph compile inside cached() fails",
+    ),
+    Mutant(
+        "compile-read-memo-ignores-updates", "COMPILE-SEES-UPDATES", "_cache.py",
+        "    if entries is None:\n        return call(plist)\n",
+        "    if entries is None:\n        memo = vars(plist).get(\"_memo\")\n"
+        "        if memo is None or not _same(memo[0], plist._originals()):\n"
+        "            memo = vars(plist)[\"_memo\"] = (plist._originals(), call(plist))\n"
+        "        return memo[1]\n",
+        "outside cached(), a read reuses the value computed last while the originals are the same tensor objects, "
+        "missing in-place updates and assignments (which write into those objects)",
+    ),
+    Mutant(
+        "compile-read-detaches-original", "COMPILE-VALUES", "_list.py",
+        "                return (parameters[\"original\"],)\n",
+        "                return (parameters[\"original\"].detach(),)\n",
+        "the fast read path of a single Parameter original detaches it, so no gradient reaches the original",
+    ),
+    # export
+    Mutant(
+        "export-single-original-numbered", "EXPORT-PROGRAM", "_list.py",
+        "return (\"original\",) if self.is_tensor else",
+        "return (\"original0\",) if self.is_tensor else",
+        "a single original is registered as original0 (numbered like the originals of a multi-input chain), so the "
+        "state_dict keys are not torch's layout parametrizations.<name>.original",
+    ),
+    Mutant(
+        "export-cached-count-takes-lock", "EXPORT-CACHED", "_cache.py",
+        "    if torch.compiler.is_compiling():\n",
+        "    if False:  # always under the lock\n",
+        "entering and leaving cached() always takes a threading.Lock, which Dynamo cannot trace: a strict export of a "
+        "model whose forward enters cached() fails",
+    ),
+    # functional
+    Mutant(
+        "functional-cache-ignores-replaced-originals", "FUNCTIONAL-CACHED", "_cache.py",
+        "entry[0] is module and _same(entry[1], originals)",
+        "entry[0] is module",
+        "inside cached(), the value cached from the module's own originals is served to a functional_call that "
+        "passed other tensors for them",
+    ),
+    Mutant(
+        "functional-setter-skips-right-inverse", "FUNCTIONAL-PLAIN-NAME", "_list.py",
+        "                value = module.right_inverse(value)\n",
+        "                pass  # the value is stored as given\n",
+        "the property's setter (which functional_call with the plain name goes through) stores the value as given "
+        "instead of its right_inverse",
+    ),
+    # jit
+    Mutant(
+        "jit-getter-no-scripting-guard", "JIT-SCRIPT-REFUSED", "_class.py",
+        "    def get(self: Module) -> Tensor:\n        if torch.jit.is_scripting():\n"
+        "            raise RuntimeError(\"Parametrization is not working with scripting.\")\n",
+        "    def get(self: Module) -> Tensor:\n",
+        "the property's getter lacks the torch.jit.is_scripting() guard, so torch.jit.script tries to compile the "
+        "cache lookup (and fails to compile)",
+    ),
+    Mutant(
+        "jit-trace-allowed-in-cached", "JIT-TRACE-CACHED-REFUSED", "_cache.py",
+        "raise RuntimeError(\"Cannot trace a model while caching parametrizations.\")",
+        "pass",
+        "torch.jit.trace inside cached() is not refused, so the trace bakes the cached values in",
+    ),
+    # init
+    Mutant(
+        "init-lazy-value-error", "INIT-LAZY", "_register.py",
+        "raise RuntimeError(f\"{type(module).__name__}.{name} is not initialized yet",
+        "raise ValueError(f\"{type(module).__name__}.{name} is not initialized yet",
+        "registering on a lazy module's uninitialized parameter raises ValueError, not torch's RuntimeError",
+    ),
+    Mutant(
+        "init-lazy-unchecked", "INIT-LAZY", "_register.py",
+        "    if isinstance(slots[name], UninitializedTensorMixin):\n",
+        "    if False:\n",
+        "registering on a lazy module's uninitialized parameter is not checked: it fails later, inside "
+        "right_inverse or the shape checks, with another error type",
+    ),
+    Mutant(
+        "init-cache-counts-originals-only", "INIT-ASSIGN-LOAD", "_cache.py",
+        "return len(cached) == len(current) and all(a is b for a, b in zip(cached, current, strict=True))",
+        "return len(cached) == len(current)",
+        "the cache's freshness check compares how many originals there are, not which objects, so a read after "
+        "load_state_dict(assign=True) inside cached() serves the value of the replaced originals",
+    ),
+    # convert
+    Mutant(
+        "convert-apply-skips-parametrizations", "CONVERT-DTYPE", "_class.py",
+        '    namespace = {"__module__": __name__, "__getstate__": _refuse_getstate}\n',
+        '    namespace = {"__module__": __name__, "__getstate__": _refuse_getstate,\n'
+        '                 "_apply": lambda self, fn, recurse=True: Module._apply(self, fn, recurse=False)}\n',
+        "the generated class converts only the module's own tensors (no recursion), so .half()/.to(dtype) leave the "
+        "originals under parametrizations in their old dtype and the module reads unconverted values",
+    ),
+    Mutant(
+        "convert-apply-copies-in-place", "CONVERT-MEMORY-FORMAT", "_list.py",
+        "    __deepcopy__ = _deepcopy\n",
+        "    __deepcopy__ = _deepcopy\n\n"
+        "    def _apply(self, fn, recurse=True):\n"
+        "        with torch.no_grad():\n"
+        "            for t in self._originals():\n"
+        "                t.copy_(fn(t))\n"
+        "        return self\n",
+        "to keep the originals' ids, the list converts them by copying the converted value into them in place: copy_ "
+        "keeps their old layout, so .to(memory_format=torch.channels_last) leaves them contiguous",
+    ),
+    Mutant(
+        "convert-chain-outside-autocast", "CONVERT-AUTOCAST", "_list.py",
+        "        return self._evaluate(self._originals())\n",
+        '        with torch.autocast("cpu", enabled=False):\n'
+        "            return self._evaluate(self._originals())\n",
+        "the chain is evaluated with autocast turned off (\"parametrizations in full precision\"), so a model computes "
+        "other values and gradients under autocast than the same forward written by hand",
+    ),
+    # threads
+    Mutant(
+        "threads-cache-process-wide", "THREADS-CACHE-LOCAL", "_cache.py",
+        "_local = threading.local()\n",
+        '_local = type("_ProcessWide", (), {})()\n',
+        "the cache of cached() is one object for the whole process (torch's global dict), so a thread outside any "
+        "cached() is served what another thread's context cached",
+    ),
+    Mutant(
+        "threads-outermost-any-thread", "THREADS-OWN-CACHE", "_cache.py",
+        '    outermost = getattr(_local, "entries", None) is None  # in this thread\n',
+        "    outermost = not _any_open  # in any thread\n",
+        "cached() decides whether it is the outermost context from the process-wide flag, so a thread entering "
+        "while another thread's context is open gets no cache of its own",
+    ),
+    # subclass
+    Mutant(
+        "subclass-generated-only-exact-type", "SUBCLASS-GENERATED-CLASS", "_class.py",
+        "    return next((c for c in cls.__mro__ if is_generated(c)), None)\n",
+        "    return cls if is_generated(cls) else None\n",
+        "the class check looks at type(module) itself, not its MRO: once fully_shard subclasses the generated class, "
+        "stacking is taken for a first registration and refused ('parametrizations' already exists)",
+    ),
+    Mutant(
+        "subclass-remove-first-base", "SUBCLASS-GENERATED-CLASS", "_remove.py",
+        "        module.__class__ = with_generated(type(module), base)\n",
+        "        module.__class__ = type(module).__bases__[0]\n",
+        "the last removal restores type(module).__bases__[0] (as torch does), which for a fully_shard class is the "
+        "mixin, not the user's class",
+    ),
+    Mutant(
+        "subclass-every-subclass-swapped", "SUBCLASS-TENSOR-ORIGINAL", "_tensors.py",
+        "    return type(dest) is not Tensor and type(dest) is not Parameter and is_traceable_wrapper_subclass(dest)\n",
+        "    return type(dest) is not Tensor and type(dest) is not Parameter\n",
+        "every Tensor subclass original is written with swap_tensors, not only traceable wrapper subclasses, so "
+        "without the swap flag a Parameter-subclass original is swapped for a plain nn.Parameter (torch keeps its "
+        "class: set_)",
+    ),
+    Mutant(
+        "subclass-parameter-unwrapped", "SUBCLASS-TENSOR-ORIGINAL", "_tensors.py",
+        "            src = Parameter(src.detach(), requires_grad=dest.requires_grad)\n",
+        "            src = torch.Tensor._make_subclass(Parameter, src.detach(), dest.requires_grad)\n",
+        "a Parameter original is swapped for a plain nn.Parameter made with _make_subclass (what Parameter does for "
+        "plain tensors), so a Tensor-subclass original loses its class under the swap flag",
     ),
     # isolation
     Mutant(

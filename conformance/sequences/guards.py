@@ -19,6 +19,10 @@ AVOIDED: dict[str, str] = {
                        "graph holds",
     "REMOVE-VIEW-VALUE": "under the swap flag, removing with leave_parametrized=True when the value is a view of the "
                          "original, or registering first a right_inverse that returns a view",
+    "FUNCTIONAL-CACHED": "functional_call inside cached() after the model's tensors were read",
+    "INIT-ASSIGN-LOAD": "load_state_dict(assign=True) inside cached() after the model's tensors were read",
+    "CACHE-REPLACED-ORIGINAL": "replacing a model's originals (functional_call, load_state_dict(assign=True)) inside "
+                               "cached() after its tensors were read",
     "REMOVE-KEEPS-ORDER": "comparing tensor and state_dict names in order (they are compared as sets)",
 }
 

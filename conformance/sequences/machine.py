@@ -262,6 +262,53 @@ class SequenceMachine(RuleBasedStateMachine):
         self.run.step(Step(code, not fresh, self.guards.refusal("TRANSFER-ATOMIC")))
 
     @rule(data=st.data())
+    def functional(self, data: st.DataObject) -> None:
+        """torch.func.functional_call with every state_dict entry of a model replaced, inside cached() or not."""
+        model, seed = self._pick(data), data.draw(st.integers(0, 2**16), label="seed")
+        inside = data.draw(st.booleans(), label="inside cached(), after a read")
+        if self._skip("FUNCTIONAL-CACHED", inside) or self._skip("CACHE-REPLACED-ORIGINAL", inside):
+            return
+        call = (f"torch.func.functional_call({model}, {{k: v.detach() * 0.5 for k, v in {model}.state_dict().items()}}"
+                f", (x,))")
+        lines = [f"x = {self._input(seed)}"]
+        lines += (["with P.cached():", f"    [getattr({model}, n) for n in {TENSOR_NAMES!r} if hasattr({model}, n)]",
+                   f"    out = {call}"] if inside else [f"out = {call}"])
+        self.run.step(Step("\n".join(lines), atomic=not inside))
+
+    @rule(data=st.data())
+    def load_assign(self, data: st.DataObject) -> None:
+        """load_state_dict(..., assign=True) of another model's (or its own) state, inside cached() or not."""
+        source, target = self._pick(data), self._pick(data)
+        strict, inside = data.draw(st.booleans(), label="strict"), data.draw(st.booleans(), label="inside cached()")
+        if self._skip("INIT-ASSIGN-LOAD", inside) or self._skip("CACHE-REPLACED-ORIGINAL", inside):
+            return
+        load = (f"keys = {target}.load_state_dict({{k: v.detach().clone() * 0.5 for k, v in {source}.state_dict()"
+                f".items()}}, strict={strict}, assign=True)")
+        lines = ([load] if not inside else
+                 ["with P.cached():", f"    [getattr({target}, n) for n in {TENSOR_NAMES!r} if hasattr({target}, n)]",
+                  f"    {load}", f"    after = [getattr({target}, n) for n in {TENSOR_NAMES!r} if hasattr({target}, n)]"])
+        lines.append("out = (sorted(keys.missing_keys), sorted(keys.unexpected_keys))" + (", after" if inside else ""))
+        self.run.step(Step("\n".join(lines)))
+
+    # Note: a compile costs a Dynamo trace (a few tenths of a second on this project's 2-core machine), dozens per
+    # run: too slow for the ci and dev profiles, so the compile step is drawn under the thorough profile only.
+    @precondition(lambda self: settings.default.max_examples >= 100)
+    @rule(data=st.data())
+    def compiled_forward(self, data: st.DataObject) -> None:
+        """A model's forward compiled with torch.compile (eager backend), then a backward through it."""
+        model, seed = self._pick(data), data.draw(st.integers(0, 2**16), label="seed")
+        self.run.step(Step("\n".join([
+            "torch._dynamo.reset()", f"x = {self._input(seed)}",
+            f"y = torch.compile({model}, backend='eager')(x)",
+            "y.double().square().sum().backward() if y.requires_grad else None",
+            # Note: REMOVE-KEEPS-ORDER: by name, since an adapter may declare the order of its tensors divergent.
+            f"out = (y, [t.grad for n, t in sorted({model}.named_parameters(), key=lambda p: p[0])])",
+            f"{model}.zero_grad(set_to_none=True)"])))
+
+    def _input(self, seed: int) -> str:
+        return f"seeded_randn((2, 3), {self.dtype}, {self.adapter.device!r}, {seed})"
+
+    @rule(data=st.data())
     def use(self, data: st.DataObject) -> None:
         """Use a model as a user would between API calls: train/eval, freeze a tensor, an optimizer step, pickle."""
         model = self._pick(data)

@@ -5,25 +5,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-
-import torch
 
 from adapters import Adapter, load_adapter
+from conformance.checks import swap_flag  # noqa: F401 - handed on: the machine and replays use it from here
 from conformance.sequences.engine import Differential, SequenceDivergence
 from conformance.sequences.guards import Guards
 from conformance.sequences.world import Step
-
-
-@contextmanager
-def swap_flag(swap: bool) -> Iterator[None]:
-    """torch's swap-tensors flag set to `swap` inside the block, restored after."""
-    before = torch.__future__.get_swap_module_params_on_conversion()
-    torch.__future__.set_swap_module_params_on_conversion(swap)
-    try:
-        yield
-    finally:
-        torch.__future__.set_swap_module_params_on_conversion(before)
 
 
 def differential(adapter: Adapter, swap: bool) -> Differential:
