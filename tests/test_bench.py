@@ -127,6 +127,52 @@ def test_the_gate_fails_without_a_torch_measurement_to_compare_with():
     assert gate["failures"] == ["mine read 8x8 scale chain=1: no torch measurement on cpu to compare with"]
 
 
+def _compiled_rows(counts: dict[str, tuple[int, int, int]]) -> list[dict]:
+    """Rows of a compiled case, all timed alike: {target name: (graphs, recompiles, eager_fallbacks)}."""
+    case = Case("compiled-layers", 64, "scale", 1)
+    keys = ("graphs", "recompiles", "eager_fallbacks")
+    measurements = [Measurement(case, name, 1.0, 1.0, 10, dict(zip(keys, c, strict=True))) for name, c in counts.items()]
+    return build_rows(measurements, _targets())
+
+
+def test_the_gate_fails_on_more_graphs_or_eager_frames_than_torch_naming_both_numbers():
+    assert evaluate_gate(_compiled_rows({"torch": (8, 7, 1), "mine": (2, 1, 0)}))["passed"] is True
+    assert evaluate_gate(_compiled_rows({"torch": (8, 7, 1), "mine": (8, 7, 1)}))["passed"] is True
+    gate = evaluate_gate(_compiled_rows({"torch": (1, 0, 0), "mine": (9, 8, 2)}))
+    assert gate["failures"] == ["mine compiled-layers 64x64 scale chain=1: 9 graphs, torch 1",
+                                "mine compiled-layers 64x64 scale chain=1: 2 frames run eagerly, torch 0"]
+    no_torch = evaluate_gate(_compiled_rows({"floor": (1, 0, 0), "mine": (1, 0, 0)}))
+    assert "no torch compile counts on cpu to compare with" in no_torch["failures"][0]
+    goal = next(g for g in evaluate_goals(_compiled_rows({"torch": (1, 0, 0), "mine": (3, 2, 0)}))
+                if g["id"] == "compile-graphs" and g["adapter"] == "mine")
+    assert goal["passed"] is False and goal["failures"][0]["value"] == 2
+
+
+def test_rows_of_uncompiled_cases_carry_no_compile_counts():
+    rows = _rows({("read", "floor"): 1.0, ("read", "torch"): 2.0, ("read", "mine"): 2.0})
+    assert {(r["graphs"], r["recompiles"], r["eager_fallbacks"]) for r in rows} == {(None, None, None)}
+    assert evaluate_gate(rows)["passed"] is True
+
+
+def test_the_compile_gate_rejects_a_planted_graph_breaking_getter_and_passes_the_reference(suite, tmp_path):
+    # Note: the time limit is not asserted for the reference: FAST timings of a compiled step are noise-bound.
+    result = bench(suite, "--bench-adapter", "reference", "--bench-adapter", "bench_graphs", "--gate", "--bench-case",
+                   "compiled-step-64x64-scale-chain1,compiled-layers-64x64-scale-chain1", "--bench-out", str(tmp_path),
+                   *FAST)
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
+    doc = json.loads((tmp_path / "bench.json").read_text())
+    validate_bench(doc)
+    counts = {(r["op"], r["adapter"]): (r["graphs"], r["eager_fallbacks"]) for r in doc["rows"]}
+    assert counts[("compiled-step", "torch")] == (1, 0) and counts[("compiled-step", "reference")] == (1, 0)
+    torch_layers, reference_layers = counts[("compiled-layers", "torch")], counts[("compiled-layers", "reference")]
+    assert torch_layers[1] >= 1 and reference_layers == (2, 0) and reference_layers[0] < torch_layers[0]
+    compile_failures = [f for f in doc["gate"]["failures"] if "graphs, torch" in f or "run eagerly" in f]
+    assert compile_failures and all(f.startswith("bench_graphs ") for f in compile_failures)
+    assert any(f.startswith("bench_graphs compiled-step 64x64 scale chain=1: ") and "graphs, torch 1" in f
+               for f in compile_failures), compile_failures
+    assert "graphs / recompiles / eager frames" in (tmp_path / "bench.md").read_text()
+
+
 def test_targets_report_pass_and_fail_per_adapter():
     rows = _rows({("read", "floor"): 1.0, ("read", "torch"): 3.0, ("read", "mine"): 1.5,
                   ("read-cached", "floor"): 1.0, ("read-cached", "torch"): 3.0, ("read-cached", "mine"): 2.5})
@@ -146,7 +192,9 @@ def test_the_bench_schema_rejects_a_malformed_document():
 
 
 def test_cases_cover_every_operation_with_fixed_ids():
-    assert len(all_cases()) == 7 * 8 + 1
+    assert len(all_cases()) == 7 * 8 + 1 + 2 * 2
+    assert [c.id for c in select(["compiled-layers"])] == ["compiled-layers-64x64-scale-chain1",
+                                                           "compiled-layers-64x64-cayley-chain1"]
     assert [c.id for c in select(["read-8x8-*-chain1"])] == ["read-8x8-scale-chain1", "read-8x8-cayley-chain1"]
     assert {c.op for c in select(["gpu-forward"])} == {"gpu-forward"}
     with pytest.raises(ValueError, match="matches no case"):

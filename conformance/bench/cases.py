@@ -17,7 +17,11 @@ from conformance.library import CayleyOrthogonal, Scale
 # Note: one test function per operation; "gpu-forward" has a single case and runs on non-CPU adapters only.
 OPS: tuple[str, ...] = (
     "read", "read-cached", "assign", "register-remove", "mlp-step", "deepcopy", "state-dict", "gpu-forward",
+    "compiled-step", "compiled-layers",
 )
+# Note: the compiled operations compile a model per measurement (seconds each), so they get one size and chain 1.
+COMPILED_OPS: tuple[str, ...] = ("compiled-step", "compiled-layers")
+COMPILED_SIZE = 64
 SIZES: tuple[int, ...] = (8, 256)
 # Note: Scale is the cheap parametrization; CayleyOrthogonal the matrix one (a linalg.solve per call), whose
 # right_inverse is exact on its image, so assigning a value it produced round-trips.
@@ -53,6 +57,8 @@ def cases(op: str) -> list[Case]:
         raise ValueError(f"unknown benchmark operation {op!r}; operations are {', '.join(OPS)}")
     if op == "gpu-forward":
         return [Case(op, GPU_SIZE, "cayley", 1)]
+    if op in COMPILED_OPS:
+        return [Case(op, COMPILED_SIZE, kind, 1) for kind in PARAMETRIZATIONS]
     return [Case(op, size, kind, chain) for size in SIZES for kind in PARAMETRIZATIONS for chain in CHAINS]
 
 

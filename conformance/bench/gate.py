@@ -1,4 +1,5 @@
-"""The gate (no adapter more than 10% slower than torch on any case) and the reported, ungated targets."""
+"""The gate (no adapter more than 10% slower than torch on any case, nor compiled into more graphs or more eager
+fallbacks than torch) and the reported, ungated targets."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ def _half_of_torch_overhead(r: dict) -> bool | None:
     return r["overhead_s"] <= 0.5 * torch_overhead
 
 
+def _extra_graphs(r: dict) -> int | None:
+    return None if r.get("torch_graphs") is None else r["graphs"] - r["torch_graphs"]
+
+
+def _le_value(value: float | None, limit: float) -> bool | None:
+    return None if value is None else value <= limit
+
+
 GOALS: tuple[Goal, ...] = (
     Goal("not-slower-than-torch", "not slower than torch on any case (min time ratio <= 1.0)", (IMPL,),
          lambda r: True, lambda r: r["ratio_vs_torch"], 1.0, _le("ratio_vs_torch", 1.0)),
@@ -44,15 +53,19 @@ GOALS: tuple[Goal, ...] = (
          lambda r: r["op"] == "read", lambda r: r["overhead_vs_torch"], 0.5, _half_of_torch_overhead),
     Goal("cached-read", "read inside cached(): at most 2x a plain attribute access", (IMPL,),
          lambda r: r["op"] == "read-cached", lambda r: r["ratio_over_floor"], 2.0, _le("ratio_over_floor", 2.0)),
+    Goal("compile-graphs", "compiled cases: no more graphs than torch (graphs - torch's <= 0)", (IMPL,),
+         lambda r: r.get("graphs") is not None, _extra_graphs, 0, lambda r: _le_value(_extra_graphs(r), 0)),
     Goal("gpu-overhead", "gpu-forward: overhead under 5% of the raw compute", (IMPL, TORCH),
          lambda r: r["op"] == "gpu-forward", lambda r: r["ratio_over_floor"], 1.05, _le("ratio_over_floor", 1.05)),
 )
 
 
 def with_torch_overhead(rows: list[dict]) -> list[dict]:
-    """`rows`, each with `torch_overhead_s`: torch's overhead on the same case and device (for the goals)."""
-    torch_overhead = {(r["case"], r["device"]): r["overhead_s"] for r in rows if r["role"] == TORCH}
-    return [{**r, "torch_overhead_s": torch_overhead.get((r["case"], r["device"]))} for r in rows]
+    """`rows`, each with `torch_overhead_s` and `torch_graphs`: torch's overhead and graphs on the same case and
+    device (for the goals)."""
+    torch_rows = {(r["case"], r["device"]): r for r in rows if r["role"] == TORCH}
+    return [{**r, "torch_overhead_s": torch_rows.get((r["case"], r["device"]), {}).get("overhead_s"),
+             "torch_graphs": torch_rows.get((r["case"], r["device"]), {}).get("graphs")} for r in rows]
 
 
 def evaluate_goals(rows: list[dict]) -> list[dict[str, Any]]:
@@ -75,11 +88,14 @@ def evaluate_goals(rows: list[dict]) -> list[dict[str, Any]]:
 
 
 def evaluate_gate(rows: list[dict], limit: float = GATE_LIMIT) -> dict[str, Any]:
-    """The gate: every non-torch adapter within `limit` x torch's min time on every case it was measured on."""
+    """The gate: every non-torch adapter within `limit` x torch's min time on every case it was measured on, and on
+    a compiled case no more graphs and no more eager fallbacks than torch."""
     failures = []
+    torch_counts = {(r["case"], r["device"]): r for r in rows if r["role"] == TORCH}
     for r in rows:
         if r["role"] != IMPL:
             continue
+        failures += compile_failures(r, torch_counts.get((r["case"], r["device"])))
         if r["ratio_vs_torch"] is None:
             # Note: no torch measurement to compare with is a failure: a gate must not pass for lack of data.
             failures.append(f"{r['adapter']} {r['label']}: no torch measurement on {r['device']} to compare with")
@@ -88,6 +104,18 @@ def evaluate_gate(rows: list[dict], limit: float = GATE_LIMIT) -> dict[str, Any]
                             f"(limit {limit:.2f})")
     checked = sum(1 for r in rows if r["role"] == IMPL)
     return {"limit": limit, "checked": checked, "passed": not failures, "failures": failures}
+
+
+def compile_failures(r: dict, torch_row: dict | None) -> list[str]:
+    """Why row `r` of a compiled case fails the gate against torch's row of the case: more graphs, or more frames
+    run eagerly (the recompile limit hit), than torch; none for a row without compile counts."""
+    if r.get("graphs") is None:
+        return []
+    if torch_row is None or torch_row.get("graphs") is None:
+        return [f"{r['adapter']} {r['label']}: no torch compile counts on {r['device']} to compare with"]
+    return [f"{r['adapter']} {r['label']}: {r[key]} {what}, torch {torch_row[key]}"
+            for key, what in (("graphs", "graphs"), ("eager_fallbacks", "frames run eagerly"))
+            if r[key] > torch_row[key]]
 
 
 def _over(ratio: float, limit: float) -> str:

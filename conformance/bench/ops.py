@@ -9,7 +9,11 @@ The floor of each operation is the work no implementation can avoid:
   (what a register then remove(leave_parametrized=True) round trip must compute, without any checks);
 - mlp-step: the same MLP step with each weight computed by the chain's `forward` calls in the Linear's forward;
 - deepcopy and state-dict: the same operation on the unparametrized module;
-- gpu-forward: the network's forward with the weight computed by the chain's `forward` directly.
+- gpu-forward: the network's forward with the weight computed by the chain's `forward` directly;
+- compiled-step and compiled-layers: the same 12-layer MLP step, compiled the same way (the whole model, or each
+  layer on its own), with each weight computed by the chain's `forward` calls in the layer's forward.
+
+The compiled operations also count what Dynamo made of the model (graphs, recompiles, frames run eagerly).
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import torch
+import torch._dynamo
 import torch.nn.functional as F  # noqa: N812 - the usual spelling
 from torch import Tensor, nn
+from torch._dynamo.eval_frame import _debug_get_cache_entry_list
+from torch._dynamo.utils import counters
 
 from conformance.bench.cases import (
     Case,
@@ -38,17 +45,26 @@ from conformance.bench.targets import FLOOR, Target
 
 BATCH = 16
 GPU_BATCH = 64
+COMPILED_LAYERS = 12
+COMPILE_WARMUP_STEPS = 3
+# Note: aot_eager traces forward and backward through AOTAutograd (so the graph counts cover both) and runs the
+# graphs with eager kernels: it needs no C++ compiler, so the results do not depend on the machine's toolchain.
+COMPILE_BACKEND = "aot_eager"
 _WEIGHT = operator.attrgetter("weight")
 
 
 @dataclass
 class Timing:
-    """A timed call: `target(*args)`, or `target(*setup_args)` with a fresh setup per round; inside `context`."""
+    """A timed call: `target(*args)`, or `target(*setup_args)` with a fresh setup per round; inside `context`.
+
+    `compiled`: for a compiled model, Dynamo's counts after warm-up (graphs, recompiles, eager_fallbacks).
+    """
 
     target: Callable[..., object]
     args: tuple = ()
     setup: Callable[[], tuple[tuple, dict]] | None = None
     context: AbstractContextManager = field(default_factory=nullcontext)
+    compiled: dict[str, int] | None = None
 
 
 def skip_reason(case: Case, target: Target) -> str | None:
@@ -218,6 +234,86 @@ def _gpu_forward_floor(case: Case, device: str) -> Timing:
     return _gpu_net(ChainedLinear(linear(case, device, seed=1), chain_modules(case, device)), case, device)
 
 
+class Dense(nn.Module):
+    """A user-defined layer (weight and bias Parameters of a seeded Linear): `relu(linear(x))`."""
+
+    # Note: not nn.Linear: torch's parametrize gives every parametrized instance a class of its own, so Dynamo's
+    # type guard on `self` in a user's forward fails for each new layer, and compiling 12 layers one by one needs 8
+    # graphs, then hits the recompile limit (torch._dynamo.config.recompile_limit = 8) and runs the rest eagerly;
+    # the reference shares one generated class per (base class, names) and needs 2 (the second because the first
+    # layer's input does not require grad). nn.Linear's own forward is not guarded that way: it would hide this.
+    def __init__(self, plain: nn.Linear) -> None:
+        super().__init__()
+        self.weight, self.bias = plain.weight, plain.bias
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.linear(x, self.weight, self.bias).relu()
+
+
+class ChainedDense(ChainedLinear):
+    """Floor of a parametrized Dense: the weight computed by the chain's `forward` calls, then `relu(linear(x))`."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return super().forward(x).relu()
+
+
+def reset_compiler() -> None:
+    """Dynamo's caches and counters emptied, so no compiled code or count carries over to the next model."""
+    torch._dynamo.reset()
+    counters.clear()
+
+
+def compile_counts(net: nn.Module) -> dict[str, int]:
+    """Since the last reset_compiler(): graphs made, recompiles of `net`'s forwards, frames that ran eagerly."""
+    # Note: torch's layers each have a class of their own, but they share Dense.forward's code (one cache).
+    codes = {type(m).forward.__code__ for m in net.modules()}
+    recompiles = sum(max(0, len(_debug_get_cache_entry_list(code)) - 1) for code in codes)
+    frames = counters["frames"]
+    # Note: frames that hit the recompile limit (or failed to compile otherwise) run eagerly: total - ok.
+    return {"graphs": counters["stats"]["unique_graphs"], "recompiles": recompiles,
+            "eager_fallbacks": frames["total"] - frames["ok"]}
+
+
+def _dense_layers(case: Case, device: str) -> list[nn.Linear]:
+    return [linear(case, device, seed=1 + i) for i in range(COMPILED_LAYERS)]
+
+
+def _compiled(layers: list[nn.Module], whole: bool, case: Case, device: str) -> Timing:
+    """The MLP step of `layers`, compiled as a whole or layer by layer, warmed up, with its compile counts."""
+    net = nn.Sequential(*layers)
+    if whole:
+        compiled: nn.Module = torch.compile(net, backend=COMPILE_BACKEND)
+    else:
+        for layer in layers:
+            layer.compile(backend=COMPILE_BACKEND)
+        compiled = net
+    timing = _step(compiled, case, device)
+    # Note: compilation happens in these calls; Dynamo's recompile-limit warning goes to the log (pytest captures
+    # it with the test's output) and shows in the counts as eager fallbacks.
+    for _ in range(COMPILE_WARMUP_STEPS):
+        timing.target()
+    timing.compiled = compile_counts(net)
+    return timing
+
+
+def _compiled_api(whole: bool) -> Callable[..., Timing]:
+    def build_api(api, case: Case, device: str) -> Timing:
+        reset_compiler()
+        layers = [parametrize(api, Dense(plain), case, device) for plain in _dense_layers(case, device)]
+        return _compiled(layers, whole, case, device)
+
+    return build_api
+
+
+def _compiled_floor(whole: bool) -> Callable[..., Timing]:
+    def build_floor(case: Case, device: str) -> Timing:
+        reset_compiler()
+        layers = [ChainedDense(plain, chain_modules(case, device)) for plain in _dense_layers(case, device)]
+        return _compiled(layers, whole, case, device)
+
+    return build_floor
+
+
 _BUILDERS: dict[str, tuple[Callable[..., Timing], Callable[..., Timing]]] = {
     "read": (_read_floor, _read),
     "read-cached": (_read_cached_floor, _read_cached),
@@ -227,4 +323,6 @@ _BUILDERS: dict[str, tuple[Callable[..., Timing], Callable[..., Timing]]] = {
     "deepcopy": (_deepcopy_floor, _deepcopy),
     "state-dict": (_state_dict_floor, _state_dict),
     "gpu-forward": (_gpu_forward_floor, _gpu_forward),
+    "compiled-step": (_compiled_floor(whole=True), _compiled_api(whole=True)),
+    "compiled-layers": (_compiled_floor(whole=False), _compiled_api(whole=False)),
 }

@@ -12,7 +12,7 @@ from conformance.bench.targets import FLOOR, IMPL, TORCH
 _VERDICT_COLORS = ("tab:green", "tab:orange", "tab:red")
 
 _HEADER = ("| op | size | parametrization | chain | adapter | min (µs) | median (µs) | × torch | × floor "
-           "| overhead (µs) | overhead × torch |")
+           "| overhead (µs) | overhead × torch | graphs / recompiles / eager frames |")
 
 
 def _us(seconds: float | None) -> str:
@@ -33,6 +33,13 @@ def _beyond(value: float | None, limit: float) -> str:
     return f"{value:.2f}" if float(f"{value:.2f}") != limit else f"{value:.3f}"
 
 
+def _counts(r: dict[str, Any]) -> str:
+    """A compiled row's graphs / recompiles / eager frames, or a dash."""
+    if r.get("graphs") is None:
+        return "–"
+    return f"{r['graphs']} / {r['recompiles']} / {r['eager_fallbacks']}"
+
+
 def _verdict(passed: bool | None) -> str:
     return {True: "pass", False: "**FAIL**", None: "not measured"}[passed]
 
@@ -47,11 +54,12 @@ def markdown(doc: dict[str, Any]) -> str:
                             for f in goal["failures"])
         lines.append(f"| {goal['adapter']} | {goal['description']} | {_verdict(goal['passed'])} | {goal['checked']} "
                      f"| {failing or '–'} |")
-    lines += ["", "## Results", "", _HEADER, "| --- " * 11 + "|"]
+    lines += ["", "## Results", "", _HEADER, "| --- " * 12 + "|"]
     for r in doc["rows"]:
         lines.append(f"| {r['op']} | {r['size']} | {r['parametrization']} | {r['chain']} | {r['adapter']} "
                      f"| {_us(r['min_s'])} | {_us(r['median_s'])} | {_x(r['ratio_vs_torch'])} "
-                     f"| {_x(r['ratio_over_floor'])} | {_us(r['overhead_s'])} | {_x(r['overhead_vs_torch'])} |")
+                     f"| {_x(r['ratio_over_floor'])} | {_us(r['overhead_s'])} | {_x(r['overhead_vs_torch'])} "
+                     f"| {_counts(r)} |")
     skipped = [a for a in doc["adapters"] if a["skipped"]]
     if skipped:
         lines += ["", "## Skipped", "", *(f"- {a['name']}: {a['skipped']}" for a in skipped)]
@@ -90,7 +98,8 @@ def summary_lines(doc: dict[str, Any], written: list[str]) -> list[str]:
     for r in doc["rows"]:
         if r["role"] == IMPL:
             lines.append(f"  {r['adapter']} {r['label']}: {_x(r['ratio_vs_torch'])}x torch, "
-                         f"{_x(r['ratio_over_floor'])}x floor, overhead {_x(r['overhead_vs_torch'])} of torch's")
+                         f"{_x(r['ratio_over_floor'])}x floor, overhead {_x(r['overhead_vs_torch'])} of torch's"
+                         + ("" if r.get("graphs") is None else f", graphs / recompiles / eager frames {_counts(r)}"))
     if not lines:
         lines.append("  no adapter other than torch was measured")
     lines.append("targets (reported, not gated):")

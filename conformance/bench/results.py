@@ -23,6 +23,8 @@ from conformance.clauses import CLAUSES
 from conformance.report._meta import adapter_info, environment_info, suite_info
 
 BENCH_SCHEMA_VERSION = 1
+# What a compiled operation's row counts (ops.compile_counts); None in the other rows.
+COMPILE_COUNTS = ("graphs", "recompiles", "eager_fallbacks")
 
 
 def build_rows(measurements: list[Measurement], targets: list[Target]) -> list[dict[str, Any]]:
@@ -57,6 +59,7 @@ def row(m: Measurement, target: Target, torch_m: Measurement | None, floor_m: Me
         "ratio_over_floor": _ratio(m.min_s, floor_m.min_s) if floor_m and target.role != FLOOR else None,
         "overhead_s": overhead,
         "overhead_vs_torch": _ratio(overhead, torch_overhead) if overhead is not None and torch_overhead else None,
+        **{key: (m.compiled or {}).get(key) for key in COMPILE_COUNTS},
     }
 
 

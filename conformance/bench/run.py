@@ -38,6 +38,8 @@ class Measurement:
     min_s: float
     median_s: float
     rounds: int
+    # graphs, recompiles and eager_fallbacks of a compiled model (see ops.compile_counts); None for the others.
+    compiled: dict[str, int] | None = None
 
 
 def synchronized(function: Callable[..., Any], device: str) -> Callable[..., Any]:
@@ -102,19 +104,26 @@ def pedantic_rounds(function: Callable[..., Any], setup: Callable[[], tuple[tupl
     return max(settings.min_rounds, min(MAX_PEDANTIC_ROUNDS, math.ceil(settings.max_time / once)))
 
 
-def measurement(benchmark: Any, case: Case, target: Target) -> Measurement | None:
-    """What the benchmark fixture measured, or None when it did not time anything (--benchmark-disable)."""
+def measurement(benchmark: Any, case: Case, target: Target, compiled: dict[str, int] | None = None
+                ) -> Measurement | None:
+    """What the benchmark fixture measured (with the compile counts of a compiled model), or None when it did not
+    time anything (--benchmark-disable)."""
     stats = getattr(getattr(benchmark, "stats", None), "stats", None)
     if not stats:
         return None
-    return Measurement(case, target.name, float(stats.min), float(stats.median), int(stats.rounds))
+    return Measurement(case, target.name, float(stats.min), float(stats.median), int(stats.rounds), compiled)
 
 
 def best_of_passes(measurements: list[Measurement]) -> list[Measurement]:
     """One measurement per (case, target), in first-seen order: the min of its passes' mins, the median of their
-    medians, the rounds summed."""
+    medians, the rounds summed, and each compile count the largest of its passes' (they agree in a sound run)."""
     passes: dict[tuple[Case, str], list[Measurement]] = {}
     for m in measurements:
         passes.setdefault((m.case, m.target), []).append(m)
     return [Measurement(case, target, min(m.min_s for m in ms), statistics.median(m.median_s for m in ms),
-                        sum(m.rounds for m in ms)) for (case, target), ms in passes.items()]
+                        sum(m.rounds for m in ms), _largest_counts(ms)) for (case, target), ms in passes.items()]
+
+
+def _largest_counts(measurements: list[Measurement]) -> dict[str, int] | None:
+    counted = [m.compiled for m in measurements if m.compiled is not None]
+    return {key: max(c[key] for c in counted) for key in counted[0]} if counted else None
