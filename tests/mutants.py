@@ -287,8 +287,8 @@ MUTANTS: tuple[Mutant, ...] = (
     # cache
     Mutant(
         "cache-enabled-off-by-one", "CACHE-SAME-OBJECT", "_cache.py",
-        "    entries = _entries() if _any_open else None\n",
-        "    entries = _entries() if _open > 1 else None\n",
+        "    entries = getattr(_local, \"entries\", None) if _any_open else None\n",
+        "    entries = getattr(_local, \"entries\", None) if _open > 1 else None\n",
         "reads test the count of open contexts against 1, so a single cached() context caches nothing",
     ),
     Mutant(
@@ -318,8 +318,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "cache-hit-compares-shapes", "CACHE-REPLACED-ORIGINAL", "_cache.py",
-        "all(a is b for a, b in zip(cached, current, strict=True))",
-        "all(a.shape == b.shape for a, b in zip(cached, current, strict=True))",
+        "        if a is not b:\n",
+        "        if a.shape != b.shape:\n",
         "a cache hit compares the originals' shapes, not the objects, so after an original is replaced by another "
         "tensor of its shape reads serve the value cached from the old one",
     ),
@@ -522,7 +522,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "compile-tracing-check-not-folded", "COMPILE-FULLGRAPH", "_cache.py",
-        "    if torch.jit.is_tracing():\n",
+        "    if _tracing_state():\n",
         "    if torch._C._is_tracing():\n",
         "the cached() read checks for torch.jit.trace with torch._C._is_tracing, which Dynamo cannot constant-fold "
         "(torch.* op returned non-Tensor): a fullgraph compile inside cached() fails",
@@ -561,7 +561,7 @@ MUTANTS: tuple[Mutant, ...] = (
     # functional
     Mutant(
         "functional-cache-ignores-replaced-originals", "FUNCTIONAL-CACHED", "_cache.py",
-        "entry[0] is module and _same(entry[1], originals)",
+        "entry[0] is module and _holds(plist, entry[1])",
         "entry[0] is module",
         "inside cached(), the value cached from the module's own originals is served to a functional_call that "
         "passed other tensors for them",
@@ -604,8 +604,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "init-cache-counts-originals-only", "INIT-ASSIGN-LOAD", "_cache.py",
-        "return len(cached) == len(current) and all(a is b for a, b in zip(cached, current, strict=True))",
-        "return len(cached) == len(current)",
+        "        if a is not b:\n            return False\n",
+        "        pass\n",
         "the cache's freshness check compares how many originals there are, not which objects, so a read after "
         "load_state_dict(assign=True) inside cached() serves the value of the replaced originals",
     ),
