@@ -499,8 +499,9 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
     ],
     "sequence": [
         ("SEQUENCE-DIFFERENTIAL", "Over random sequences of operations on a few models (register, stack, remove, "
-         "assign, reads in and out of nested cached(), deepcopy, state_dict save and load, transfer, train/eval, "
-         "freezing, optimizer steps, pickling), everything a user can observe matches the reference after every "
+         "assign, reads in and out of nested cached(), deepcopy, state_dict save and load, load_state_dict(assign=True), "
+         "functional_call, transfer, train/eval, freezing, optimizer steps, pickling; a compiled forward and "
+         "backward under the thorough profile), everything a user can observe matches the reference after every "
          "step, and a step that raises changes nothing.", "§2-§9, issue 5",
          M, "beyond the docs: it compares with the reference, which keeps the recommended behaviours too; each "
          "required behaviour has its own clause"),
