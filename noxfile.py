@@ -124,7 +124,8 @@ def tests(session: nox.Session) -> None:
     """Run the project's own tests: reference unit tests, meta-tests, adapter loading, the suite on both adapters."""
     _install(session, "test,bench")
     # Note: the meta-tests run the suite once per planted bug, in subprocesses; two workers halve the wall time.
-    session.run("pytest", "tests", "-p", "no:cacheprovider", "-n", "2", *session.posargs)
+    # Note: --durations: the run is close to its 30-minute budget; the slowest tests are listed to show where it goes.
+    session.run("pytest", "tests", "-p", "no:cacheprovider", "-n", "2", "--durations=25", *session.posargs)
 
 
 @nox.session
