@@ -27,16 +27,9 @@ from conformance.checks import (
 )
 from conformance.hosts import HostSpec
 from conformance.profiles import costly
-from conformance.strategies import Case, cases, chains, host_input, multi_cases, seeded_randn
+from conformance.strategies import Case, chains, forward_cases, host_input, seeded_randn
 
-# The persistent tensors of the hosts (a non-persistent buffer is not in state_dict, so nothing loads it).
-_PERSISTENT_NAMES = ("weight", "bias", "running")
 _LR = 0.1
-
-
-def persistent_cases(dtypes: tuple[torch.dtype, ...]) -> st.SearchStrategy[Case]:
-    """A single-input case on a persistent tensor, or a multi-input one (on the weight)."""
-    return st.one_of(cases(dtypes=dtypes, names=_PERSISTENT_NAMES), multi_cases(dtypes=dtypes))
 
 
 def loaded_originals(case: Case, module: nn.Module, sd: dict[str, Tensor]) -> list[Tensor]:
@@ -66,7 +59,7 @@ def meta_module(case: Case, api, how: str) -> nn.Module:
 @costly()
 @given(data=st.data(), how=st.sampled_from(["context", "build"]))
 def test_init_meta(P, adapter, device, dtype, data, how):
-    case = data.draw(persistent_cases((dtype,)), label="case")
+    case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the real module")
     made = "with torch.device('meta'): <the host and its chain>" if how == "context" else "<the case>, on 'meta'"
     note(case.reproducer(adapter.spec, device) + f"\n(built as {made}) then module.to_empty(device={device!r}); "
@@ -124,7 +117,7 @@ def assert_assigned(case: Case, module: nn.Module, loaded: list[Tensor], kinds: 
 @costly()
 @given(data=st.data(), in_cached=st.booleans())
 def test_init_assign_load(P, adapter, device, dtype, data, in_cached):
-    case = data.draw(persistent_cases((dtype,)), label="case")
+    case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the loaded module")
     where = f"inside cached(), after a read of module.{case.name}" if in_cached else "outside cached()"
     note(case.reproducer(adapter.spec, device) + f"\nthen, {where}: module.load_state_dict(<the case's module with "
