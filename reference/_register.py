@@ -8,6 +8,7 @@ from . import _cache
 from ._class import generated_of, parametrized_class, with_generated
 from ._list import ParametrizationList, Slot
 from ._queries import is_parametrized
+from ._sharded import fully_shard_refusal
 
 _UNSAFE = ", unless the `unsafe` flag is enabled.\nmodule.{name}.{what}: {y}\n"
 _STACK_FORWARD = "Registering a parametrization may not change the {what} of the tensor" + _UNSAFE
@@ -38,6 +39,13 @@ def register_parametrization(
         plist.unsafe |= unsafe  # sticky: once unsafe, always unsafe
         # Note: CACHE-KEPT-IN-CONTEXT: stacking keeps a value cached in the current cached() context.
     elif tensor_name in module._parameters or tensor_name in module._buffers:
+        # Note: DISTRIBUTED-FSDP-REGISTER-AFTER: fully_shard writes its unsharded parameters back under their old
+        # names at every forward, so a parameter moved under parametrizations would break the first forward (torch
+        # registers, then fails there with "got mixed torch.Tensor and DTensor"): refused, nothing changed.
+        refusal = fully_shard_refusal(module, "register a parametrization") if tensor_name in module._parameters \
+            else None
+        if refusal:
+            raise ValueError(refusal)
         _first(module, tensor_name, parametrization, unsafe)
     else:
         raise ValueError(f"Module '{module}' does not have a parameter, a buffer, or a parametrized element "

@@ -8,6 +8,7 @@ from . import _cache
 from ._class import generated_of, parametrized_class, with_generated
 from ._list import ParametrizationList
 from ._queries import is_parametrized
+from ._sharded import fully_shard_refusal
 from ._tensors import uses_swap, write_into
 
 
@@ -19,6 +20,12 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     """
     if not (is_parametrized(module, tensor_name) and generated_of(type(module)) is not None):
         raise ValueError(f"Module {module} does not have a parametrization on {tensor_name}")
+    # Note: DISTRIBUTED-FSDP-REMOVE: fully_shard keeps writing its unsharded parameters into the list it knows,
+    # so a removed tensor would no longer be the one the forward reads (torch fails half-way with AttributeError,
+    # leave_parametrized=True having already overwritten the original): refused before anything changes.
+    refusal = fully_shard_refusal(module, "remove a parametrization")
+    if refusal:
+        raise ValueError(refusal)
     plist = module.parametrizations[tensor_name]
     if plist.is_tensor:
         value = _restore_single(module, tensor_name, plist.original, leave_parametrized)

@@ -6,6 +6,8 @@ from torch.__future__ import get_swap_module_params_on_conversion
 from torch.nn import Parameter
 from torch.utils._python_dispatch import is_traceable_wrapper_subclass
 
+from ._sharded import in_layout_of
+
 
 def uses_swap(dest: Tensor) -> bool:
     """Whether writes into ``dest`` go through ``torch.utils.swap_tensors`` instead of ``set_``."""
@@ -19,6 +21,7 @@ def write_into(dest: Tensor, src: Tensor) -> None:
     # Note: WRITE-SELF-NOOP: writing a tensor into itself is skipped; set_/swap_tensors would be no-ops anyway.
     if src is dest:
         return
+    src = in_layout_of(dest, src)
     if torch.is_grad_enabled():
         with torch.no_grad():
             _write(dest, src)
