@@ -14,6 +14,10 @@ _SUM2 = ("class Sum2(nn.Module):\n    def forward(self, a, b): return a + b\n"
          "    def right_inverse(self, x): return x / 2, x / 2\n")
 
 
+_DIST = ("import torch.distributed as dist\nfrom torch.distributed.fsdp import fully_shard\n"
+         "dist.init_process_group('gloo', store=dist.HashStore(), rank=0, world_size=1)\n")
+
+
 def _d(clause: str, reason: str, body: str) -> Divergence:
     return Divergence(clause, reason, _HEAD + body)
 
@@ -198,6 +202,39 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "m.__class__ = type('FSDP' + type(m).__name__, (Mixin, type(m)), {})\n"
        "P.remove_parametrizations(m, 'weight')  # AttributeError: type object 'FSDPParametrizedLinear' has no "
        "attribute 'weight'\n"),
+    # Note: DISTRIBUTED-*: each reproducer starts a one-rank gloo group in-process (a HashStore: no network) and
+    # ends it; one rank shows each of these, the suite's clauses run them on 2 and 4.
+    _d("DISTRIBUTED-FSDP-TYPE-BEFORE", "after fully_shard, type_before_parametrizations answers FSDPModule (the "
+       "first base of fully_shard's class, a mixin that is not even an nn.Module), not the class the module had "
+       "before its first registration",
+       _DIST + _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double()); fully_shard(m)\n"
+       "print(P.type_before_parametrizations(m))  # <class 'torch.distributed.fsdp.FSDPModule'>\n"
+       "dist.destroy_process_group()\n"),
+    _d("DISTRIBUTED-FSDP-REMOVE", "remove_parametrizations after fully_shard fails with AttributeError (type object "
+       "'FSDPParametrizedLinear' has no attribute 'weight'), and with leave_parametrized=True only after writing the "
+       "parametrized value into the original: the module now reads the chain applied twice",
+       _DIST + _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double()); fully_shard(m)\n"
+       "before = m.parametrizations.weight.original.full_tensor().clone()\n"
+       "try: P.remove_parametrizations(m, 'weight', leave_parametrized=True)\n"
+       "except AttributeError as e: print(e)  # type object 'FSDPParametrizedLinear' has no attribute 'weight'\n"
+       "print(torch.equal(m.parametrizations.weight.original.full_tensor(), 2 * before))  # True: changed anyway\n"
+       "dist.destroy_process_group()\n"),
+    _d("DISTRIBUTED-FSDP-REGISTER-AFTER", "registering on a parameter after fully_shard succeeds, and the module's "
+       "first forward then fails (RuntimeError: got mixed torch.Tensor and DTensor): fully_shard keeps writing the "
+       "unsharded parameter under its old name",
+       _DIST + _DOUBLE + "m = nn.Linear(2, 2); fully_shard(m); P.register_parametrization(m, 'weight', Double())\n"
+       "try: m(torch.ones(1, 2))\n"
+       "except RuntimeError as e: print(e)  # aten.addmm.default got mixed torch.Tensor and DTensor ...\n"
+       "dist.destroy_process_group()\n"),
+    _d("DISTRIBUTED-DTENSOR-ORIGINALS", "assigning a DTensor of another placement to a DTensor-parametrized tensor "
+       "gives the original the assigned value's placements (set_ takes them), instead of keeping its own layout",
+       _DIST + _DOUBLE + "from torch.distributed.tensor import distribute_tensor, Shard, Replicate\n"
+       "mesh = torch.distributed.device_mesh.init_device_mesh('cpu', (1,)); m = nn.Linear(2, 2)\n"
+       "m.weight = nn.Parameter(distribute_tensor(m.weight.detach(), mesh, [Shard(0)]))\n"
+       "P.register_parametrization(m, 'weight', Double())\n"
+       "m.weight = distribute_tensor(torch.ones(2, 2), mesh, [Replicate()])\n"
+       "print(m.parametrizations.weight.original.placements)  # (Replicate(),), not (Shard(dim=0),)\n"
+       "dist.destroy_process_group()\n"),
 )
 
 # Note: none on CUDA beyond the CPU ones. torch's parametrize.py has no device-dependent branch: the first

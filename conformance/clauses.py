@@ -489,6 +489,50 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
          "own __deepcopy__).", "issue 13",
          R, "invariant: fully_shard (FSDP2) subclasses the module's class, and its users still stack, add and remove"),
     ],
+    # Note: the distributed area (issue 14) runs each example on the ranks of a gloo process group the suite starts
+    # on 127.0.0.1 (conformance.distributed), at every world size of --distributed-world-sizes.
+    "distributed": [
+        ("DISTRIBUTED-DDP-STEP", "A DistributedDataParallel training step of a parametrized model (forward outside or "
+         "inside cached(), backward, SGD) equals the same step in one process on every rank's batch: each rank's "
+         "outputs, the gradients of every parameter (the originals' averaged over ranks) and the state_dict after the "
+         "step, on every rank.", "issue 14",
+         R, "docs of DistributedDataParallel: training is equivalent to one process on the whole batch"),
+        ("DISTRIBUTED-DDP-STATE-DICT", "The state_dict of a DDP-wrapped parametrized model has the module's keys "
+         "behind 'module.', and once the prefix is consumed it loads into a plain parametrized model, which then "
+         "holds the same state and computes the same forward.", "issue 14",
+         R, "docs of DDP and of consume_prefix_in_state_dict_if_present; invariant: nothing lost on load"),
+        ("DISTRIBUTED-FSDP-STEP", "After fully_shard of a parametrized model, a forward on each rank's batch, the "
+         "backward and an SGD step equal the same step in one process: outputs, every gradient (gathered) and the "
+         "state_dict (gathered), on every rank.", "issue 14",
+         R, "docs of fully_shard: sharding does not change what the model computes"),
+        ("DISTRIBUTED-FSDP-TYPE-BEFORE", "After fully_shard, the module is still parametrized and "
+         "type_before_parametrizations answers the class it had before its first registration (nn.Linear, say).",
+         "issue 14",
+         R, "docs: type_before_parametrizations 'returns the module type before parametrizations were applied'"),
+        ("DISTRIBUTED-FSDP-STACK", "Stacking a parametrization on a tensor after fully_shard works: forward, "
+         "backward and an SGD step equal one process with the stacked chain.", "issue 14",
+         R, "docs: parametrizations may be concatenated; torch stacks after fully_shard"),
+        ("DISTRIBUTED-FSDP-REMOVE", "remove_parametrizations after fully_shard (leave_parametrized True or False) ends "
+         "alike on every rank: either it raises and changes nothing (class, gathered state, and the step still "
+         "equals one process), or it removes and the step equals one process on the unparametrized model.",
+         "issue 14",
+         R, "invariant: a failing call changes nothing; a call that returns leaves a model that trains"),
+        ("DISTRIBUTED-FSDP-REGISTER-AFTER", "register_parametrization on a module after fully_shard ends alike on "
+         "every rank: either it raises and changes nothing (the step still equals one process), or it registers and "
+         "forward, backward and an SGD step equal one process with the chain.", "issue 14",
+         R, "invariant: a registration that returns leaves a model that trains; a refused one changes nothing"),
+        ("DISTRIBUTED-DTENSOR-ORIGINALS", "A DTensor Parameter (Shard(0), Shard(1) or Replicate()) can be "
+         "parametrized: the original stays that object and keeps its placements through registration, an assignment "
+         "of a DTensor of any placement (through right_inverse) and removal (leave_parametrized True or False); the "
+         "values are the chain's, and cached() returns one object per read.", "issue 14",
+         R, "docs: the original is the tensor; DTensor docs: placements are the tensor's layout, kept by in-place "
+         "writes"),
+        ("DISTRIBUTED-CHECKPOINT", "torch.distributed.checkpoint save of a fully_shard parametrized model, after a "
+         "step, loads into a fresh one (other initial values) on the other world size of --distributed-world-sizes: "
+         "the gathered state_dict equals the saved one and the module reads the chain of the loaded originals.",
+         "issue 14",
+         R, "docs of torch.distributed.checkpoint: load-time resharding to another world size"),
+    ],
     "isolation": [
         ("ISOLATION-SHARED-STATE", "The implementation never writes to a class it did not generate (torch.nn's module "
          "classes, nn.Parameter, torch.Tensor, the user's module and parametrization classes) and leaves torch's "

@@ -58,6 +58,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--jobs", type=int, default=1, metavar="N", help="isolated runs: adapters run at once (default 1)")
     group.addoption("--max-restarts", type=int, default=3, metavar="N",
                     help="isolated runs: child processes started again after a crash or hang, per adapter (default 3)")
+    group.addoption("--distributed-world-sizes", default="2,4", metavar="SIZES",
+                    help="comma-separated world sizes the distributed area runs on (default 2,4; each from 1 to 16)")
+    group.addoption("--distributed-timeout", type=float, default=60.0, metavar="SECONDS",
+                    help="distributed area: a rank that has not finished a task after SECONDS is stopped and its "
+                         "clause reported as a timeout (default 60)")
     group.addoption("--journal", default=None, help=argparse.SUPPRESS)
 
 
@@ -134,6 +139,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not specs:
         return
     spec = specs[0]
+    world_sizes(config)  # a bad --distributed-world-sizes is a usage error before anything runs
     try:
         adapter = load_adapter(spec)
     except AdapterError as exc:
@@ -318,7 +324,71 @@ def swap(request: pytest.FixtureRequest):
     torch.__future__.set_swap_module_params_on_conversion(before)
 
 
+def world_sizes(config: pytest.Config) -> list[int]:
+    """The --distributed-world-sizes values; a usage error for anything but integers from 1 to 16."""
+    text = config.getoption("--distributed-world-sizes")
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        sizes = []
+    if not sizes or any(not 1 <= n <= 16 for n in sizes):
+        raise pytest.UsageError(f"--distributed-world-sizes {text!r}: give comma-separated integers from 1 to 16, "
+                                "such as 2,4")
+    return list(dict.fromkeys(sizes))
+
+
+class RankPools:
+    """The rank pools of one test module, one per world size, started on first use and stopped with the module."""
+
+    def __init__(self, config: pytest.Config, adapter: Adapter) -> None:
+        self.sizes, self.spec = world_sizes(config), adapter.spec
+        self.timeout_s = config.getoption("--distributed-timeout")
+        self._pools: dict = {}
+
+    def get(self, world_size: int):
+        from conformance.distributed import RankPool
+
+        if world_size not in self._pools:
+            self._pools[world_size] = RankPool(world_size, self.spec, self.timeout_s)
+        return self._pools[world_size]
+
+    def other(self, world_size: int):
+        """The pool of the next world size of --distributed-world-sizes (the same one when it is the only one)."""
+        at = self.sizes.index(world_size) if world_size in self.sizes else -1
+        return self.get(self.sizes[(at + 1) % len(self.sizes)])
+
+    def close(self) -> None:
+        for pool in self._pools.values():
+            pool.close()
+
+
+@pytest.fixture(scope="module")
+def rank_pools(pytestconfig: pytest.Config, adapter: Adapter):
+    """This module's rank pools; the distributed area is skipped, with the reason, where it cannot run."""
+    from conformance.distributed import distributed_problem
+
+    problem = distributed_problem()
+    if problem is None and adapter.device != "cpu":
+        # Note: DISTRIBUTED-*: the area runs gloo on CPU tensors; on a CUDA adapter it would need NCCL or gloo over
+        # CUDA tensors, which no GPU was at hand to build and check (issue 14).
+        problem = f"the distributed area runs on CPU adapters only; adapter {adapter.name!r} is on {adapter.device}"
+    if problem is not None:
+        pytest.skip(problem)
+    pools = RankPools(pytestconfig, adapter)
+    yield pools
+    pools.close()
+
+
+@pytest.fixture
+def rank_pool(rank_pools: RankPools, world_size: int):
+    """The ranks of this test's world size (one process group per world size, reused by every example)."""
+    return rank_pools.get(world_size)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "world_size" in metafunc.fixturenames:
+        sizes = world_sizes(metafunc.config)
+        metafunc.parametrize("world_size", sizes, ids=[f"ranks{n}" for n in sizes])
     if "dtype" in metafunc.fixturenames and ADAPTER in metafunc.config.stash:
         dtypes = metafunc.config.stash[ADAPTER].dtypes
         metafunc.parametrize("dtype", dtypes, ids=[str(d).removeprefix("torch.") for d in dtypes])

@@ -82,14 +82,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     reproducer = _reproducer(excinfo.value)
     if reproducer:
         extra.append(("pc_reproducer", reproducer))
-    if excinfo.errisinstance(ImplementationAbort):
-        extra.append(("pc_outcome", "aborted"))
-        # Note: exiting the process is never a declared divergence: the test fails even when its clause is declared.
+    outcome = "aborted" if excinfo.errisinstance(ImplementationAbort) else _rank_outcome(excinfo.value)
+    if outcome:
+        extra.append(("pc_outcome", outcome))
+        # Note: exiting the process, or a rank that dies or hangs, is never a declared divergence: the test fails
+        # even when its clause is declared.
         if hasattr(report, "wasxfail"):
             del report.wasxfail
             report.outcome = "failed"
     report.user_properties = [*report.user_properties, *extra]
     return report
+
+
+def _rank_outcome(exc: BaseException) -> str | None:
+    """"timeout" or "crashed" for a rank of the distributed area that hung or died (see RankFailure), else None."""
+    outcome = getattr(exc, "outcome", None)
+    if outcome in ("timeout", "crashed") and type(exc).__name__ == "RankFailure":
+        return outcome
+    return None
 
 
 def _reproducer(exc: BaseException) -> str:
@@ -238,8 +248,8 @@ def _merge(current: str | None, report: pytest.TestReport, properties: dict) -> 
         return "error" if report.failed and current in (None, "passed", "xpassed") else current
     if current is not None:
         return current
-    if properties.get("pc_outcome") == "aborted":
-        return "aborted"
+    if properties.get("pc_outcome") in ("aborted", "timeout", "crashed"):
+        return properties["pc_outcome"]
     if hasattr(report, "wasxfail"):
         return "xpassed" if report.passed else "xfailed"
     if report.when == "setup":

@@ -295,3 +295,22 @@ def host_input(host: HostSpec, device: str, seed: int) -> Tensor:
     """A batch of two inputs for `host`'s forward."""
     shape = (2, host.n, 3) if host.kind == "conv1d" else (2, host.n)
     return seeded_randn(shape, host.dtype, device, seed)
+
+
+# Note: DTensor runs elementwise ops on each shard; the other library parametrizations (Symmetric's transpose,
+# Cayley's solve) need redistribution or have no DTensor rule, which is DTensor's business, not this API's.
+def elementwise(shape: tuple[int, ...] = ()) -> st.SearchStrategy[L.Library]:
+    """One elementwise parametrization with an exact right_inverse (Identity, Scale, Shift)."""
+    return st.one_of(st.just(L.Identity()), st.builds(L.Scale, st.sampled_from([2.0, 0.5, -4.0])),
+                     st.builds(L.Shift, st.sampled_from([1.0, -0.5]))).map(copy.deepcopy)
+
+
+@st.composite
+def sharded_cases(draw, dtypes=FLOAT_DTYPES, elementwise_only: bool = True) -> Case:
+    """A case on a Parameter (weight or bias) of a Linear or Conv1d, for fully_shard, DDP and DTensor originals;
+    `elementwise_only` keeps chains that run on DTensors (see elementwise)."""
+    host = draw(hosts(dtypes, kinds=("linear", "conv1d")), label="host")
+    name = draw(st.sampled_from(host.tensor_names()), label="name")
+    shape = shape_of(host, name)
+    link = elementwise(shape) if elementwise_only else preserving(shape)
+    return Case(host, name, tuple(draw(st.lists(link, min_size=1, max_size=3), label="chain")))

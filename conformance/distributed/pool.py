@@ -1,0 +1,207 @@
+"""A pool of rank processes (torch.multiprocessing spawn, gloo on 127.0.0.1) that runs one task on every rank at once,
+each rank bounded by a timeout; a rank that raises, dies or hangs is reported with its traceback."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import torch.distributed as dist
+import torch.multiprocessing as mp
+
+# Seconds a raising rank's peers get to finish before they are taken for stuck in a collective and the pool restarts.
+_GRACE_S = 3.0
+
+
+class RankFailure(AssertionError):
+    """A rank raised (`outcome` "failed"), died ("crashed") or passed its timeout ("timeout") in a task."""
+
+    def __init__(self, outcome: str, message: str) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+
+
+def distributed_problem() -> str | None:
+    """Why the distributed area cannot run here (no torch.distributed, no gloo), in one line; None when it can."""
+    if not dist.is_available():
+        return "torch.distributed is not available in this build of torch; install a build with distributed support"
+    if not dist.is_gloo_available():
+        return "torch.distributed has no gloo backend in this build of torch; install a build with gloo"
+    return None
+
+
+class RankPool:
+    """`world_size` spawned ranks in one gloo process group over a TCPStore on 127.0.0.1 (the port picked by the OS),
+    each with the adapter `spec` loaded. run() is used for every example of a clause module: the group is made once."""
+
+    def __init__(self, world_size: int, spec: str, timeout_s: float) -> None:
+        self.world_size, self.spec, self.timeout_s = world_size, spec, timeout_s
+        self._procs: list[Any] = []
+        self._tasks: list[Any] = []
+        self._logs = Path(tempfile.mkdtemp(prefix=f"pc-ranks{world_size}-"))
+        self._store: dist.TCPStore | None = None
+        self._task_id = 0
+        self._marks = [0] * world_size
+
+    # --- lifetime ------------------------------------------------------------------------------------------------
+    def _start(self) -> None:
+        from conformance.distributed.worker import serve
+
+        ctx = mp.get_context("spawn")
+        # Note: the parent holds the store, on a port the OS picked, so there is no race for a free port.
+        self._store = dist.TCPStore("127.0.0.1", 0, self.world_size + 1, is_master=True,
+                                    timeout=timedelta(seconds=self.timeout_s), wait_for_workers=False)
+        self._results = ctx.Queue()
+        self._tasks = [ctx.SimpleQueue() for _ in range(self.world_size)]
+        self._procs = [ctx.Process(target=serve, daemon=True, name=f"rank{r}",
+                                   args=(r, self.world_size, self._store.port, self.spec, self.timeout_s,
+                                         str(self._log(r)), self._tasks[r], self._results))
+                       for r in range(self.world_size)]
+        for p in self._procs:
+            p.start()
+        # Note: a rank's start (spawn, import torch, the process group) may be slow on a loaded machine.
+        replies = self._collect(-1, max(self.timeout_s, 120.0), "start")
+        failed = [r for r in replies.values() if r[0] != "ok"]
+        if failed:
+            self.close()
+            raise RankFailure(*_verdict(failed, self.world_size, "its start (process group, adapter)"))
+
+    def _log(self, rank: int) -> Path:
+        return self._logs / f"rank{rank}.log"
+
+    def close(self) -> None:
+        """Stop every rank (at once: a rank may be stuck in a collective) and drop the store."""
+        for p in self._procs:
+            if p.is_alive():
+                p.kill()
+        for p in self._procs:
+            p.join(timeout=10)
+        self._procs, self._tasks, self._store = [], [], None
+
+    @property
+    def running(self) -> bool:
+        return bool(self._procs) and all(p.is_alive() for p in self._procs)
+
+    # --- tasks ---------------------------------------------------------------------------------------------------
+    def run(self, body: Callable[..., Any], *args: Any) -> list[Any]:
+        """Call body(rank, *args) on every rank at once and return their results by rank; raise RankFailure (and
+        restart the ranks on the next call) when a rank raises, dies or passes the timeout."""
+        if not self.running:
+            self.close()
+            self._start()
+        self._task_id += 1
+        for q in self._tasks:
+            q.put((self._task_id, body, args))
+        self._marks = [_size(self._log(r)) for r in range(self.world_size)]
+        replies = self._collect(self._task_id, self.timeout_s, getattr(body, "__name__", "task"))
+        bad = [r for r in replies.values() if r[0] != "ok"]
+        if bad:
+            # Note: a rank that died or hung, or a group that no longer agrees (a collective one rank left half-done),
+            # gets fresh ranks for the next task; when every rank raised at the same point the group is kept, since
+            # restarting it after each declared divergence cost most of the area's time on torch.
+            if any(r[0] != "raised" for r in bad) or not self._in_step():
+                self.close()
+            raise RankFailure(*_verdict(bad, self.world_size, getattr(body, "__name__", "task")))
+        return [replies[r][2] for r in range(self.world_size)]
+
+    def _in_step(self) -> bool:
+        """Whether every rank still answers a collective with the same task id (the group is not out of step)."""
+        from conformance.distributed.worker import task_ids
+
+        self._task_id += 1
+        for q in self._tasks:
+            q.put((self._task_id, task_ids, (self._task_id,)))
+        replies = self._collect(self._task_id, min(self.timeout_s, 10.0), "the check that the ranks are in step")
+        return all(kind == "ok" and value for kind, _, value in replies.values())
+
+    def _collect(self, task_id: int, timeout_s: float, what: str) -> dict[int, tuple]:
+        """Each rank's reply to task `task_id`: ("ok", rank, value), ("raised", rank, text), ("crashed", rank, text)
+        or ("timeout", rank, text)."""
+        replies: dict[int, tuple] = {}
+        deadline = time.monotonic() + timeout_s
+        while len(replies) < self.world_size:
+            try:
+                kind, tid, rank, payload = self._results.get(timeout=0.1)
+                if tid == task_id:
+                    replies[rank] = (kind, rank, payload)
+                    if kind != "ok":
+                        deadline = min(deadline, time.monotonic() + _GRACE_S)
+                continue
+            except queue.Empty:
+                pass
+            for rank, p in enumerate(self._procs):
+                if rank not in replies and not p.is_alive():
+                    replies[rank] = ("crashed", rank, self._death(rank, p.exitcode, what))
+            if time.monotonic() > deadline:
+                for rank in set(range(self.world_size)) - set(replies):
+                    replies[rank] = ("timeout", rank, self._hang(rank, timeout_s, what))
+        return replies
+
+    def _death(self, rank: int, code: int | None, what: str) -> str:
+        how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+        return f"died during {what} ({how}); its last output:\n{_tail(self._log(rank), self._marks[rank])}"
+
+    def _hang(self, rank: int, timeout_s: float, what: str) -> str:
+        """Ask the stuck rank for its stacks (faulthandler on SIGUSR1) and return them."""
+        proc = self._procs[rank]
+        if proc.is_alive() and proc.pid:
+            os.kill(proc.pid, signal.SIGUSR1)
+            time.sleep(0.5)
+        return f"still running {what} after {timeout_s:g} s (--distributed-timeout); where it was:\n" \
+               f"{_tail(self._log(rank), self._marks[rank])}"
+
+
+def _verdict(bad: list[tuple], world_size: int, what: str) -> tuple[str, str]:
+    """The task's outcome and message: a death first (its peers then fail on the broken group), then a raise (its
+    peers then wait in a collective), then a hang."""
+    for kind, outcome in (("crashed", "crashed"), ("raised", "failed"), ("timeout", "timeout")):
+        first = [r for r in bad if r[0] == kind]
+        if first:
+            return outcome, _describe(first[0], bad, world_size, what)
+    raise AssertionError(f"no failing rank among {bad}")
+
+
+def _describe(first: tuple, bad: list[tuple], world_size: int, what: str) -> str:
+    """One message for every rank that did not finish: the first line says which rank and how."""
+    head = {"raised": "raised", "crashed": "crashed", "timeout": "timed out", "failed": "failed"}
+    lines = [f"rank {first[1]} of {world_size} {head.get(first[0], first[0])} in {what}: "
+             f"{first[2].strip().splitlines()[-1] if first[0] == 'raised' else first[2].splitlines()[0]}"]
+    for kind, rank, text in sorted(bad, key=lambda r: r[1]):
+        lines.append(f"--- rank {rank} ({kind}) ---\n{text.rstrip()}")
+    return "\n".join(lines)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _tail(path: Path, start: int = 0, limit: int = 3000) -> str:
+    """What the rank wrote to its log since `start` (the task's start), at most its last `limit` characters."""
+    try:
+        with path.open("rb") as log:
+            log.seek(start)
+            text = log.read().decode(errors="replace")
+    except OSError:
+        return "(no output)"
+    return text[-limit:].rstrip() or "(no output)"
+
+
+def reproducer(spec: str, world_size: int, timeout_s: float, body: Callable[..., Any], *args: Any) -> str:
+    """A script that runs `body` with `args` on `world_size` fresh ranks of adapter `spec` (every arg's repr is code)."""
+    lines = ["import torch", "from conformance.distributed import RankPool",
+             f"from {body.__module__} import {body.__name__}", "from conformance.strategies import Case",
+             "from conformance.hosts import HostSpec", "from conformance.library import *",
+             'if __name__ == "__main__":  # the ranks are spawned',
+             f"    print(RankPool({world_size}, {spec!r}, {timeout_s:g}).run({body.__name__}, "
+             f"{', '.join(repr(a) for a in args)}))"]
+    return "Reproducer:\n    " + "\n    ".join(lines)

@@ -1,0 +1,115 @@
+"""Parametrizations under torch.distributed: DDP, fully_shard (FSDP2), DTensor originals and distributed checkpoint.
+
+Every example runs on the ranks of a process group the suite starts itself (see conformance.distributed); the group is
+made once per world size for this module and reused by every example.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+import pytest
+from hypothesis import Phase, given, note, settings
+from hypothesis import strategies as st
+
+from conformance.checks import assert_equal
+from conformance.distributed import bodies as B
+from conformance.distributed import reproducer
+from conformance.profiles import costly
+from conformance.strategies import elementwise, sharded_cases
+
+# Note: no shrinking: an example spans processes, and a failing one restarts them; the drawn case is small already
+# and its reproducer runs as printed.
+_DISTRIBUTED = settings(costly(), phases=[Phase.explicit, Phase.reuse, Phase.generate])
+_SEEDS = st.integers(0, 2**16)
+
+
+def _run(pool, adapter, body, *args):
+    """Run `body` on every rank of `pool`, with the reproducer of this call noted first."""
+    note(reproducer(adapter.spec, pool.world_size, pool.timeout_s, body, *args))
+    return pool.run(body, *args)
+
+
+@pytest.mark.clause("DISTRIBUTED-DDP-STEP")
+@_DISTRIBUTED
+@given(data=st.data())
+def test_distributed_ddp_step(adapter, rank_pool, data):
+    case = data.draw(sharded_cases(adapter.dtypes, elementwise_only=False), label="case")
+    _run(rank_pool, adapter, B.ddp_step, case, data.draw(_SEEDS, label="seed"),
+         data.draw(st.booleans(), label="cached"))
+
+
+@pytest.mark.clause("DISTRIBUTED-DDP-STATE-DICT")
+@_DISTRIBUTED
+@given(data=st.data())
+def test_distributed_ddp_state_dict(adapter, rank_pool, data):
+    case = data.draw(sharded_cases(adapter.dtypes, elementwise_only=False), label="case")
+    _run(rank_pool, adapter, B.ddp_state_dict, case, data.draw(_SEEDS, label="seed"))
+
+
+@pytest.mark.clause("DISTRIBUTED-FSDP-STEP")
+@_DISTRIBUTED
+@given(data=st.data())
+def test_distributed_fsdp_step(adapter, rank_pool, data):
+    case = data.draw(sharded_cases(adapter.dtypes, elementwise_only=False), label="case")
+    _run(rank_pool, adapter, B.fsdp_step, case, data.draw(_SEEDS, label="seed"))
+
+
+@pytest.mark.clause("DISTRIBUTED-FSDP-TYPE-BEFORE")
+@_DISTRIBUTED
+@given(data=st.data())
+def test_distributed_fsdp_type_before(adapter, rank_pool, data):
+    _run(rank_pool, adapter, B.fsdp_type_before, data.draw(sharded_cases(adapter.dtypes), label="case"))
+
+
+@pytest.mark.clause("DISTRIBUTED-FSDP-STACK")
+@_DISTRIBUTED
+@given(data=st.data())
+def test_distributed_fsdp_stack(adapter, rank_pool, data):
+    case = data.draw(sharded_cases(adapter.dtypes), label="case")
+    _run(rank_pool, adapter, B.fsdp_stack, case, data.draw(elementwise(), label="extra"),
+         data.draw(_SEEDS, label="seed"))
+
+
+@pytest.mark.clause("DISTRIBUTED-FSDP-REMOVE")
+@_DISTRIBUTED
+@given(data=st.data())
+def test_distributed_fsdp_remove(adapter, rank_pool, data):
+    case = data.draw(sharded_cases(adapter.dtypes), label="case")
+    ends = _run(rank_pool, adapter, B.fsdp_remove, case, data.draw(st.booleans(), label="leave_parametrized"),
+                data.draw(_SEEDS, label="seed"))
+    assert_equal(len(set(ends)), 1, f"how remove_parametrizations ended on each rank ({ends}): every rank must "
+                 "end alike")
+
+
+@pytest.mark.clause("DISTRIBUTED-FSDP-REGISTER-AFTER")
+@_DISTRIBUTED
+@given(data=st.data())
+def test_distributed_fsdp_register_after(adapter, rank_pool, data):
+    case = data.draw(sharded_cases(adapter.dtypes), label="case")
+    ends = _run(rank_pool, adapter, B.fsdp_register_after, case, data.draw(_SEEDS, label="seed"))
+    assert_equal(len(set(ends)), 1, f"how register_parametrization ended on each rank ({ends}): every rank must "
+                 "end alike")
+
+
+@pytest.mark.clause("DISTRIBUTED-DTENSOR-ORIGINALS")
+@_DISTRIBUTED
+@given(data=st.data())
+def test_distributed_dtensor_originals(adapter, rank_pool, data):
+    case = data.draw(sharded_cases(adapter.dtypes), label="case")
+    placements = ["Shard(0)", "Replicate()"] + (["Shard(1)"] if len(case.shape) > 1 else [])
+    _run(rank_pool, adapter, B.dtensor_originals, case, data.draw(st.sampled_from(placements), label="placement"),
+         data.draw(st.sampled_from(placements), label="assigned"), data.draw(st.booleans(), label="leave"))
+
+
+@pytest.mark.clause("DISTRIBUTED-CHECKPOINT")
+@_DISTRIBUTED
+@given(data=st.data())
+def test_distributed_checkpoint(adapter, rank_pool, rank_pools, data):
+    case = data.draw(sharded_cases(adapter.dtypes), label="case")
+    seed = data.draw(_SEEDS, label="seed")
+    loader = rank_pools.other(rank_pool.world_size)
+    note(f"saved on {rank_pool.world_size} ranks, loaded on {loader.world_size}")
+    with tempfile.TemporaryDirectory(prefix="pc-dcp-") as path:
+        saved = _run(rank_pool, adapter, B.checkpoint_save, case, seed, path)[0]
+        _run(loader, adapter, B.checkpoint_load, case, seed, path, saved, rank_pool.world_size)
