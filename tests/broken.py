@@ -50,3 +50,22 @@ EXIT = _with_type_before(exit_process)
 HANG = _with_type_before(hang)
 SYSTEM_EXIT = _with_type_before(system_exit)
 KEYBOARD_INTERRUPT = _with_type_before(keyboard_interrupt)
+
+
+def _on_rank_one(behaviour) -> Adapter:
+    """The reference, with type_before_parametrizations doing `behaviour` on rank 1 of a process group alone (so only
+    the distributed area meets it, and only on one rank)."""
+    import torch.distributed as dist
+
+    def type_before_parametrizations(module):
+        if dist.is_initialized() and dist.get_rank() == 1:
+            behaviour(module)
+        return reference.type_before_parametrizations(module)
+
+    api = SimpleNamespace(**{n: getattr(reference, n) for n in API_NAMES})
+    api.type_before_parametrizations = type_before_parametrizations
+    return Adapter(name=f"rank1-{behaviour.__name__}", api=api, version="0", spec=f"broken:RANK1_{behaviour.__name__.upper()}")
+
+
+RANK1_HANG = _on_rank_one(hang)
+RANK1_EXIT_PROCESS = _on_rank_one(exit_process)

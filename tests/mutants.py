@@ -707,4 +707,36 @@ MUTANTS: tuple[Mutant, ...] = (
         "removal with leave_parametrized=True reads the value after torch.set_grad_enabled(False) instead of under "
         "no_grad(), and leaves grad mode off for the rest of the program",
     ),
+    # distributed
+    Mutant(
+        "distributed-dtensor-local-shard-write", "DISTRIBUTED-DTENSOR-ORIGINALS", "_tensors.py",
+        "    src = in_layout_of(dest, src)\n",
+        '    if hasattr(dest, "to_local") and hasattr(src, "to_local"):  # a DTensor: write the local shard\n'
+        "        with torch.no_grad():\n"
+        "            dest.to_local().copy_(src.to_local())\n"
+        "        return\n",
+        "a DTensor original is written through its local shard with the value's local shard, ignoring both "
+        "placements: a replicated value assigned to a sharded original writes the wrong rows, or fails",
+    ),
+    Mutant(
+        "distributed-register-after-fully-shard", "DISTRIBUTED-FSDP-REGISTER-AFTER", "_register.py",
+        "        if refusal:\n            raise ValueError(refusal)\n",
+        "",
+        "registering on a parameter of a module fully_shard manages is not refused: it registers, and the first "
+        "forward fails (fully_shard writes the unsharded parameter back under its old name)",
+    ),
+    Mutant(
+        "distributed-remove-under-fully-shard", "DISTRIBUTED-FSDP-REMOVE", "_remove.py",
+        "    if refusal:\n        raise ValueError(refusal)\n",
+        "",
+        "removal from a module fully_shard manages is not refused: it returns, and the forward reads the sharded "
+        "tensor while fully_shard unshards into the detached list",
+    ),
+    Mutant(
+        "distributed-type-before-first-base", "DISTRIBUTED-FSDP-TYPE-BEFORE", "_queries.py",
+        "    return type(module) if generated is None else generated.__bases__[0]\n",
+        "    return type(module) if generated is None else type(module).__bases__[0]\n",
+        "type_before_parametrizations answers the first base of the module's class (as torch does), which after "
+        "fully_shard is the FSDPModule mixin",
+    ),
 )
