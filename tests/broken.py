@@ -64,7 +64,8 @@ def _on_rank_one(behaviour) -> Adapter:
 
     api = SimpleNamespace(**{n: getattr(reference, n) for n in API_NAMES})
     api.type_before_parametrizations = type_before_parametrizations
-    return Adapter(name=f"rank1-{behaviour.__name__}", api=api, version="0", spec=f"broken:RANK1_{behaviour.__name__.upper()}")
+    spec = f"broken:RANK1_{behaviour.__name__.upper()}"
+    return Adapter(name=f"rank1-{behaviour.__name__}", api=api, version="0", spec=spec)
 
 
 RANK1_HANG = _on_rank_one(hang)

@@ -4,6 +4,7 @@ itself), and the suite turns that into a failed, crashed or timeout clause."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 import rank_bodies as bodies
@@ -39,7 +40,8 @@ def test_a_raising_rank_fails_with_its_traceback_and_the_pool_recovers(pool):
     first = str(failure).splitlines()[0]
     assert first == "rank 1 of 2 raised in raise_on_rank_one: ValueError: planted failure on rank one", first
     assert 'rank_bodies.py", line' in str(failure) and "in raise_on_rank_one" in str(failure)
-    assert pool.run(bodies.total, 0.0) == [1.0, 1.0], "the next task runs (on the same ranks: every rank raised at one point, so the group is kept)"
+    # Note: every rank raised at one point, so the group is kept for the next task.
+    assert pool.run(bodies.total, 0.0) == [1.0, 1.0], "the next task after a raise"
 
 
 def test_a_dying_rank_is_crashed_with_its_exit_code(pool):
@@ -69,7 +71,7 @@ def test_the_suite_reports_a_hung_or_dead_rank_for_the_clause(suite, tmp_path, a
     start = time.monotonic()
     result = suite("--pyargs", "conformance", "--adapter", adapter, "--clauses", "DISTRIBUTED-FSDP-TYPE-BEFORE",
                    "--distributed-world-sizes", "2", "--distributed-timeout", "5", "--report", str(report_path),
-                   pythonpath=[tmp_path.parent, __import__("pathlib").Path(__file__).parent], timeout=300)
+                   pythonpath=[Path(__file__).parent], timeout=300)
     took = time.monotonic() - start
     assert result.returncode == 1, result.stdout[-3000:]
     entry = load_report(report_path)["clauses"]["DISTRIBUTED-FSDP-TYPE-BEFORE"]

@@ -175,7 +175,8 @@ def dtensor_originals(r: Rank, case: Case, placement: str, assigned: str, leave:
         assert_true(isinstance(got, DTensor) and tuple(got.placements) == placements, _on_rank(
             r, f"the original {what}: got {type(got).__name__} {getattr(got, 'placements', '')}, expected a DTensor "
             f"with placements {placements}"))
-        assert_close(full(got), composed_inverse(case.fresh_chain()[:inverted], value)[0], _on_rank(r, f"the original {what}"))
+        expected = composed_inverse(case.fresh_chain()[:inverted], value)[0]
+        assert_close(full(got), expected, _on_rank(r, f"the original {what}"))
         assert_close(full(getattr(module, name)), chain_value(case.fresh_chain(), full(got)),
                      _on_rank(r, f"module.{name} {what}"))
 
