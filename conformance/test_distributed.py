@@ -98,8 +98,9 @@ def test_distributed_fsdp_register_after(adapter, rank_pool, data):
 def test_distributed_dtensor_originals(adapter, rank_pool, data):
     case = data.draw(sharded_cases(adapter.dtypes), label="case")
     placements = ["Shard(0)", "Replicate()"] + (["Shard(1)"] if len(case.shape) > 1 else [])
-    _run(rank_pool, adapter, B.dtensor_originals, case, data.draw(st.sampled_from(placements), label="placement"),
-         data.draw(st.sampled_from(placements), label="assigned"), data.draw(st.booleans(), label="leave"))
+    placement = data.draw(st.sampled_from(placements), label="placement")
+    other = data.draw(st.sampled_from([p for p in placements if p != placement]), label="assigned")
+    _run(rank_pool, adapter, B.dtensor_originals, case, placement, other, data.draw(st.booleans(), label="leave"))
 
 
 @pytest.mark.clause("DISTRIBUTED-CHECKPOINT")

@@ -181,9 +181,12 @@ def dtensor_originals(r: Rank, case: Case, placement: str, assigned: str, leave:
                      _on_rank(r, f"module.{name} {what}"))
 
     check_original(plain, f"after registration on a {placement} DTensor", 1)
-    value = torch.randn(plain.shape, generator=torch.Generator().manual_seed(case.host.seed + 7), dtype=plain.dtype)
-    setattr(module, name, distribute_tensor(value, mesh, [_placement(assigned)]))
-    check_original(value, f"after assigning a {assigned} DTensor", len(case.chain))
+    # Note: an assignment in the original's own placement, then one in another (where set_ would take its layout).
+    for i, layout in enumerate((placement, assigned)):
+        generator = torch.Generator().manual_seed(case.host.seed + 7 + i)
+        value = torch.randn(plain.shape, generator=generator, dtype=plain.dtype)
+        setattr(module, name, distribute_tensor(value, mesh, [_placement(layout)]))
+        check_original(value, f"after assigning a {layout} DTensor", len(case.chain))
     with P.cached():
         first, second = getattr(module, name), getattr(module, name)
         assert_true(first is second, _on_rank(r, f"two reads of module.{name} inside cached() are two objects"))

@@ -125,7 +125,8 @@ class RankPool:
         """Each rank's reply to task `task_id`: ("ok", rank, value), ("raised", rank, text), ("crashed", rank, text)
         or ("timeout", rank, text)."""
         replies: dict[int, tuple] = {}
-        deadline = time.monotonic() + timeout_s
+        start = time.monotonic()
+        deadline = start + timeout_s
         while len(replies) < self.world_size:
             try:
                 kind, tid, rank, payload = self._results.get(timeout=0.1)
@@ -141,20 +142,22 @@ class RankPool:
                     replies[rank] = ("crashed", rank, self._death(rank, p.exitcode, what))
             if time.monotonic() > deadline:
                 for rank in set(range(self.world_size)) - set(replies):
-                    replies[rank] = ("timeout", rank, self._hang(rank, timeout_s, what))
+                    replies[rank] = ("timeout", rank, self._hang(rank, time.monotonic() - start, what))
         return replies
 
     def _death(self, rank: int, code: int | None, what: str) -> str:
         how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
         return f"died during {what} ({how}); its last output:\n{_tail(self._log(rank), self._marks[rank])}"
 
-    def _hang(self, rank: int, timeout_s: float, what: str) -> str:
-        """Ask the stuck rank for its stacks (faulthandler on SIGUSR1) and return them."""
+    def _hang(self, rank: int, waited_s: float, what: str) -> str:
+        """Ask the stuck rank for its stacks (faulthandler on SIGUSR1) and return them. `waited_s` is less than the
+        timeout when another rank failed first (its peers get a short grace)."""
         proc = self._procs[rank]
         if proc.is_alive() and proc.pid:
             os.kill(proc.pid, signal.SIGUSR1)
             time.sleep(0.5)
-        return f"still running {what} after {timeout_s:g} s (--distributed-timeout); where it was:\n" \
+        return f"still running {what} after {waited_s:.0f} s (--distributed-timeout {self.timeout_s:g}); where it " \
+               "was:\n" \
                f"{_tail(self._log(rank), self._marks[rank])}"
 
 

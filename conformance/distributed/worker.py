@@ -16,6 +16,8 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
+from conformance.shared_state import SharedState, changes_since, restore, watched_classes
+
 
 @dataclass
 class Rank:
@@ -66,17 +68,27 @@ def serve(rank: int, world_size: int, port: int, spec: str, timeout_s: float, lo
         results.put(("raised", -1, rank, traceback.format_exc()))
         return
     results.put(("ok", -1, rank, None))
+    watched = watched_classes()
     while True:
         task = tasks.get()
         if task is None:
             break
         task_id, body, args = task
-        try:
-            value = body(rank_state, *args)
-        except BaseException:  # noqa: BLE001 - a rank's failure, with its traceback, is the clause's failure
-            results.put(("raised", task_id, rank, traceback.format_exc()))
-            continue
-        results.put(("ok", task_id, rank, value))
+        results.put(_answer(rank_state, task_id, body, args, watched))
+
+
+def _answer(rank_state: Rank, task_id: int, body: Any, args: tuple, watched: list[type]) -> tuple:
+    """Run one task; its reply. What the task changed of the shared state is undone after it."""
+    # Note: ISOLATION-SHARED-STATE: a rank runs many checks in one process, as the suite's own process does, so the
+    # same snapshot keeps one check's damage (grad mode left off, say) from failing the next one on this rank.
+    before = SharedState.take(watched)
+    try:
+        return ("ok", task_id, rank_state.rank, body(rank_state, *args))
+    except BaseException:  # noqa: BLE001 - a rank's failure, with its traceback, is the clause's failure
+        return ("raised", task_id, rank_state.rank, traceback.format_exc())
+    finally:
+        if changes_since(before):
+            restore(before)
 
 
 def task_ids(r: Rank, task_id: int) -> bool:
