@@ -30,6 +30,16 @@ def _run(pool, adapter, body, *args):
     return pool.run(body, *args)
 
 
+def _run_on_case(pool, adapter, data, body, elementwise_only: bool = True):
+    """Draw a case and a seed and run body(case, seed) on every rank of `pool`."""
+    case = data.draw(sharded_cases(adapter.dtypes, elementwise_only=elementwise_only), label="case")
+    return _run(pool, adapter, body, case, data.draw(_SEEDS, label="seed"))
+
+
+def _assert_ends_alike(ends: list[str], call: str) -> None:
+    assert_equal(len(set(ends)), 1, f"how {call} ended on each rank ({ends}): every rank must end alike")
+
+
 @pytest.mark.clause("DISTRIBUTED-DDP-STEP")
 @_DISTRIBUTED
 @given(data=st.data())
@@ -43,16 +53,14 @@ def test_distributed_ddp_step(adapter, rank_pool, data):
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_ddp_state_dict(adapter, rank_pool, data):
-    case = data.draw(sharded_cases(adapter.dtypes, elementwise_only=False), label="case")
-    _run(rank_pool, adapter, B.ddp_state_dict, case, data.draw(_SEEDS, label="seed"))
+    _run_on_case(rank_pool, adapter, data, B.ddp_state_dict, elementwise_only=False)
 
 
 @pytest.mark.clause("DISTRIBUTED-FSDP-STEP")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_fsdp_step(adapter, rank_pool, data):
-    case = data.draw(sharded_cases(adapter.dtypes, elementwise_only=False), label="case")
-    _run(rank_pool, adapter, B.fsdp_step, case, data.draw(_SEEDS, label="seed"))
+    _run_on_case(rank_pool, adapter, data, B.fsdp_step, elementwise_only=False)
 
 
 @pytest.mark.clause("DISTRIBUTED-FSDP-TYPE-BEFORE")
@@ -78,18 +86,14 @@ def test_distributed_fsdp_remove(adapter, rank_pool, data):
     case = data.draw(sharded_cases(adapter.dtypes), label="case")
     ends = _run(rank_pool, adapter, B.fsdp_remove, case, data.draw(st.booleans(), label="leave_parametrized"),
                 data.draw(_SEEDS, label="seed"))
-    assert_equal(len(set(ends)), 1, f"how remove_parametrizations ended on each rank ({ends}): every rank must "
-                 "end alike")
+    _assert_ends_alike(ends, "remove_parametrizations")
 
 
 @pytest.mark.clause("DISTRIBUTED-FSDP-REGISTER-AFTER")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_fsdp_register_after(adapter, rank_pool, data):
-    case = data.draw(sharded_cases(adapter.dtypes), label="case")
-    ends = _run(rank_pool, adapter, B.fsdp_register_after, case, data.draw(_SEEDS, label="seed"))
-    assert_equal(len(set(ends)), 1, f"how register_parametrization ended on each rank ({ends}): every rank must "
-                 "end alike")
+    _assert_ends_alike(_run_on_case(rank_pool, adapter, data, B.fsdp_register_after), "register_parametrization")
 
 
 @pytest.mark.clause("DISTRIBUTED-DTENSOR-ORIGINALS")

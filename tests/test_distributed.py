@@ -90,7 +90,8 @@ def test_bad_world_sizes_are_a_one_line_usage_error(suite, sizes):
     assert f"--distributed-world-sizes {sizes!r}: give comma-separated integers from 1 to 16" in result.stderr
 
 
-def test_unavailable_distributed_is_a_skip_with_the_reason(monkeypatch):
+def test_distributed_problem_names_what_is_missing(monkeypatch):
+    """The reason the distributed area's fixture skips with (plugin.rank_pools) where torch lacks it."""
     monkeypatch.setattr(dist, "is_gloo_available", lambda: False)
     assert distributed_problem() == ("torch.distributed has no gloo backend in this build of torch; install a build "
                                      "with gloo")

@@ -35,10 +35,23 @@ def _sharded(r: Rank, module: nn.Module) -> nn.Module:
 def _check_sharded_step(r: Rank, model: nn.Module, build: Any, case: Case, seed: int, what: str) -> None:
     """One fully_shard step on this rank's batch equals the one-process step of build() on every rank's batch."""
     solo, grads, outputs = solo_run(build, case, r.world_size, seed, P=r.P)
-    got = train_step(model, [rank_input(case, r.rank, seed)], 1.0)
-    assert_close(got[0], outputs[r.rank], _on_rank(r, f"the forward {what}"))
+    got = train_step(model, rank_input(case, r.rank, seed))
+    assert_close(got, outputs[r.rank], _on_rank(r, f"the forward {what}"))
     assert_same_grads(model, grads, _on_rank(r, what))
     assert_same_state(model, solo, _on_rank(r, f"after an SGD step (lr={LR}) {what}"))
+
+
+def _check_refused(r: Rank, model: nn.Module, before: tuple[type, dict[str, torch.Tensor]], what: str, build: Any,
+                   case: Case, seed: int) -> None:
+    """After a refused call (`what`): the model's class and gathered state are `before`'s, and it still trains like
+    build() in one process."""
+    before_class, before_state = before
+    assert_true(type(model) is before_class, _on_rank(r, f"{what} and changed the class to {type(model).__name__}, "
+                f"expected {before_class.__name__} (a refused call changes nothing)"))
+    for key, value in before_state.items():
+        assert_close(full(model.state_dict()[key]), value, _on_rank(r, f"state_dict[{key!r}] after {what} (a refused "
+                     "call changes nothing)"))
+    _check_sharded_step(r, model, build, case, seed, f"after {what}")
 
 
 # --- DDP -------------------------------------------------------------------------------------------------------------
@@ -48,8 +61,8 @@ def ddp_step(r: Rank, case: Case, seed: int, cached: bool) -> None:
     ddp = nn.parallel.DistributedDataParallel(model)
     where = "inside P.cached()" if cached else "outside cached()"
     solo, grads, outputs = solo_run(lambda: case.build(r.P), case, r.world_size, seed, cached, r.P)
-    got = train_step(ddp, [rank_input(case, r.rank, seed)], 1.0, r.P, cached)
-    assert_close(got[0], outputs[r.rank], _on_rank(r, f"the DDP forward {where}"))
+    got = train_step(ddp, rank_input(case, r.rank, seed), r.P, cached)
+    assert_close(got, outputs[r.rank], _on_rank(r, f"the DDP forward {where}"))
     assert_same_grads(model, grads, _on_rank(r, f"after the DDP backward {where} (gradients averaged over ranks)"))
     assert_same_state(model, solo, _on_rank(r, f"of the wrapped module after a DDP SGD step {where}"))
     with torch.no_grad():
@@ -63,7 +76,7 @@ def ddp_state_dict(r: Rank, case: Case, seed: int) -> None:
 
     model = case.build(r.P)
     ddp = nn.parallel.DistributedDataParallel(model)
-    train_step(ddp, [rank_input(case, r.rank, seed)], 1.0)
+    train_step(ddp, rank_input(case, r.rank, seed))
     state = ddp.state_dict()
     assert_equal(list(state), [f"module.{k}" for k in model.state_dict()], _on_rank(r, "the DDP state_dict's keys"))
     consume_prefix_in_state_dict_if_present(state, "module.")
@@ -114,12 +127,8 @@ def fsdp_remove(r: Rank, case: Case, leave: bool, seed: int) -> str:
     try:
         r.P.remove_parametrizations(model, case.name, leave_parametrized=leave)
     except Exception as exc:  # noqa: BLE001 - refusing is allowed; then nothing may have changed
-        assert_true(type(model) is before_class, _on_rank(r, f"{call} raised {type(exc).__name__} and changed the "
-                    f"class to {type(model).__name__}, expected it unchanged"))
-        for key, value in before.items():
-            assert_close(full(model.state_dict()[key]), value, _on_rank(r, f"state_dict[{key!r}] after {call} raised "
-                         f"{type(exc).__name__}({str(exc)[:120]}) (a refused call changes nothing)"))
-        _check_sharded_step(r, model, lambda: case.build(r.P), case, seed, f"after {call} raised")
+        _check_refused(r, model, (before_class, before), f"{call} raised {type(exc).__name__}({str(exc)[:120]})",
+                       lambda: case.build(r.P), case, seed)
         return "raised"
     assert_true(not r.P.is_parametrized(model, case.name), _on_rank(r, f"is_parametrized after {call}"))
 
@@ -138,12 +147,9 @@ def fsdp_register_after(r: Rank, case: Case, seed: int) -> str:
     try:
         case.register_on(r.P, model)
     except Exception as exc:  # noqa: BLE001 - refusing is allowed; then nothing may have changed
-        assert_true(type(model) is before_class, _on_rank(r, f"{call} raised and changed the class"))
         assert_true(not r.P.is_parametrized(model), _on_rank(r, f"{call} raised and left the module parametrized"))
-        for key, value in before.items():
-            assert_close(full(model.state_dict()[key]), value, _on_rank(r, f"state_dict[{key!r}] after {call} raised "
-                         f"{type(exc).__name__} (a refused call changes nothing)"))
-        _check_sharded_step(r, model, case.host.build, case, seed, f"after {call} raised")
+        _check_refused(r, model, (before_class, before), f"{call} raised {type(exc).__name__}", case.host.build,
+                       case, seed)
         return "raised"
     _check_sharded_step(r, model, lambda: case.build(r.P), case, seed, f"after {call}")
     return "registered"
@@ -207,7 +213,7 @@ def checkpoint_save(r: Rank, case: Case, seed: int, path: str) -> dict[str, torc
     import torch.distributed.checkpoint as dcp
 
     model = _sharded(r, case.build(r.P))
-    train_step(model, [rank_input(case, r.rank, seed)], 1.0)
+    train_step(model, rank_input(case, r.rank, seed))
     dcp.save(model.state_dict(), checkpoint_id=path)
     return full_state(model)
 

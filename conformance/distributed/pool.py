@@ -97,9 +97,9 @@ class RankPool:
             self.close()
             self._start()
         self._task_id += 1
+        self._marks = [_size(self._log(r)) for r in range(self.world_size)]
         for q in self._tasks:
             q.put((self._task_id, body, args))
-        self._marks = [_size(self._log(r)) for r in range(self.world_size)]
         replies = self._collect(self._task_id, self.timeout_s, getattr(body, "__name__", "task"))
         bad = [r for r in replies.values() if r[0] != "ok"]
         if bad:

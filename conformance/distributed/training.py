@@ -26,17 +26,14 @@ def rank_input(case: Case, rank: int, seed: int) -> Tensor:
     return host_input(case.host, "cpu", seed + 1000 * rank)
 
 
-def train_step(model: nn.Module, inputs: list[Tensor], scale: float, P: Any = None, cached: bool = False) -> Tensor:
-    """Forward on each input (inside P.cached() when `cached`), backward of the summed outputs times `scale`, one SGD
-    step; returns the outputs (before the step) stacked."""
-    outputs = []
+def train_step(model: nn.Module, x: Tensor, P: Any = None, cached: bool = False) -> Tensor:
+    """Forward on `x` (inside P.cached() when `cached`), backward of the summed output, one SGD step; returns the
+    output (before the step)."""
     with P.cached() if cached else nullcontext():
-        for x in inputs:
-            out = model(x)
-            (out.sum() * scale).backward()
-            outputs.append(out.detach())
+        out = model(x)
+        out.sum().backward()
     torch.optim.SGD(model.parameters(), lr=LR).step()
-    return torch.stack(outputs)
+    return out.detach()
 
 
 def solo_run(build: Any, case: Case, world_size: int, seed: int, cached: bool = False, P: Any = None
