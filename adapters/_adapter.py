@@ -7,16 +7,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import torch
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
-API_NAMES: tuple[str, ...] = (
-    "cached",
-    "ParametrizationList",
-    "register_parametrization",
-    "is_parametrized",
-    "remove_parametrizations",
-    "type_before_parametrizations",
-    "transfer_parametrizations_and_params",
-)
+from conformance.clauses import API_NAMES
 
 
 class AdapterError(Exception):
@@ -25,11 +19,33 @@ class AdapterError(Exception):
 
 @dataclass(frozen=True)
 class Divergence:
-    """A clause the implementation knowingly breaks: its id, why, and a short reproducer."""
+    """A clause the implementation knowingly breaks: its id, why, a short reproducer, and the releases it holds for.
+
+    `releases` is a PEP 440 specifier set over the implementation's version (">=2.0,<2.3"); empty means every release.
+    """
 
     clause: str
     reason: str
     reproducer: str
+    releases: str = ""
+
+    def __post_init__(self) -> None:
+        try:
+            SpecifierSet(self.releases)
+        except InvalidSpecifier:
+            raise AdapterError(f"divergence {self.clause}: releases {self.releases!r} is not a version specifier "
+                               f"set; give one such as '>=2.0,<2.3', or '' for every release") from None
+
+    def applies_to(self, version: str) -> bool:
+        """Whether the divergence holds for an implementation at `version` (one that is no release: always)."""
+        if not self.releases:
+            return True
+        try:
+            parsed = Version(version)
+        except InvalidVersion:
+            return True
+        # Note: a local build (2.13.0+cpu) or a pre-release belongs to its release.
+        return SpecifierSet(self.releases).contains(Version(parsed.base_version), prereleases=True)
 
 
 @dataclass(frozen=True)
@@ -53,12 +69,14 @@ class Adapter:
     @classmethod
     def like_torch(cls, api: Any, *, name: str, spec: str = "", **fields: Any) -> Adapter:
         """An adapter over `api` (a namespace with the seven names, e.g. a fork of torch.nn.utils.parametrize) that
-        declares torch's known divergences (`torch_divergences()`); `fields` sets the others (device, version, ...)."""
+        declares torch's known divergences of its `version` (`torch_divergences()`); `fields` sets the others (device,
+        version, ...)."""
         from adapters._torch_divergences import torch_divergences
 
-        # Note: divergences given in `fields` replace torch's; add to them with torch_divergences() + (...).
+        # Note: divergences given in `fields` replace torch's; add to them with torch_divergences() + (...). torch's
+        # are those of the release `version` names (default: the installed torch's).
         if "divergences" not in fields:
-            fields["divergences"] = torch_divergences(fields.get("device", "cpu"))
+            fields["divergences"] = torch_divergences(fields.get("device", "cpu"), fields.get("version") or None)
         return cls(name=name, api=api, spec=spec, **fields)
 
     def __repr__(self) -> str:
@@ -78,12 +96,10 @@ class Adapter:
         if not isinstance(self.spec, str):
             raise AdapterError(f"adapter {self.name!r}: spec must be a string (how load_adapter finds it), got "
                                f"{type(self.spec).__name__}")
-        missing = [n for n in API_NAMES if not hasattr(self.api, n)]
-        if missing:
-            raise AdapterError(
-                f"adapter {self.name!r}: its API namespace lacks {', '.join(missing)}; "
-                f"it must expose all of {', '.join(API_NAMES)}"
-            )
+        if len(self.missing) == len(API_NAMES):
+            # Note: a namespace with none of the seven names is the wrong object, not a partial implementation.
+            raise AdapterError(f"adapter {self.name!r}: its API namespace ({type(self.api).__name__}) has none of "
+                               f"the seven names {', '.join(API_NAMES)}: give the module that implements them")
         _check_device(self.name, self.device)
         if not self.dtypes or not all(isinstance(d, torch.dtype) for d in self.dtypes):
             raise AdapterError(f"adapter {self.name!r}: dtypes must be a non-empty tuple of torch.dtype")
@@ -93,6 +109,25 @@ class Adapter:
         if not self.spec:
             # Note: a frozen dataclass; the default spec, the name, is filled in once, after every check passed.
             object.__setattr__(self, "spec", self.name)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The API names this implementation lacks (a partial one); the clauses that need them are untested."""
+        return tuple(n for n in API_NAMES if not hasattr(self.api, n))
+
+    def require_full_api(self) -> None:
+        """Raise AdapterError unless the API namespace has all seven names (what --strict-api asks)."""
+        if self.missing:
+            raise AdapterError(f"adapter {self.name!r}: its API namespace lacks {', '.join(self.missing)} "
+                               f"(--strict-api); it must expose all of {', '.join(API_NAMES)}, or run without "
+                               f"--strict-api to leave the clauses that need them untested")
+
+    def missing_summary(self) -> str:
+        """One line on what a partial implementation lacks, or '' for a complete one."""
+        if not self.missing:
+            return ""
+        return (f"adapter {self.name!r} lacks {', '.join(self.missing)}: the clauses that need "
+                f"{'it' if len(self.missing) == 1 else 'them'} are untested (--strict-api makes this a load error)")
 
     def unavailable_reason(self) -> str | None:
         """Why this adapter cannot run on this machine (its device is missing), in one line; None when it can."""
@@ -105,8 +140,8 @@ class Adapter:
 
     @property
     def api_namespace(self) -> SimpleNamespace:
-        """The seven public names, as one namespace."""
-        return SimpleNamespace(**{n: getattr(self.api, n) for n in API_NAMES})
+        """The public names the implementation has (all seven, unless it is partial), as one namespace."""
+        return SimpleNamespace(**{n: getattr(self.api, n) for n in API_NAMES if n not in self.missing})
 
 
 def _check_device(name: str, device: object) -> None:

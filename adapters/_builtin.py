@@ -8,7 +8,7 @@ import importlib
 import torch
 
 from adapters._adapter import Adapter
-from adapters._torch_divergences import TORCH_CUDA_DIVERGENCES, TORCH_DIVERGENCES
+from adapters._torch_divergences import torch_divergences
 
 # Note: float64 where the device supports it (CUDA does), float32, and bfloat16: the dtypes CUDA models train in.
 # float16 is left out: it adds no parametrize code path that bfloat16 does not already take.
@@ -34,7 +34,7 @@ def torch_adapter() -> Adapter:
         name="torch",
         api=parametrize,
         version=torch.__version__,
-        divergences=TORCH_DIVERGENCES,
+        divergences=torch_divergences("cpu"),
         import_line="import torch.nn.utils.parametrize as P",
     )
 
@@ -48,7 +48,7 @@ def reference_cuda_adapter() -> Adapter:
 def torch_cuda_adapter() -> Adapter:
     """torch.nn.utils.parametrize on the current CUDA device, with torch's divergences (unavailable without one)."""
     return dataclasses.replace(torch_adapter(), name="torch-cuda", spec="torch-cuda", device="cuda", dtypes=CUDA_DTYPES,
-                               divergences=TORCH_DIVERGENCES + TORCH_CUDA_DIVERGENCES)
+                               divergences=torch_divergences("cuda"))
 
 
 BUILTIN_ADAPTERS = {

@@ -1,4 +1,5 @@
-"""Turning an `--adapter` spec into an Adapter: a built-in name, an entry point, a module path or `pkg.mod:OBJ`."""
+"""Turning an `--adapter` spec into an Adapter: a built-in name, an entry point, a module path, `pkg.mod:OBJ`, or
+`torch-release:FOLDER` (a torch release's parametrize.py, cached by the history command)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from typing import Any
 
 from adapters._adapter import API_NAMES, Adapter, AdapterError
 from adapters._builtin import BUILTIN_ADAPTERS
+from adapters._release import PREFIX as RELEASE_PREFIX
+from adapters._release import release_adapter, release_info
 
 ENTRY_POINT_GROUP = "parametrize_conformance.adapters"
 
@@ -37,21 +40,27 @@ def _installed() -> list[str]:
     return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)} - set(BUILTIN_ADAPTERS))
 
 
-def load_adapter(spec: str) -> Adapter:
+def load_adapter(spec: str, *, strict_api: bool = False) -> Adapter:
     """The adapter named by `spec`, with `spec` as its spec; raises AdapterError with a one-line fix when it cannot be
-    loaded (whatever the module or the factory raised)."""
+    loaded (whatever the module or the factory raised). A partial implementation (lacking some of the seven names)
+    loads, unless `strict_api`."""
     if not isinstance(spec, str) or not spec.strip():
         raise AdapterError(f"empty adapter spec: give a built-in name ({', '.join(BUILTIN_ADAPTERS)}), a module path "
                            f"or pkg.mod:OBJ")
     spec = spec.strip()
     # Note: the spec is what reproducers print as load_adapter(spec), so it is the one the user gave, whatever the
     # adapter's name.
-    return dataclasses.replace(_load(spec), spec=spec)
+    adapter = dataclasses.replace(_load(spec), spec=spec)
+    if strict_api:
+        adapter.require_full_api()
+    return adapter
 
 
 def _load(spec: str) -> Adapter:
     if spec in BUILTIN_ADAPTERS:
         return BUILTIN_ADAPTERS[spec]()
+    if spec.startswith(RELEASE_PREFIX):
+        return release_adapter(spec.removeprefix(RELEASE_PREFIX))
     registered = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
     if spec in registered:
         return _from_object(_load_entry_point(registered[spec]), f"entry point {spec!r}")
@@ -86,6 +95,9 @@ def check_spec(spec: str) -> None:
             _load_entry_point(registered[spec])
         return
     if spec in BUILTIN_ADAPTERS:
+        return
+    if spec.startswith(RELEASE_PREFIX):
+        release_info(Path(spec.removeprefix(RELEASE_PREFIX)).expanduser())
         return
     if not _findable(spec):
         raise AdapterError(f"unknown adapter {spec!r}{_did_you_mean(spec)}; known adapters: "
@@ -180,11 +192,10 @@ def _user_frames(exc: BaseException) -> list[traceback.FrameSummary]:
 
 
 def _from_module(module: ModuleType, spec: str) -> Adapter:
-    missing = [n for n in API_NAMES if not hasattr(module, n)]
-    if missing:
+    if not any(hasattr(module, n) for n in API_NAMES):
         raise AdapterError(
-            f"module {module.__name__!r} lacks {', '.join(missing)}: an adapter module must expose all seven names "
-            f"of torch.nn.utils.parametrize"
+            f"module {module.__name__!r} has none of the seven names of torch.nn.utils.parametrize "
+            f"({', '.join(API_NAMES)}): an adapter module exposes them (a partial one, some of them)"
         )
     return Adapter(name=spec, api=module, import_line=f"import {module.__name__} as P")
 

@@ -5,6 +5,8 @@ Every reproducer runs as is with torch alone; the last line shows the divergent 
 
 from __future__ import annotations
 
+import torch
+
 from adapters._adapter import Divergence
 
 _HEAD = "import torch, copy, gc\nfrom torch import nn\nimport torch.nn.utils.parametrize as P\n"
@@ -18,8 +20,8 @@ _DIST = ("import torch.distributed as dist\nfrom torch.distributed.fsdp import f
          "dist.init_process_group('gloo', store=dist.HashStore(), rank=0, world_size=1)\n")
 
 
-def _d(clause: str, reason: str, body: str) -> Divergence:
-    return Divergence(clause, reason, _HEAD + body)
+def _d(clause: str, reason: str, body: str, releases: str = "") -> Divergence:
+    return Divergence(clause, reason, _HEAD + body, releases)
 
 
 TORCH_DIVERGENCES: tuple[Divergence, ...] = (
@@ -245,8 +247,11 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
 TORCH_CUDA_DIVERGENCES: tuple[Divergence, ...] = ()
 
 
-def torch_divergences(device: object = "cpu") -> tuple[Divergence, ...]:
-    """The clauses torch breaks, with reasons and reproducers, for an adapter on `device` ('cpu', 'cuda', 'cuda:1'):
-    what to declare for an implementation that wraps or forks torch.nn.utils.parametrize."""
+def torch_divergences(device: object = "cpu", version: str | None = None) -> tuple[Divergence, ...]:
+    """The clauses torch `version` (default: the installed torch's) breaks, with reasons and reproducers, for an
+    adapter on `device` ('cpu', 'cuda', 'cuda:1'): what to declare for an implementation that wraps or forks
+    torch.nn.utils.parametrize."""
     # Note: str() also takes a torch.device; whether the device is valid is the Adapter's check, not this one's.
-    return TORCH_DIVERGENCES + (TORCH_CUDA_DIVERGENCES if str(device).split(":")[0] == "cuda" else ())
+    every = TORCH_DIVERGENCES + (TORCH_CUDA_DIVERGENCES if str(device).split(":")[0] == "cuda" else ())
+    release = version or torch.__version__
+    return tuple(d for d in every if d.applies_to(release))

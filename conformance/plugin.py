@@ -63,6 +63,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--distributed-timeout", type=float, default=60.0, metavar="SECONDS",
                     help="distributed area: a rank that has not finished a task after SECONDS is stopped and its "
                          "clause reported as a timeout (default 60)")
+    group.addoption("--strict-api", action="store_true",
+                    help="refuse an adapter that lacks any of the seven API names (by default a partial "
+                         "implementation loads, and the clauses that need a missing name are untested)")
     group.addoption("--journal", default=None, help=argparse.SUPPRESS)
 
 
@@ -141,7 +144,7 @@ def pytest_configure(config: pytest.Config) -> None:
     spec = specs[0]
     world_sizes(config)  # a bad --distributed-world-sizes is a usage error before anything runs
     try:
-        adapter = load_adapter(spec)
+        adapter = load_adapter(spec, strict_api=config.getoption("--strict-api"))
     except AdapterError as exc:
         raise pytest.UsageError(f"--adapter {spec}: {exc}") from None
     config.stash[ADAPTER] = adapter
@@ -268,17 +271,33 @@ def _declare_divergence(item: pytest.Item, adapter: Adapter) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Skip each conformance test of an adapter that cannot run here, or fail it under --require-adapter."""
-    reason = item.config.stash.get(UNAVAILABLE, None)
-    if reason is None or CLAUSE not in item.stash:
+    """Skip each conformance test of an adapter that cannot run here (or fail it under --require-adapter), and each
+    whose clause needs a name a partial implementation lacks."""
+    if CLAUSE not in item.stash:
         return
-    if item.config.getoption("--require-adapter"):
-        pytest.fail(f"{reason} (--require-adapter: an adapter that cannot run fails the run)", pytrace=False)
-    pytest.skip(reason)
+    reason = item.config.stash.get(UNAVAILABLE, None)
+    if reason is not None:
+        if item.config.getoption("--require-adapter"):
+            pytest.fail(f"{reason} (--require-adapter: an adapter that cannot run fails the run)", pytrace=False)
+        pytest.skip(reason)
+    lacking = [n for n in CLAUSES[item.stash[CLAUSE]].needs if n in item.config.stash[ADAPTER].missing]
+    if lacking:
+        pytest.skip(lacks_reason(lacking))
+
+
+def lacks_reason(names: list[str]) -> str:
+    """Why a clause is untested on a partial implementation: 'lacks NAME' (', NAME' for each more)."""
+    return f"lacks {', '.join(names)}"
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    return [f"parametrize-conformance: {unavailable_summary(config, done=False)}"] if UNAVAILABLE in config.stash else []
+    lines = [f"parametrize-conformance: {unavailable_summary(config, done=False)}"] if UNAVAILABLE in config.stash else []
+    return lines + _partial_lines(config)
+
+
+def _partial_lines(config: pytest.Config) -> list[str]:
+    adapter = config.stash.get(ADAPTER, None)
+    return [f"parametrize-conformance: warning: {adapter.missing_summary()}"] if adapter and adapter.missing else []
 
 
 @pytest.hookimpl(trylast=True)
@@ -286,6 +305,8 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     if UNAVAILABLE in config.stash:
         colour = "red" if config.getoption("--require-adapter") else "yellow"
         terminalreporter.write_line(f"parametrize-conformance: {unavailable_summary(config)}", **{colour: True})
+    for line in _partial_lines(config):
+        terminalreporter.write_line(line, yellow=True)
 
 
 def unavailable_summary(config: pytest.Config, done: bool = True) -> str:

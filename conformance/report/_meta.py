@@ -43,6 +43,8 @@ def adapter_info(adapter: Any, spec: str) -> dict[str, Any]:
         "name": adapter.name, "spec": spec, "version": adapter.version, "device": adapter.device,
         "dtypes": [str(d).removeprefix("torch.") for d in adapter.dtypes], "import_line": adapter.import_line,
         "declared": len(adapter.divergences),
+        # Note: written only for a partial implementation, so reports of complete ones stay as they were.
+        **({"lacks": list(adapter.missing)} if getattr(adapter, "missing", ()) else {}),
     }
 
 
