@@ -88,8 +88,11 @@ class Case:
 
     def register_on(self, api: Any, module: nn.Module, chain: list[nn.Module] | None = None) -> nn.Module:
         """Registers the chain (new copies, or the given `chain`) on `module`'s tensor through `api`; returns module."""
+        # Note: unsafe is passed only when it is True, as the reproducer writes it: a registration that relies on the
+        # default also runs on an implementation without the keyword (torch 1.9 had none).
+        flags = {"unsafe": True} if self.unsafe else {}
         for p in self.fresh_chain() if chain is None else chain:
-            api.register_parametrization(module, self.name, p, unsafe=self.unsafe)
+            api.register_parametrization(module, self.name, p, **flags)
         return module
 
     def build(self, api: Any, device: str = "cpu", chain: list[nn.Module] | None = None) -> nn.Module:

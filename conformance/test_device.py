@@ -131,7 +131,7 @@ def test_device_inverse_same_device(P, adapter, devices, dtype, data, unsafe):
     tensor = getattr(module, name)
     before = snapshot(module)
     with raises(ValueError, "may not change the device", call):
-        P.register_parametrization(module, name, bad, unsafe=unsafe)
+        P.register_parametrization(module, name, bad, **({"unsafe": True} if unsafe else {}))
     assert_unchanged(before, module, f"after the refused {call}")
     assert_same(getattr(module, name), tensor, f"module.{name} after the refused registration")
     assert_on_device(tensor, devices.accelerator, f"module.{name} after the refused registration")

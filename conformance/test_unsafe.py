@@ -70,7 +70,7 @@ def test_unsafe_sticky(P, adapter, device, dtype, data):
     note(case.reproducer(adapter.spec, device) + f"\nwith unsafe= {flags!r} for the registrations in turn")
     module = case.host.build(device)
     for i, (p, unsafe) in enumerate(zip(case.fresh_chain(), flags, strict=True)):
-        P.register_parametrization(module, case.name, p, unsafe=unsafe)
+        P.register_parametrization(module, case.name, p, **({"unsafe": True} if unsafe else {}))
         got = module.parametrizations[case.name].unsafe
         assert_true(got is any(flags[:i + 1]), f"the list's unsafe flag after registrations with unsafe="
                     f"{flags[:i + 1]!r}: got {got!r}, expected {any(flags[:i + 1])!r}")
@@ -85,7 +85,7 @@ def test_unsafe_skips_calls(P, adapter, device, dtype, data, first_unsafe):
     log: list = []
     module = case.host.build(device)
     chain = case.logged_chain(log)
-    P.register_parametrization(module, case.name, chain[0], unsafe=first_unsafe)
+    P.register_parametrization(module, case.name, chain[0], **({"unsafe": True} if first_unsafe else {}))
     if first_unsafe:
         assert_equal(log, [("ri", "0")], "calls made by an unsafe first registration")
     for i, p in enumerate(chain[1:], start=1):
