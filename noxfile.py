@@ -96,6 +96,20 @@ def torch_versions(session: nox.Session) -> None:
 
 
 @nox.session
+def torch_history(session: nox.Session) -> None:
+    """Run the suite on each torch release's own parametrize.py (1.9 on) on the pinned torch: the clause x release
+    matrix in reports/out/history (-- --releases 1.9.1,2.0.1 picks releases; -- --ignore-pip-config lists past a
+    local pip cap)."""
+    _install(session)
+    # Note: opt-in. Each release's parametrize.py (torch's code) is kept in PARAMETRIZE_CONFORMANCE_TORCH_CACHE,
+    # default ~/.cache/parametrize-conformance/torch, outside the repository; only reports are written under it.
+    cache = os.environ.get("PARAMETRIZE_CONFORMANCE_TORCH_CACHE",
+                           os.path.join(os.path.expanduser("~"), ".cache", "parametrize-conformance", "torch"))
+    session.run("python", "-m", "conformance.report", "history", "--cache", cache, "--out", f"{OUT}/history",
+                *session.posargs)
+
+
+@nox.session
 def mutation(session: nox.Session) -> None:
     """Mutation-test the reference with the suite (mutmut): score and surviving mutants in reports/mutation/."""
     _install(session, "mutation")

@@ -1,18 +1,18 @@
-"""Hypothesis profiles of the suite: dev (default), ci (chosen when CI is set) and thorough; none keeps an example
-database."""
+"""Hypothesis profiles of the suite: dev (default), ci (chosen when CI is set), thorough, and verdict (ci without
+shrinking); none keeps an example database."""
 
 from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
-SUITE_PROFILES: tuple[str, ...] = ("dev", "ci", "thorough")
+SUITE_PROFILES: tuple[str, ...] = ("dev", "ci", "thorough", "verdict")
 
 
 def register_profiles() -> None:
-    """Register dev, ci and thorough. Our ci builds on Hypothesis's own ci profile."""
+    """Register dev, ci, thorough and verdict. Our ci builds on Hypothesis's own ci profile."""
     # Note: deadlines are off everywhere: first calls into torch, and device adapters, are slow. No profile keeps an
     # example database (see load_without_database).
     settings.register_profile("dev", max_examples=20, deadline=None, database=None, suppress_health_check=_QUIET)
@@ -21,6 +21,10 @@ def register_profiles() -> None:
                               print_blob=True, suppress_health_check=_QUIET)
     settings.register_profile("thorough", max_examples=300, deadline=None, database=None,
                               suppress_health_check=_QUIET)
+    # Note: verdict decides each clause by its first failing example, as ci would; shrinking only makes a reproducer
+    # smaller, and on an implementation with many failing clauses (an old torch release) it takes most of the run.
+    settings.register_profile("verdict", settings.get_profile("ci"),
+                              phases=(Phase.explicit, Phase.reuse, Phase.generate))
 
 
 def load_without_database(name: str) -> None:

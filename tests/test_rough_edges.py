@@ -143,7 +143,7 @@ def test_an_unknown_hypothesis_profile_is_a_one_line_error_listing_the_known_one
         assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]
         errors.append(_one_line(result.stderr))
         assert errors[-1].startswith("ERROR: --hypothesis-profile thorogh: no such Hypothesis profile (did you mean "
-                                     "'thorough'?); known profiles: dev, ci, thorough"), errors[-1]
+                                     "'thorough'?); known profiles: dev, ci, thorough, verdict"), errors[-1]
     # Note: a profile the user registered (in the conftest of the tests run, loaded before the check) is listed too.
     assert "mine" in errors[-1].split("known profiles:")[1], errors[-1]
 
@@ -212,11 +212,14 @@ def _script(reproducer: str) -> str:
 def test_like_torch_declares_torchs_divergences_and_takes_the_other_fields():
     fork = Adapter.like_torch(torch_parametrize, name="fork", spec="fork.mod:ADAPTER", version="1.2")
     assert (fork.name, fork.spec, fork.version, fork.device) == ("fork", "fork.mod:ADAPTER", "1.2", "cpu")
-    assert fork.divergences == load_adapter("torch").divergences == torch_divergences() == TORCH_DIVERGENCES
-    assert torch_divergences("cuda:1") == TORCH_DIVERGENCES + TORCH_CUDA_DIVERGENCES
+    assert fork.divergences == torch_divergences(version="1.2")
+    here = Adapter.like_torch(torch_parametrize, name="here")
+    assert here.divergences == load_adapter("torch").divergences == torch_divergences()
+    assert torch_divergences(version="99.0") == tuple(d for d in TORCH_DIVERGENCES if d.applies_to("99.0"))
+    assert torch_divergences("cuda:1") == torch_divergences() + TORCH_CUDA_DIVERGENCES
     assert Adapter.like_torch(torch_parametrize, name="fixed", divergences=()).divergences == ()
     assert Adapter.like_torch(torch_parametrize, name="gpu", device="cuda").divergences == torch_divergences("cuda")
-    with pytest.raises(AdapterError, match="lacks"):
+    with pytest.raises(AdapterError, match="has none of the seven names"):
         Adapter.like_torch(object(), name="empty")
     assert {"torch_divergences", "Adapter"} <= set(adapters.__all__)
 

@@ -29,6 +29,8 @@ from conformance.report._files import (
     write_report,
 )
 from conformance.report._gate import gate_command, load_baselines, run_suite_for_gate
+from conformance.report._history import DEFAULT_OUT as DEFAULT_HISTORY_OUT
+from conformance.report._history import HistoryError, HistoryOptions, history_command
 from conformance.report._model import BAD_STATUSES, STATUSES
 from conformance.report._schema import ReportError
 from conformance.report._versions import DEFAULT_ENVS, Options, versions_command
@@ -38,7 +40,7 @@ PROG = "python -m conformance.report"
 COMMANDS = ("render", "diff", "gate", "bless")
 # Note: versions runs the suite rather than reading reports; it is kept apart so that messages about reports name
 # the report commands only.
-RUN_COMMANDS = ("versions",)
+RUN_COMMANDS = ("versions", "history")
 DEFAULT_BASELINES = Path("reports", "baseline")
 DEFAULT_OUT = Path("reports", "out")
 Loaded = list[tuple[Path, dict[str, Any]]]
@@ -76,9 +78,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     args, extras = parser.parse_known_args(_with_command(head))
     if extras:
         raise UsageError(_unrecognized(extras[0], commands[args.command]))
-    if tail and args.command not in ("gate", "versions"):
-        raise UsageError(f"arguments after -- are for the suite run of gate only, or of versions; remove them from "
-                         f"{args.command}")
+    if tail and args.command not in ("gate", *RUN_COMMANDS):
+        raise UsageError(f"arguments after -- are for the suite run of gate, versions or history only; remove them "
+                         f"from {args.command}")
     args.pytest_arguments = tail
     return args
 
@@ -132,7 +134,9 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
                        "file name>)")
     bless.set_defaults(run=_bless)
     versions = _versions_parser(sub)
-    return parser, {"render": render, "diff": diff, "gate": gate, "bless": bless, "versions": versions}
+    history = _history_parser(sub)
+    return parser, {"render": render, "diff": diff, "gate": gate, "bless": bless, "versions": versions,
+                    "history": history}
 
 
 def _versions_parser(sub: Any) -> _Parser:
@@ -156,6 +160,26 @@ def _versions_parser(sub: Any) -> _Parser:
                           "build's takes several GB; by default it is deleted)")
     versions.set_defaults(run=_versions)
     return versions
+
+
+def _history_parser(sub: Any) -> _Parser:
+    """The parser of the history command."""
+    history = sub.add_parser("history", help="run the suite on each torch release's own parametrize.py and render "
+                             "the clause x release matrix", description="For each torch release (default: the newest "
+                             "patch of every minor release from 1.9 that pip lists), download its smallest wheel, keep "
+                             "only torch/nn/utils/parametrize.py in --cache, run the suite on it (adapter "
+                             "torch-release:CACHE/torch-X) on the installed torch under the ci profile, and write "
+                             "OUT/torch-X.json, OUT/history.json and the matrix by release. Arguments after -- go to "
+                             "pytest. Exit 1 when a release's run failed.")
+    history.add_argument("--cache", metavar="DIR", required=True, help="where each release's parametrize.py is kept "
+                         "(torch's code: outside the repository, never committed)")
+    history.add_argument("--releases", metavar="X,Y", help="the torch releases to run, comma-separated")
+    history.add_argument("--out", metavar="DIR", default=str(DEFAULT_HISTORY_OUT),
+                         help=f"where reports and the matrix go (default: {DEFAULT_HISTORY_OUT})")
+    history.add_argument("--ignore-pip-config", action="store_true", help="let pip read no configuration file for its "
+                         "listing and downloads (a local constraint file may cap torch at the builds on disk)")
+    history.set_defaults(run=_history)
+    return history
 
 
 def _with_command(argv: list[str]) -> list[str]:
@@ -491,6 +515,44 @@ def _versions(args: argparse.Namespace) -> int:
     options = Options(Path(args.out), Path(args.envs), Path.cwd(), args.download, args.keep_envs,
                       tuple(args.pytest_arguments))
     return versions_command(versions, options, " ".join([PROG, *sys.argv[1:]]))
+
+
+# history
+
+
+def _history(args: argparse.Namespace) -> int:
+    """Run the suite on each release's parametrize.py; write the reports, history.json and the matrix."""
+    releases = _release_list(args.releases, "--releases")
+    cache = Path(args.cache).expanduser().resolve()
+    if _inside(cache, Path.cwd()) and (Path.cwd() / ".git").exists():
+        raise UsageError(f"--cache {args.cache} is inside this repository; torch's files must not be committed: "
+                         f"give a folder outside it, such as ~/.cache/parametrize-conformance/torch")
+    options = HistoryOptions(cache, Path(args.out), Path.cwd(), args.ignore_pip_config, tuple(args.pytest_arguments))
+    try:
+        return history_command(releases, options, " ".join([PROG, *sys.argv[1:]]))
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _release_list(text: str | None, option: str) -> list[str] | None:
+    """The comma-separated releases of `option` (None when it is not given); a UsageError for a malformed one."""
+    if text is None:
+        return None
+    releases = [v.strip() for v in text.split(",") if v.strip()]
+    if not releases:
+        raise UsageError(f"{option} names no release; give them comma-separated, e.g. {option} 1.9.1,2.0.1")
+    bad = [v for v in releases if not re.fullmatch(r"\d+\.\d+(\.\d+)?", v)]
+    if bad:
+        raise UsageError(f"{option}: {', '.join(bad)} is not a release version such as 2.13.0")
+    return releases
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 # bless

@@ -156,14 +156,14 @@ def _run_suite(version: str, env: Path, options: Options) -> Outcome:
                    "--adapter", "torch", "--report", str(report), *options.pytest_arguments]
         done = _call(command, env={**os.environ, "CI": "true"}, cwd=options.project)
         write_atomically(options.out / f"{name}.log", done.stdout + done.stderr)
-        problem = _incomplete(report, done.returncode)
+        problem = incomplete_run(report, done.returncode)
         if problem:
             return Outcome(version, "run failed", f"{problem}; see {name}.log (an earlier report is kept)")
         write_atomically(options.out / f"{name}.json", report.read_text(encoding="utf-8"))
     return Outcome(version, "ran", report=f"{name}.json")
 
 
-def _incomplete(report: Path, status: int) -> str:
+def incomplete_run(report: Path, status: int) -> str:
     """Why the run's report is no result ('' when it completed; pytest's status 1 is failing clauses, a result)."""
     if status not in (0, 1):
         return f"the suite exited with status {status}"
