@@ -66,12 +66,13 @@ def assert_on_device(tensor: torch.Tensor, device: str, what: str) -> None:
 
 
 @contextmanager
-def raises(exc_type: type[BaseException], phrase: str = "", what: str = "the call") -> Iterator[None]:
-    """Fail unless the block raises `exc_type` whose message contains `phrase`."""
+def raises(exc_type: type[BaseException], phrase: str | tuple[str, ...] = "", what: str = "the call") -> Iterator[None]:
+    """Fail unless the block raises `exc_type` whose message contains `phrase` (each of them, for a tuple)."""
+    phrases = (phrase,) if isinstance(phrase, str) else phrase
     try:
         yield
     except exc_type as exc:
-        if phrase not in str(exc):
+        if not all(p in str(exc) for p in phrases):
             raise AssertionError(f"{what}: got {type(exc).__name__}({str(exc)!r}), expected its message to "
                                  f"contain {phrase!r}") from exc
     except Exception as exc:

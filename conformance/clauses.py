@@ -443,9 +443,10 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
         ("JIT-TRACE", "torch.jit.trace of a parametrized model gives the eager output and gradients, and the traced "
          "module follows later in-place updates of the originals.", "issue 13",
          R, "docs of torch.jit.trace: the traced module reads its parameters at run time; torch traces its own"),
-        ("JIT-SCRIPT-REFUSED", "torch.jit.script of a parametrized model compiles, and calling it raises "
-         "torch.jit.Error (TorchScript's wrapper of the getter's RuntimeError) containing 'Parametrization is not "
-         "working with scripting.', leaving the module unchanged.", "issue 13",
+        ("JIT-SCRIPT-REFUSED", "torch.jit.script of a parametrized model fails loudly, leaving the module "
+         "unchanged: either scripting raises, or it compiles and calling it raises torch.jit.Error (TorchScript's "
+         "wrapper of the getter's RuntimeError) containing 'Parametrization is not working with scripting.'.",
+         "issue 13, issue 15",
          R, "invariant: scripting a parametrized module cannot work, so calling it fails loudly, as torch does (§11)"),
         ("JIT-TRACE-CACHED-REFUSED", "torch.jit.trace inside cached() (the tensor read first or not) raises "
          "RuntimeError containing 'Cannot trace a model while caching parametrizations.', leaves the module unchanged, "

@@ -81,7 +81,8 @@ class SharedState:
     def take(cls, classes: list[type]) -> SharedState:
         return cls(
             classes={c: (c.__bases__, dict(vars(c))) for c in classes},
-            hooks={n: list(getattr(_module, n).items()) for n in _HOOK_DICTS},
+            # Note: a registry this torch lacks (2.4 has no _global_forward_hooks_with_kwargs) is not watched.
+            hooks={n: list(getattr(_module, n).items()) for n in _HOOK_DICTS if hasattr(_module, n)},
             flags={n: getattr(_module, n, _MISSING) for n in _HOOK_FLAGS},
             switches={s.name: s.get() for s in SWITCHES},
         )

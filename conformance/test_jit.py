@@ -97,9 +97,11 @@ def test_jit_script_refused(P, adapter, device, data):
     try:
         with quiet():
             scripted = torch.jit.script(module)
-    except Exception as exc:
-        raise AssertionError(f"torch.jit.script(module): got {type(exc).__name__}({exc}), expected it to compile "
-                             "(and the call to fail)") from exc
+    except Exception:  # noqa: BLE001 - a refusal at compile time fails loudly too
+        # Note: JIT-SCRIPT-REFUSED: torch 2.13 compiles and fails at the call; older releases refuse to compile
+        # (issue 15's history matrix). Either is loud; what no release may do is change the module.
+        assert_unchanged(before, module, "after torch.jit.script(module) raised")
+        return
     # Note: torch.jit.Error (TorchScript's wrapper of the getter's RuntimeError), which is no RuntimeError subclass.
     with raises(torch.jit.Error, _SCRIPT_PHRASE, "calling the scripted module"):
         scripted(x)
