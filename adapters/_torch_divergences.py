@@ -5,9 +5,12 @@ Every reproducer runs as is with torch alone; the last line shows the divergent 
 
 from __future__ import annotations
 
+import dataclasses
+
 import torch
 
 from adapters._adapter import Divergence
+from adapters._torch_history import TORCH_HISTORY_DIVERGENCES, on_release
 
 _HEAD = "import torch, copy, gc\nfrom torch import nn\nimport torch.nn.utils.parametrize as P\n"
 _DOUBLE = ("class Double(nn.Module):\n    def forward(self, x): return 2 * x\n"
@@ -18,6 +21,10 @@ _SUM2 = ("class Sum2(nn.Module):\n    def forward(self, a, b): return a + b\n"
 
 _DIST = ("import torch.distributed as dist\nfrom torch.distributed.fsdp import fully_shard\n"
          "dist.init_process_group('gloo', store=dist.HashStore(), rank=0, world_size=1)\n")
+
+
+# Note: the history matrix (issue 15) found these of torch 2.13's divergences first in 2.4: 1.10 to 2.3 pass them.
+_SINCE_2_4 = ">=2.4"
 
 
 def _d(clause: str, reason: str, body: str, releases: str = "") -> Divergence:
@@ -31,7 +38,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "class Id(nn.Module):\n    def forward(self, x): return x\n    def right_inverse(self, x): return x\n"
        "m = nn.Module(); m.register_buffer('b', torch.zeros(3)); P.register_parametrization(m, 'b', Id())\n"
        "v = torch.ones(3, requires_grad=True) * 2; m.b = v\n"
-       "print(m.parametrizations.b.original.grad_fn, v)  # MulBackward0, tensor([0., 0., 0.])\n"),
+       "print(m.parametrizations.b.original.grad_fn, v)  # MulBackward0, tensor([0., 0., 0.])\n", _SINCE_2_4),
     _d("REGISTER-NOT-A-MODULE", "a plain function is refused with AttributeError ('function' object has no "
        "attribute 'train'), not TypeError (§17.16)",
        "P.register_parametrization(nn.Linear(2, 2), 'weight', lambda x: x)  # AttributeError\n"),
@@ -121,7 +128,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "class Id(nn.Module):\n    def forward(self, x): return x\n    def right_inverse(self, x): return x\n"
        "m = nn.Linear(3, 3); loss = m.weight.sum(); loss.backward()  # loss's graph still holds weight\n"
        "P.register_parametrization(m, 'weight', Id())\n"
-       "m.weight.sum().backward()  # RuntimeError: ... poisoned by swap_tensors\n"),
+       "m.weight.sum().backward()  # RuntimeError: ... poisoned by swap_tensors\n", _SINCE_2_4),
     _d("REMOVE-VIEW-VALUE", "under the swap flag, removing with leave_parametrized=True when the value is a view of "
        "the original, or registering a right_inverse that returns a view of its input, fails: swap_tensors refuses "
        "the original the view references ('Expected use_count of t1 to be 1 or 2 ...', or for a frozen one 'not "
@@ -129,7 +136,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "torch.__future__.set_swap_module_params_on_conversion(True)\n"
        "class Flat(nn.Module):\n    def forward(self, x): return x.flatten()\n"
        "m = nn.Linear(3, 3); P.register_parametrization(m, 'weight', Flat(), unsafe=True)\n"
-       "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n"),
+       "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n", _SINCE_2_4),
     _d("NESTED-ASSIGN", "assigning to a tensor whose original is itself parametrized raises KeyError '1' "
        "(the list's reversed() meets the nested 'parametrizations' child) (§3.3)",
        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
@@ -220,14 +227,14 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "try: P.remove_parametrizations(m, 'weight', leave_parametrized=True)\n"
        "except AttributeError as e: print(e)  # type object 'FSDPParametrizedLinear' has no attribute 'weight'\n"
        "print(torch.equal(m.parametrizations.weight.original.full_tensor(), 2 * before))  # True: changed anyway\n"
-       "dist.destroy_process_group()\n"),
+       "dist.destroy_process_group()\n", _SINCE_2_4),
     _d("DISTRIBUTED-FSDP-REGISTER-AFTER", "registering on a parameter after fully_shard succeeds, and the module's "
        "first forward then fails (RuntimeError: got mixed torch.Tensor and DTensor): fully_shard keeps writing the "
        "unsharded parameter under its old name",
        _DIST + _DOUBLE + "m = nn.Linear(2, 2); fully_shard(m); P.register_parametrization(m, 'weight', Double())\n"
        "try: m(torch.ones(1, 2))\n"
        "except RuntimeError as e: print(e)  # aten.addmm.default got mixed torch.Tensor and DTensor ...\n"
-       "dist.destroy_process_group()\n"),
+       "dist.destroy_process_group()\n", _SINCE_2_4),
     _d("DISTRIBUTED-DTENSOR-ORIGINALS", "assigning a DTensor of another placement to a DTensor-parametrized tensor "
        "gives the original the assigned value's placements (set_ takes them), instead of keeping its own layout",
        _DIST + _DOUBLE + "from torch.distributed.tensor import distribute_tensor, Shard, Replicate\n"
@@ -238,6 +245,18 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "print(m.parametrizations.weight.original.placements)  # (Replicate(),), not (Shard(dim=0),)\n"
        "dist.destroy_process_group()\n"),
 )
+
+
+
+def _also_in_first_release(divergence: Divergence) -> Divergence:
+    """The same divergence in torch 1.9, with its reproducer run on 1.9.1's parametrize.py."""
+    return dataclasses.replace(divergence, releases="<1.10",
+                               reproducer=divergence.reproducer.replace(_HEAD, on_release("1.9.1"), 1))
+
+
+# Note: TORCH_DIVERGENCES holds every release's; torch_divergences(version=...) picks those of one release.
+TORCH_DIVERGENCES = TORCH_DIVERGENCES + TORCH_HISTORY_DIVERGENCES + tuple(
+    _also_in_first_release(d) for d in TORCH_DIVERGENCES if d.clause == "DISTRIBUTED-FSDP-REGISTER-AFTER")
 
 # Note: none on CUDA beyond the CPU ones. torch's parametrize.py has no device-dependent branch: the first
 # registration compares original.device with right_inverse's (contract 3.1), assignment writes with set_ or

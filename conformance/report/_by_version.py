@@ -19,8 +19,9 @@ from conformance.report._styles import rows, status_of
 
 RUNS_FILE = "versions.json"
 RUNS_FORMAT = 1
-# Note: the divergences an adapter declares hold for every version it runs on (torch's are those of 2.13), so a
-# declared clause that another version gets right reads "unexpected-pass" there; the change list says so in words.
+# Note: torch's divergences carry the releases they hold for (Divergence.releases), so a clause an older release
+# gets right reads "passed" there; an "unexpected-pass" is a declaration whose releases are wrong, and the change
+# list says so in words.
 _MEANING = {
     ("diverged", "unexpected-pass"): "the declared divergence does not reproduce in {new}",
     ("unexpected-pass", "diverged"): "the declared divergence appears in {new}",

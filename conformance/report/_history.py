@@ -175,7 +175,9 @@ def write_history(out: Path, outcomes: Sequence[Outcome], command: str, cache: P
     entries = {e["version"]: e for e in (load_runs(path) if path.is_file() else [])}
     for outcome in outcomes:
         entry = {k: v for k, v in asdict(outcome).items() if v is not None}
-        entry.update(_source_of(cache / f"torch-{outcome.version}"), at=now, command=command)
+        # Note: the torch each release's file ran on is kept per entry: a later run on another torch (for a release
+        # whose file needs a newer core) updates its own entries only.
+        entry.update(_source_of(cache / f"torch-{outcome.version}"), torch=_installed_torch(), at=now, command=command)
         if "install_s" in entry:
             entry["fetch_s"] = entry.pop("install_s")
         entries[outcome.version] = entry

@@ -1,0 +1,138 @@
+"""Clauses older torch releases break, found by the history matrix (python -m conformance.report history): each with
+the releases it holds for, its reason and a reproducer that runs on that release's own parametrize.py.
+
+A reproducer loads the release from the history command's cache, PARAMETRIZE_CONFORMANCE_TORCH_CACHE (fetch it with
+`python -m conformance.report history --cache "$PARAMETRIZE_CONFORMANCE_TORCH_CACHE" --releases X`); its last line
+shows the behaviour.
+"""
+
+from __future__ import annotations
+
+from adapters._adapter import Divergence
+
+_DOUBLE = ("class Double(nn.Module):\n    def forward(self, x): return 2 * x\n"
+           "    def right_inverse(self, y): return y / 2\n")
+_SUM2 = ("class Sum2(nn.Module):\n    def forward(self, a, b): return a + b\n"
+         "    def right_inverse(self, x): return x / 2, x / 2\n")
+
+
+def on_release(release: str) -> str:
+    """The head of a reproducer that runs on torch `release`'s parametrize.py, as P."""
+    return ("import os, copy, torch\nfrom torch import nn\nfrom adapters import load_adapter\n"
+            "P = load_adapter('torch-release:' + os.path.join(os.environ['PARAMETRIZE_CONFORMANCE_TORCH_CACHE'], "
+            f"'torch-{release}')).api\n")
+
+
+def _group(clauses: str, releases: str, reason: str, release: str, body: str) -> tuple[Divergence, ...]:
+    """One divergence per clause of `clauses`, all for one behaviour of `releases` shown on `release`."""
+    return tuple(Divergence(c, reason, on_release(release) + body, releases) for c in clauses.split())
+
+
+_NO_MULTI = _group(
+    "MULTI-ORIGINALS MULTI-SINGLE-SEQUENCE MULTI-VALUE MULTI-ARITY ASSIGN-KEEPS-ID ASSIGN-MULTI ASSIGN-NO-GRAD "
+    "ASSIGN-PARAMETER-REFUSED REMOVE-MULTI CACHE-SAME-OBJECT CACHE-KEPT-IN-CONTEXT SERIAL-STATE-DICT-KEYS "
+    "SERIAL-ROUND-TRIP SERIAL-WEIGHTS-ONLY BUFFER-STAYS-BUFFER GRAD-FLOWS GRAD-OPTIMIZER-STEP GRAD-REQUIRES-GRAD "
+    "GRAD-LIVE-GRAPH COMPILE-VALUES COMPILE-FULLGRAPH COMPILE-SEES-UPDATES COMPILE-AFTER-CHANGE EXPORT-PROGRAM "
+    "EXPORT-CACHED FUNCTIONAL-ORIGINALS FUNCTIONAL-TRANSFORMS JIT-TRACE INIT-META CONVERT-DTYPE "
+    "CONVERT-MEMORY-FORMAT CONVERT-AUTOCAST", "<1.10",
+    "torch 1.9 has no multi-input parametrizations: a right_inverse returning a sequence is stored as one "
+    "'original', and forward gets one tensor; the clause's examples draw such a parametrization (1.10 added them)",
+    "1.9.1", _SUM2 + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Sum2())\n"
+    "print(list(m.parametrizations.weight._parameters))  # ['original'], not ['original0', 'original1']\n"
+    "m.weight  # TypeError\n")
+
+_NO_UNSAFE = _group(
+    "UNSAFE-SHAPE-ALLOWED UNSAFE-DTYPE-ALLOWED UNSAFE-STICKY UNSAFE-SKIPS-CALLS REMOVE-UNSAFE-SHAPE REMOVE-VIEW-VALUE",
+    "<1.10", "torch 1.9's register_parametrization has no unsafe keyword (1.10 added it)", "1.9.1",
+    "P.register_parametrization(nn.Linear(2, 2), 'weight', nn.Identity(), unsafe=True)  # TypeError\n")
+
+_NO_INVERSE_AT_REGISTRATION = _group(
+    "REGISTER-INVERSE-APPLIED REGISTER-CALL-ORDER SUBCLASS-TENSOR-ORIGINAL", "<1.10",
+    "torch 1.9 does not call right_inverse on the first registration: the original is the tensor as it was (1.10 "
+    "stores right_inverse(tensor))", "1.9.1",
+    _DOUBLE + "m = nn.Linear(2, 2); w = m.weight.detach().clone(); P.register_parametrization(m, 'weight', Double())\n"
+    "print(torch.equal(m.parametrizations.weight.original, w))  # True, not w / 2\n")
+
+_NO_CHECKS = _group(
+    "REGISTER-FORWARD-CHECKED REGISTER-INVERSE-CHECKED REGISTER-EMPTY-LIST STACK-FORWARD-CHECKED "
+    "STACK-INVERSE-CHECKED ASSIGN-DTYPE-CHECKED", "<1.10",
+    "torch 1.9 makes none of the consistency checks: a forward or right_inverse returning a non-tensor, another "
+    "dtype or shape, an empty ParametrizationList and an assignment of another dtype are all accepted (1.10 added "
+    "the ValueErrors)", "1.9.1",
+    "class Bad(nn.Module):\n    def forward(self, x): return (x,)\n"
+    "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Bad())\n"
+    "print(P.is_parametrized(m, 'weight'))  # True: registered, no ValueError\n")
+
+_FIRST_RELEASE = (
+    Divergence("NESTED-REGISTER-REMOVE", "torch 1.9: once a parametrization is registered on a ParametrizationList's "
+               "original, reading the outer tensor fails (the inner list's ModuleDict is called: NotImplementedError, "
+               "'missing the required forward function')",
+               on_release("1.9.1") + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
+               "plist = m.parametrizations['weight']; P.register_parametrization(plist, 'original', nn.Identity())\n"
+               "m.weight  # NotImplementedError\n", "<1.10"),
+    Divergence("JIT-TRACE-CACHED-REFUSED", "torch 1.9 traces a module inside cached() without refusing (1.10 raises "
+               "'Cannot trace a model while caching parametrizations.')",
+               on_release("1.9.1") + "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', "
+               "nn.Identity())\nwith P.cached():\n    traced = torch.jit.trace(m, (torch.ones(2, 2),))\n"
+               "print(type(traced).__name__)  # TopLevelTracedModule: no RuntimeError\n", "<1.10"),
+    Divergence("INIT-LAZY", "torch 1.9 registers on the uninitialized parameter of a LazyLinear without refusing "
+               "(1.10 raises, as the reference does)",
+               on_release("1.9.1") + "m = nn.LazyLinear(2); P.register_parametrization(m, 'weight', nn.Identity())\n"
+               "print(P.is_parametrized(m, 'weight'))  # True: no RuntimeError\n", "<1.10"),
+)
+
+_DEVICE_NOT_CHECKED = (
+    Divergence("REGISTER-INVERSE-CHECKED", "a first registration whose right_inverse moves the tensor to another "
+               "device fails in the tensor's set_() with RuntimeError, not with the documented check's ValueError "
+               "(torch 1.10 to 2.9; 2.10 checks the device)",
+               on_release("2.9.1") + "class ToMeta(nn.Module):\n    def forward(self, x): return x\n"
+               "    def right_inverse(self, x): return x.to('meta')\n"
+               "P.register_parametrization(nn.Linear(2, 2), 'weight', ToMeta())  # RuntimeError\n", ">=1.10,<2.10"),
+)
+
+_UNSAFE_DTYPE = (
+    Divergence("UNSAFE-DTYPE-ALLOWED", "removing (leave_parametrized=True) an unsafe parametrization whose forward "
+               "changes the dtype fails in set_ ('Could not set tensor of type double to a tensor of type float'), "
+               "where 2.4 writes the value back; torch 1.10 and 1.11",
+               on_release("1.11.0") + "class ToDouble(nn.Module):\n    def forward(self, x): return x.double()\n"
+               "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', ToDouble(), unsafe=True)\n"
+               "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n", ">=1.10,<1.12"),
+    Divergence("UNSAFE-DTYPE-ALLOWED", "removing (leave_parametrized=True) an unsafe parametrization whose forward "
+               "changes the dtype raises RuntimeError ('... requires set_() to be implemented correctly for the tensor "
+               "subclass'), where 2.4 writes the value back; torch 1.12 to 2.3",
+               on_release("2.3.1") + "class ToDouble(nn.Module):\n    def forward(self, x): return x.double()\n"
+               "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', ToDouble(), unsafe=True)\n"
+               "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n", ">=1.12,<2.4"),
+)
+
+_NO_DEEPCOPY = _group(
+    "COPY-DEEPCOPY-EQUAL", "<1.13", "copy.deepcopy of a parametrized module raises RuntimeError ('Serialization of "
+    "parametrized modules is only supported through state_dict()'); torch 1.13 deep-copies it", "1.12.1",
+    _DOUBLE + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\ncopy.deepcopy(m)  # RuntimeError\n")
+
+_SEQUENCES = (
+    Divergence("SEQUENCE-DIFFERENTIAL", "copy.deepcopy of a parametrized module raises, where the reference copies it "
+               "(torch 1.12; 1.13 deep-copies)",
+               on_release("1.12.1") + _DOUBLE + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
+               "copy.deepcopy(m)  # RuntimeError\n", ">=1.12,<1.13"),
+    Divergence("SEQUENCE-DIFFERENTIAL", "under the swap flag, after a transfer (the target shares the source's "
+               "originals) and an assignment inside nested cached(), load_state_dict(assign=True) into the target "
+               "leaves the source's values other than the reference's (torch 1.13 to 2.3; 2.4 agrees)",
+               "import os\nfrom conformance.sequences import Step, replay\n"
+               "replay('torch-release:' + os.path.join(os.environ['PARAMETRIZE_CONFORMANCE_TORCH_CACHE'], "
+               "'torch-2.3.1'), [\n"
+               "    Step(\"m0 = HostSpec('linear', n=3, m=3, dtype=torch.float32, seed=4096).build('cpu')\"),\n"
+               "    Step(\"P.register_parametrization(m0, 'weight', Weighted(3))\", atomic=True),\n"
+               "    Step(\"m2 = P.transfer_parametrizations_and_params(m0, HostSpec('buffers', n=3, m=3, "
+               "dtype=torch.float32, seed=5622).build('cpu'))\", refusal=('TRANSFER-ATOMIC', '')),\n"
+               "    Step('with P.cached():\\n    a = m2.weight\\n    with P.cached():\\n        b = m2.weight\\n"
+               "    m2.weight = a.detach() * 0.5\\n    c = m2.weight\\nd = m2.weight\\nout = (a is b, b is c, c is d, "
+               "a, c, d)'),\n"
+               "    Step('keys = m2.load_state_dict({k: v.detach().clone() * 0.5 for k, v in m0.state_dict().items()}, "
+               "strict=True, assign=True)\\nout = (sorted(keys.missing_keys), sorted(keys.unexpected_keys))'),\n"
+               "], swap=True)  # SequenceDivergence\n", ">=1.13,<2.4"),
+)
+
+TORCH_HISTORY_DIVERGENCES: tuple[Divergence, ...] = (
+    _NO_MULTI + _NO_UNSAFE + _NO_INVERSE_AT_REGISTRATION + _NO_CHECKS + _FIRST_RELEASE + _DEVICE_NOT_CHECKED
+    + _UNSAFE_DTYPE + _NO_DEEPCOPY + _SEQUENCES)
