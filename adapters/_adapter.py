@@ -21,31 +21,41 @@ class AdapterError(Exception):
 class Divergence:
     """A clause the implementation knowingly breaks: its id, why, a short reproducer, and the releases it holds for.
 
-    `releases` is a PEP 440 specifier set over the implementation's version (">=2.0,<2.3"); empty means every release.
+    `releases` is a PEP 440 specifier set over the implementation's version (">=2.0,<2.3"); `core_releases` one
+    over the installed torch's, for a behaviour of torch's core rather than of the implementation's own code (a
+    torch release's parametrize.py run on another torch); empty means every release.
     """
 
     clause: str
     reason: str
     reproducer: str
     releases: str = ""
+    core_releases: str = ""
 
     def __post_init__(self) -> None:
-        try:
-            SpecifierSet(self.releases)
-        except InvalidSpecifier:
-            raise AdapterError(f"divergence {self.clause}: releases {self.releases!r} is not a version specifier "
-                               f"set; give one such as '>=2.0,<2.3', or '' for every release") from None
+        for field_name in ("releases", "core_releases"):
+            try:
+                SpecifierSet(getattr(self, field_name))
+            except InvalidSpecifier:
+                raise AdapterError(f"divergence {self.clause}: {field_name} {getattr(self, field_name)!r} is not a "
+                                   f"version specifier set; give one such as '>=2.0,<2.3', or '' for every "
+                                   f"release") from None
 
     def applies_to(self, version: str) -> bool:
-        """Whether the divergence holds for an implementation at `version` (one that is no release: always)."""
-        if not self.releases:
-            return True
-        try:
-            parsed = Version(version)
-        except InvalidVersion:
-            return True
-        # Note: a local build (2.13.0+cpu) or a pre-release belongs to its release.
-        return SpecifierSet(self.releases).contains(Version(parsed.base_version), prereleases=True)
+        """Whether the divergence holds for an implementation at `version` on the installed torch."""
+        return _within(version, self.releases) and _within(torch.__version__, self.core_releases)
+
+
+def _within(version: str, releases: str) -> bool:
+    """Whether `version` is in the specifier set `releases` ('' or a version that is no release: always)."""
+    if not releases:
+        return True
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return True
+    # Note: a local build (2.13.0+cpu) or a pre-release belongs to its release.
+    return SpecifierSet(releases).contains(Version(parsed.base_version), prereleases=True)
 
 
 @dataclass(frozen=True)

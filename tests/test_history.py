@@ -115,3 +115,19 @@ def test_the_triage_lists_every_declared_behaviour_of_an_older_release():
     missing = [f"{d.clause} ({d.releases})" for d in TORCH_DIVERGENCES if d.releases and not any(
         re.search(rf"\b{re.escape(d.clause)}\b", row) and d.releases in row for row in rows)]
     assert not missing, f"declared with releases but not in reports/history/triage.md: {missing}"
+
+
+def test_a_divergence_holds_for_its_releases_and_its_core_releases(monkeypatch):
+    from adapters import Divergence
+
+    scoped = Divergence("CACHE-NESTED", "why", "code", releases=">=1.10,<2.4")
+    assert [scoped.applies_to(v) for v in ("1.9.1", "1.10.2", "2.3.1", "2.4.1", "2.13.0+cpu")] == [
+        False, True, True, False, False]
+    assert Divergence("CACHE-NESTED", "why", "code").applies_to("0.1") and scoped.applies_to("not a version")
+    core = Divergence("CACHE-NESTED", "why", "code", core_releases="<2.6")
+    monkeypatch.setattr("torch.__version__", "2.5.1")
+    assert core.applies_to("2.13.0")
+    monkeypatch.setattr("torch.__version__", "2.13.0+cpu")
+    assert not core.applies_to("2.5.1")
+    with pytest.raises(AdapterError, match="releases 'two' is not a version specifier set"):
+        Divergence("CACHE-NESTED", "why", "code", releases="two")

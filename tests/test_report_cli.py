@@ -316,7 +316,8 @@ def test_gate_refuses_bad_setups_before_running_anything(tmp_path, capsys):
     write(tmp_path / "base/torch.json", make_report(PASSING))
     assert_usage_error(main(["gate", "--baseline", "base", "--out", "base"]), capsys, "is the baseline directory")
     assert_usage_error(main(["gate", "--baseline", "base"]), capsys, "not a blessed baseline", "bless")
-    assert_usage_error(main(["diff", "base", "base", "--", "-x"]), capsys, "for the suite run of gate only")
+    assert_usage_error(main(["diff", "base", "base", "--", "-x"]), capsys,
+                      "for the suite run of gate, versions or history only")
     assert not (tmp_path / "reports").exists()
 
 

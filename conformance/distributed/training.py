@@ -16,8 +16,11 @@ LR = 0.1
 
 def full(t: Tensor) -> Tensor:
     """The whole value of `t` on this rank: a DTensor's full_tensor(), a tensor itself; detached."""
-    from torch.distributed.tensor import DTensor
-
+    try:
+        from torch.distributed.tensor import DTensor
+    except ImportError:
+        # Note: a torch without a public DTensor (before 2.5) has only plain tensors here (DDP).
+        return t.detach()
     return (t.full_tensor() if isinstance(t, DTensor) else t).detach()
 
 
