@@ -133,6 +133,52 @@ _SEQUENCES = (
                "], swap=True)  # SequenceDivergence\n", ">=1.13,<2.4"),
 )
 
+# Behaviours of torch's core (Dynamo, FSDP2), found by the installed matrix: they hold for whichever parametrize.py
+# runs on that torch (core_releases), and their reproducers need that torch release installed.
+_INSTALLED = "import torch, copy\nfrom torch import nn\nimport torch.nn.utils.parametrize as P\n"
+_ON_FSDP = ("import torch.distributed as dist\nfrom torch.distributed.fsdp import fully_shard\n"
+            "dist.init_process_group('gloo', store=dist.HashStore(), rank=0, world_size=1)\n")
+_CORE = (
+    Divergence("COMPILE-FULLGRAPH", "Dynamo cannot trace the cached() context manager: a fullgraph compile of a "
+               "forward that enters cached() raises Unsupported ('skip function cached in file contextlib.py'); torch "
+               "2.4 to 2.6, 2.7 traces it",
+               _INSTALLED + _DOUBLE + "class Cached(nn.Module):\n    def __init__(self, m): super().__init__(); "
+               "self.m = m\n    def forward(self, x):\n        with P.cached(): return self.m(x)\n"
+               "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
+               "torch.compile(Cached(m), backend='eager', fullgraph=True)(torch.ones(1, 2))  # Unsupported\n",
+               core_releases="<2.7"),
+    Divergence("EXPORT-CACHED", "a strict torch.export inside cached() fails (Dynamo skips cached(), or "
+               "DataDependentOutputException on aten.allclose); torch 2.4 to 2.6, 2.7 exports it",
+               _INSTALLED + _SUM2 + "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', Sum2())\n"
+               "with P.cached():\n    torch.export.export(m, (torch.ones(1, 2),), strict=True)  # Exception\n",
+               core_releases="<2.7"),
+    Divergence("COMPILE-SEES-UPDATES", "under the swap flag, assigning to a parametrized tensor of a module that "
+               "was compiled raises RuntimeError ('Cannot swap t1 because it has weakref associated with it': Dynamo "
+               "holds a weak reference to the original, and the assignment swaps it); torch 2.4 to 2.7",
+               _INSTALLED + _SUM2 + "torch.__future__.set_swap_module_params_on_conversion(True)\n"
+               "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', Sum2())\n"
+               "compiled = torch.compile(m, backend='eager'); compiled(torch.ones(1, 2))\n"
+               "m.weight = torch.ones(2, 2)  # RuntimeError\n", core_releases=">=2.4,<2.8"),
+) + tuple(
+    Divergence(clause, "fully_shard on CPU tensors fails in torch 2.6's own forward ('Stream' object has no "
+               "attribute 'record_event'), even with an Identity parametrization",
+               _INSTALLED + _ON_FSDP + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
+               "fully_shard(m); m(torch.ones(1, 2))  # AttributeError\n", core_releases=">=2.6,<2.7")
+    for clause in ("DISTRIBUTED-FSDP-STEP", "DISTRIBUTED-FSDP-STACK", "DISTRIBUTED-CHECKPOINT")
+) + tuple(
+    Divergence(clause, "fully_shard on CPU (gloo) in torch 2.7 gives every gradient world_size times the one-process "
+               "one (summed over ranks, not averaged), even with an Identity parametrization; shown on 2 ranks by "
+               "the suite's reproducer",
+               "import torch\nfrom conformance.distributed import RankPool\n"
+               "from conformance.distributed.bodies import fsdp_step\nfrom conformance.strategies import Case\n"
+               "from conformance.hosts import HostSpec\nfrom conformance.library import *\n"
+               "case = Case(host=HostSpec('linear', n=2, m=2, dtype=torch.float32, seed=0, bias=False), "
+               "name='weight', chain=(Identity(),), unsafe=False)\n"
+               "if __name__ == '__main__':\n    RankPool(2, 'torch', 60).run(fsdp_step, case, 0)  # RankFailure\n",
+               core_releases=">=2.7,<2.8")
+    for clause in ("DISTRIBUTED-FSDP-STEP", "DISTRIBUTED-FSDP-STACK")
+)
+
 TORCH_HISTORY_DIVERGENCES: tuple[Divergence, ...] = (
     _NO_MULTI + _NO_UNSAFE + _NO_INVERSE_AT_REGISTRATION + _NO_CHECKS + _FIRST_RELEASE + _DEVICE_NOT_CHECKED
-    + _UNSAFE_DTYPE + _NO_DEEPCOPY + _SEQUENCES)
+    + _UNSAFE_DTYPE + _NO_DEEPCOPY + _SEQUENCES + _CORE)

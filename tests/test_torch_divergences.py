@@ -18,7 +18,8 @@ from conformance import CLAUSES
 
 DIVERGENCES = load_adapter("torch").divergences
 # Note: the divergences of older releases only (issue 15); each reproducer runs on that release's parametrize.py.
-OLDER = [d for d in TORCH_DIVERGENCES if d.releases and not d.applies_to(torch.__version__)]
+OLDER = [d for d in TORCH_DIVERGENCES if d.releases and not d.core_releases and not d.applies_to(torch.__version__)]
+CORE = [d for d in TORCH_DIVERGENCES if d.core_releases]
 HISTORY_RELEASES = ("1.9.1", "1.10.2", "1.11.0", "1.12.1", "1.13.1", "2.0.1", "2.1.2", "2.2.2", "2.3.1", "2.4.1",
                     "2.5.1", "2.6.0", "2.7.1", "2.8.0", "2.9.1", "2.10.0", "2.11.0", "2.12.1", "2.13.0", "2.14.1",
                     "2.15.0")
@@ -55,6 +56,15 @@ def test_an_older_releases_reproducer_shows_it_on_that_release(divergence, relea
     if isinstance(folder, str):
         pytest.skip(f"torch {release}'s parametrize.py could not be had: {folder}")
     monkeypatch.setenv("PARAMETRIZE_CONFORMANCE_TORCH_CACHE", str(release_cache))
+    _shows(divergence)
+
+
+@pytest.mark.parametrize("divergence", CORE, ids=lambda d: f"{d.clause}@core{d.core_releases}")
+def test_a_behaviour_of_an_older_torch_core_is_shown_on_that_torch(divergence):
+    # Note: these need the torch release itself installed (the versions command's environments); on another torch
+    # the reproducer would show nothing, so it is skipped there, saying which torch it needs.
+    if not divergence.applies_to(torch.__version__.split("+")[0]):
+        pytest.skip(f"shown on an installed torch {divergence.core_releases}; this is torch {torch.__version__}")
     _shows(divergence)
 
 
