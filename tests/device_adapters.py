@@ -8,16 +8,15 @@ import torch
 import torch.nn.utils.parametrize as torch_parametrize
 
 import reference
-from adapters import Adapter
+from adapters import Adapter, torch_divergences
 from adapters._builtin import CUDA_DTYPES
-from adapters._torch_divergences import TORCH_DIVERGENCES
 
 # Note: an index no machine has, rather than plain "cuda", so the adapter is unavailable on a GPU machine too.
 NOWHERE = "cuda:99"
 
 UNAVAILABLE = Adapter(name="reference-nowhere", api=reference, device=NOWHERE, dtypes=CUDA_DTYPES)
 UNAVAILABLE_TORCH = Adapter(name="torch-nowhere", api=torch_parametrize, device=NOWHERE, dtypes=CUDA_DTYPES,
-                            divergences=TORCH_DIVERGENCES)
+                            divergences=torch_divergences())
 REFERENCE_BFLOAT16 = Adapter(name="reference-bfloat16", api=reference, dtypes=(torch.bfloat16,))
 TORCH_BFLOAT16 = Adapter(name="torch-bfloat16", api=torch_parametrize, dtypes=(torch.bfloat16,),
-                         divergences=TORCH_DIVERGENCES)
+                         divergences=torch_divergences())
