@@ -574,13 +574,14 @@ MUTANTS: tuple[Mutant, ...] = (
         "instead of its right_inverse",
     ),
     # jit
+    # Note: JIT-SCRIPT-REFUSED accepts a refusal at script time as well (torch 1.9 to 1.12 refuse so, issue 15), so
+    # a getter without the guard, which fails to compile, is no bug; a guard that says nothing of the cause is.
     Mutant(
-        "jit-getter-no-scripting-guard", "JIT-SCRIPT-REFUSED", "_class.py",
-        "    def get(self: Module) -> Tensor:\n        if torch.jit.is_scripting():\n"
-        "            raise RuntimeError(\"Parametrization is not working with scripting.\")\n",
-        "    def get(self: Module) -> Tensor:\n",
-        "the property's getter lacks the torch.jit.is_scripting() guard, so torch.jit.script tries to compile the "
-        "cache lookup (and fails to compile)",
+        "jit-getter-guard-says-nothing", "JIT-SCRIPT-REFUSED", "_class.py",
+        "        if torch.jit.is_scripting():\n            raise RuntimeError(\"Parametrization is not working with "
+        "scripting.\")\n        # Note: READ-FAST",
+        "        if torch.jit.is_scripting():\n            raise RuntimeError(\"unsupported\")\n        # Note: READ-FAST",
+        "the getter's scripting guard raises without saying that parametrizations do not work with scripting",
     ),
     Mutant(
         "jit-trace-allowed-in-cached", "JIT-TRACE-CACHED-REFUSED", "_cache.py",
