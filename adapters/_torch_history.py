@@ -154,11 +154,11 @@ _CORE = (
                core_releases="<2.7"),
     Divergence("COMPILE-SEES-UPDATES", "under the swap flag, assigning to a parametrized tensor of a module that "
                "was compiled raises RuntimeError ('Cannot swap t1 because it has weakref associated with it': Dynamo "
-               "holds a weak reference to the original, and the assignment swaps it); torch 2.4 to 2.7",
+               "holds a weak reference to the original, and the assignment swaps it); torch 2.4 to 2.9",
                _INSTALLED + _SUM2 + "torch.__future__.set_swap_module_params_on_conversion(True)\n"
                "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', Sum2())\n"
                "compiled = torch.compile(m, backend='eager'); compiled(torch.ones(1, 2))\n"
-               "m.weight = torch.ones(2, 2)  # RuntimeError\n", core_releases=">=2.4,<2.8"),
+               "m.weight = torch.ones(2, 2)  # RuntimeError\n", core_releases=">=2.4,<2.10"),
 ) + tuple(
     Divergence(clause, "fully_shard on CPU tensors fails in torch 2.6's own forward ('Stream' object has no "
                "attribute 'record_event'), even with an Identity parametrization",
@@ -166,7 +166,8 @@ _CORE = (
                "fully_shard(m); m(torch.ones(1, 2))  # AttributeError\n", core_releases=">=2.6,<2.7")
     for clause in ("DISTRIBUTED-FSDP-STEP", "DISTRIBUTED-FSDP-STACK", "DISTRIBUTED-CHECKPOINT")
 ) + tuple(
-    Divergence(clause, "fully_shard on CPU (gloo) in torch 2.7 gives every gradient world_size times the one-process "
+    Divergence(clause, "fully_shard on CPU (gloo) in torch 2.7 and 2.8 gives every gradient world_size times the "
+               "one-process "
                "one (summed over ranks, not averaged), even with an Identity parametrization; shown on 2 ranks by "
                "the suite's reproducer",
                "import torch\nfrom conformance.distributed import RankPool\n"
@@ -175,7 +176,7 @@ _CORE = (
                "case = Case(host=HostSpec('linear', n=2, m=2, dtype=torch.float32, seed=0, bias=False), "
                "name='weight', chain=(Identity(),), unsafe=False)\n"
                "if __name__ == '__main__':\n    RankPool(2, 'torch', 60).run(fsdp_step, case, 0)  # RankFailure\n",
-               core_releases=">=2.7,<2.8")
+               core_releases=">=2.7,<2.9")
     for clause in ("DISTRIBUTED-FSDP-STEP", "DISTRIBUTED-FSDP-STACK")
 )
 
