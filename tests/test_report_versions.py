@@ -194,6 +194,18 @@ def test_a_version_that_fails_does_not_stop_the_others(tmp_path, monkeypatch):
     assert found[0].reason == "below the project's floor torch>=2.4 in pyproject.toml"
 
 
+def test_the_runs_file_is_written_after_each_version(tmp_path, monkeypatch):
+    seen = []
+
+    def one(version, options):
+        seen.append([e["version"] for e in load_runs(options.out / "versions.json")] if seen else [])
+        return Outcome(version, "ran", report=f"torch-{version}.json")
+    monkeypatch.setattr("conformance.report._versions._one_version", one)
+    run_versions(["2.12.1", "2.13.0"], _options(tmp_path), "torch>=2.4", command="versions")
+    assert seen == [[], ["2.12.1"]]
+    assert [e["version"] for e in load_runs(_options(tmp_path).out / "versions.json")] == ["2.12.1", "2.13.0"]
+
+
 def test_skipped_versions_are_not_installed(tmp_path, monkeypatch):
     monkeypatch.setattr("conformance.report._versions.plan_install", lambda v: Plan(0, 0, ("torch",), 0))
     monkeypatch.setattr("conformance.report._versions._install_and_run", pytest.fail)

@@ -226,6 +226,8 @@ def history_command(releases: Sequence[str] | None, options: HistoryOptions, com
         print(f"torch {release}: fetching and running", flush=True)
         outcomes.append(run_release(release, options))
         print(_progress(outcomes[-1]), flush=True)
+        # Note: history.json is written after each release, so a campaign stopped halfway keeps what ran.
+        write_history(options.out, outcomes[-1:], command, options.cache)
     print(write_history(options.out, outcomes, command, options.cache))
     for path in render_history(options.out):
         print(path)

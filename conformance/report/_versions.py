@@ -87,8 +87,9 @@ def candidates(releases: Sequence[str]) -> list[str]:
     return sorted(newest.values(), key=version_key)
 
 
-def run_versions(versions: Sequence[str], options: Options, floor: str) -> list[Outcome]:
-    """Each version's outcome, in order; a version that cannot be installed or run never stops the others."""
+def run_versions(versions: Sequence[str], options: Options, floor: str, command: str = "") -> list[Outcome]:
+    """Each version's outcome, in order; a version that cannot be installed or run never stops the others. With a
+    `command`, versions.json is written after each version, so a campaign stopped halfway keeps what ran."""
     outcomes = []
     for version in versions:
         if version_key(version) < version_key(floor_version(floor)):
@@ -96,6 +97,8 @@ def run_versions(versions: Sequence[str], options: Options, floor: str) -> list[
         else:
             outcomes.append(_one_version(version, options))
         print(_progress(outcomes[-1]), flush=True)
+        if command:
+            write_runs(options.out, outcomes[-1:], floor, command)
     return outcomes
 
 
@@ -221,7 +224,7 @@ def versions_command(versions: Sequence[str] | None, options: Options, command: 
     """Run every version, write versions.json and the matrix; 1 when a version failed to install or run."""
     floor = project_floor()
     chosen = list(versions) if versions else _default_versions()
-    outcomes = run_versions(chosen, options, floor)
+    outcomes = run_versions(chosen, options, floor, command)
     print(write_runs(options.out, outcomes, floor, command))
     for path in render_versions(options.out):
         print(path)
