@@ -154,11 +154,11 @@ _CORE = (
                core_releases="<2.7"),
     Divergence("COMPILE-SEES-UPDATES", "under the swap flag, assigning to a parametrized tensor of a module that "
                "was compiled raises RuntimeError ('Cannot swap t1 because it has weakref associated with it': Dynamo "
-               "holds a weak reference to the original, and the assignment swaps it); torch 2.4 to 2.9",
+               "holds a weak reference to the original, and the assignment swaps it); torch 2.4 to 2.10",
                _INSTALLED + _SUM2 + "torch.__future__.set_swap_module_params_on_conversion(True)\n"
                "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', Sum2())\n"
                "compiled = torch.compile(m, backend='eager'); compiled(torch.ones(1, 2))\n"
-               "m.weight = torch.ones(2, 2)  # RuntimeError\n", core_releases=">=2.4,<2.10"),
+               "m.weight = torch.ones(2, 2)  # RuntimeError\n", core_releases=">=2.4,<2.11"),
 ) + tuple(
     Divergence(clause, "fully_shard on CPU tensors fails in torch 2.6's own forward ('Stream' object has no "
                "attribute 'record_event'), even with an Identity parametrization",
