@@ -168,8 +168,8 @@ def _changes_section(changed: Sequence[Change], reports: Sequence[dict[str, Any]
                   + "".join(f"<td>{_chip(s, f'{symbol(s)} {s}')}</td>" for s in c.statuses)
                   + f"<td>{_e(describe(c, names))}</td></tr>" for c in changed)
     return (f'<h2>Changes between versions</h2><p class="sub">{len(changed)} clause(s), marked &#916; in the matrix. '
-            "The declared divergences apply to every version, so a declared clause that a version gets right reads "
-            f'unexpected-pass there.</p><table class="changes"><thead><tr>{head}</tr></thead><tbody>{trs}</tbody>'
+            "Each version declares the divergences of its release, so an unexpected-pass marks a declaration whose "
+            f'releases are wrong.</p><table class="changes"><thead><tr>{head}</tr></thead><tbody>{trs}</tbody>'
             "</table>")
 
 

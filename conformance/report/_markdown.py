@@ -116,8 +116,8 @@ def _changes_section(changed: Sequence[Change], reports: Sequence[dict[str, Any]
     body = [[c.clause, *(_status_cell(s) for s in c.statuses), describe(c, names)] for c in changed]
     count = f"{len(changed)} clause{'s' * (len(changed) != 1)}"
     return (f"## Changes between versions\n\n{count} with a status that differs between versions (marked Δ below). "
-            "The adapter's declared divergences apply to every version, so a declared clause that a version gets "
-            f"right reads unexpected-pass there.\n\n{_table(['clause', *names, 'what changed'], body)}")
+            "Each version declares the divergences of its release, so an unexpected-pass marks a declaration whose "
+            f"releases are wrong.\n\n{_table(['clause', *names, 'what changed'], body)}")
 
 
 def _status_cell(status: str) -> str:
