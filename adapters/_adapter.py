@@ -77,16 +77,17 @@ class Adapter:
     spec: str = ""
 
     @classmethod
-    def like_torch(cls, api: Any, *, name: str, spec: str = "", **fields: Any) -> Adapter:
+    def like_torch(cls, api: Any, *, name: str, spec: str = "", torch_release: str | None = None,
+                   **fields: Any) -> Adapter:
         """An adapter over `api` (a namespace with the seven names, e.g. a fork of torch.nn.utils.parametrize) that
-        declares torch's known divergences of its `version` (`torch_divergences()`); `fields` sets the others (device,
-        version, ...)."""
+        declares torch's known divergences of `torch_release` (default: the installed torch's; see
+        `torch_divergences()`); `fields` sets the others (device, version, ...)."""
         from adapters._torch_divergences import torch_divergences
 
-        # Note: divergences given in `fields` replace torch's; add to them with torch_divergences() + (...). torch's
-        # are those of the release `version` names (default: the installed torch's).
+        # Note: divergences given in `fields` replace torch's; add to them with torch_divergences() + (...). The
+        # release is apart from `version`: a fork's own version is no torch release.
         if "divergences" not in fields:
-            fields["divergences"] = torch_divergences(fields.get("device", "cpu"), fields.get("version") or None)
+            fields["divergences"] = torch_divergences(fields.get("device", "cpu"), torch_release)
         return cls(name=name, api=api, spec=spec, **fields)
 
     def __repr__(self) -> str:

@@ -42,7 +42,7 @@ def release_adapter(folder: str | Path) -> Adapter:
     release = release_info(folder)["release"]
     module = _load_source(folder / SOURCE_FILE, release)
     spec = f"{PREFIX}{folder}"
-    return Adapter.like_torch(module, name=ADAPTER_NAME, spec=spec, version=release,
+    return Adapter.like_torch(module, name=ADAPTER_NAME, spec=spec, version=release, torch_release=release,
                               import_line=f"from adapters import load_adapter; P = load_adapter({spec!r}).api")
 
 

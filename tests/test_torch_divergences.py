@@ -70,7 +70,7 @@ def test_a_behaviour_of_an_older_torch_core_is_shown_on_that_torch(divergence):
 
 @pytest.mark.parametrize("release", HISTORY_RELEASES)
 def test_each_release_declares_each_clause_once(release):
-    adapter = Adapter.like_torch(torch_parametrize, name="torch-source", version=release)
+    adapter = Adapter.like_torch(torch_parametrize, name="torch-source", version=release, torch_release=release)
     assert adapter.divergences == tuple(d for d in TORCH_DIVERGENCES if d.applies_to(release))
     assert all(d.clause in CLAUSES for d in adapter.divergences)
 
