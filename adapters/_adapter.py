@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import SimpleNamespace
 from typing import Any
 
@@ -121,7 +122,7 @@ class Adapter:
             # Note: a frozen dataclass; the default spec, the name, is filled in once, after every check passed.
             object.__setattr__(self, "spec", self.name)
 
-    @property
+    @cached_property
     def missing(self) -> tuple[str, ...]:
         """The API names this implementation lacks (a partial one); the clauses that need them are untested."""
         return tuple(n for n in API_NAMES if not hasattr(self.api, n))

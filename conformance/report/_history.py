@@ -26,10 +26,8 @@ from typing import Any
 
 from conformance.report._by_version import RUNS_FORMAT, load_runs, version_key
 from conformance.report._files import write_atomically
-from conformance.report._html import render_html
-from conformance.report._markdown import render_markdown
 from conformance.report._pip import pip_reason
-from conformance.report._versions import Outcome, candidates, incomplete_run
+from conformance.report._versions import Outcome, candidates, incomplete_run, render_versions
 
 # Note: the adapter's own names, written out here so that the report commands import neither torch nor adapters.
 PREFIX, SOURCE_FILE, INFO_FILE = "torch-release:", "parametrize.py", "source.json"
@@ -204,18 +202,7 @@ def _installed_torch() -> str:
 
 def render_history(out: Path) -> list[Path]:
     """Write matrix.md and matrix.html of the release reports in `out`, with its history.json; the paths written."""
-    from conformance.report._files import load_report
-
-    files = sorted(out.glob("torch-*.json"))
-    if not files:
-        return []
-    reports = [load_report(f) for f in files]
-    runs = load_runs(out / HISTORY_FILE) if (out / HISTORY_FILE).is_file() else None
-    written = []
-    for name, render in (("matrix.md", render_markdown), ("matrix.html", render_html)):
-        write_atomically(out / name, render(reports, by_version=True, runs=runs))
-        written.append(out / name)
-    return written
+    return render_versions(out, HISTORY_FILE)
 
 
 def history_command(releases: Sequence[str] | None, options: HistoryOptions, command: str) -> int:

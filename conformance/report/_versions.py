@@ -241,13 +241,14 @@ def _default_versions() -> list[str]:
     return candidates(releases)
 
 
-def render_versions(out: Path) -> list[Path]:
-    """Write matrix.md and matrix.html of the version reports in `out`, with its versions.json; the paths written."""
+def render_versions(out: Path, runs_file: str = RUNS_FILE) -> list[Path]:
+    """Write matrix.md and matrix.html of the version reports in `out`, with its runs file (versions.json, or the
+    history command's history.json); the paths written."""
     files = sorted(out.glob("torch-*.json"))
     if not files:
         return []
     reports = [load_report(f) for f in files]
-    runs = load_runs(out / RUNS_FILE) if (out / RUNS_FILE).is_file() else None
+    runs = load_runs(out / runs_file) if (out / runs_file).is_file() else None
     written = []
     for name, render in (("matrix.md", render_markdown), ("matrix.html", render_html)):
         write_atomically(out / name, render(reports, by_version=True, runs=runs))
