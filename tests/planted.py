@@ -1,0 +1,74 @@
+"""Planted bugs: a PlantedBug is the reference with one small AST edit in one function, built as its own importable
+package. It is keyed like a surviving mutant of conformance.mutation (file, qualified function name, and the edit),
+so that reformatting the reference breaks none of them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from planted_ast import Define, Drop, Edit, EditError, Insert, Negate, Replace, apply_edits
+
+__all__ = ["REFERENCE", "Define", "Drop", "Insert", "Negate", "PlantedBug", "PlantedBugError", "Replace"]
+
+# Note: PLANTED_REFERENCE points the bugs at another copy of the reference (a frozen one, while reference/ is refactored).
+REFERENCE = Path(os.environ.get("PLANTED_REFERENCE") or Path(__file__).resolve().parent.parent / "reference")
+
+
+class PlantedBugError(AssertionError):
+    """A planted bug that cannot be applied; `str(error)` is one line naming the bug, what is missing, and the fix."""
+
+
+@dataclass(frozen=True)
+class PlantedBug:
+    """One plausible bug: `edit` (one Edit, or a tuple applied in order) made in `function` of reference/`module`.
+
+    `function` is a qualified name as conformance.mutation keys survivors ('ParametrizationList.__init__';
+    '_first' for _register._first); "" is the module's top level. `clause` is the clause of the suite that must
+    reject it; `bug` says in one line what goes wrong.
+    """
+
+    name: str
+    clause: str
+    module: str
+    function: str
+    edit: Edit | tuple[Edit, ...]
+    bug: str
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        return self.edit if isinstance(self.edit, tuple) else (self.edit,)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Where the bug is planted: (file, function), as conformance.mutation.equivalent writes them."""
+        return (f"reference/{self.module}", self.function)
+
+    @property
+    def package(self) -> str:
+        return "planted_" + re.sub(r"\W", "_", self.name)
+
+    def apply(self, reference: Path | None = None) -> str:
+        """The text of `module` with the bug planted, from the reference at `reference` (default: REFERENCE)."""
+        path = (reference or REFERENCE) / self.module
+        if not path.is_file():
+            raise PlantedBugError(f"planted bug {self.name} ({self.module}): module not found in {path.parent}; re-key "
+                                  "it (module, function, edit) to where the code lives now in tests/planted_bugs.py")
+        try:
+            return apply_edits(path.read_text(), self.function, self.edits)
+        except EditError as error:
+            raise PlantedBugError(f"planted bug {self.name} ({self.module}): {error}; re-key it (module, function, "
+                                  "edit) to the reference's current code in tests/planted_bugs.py") from None
+
+    def build(self, directory: Path, package: str | None = None, reference: Path | None = None) -> Path:
+        """Write the mutated copy of the reference (default: REFERENCE) under `directory` as `package` (default: its
+        own name); return the package path. Built as "reference", it stands in for the reference (a planted
+        regression)."""
+        mutated = self.apply(reference)
+        target = directory / (package or self.package)
+        shutil.copytree(reference or REFERENCE, target, ignore=shutil.ignore_patterns("__pycache__"))
+        (target / self.module).write_text(mutated)
+        return target

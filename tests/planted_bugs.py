@@ -1,0 +1,714 @@
+"""The planted bugs the meta-tests build: each a plausible mistake in one place of the reference, with the clause
+of the suite that must reject it. See planted.PlantedBug; re-key a bug (module, function, edit) when the reference's
+code moves."""
+
+from __future__ import annotations
+
+from planted import Define, Drop, Insert, PlantedBug, Replace
+
+PLANTED_BUGS: tuple[PlantedBug, ...] = (
+    # register
+    PlantedBug(
+        "register-returns-none", "REGISTER-RETURNS-MODULE", "_register.py", "register_parametrization",
+        Drop("return module"),
+        "register_parametrization forgets to return the module (returns None)",
+    ),
+    PlantedBug(
+        "register-class-on-generated-class", "REGISTER-SEVERAL-TENSORS", "_register.py", "_first",
+        Replace("generated.__bases__[0]", "type(module)"),
+        "a second parametrized tensor subclasses the already generated class instead of the user's class",
+    ),
+    PlantedBug(
+        "register-class-keeps-name", "REGISTER-CLASS-SWAP", "_class.py", "_new_class",
+        Replace("f'Parametrized{base.__name__}'", "base.__name__"),
+        "the generated class keeps the user's class name instead of Parametrized<Cls>",
+    ),
+    PlantedBug(
+        "register-originals-always-buffers", "REGISTER-ORIGINAL-KEPT", "_list.py", "ParametrizationList.__init__",
+        Replace("self.register_parameter(key, t) if isinstance(t, Parameter) else self.register_buffer(key, t)",
+                "self.register_buffer(key, t)"),
+        "the original is registered on the list as a buffer even when it is a Parameter",
+    ),
+    PlantedBug(
+        "register-value-reversed-stack", "REGISTER-VALUE", "_list.py", "ParametrizationList._evaluate",
+        Replace("for module in rest:\n"
+                "    x = call(module, x)",
+                "for module in reversed(rest):\n"
+                "    x = call(module, x)"),
+        "the stacked parametrizations after the first are applied last-registered first",
+    ),
+    PlantedBug(
+        "register-inverse-wrong-exception", "REGISTER-INVERSE-APPLIED", "_list.py", "ParametrizationList.__init__",
+        Replace("NotImplementedError", "TypeError"),
+        "a right_inverse raising NotImplementedError is not treated as the identity at registration",
+    ),
+    PlantedBug(
+        "register-stack-checks-against-original", "REGISTER-CALL-ORDER", "_register.py", "_check_stack",
+        Replace("getattr(module, name)", "module.parametrizations[name].original"),
+        "the stacking check runs the new parametrization on the stored original, not on the current value",
+    ),
+    PlantedBug(
+        "register-stack-key-off-by-one", "REGISTER-STACK-COMPOSES", "_list.py", "ParametrizationList._append",
+        Replace("len(self._chain())", "len(self._chain()) + 1"),
+        "a stacked parametrization gets the key len+1, leaving a gap, so forward never reaches it",
+    ),
+    PlantedBug(
+        "register-unknown-name-hasattr", "REGISTER-UNKNOWN-NAME", "_register.py", "register_parametrization",
+        Replace("tensor_name in module._parameters or tensor_name in module._buffers", "hasattr(module, tensor_name)"),
+        "any attribute (e.g. 'training') is taken for a tensor to parametrize",
+    ),
+    PlantedBug(
+        "register-forward-shape-unchecked", "REGISTER-FORWARD-CHECKED",
+        "_list.py", "ParametrizationList._check_forward",
+        Replace("('dtype', 'shape')", "('dtype',)"),
+        "a first registration checks the forward's dtype but not its shape",
+    ),
+    PlantedBug(
+        "register-inverse-device-unchecked", "REGISTER-INVERSE-CHECKED", "_list.py", "ParametrizationList.__init__",
+        Replace("('dtype', 'device')", "('dtype',)"),
+        "a first registration checks the right_inverse's dtype but not its device",
+    ),
+    PlantedBug(
+        "register-parametrization-not-validated", "REGISTER-NOT-A-MODULE", "_register.py", "register_parametrization",
+        Replace("(('module', module), ('parametrization', parametrization))", "(('module', module),)"),
+        "only the module is checked to be an nn.Module, not the parametrization",
+    ),
+    PlantedBug(
+        "register-reserved-name-only-if-parametrized", "REGISTER-RESERVED-NAME", "_register.py", "_first",
+        Replace("hasattr(module, 'parametrizations')", "is_parametrized(module)"),
+        "a user's own 'parametrizations' attribute is refused only if it looks like a parametrization, "
+        "else silently replaced",
+    ),
+    PlantedBug(
+        "register-writes-before-checking", "REGISTER-ATOMIC", "_list.py", "ParametrizationList.__init__",
+        Replace("candidates = (_stand_in(original, new),)",
+                "write_into(original, new)\n"
+                "candidates = (original,)"),
+        "a first registration writes right_inverse(value) into the tensor before the forward checks",
+    ),
+    PlantedBug(
+        "register-empty-list-none-check", "REGISTER-EMPTY-LIST", "_list.py", "ParametrizationList.__init__",
+        Replace("len(modules) == 0", "modules is None"),
+        "ParametrizationList checks its modules for None instead of emptiness",
+    ),
+    # stack
+    PlantedBug(
+        "stack-forward-unchecked", "STACK-FORWARD-CHECKED", "_register.py", "_check_stack",
+        Drop("_same_space(name, y, x, _STACK_FORWARD)"),
+        "stacking checks only that the new forward returns a tensor, not its dtype and shape",
+    ),
+    PlantedBug(
+        "stack-not-implemented-propagates", "STACK-INVERSE-CHECKED", "_register.py", "_check_stack",
+        Replace("try:\n"
+                "    z = parametrization.right_inverse(x)\n"
+                "except NotImplementedError:\n"
+                "    return",
+                "z = parametrization.right_inverse(x)"),
+        "stacking a parametrization whose right_inverse raises NotImplementedError fails instead of "
+        "skipping the check",
+    ),
+    # unsafe
+    PlantedBug(
+        "unsafe-not-passed-to-list", "UNSAFE-SHAPE-ALLOWED", "_register.py", "_first",
+        Replace("ParametrizationList([parametrization], slots[name], unsafe=unsafe)",
+                "ParametrizationList([parametrization], slots[name])"),
+        "a first registration does not pass unsafe on to the ParametrizationList, which then checks the shape",
+    ),
+    PlantedBug(
+        "unsafe-value-cast-back", "UNSAFE-DTYPE-ALLOWED", "_list.py", "ParametrizationList._evaluate",
+        Replace("return x", "return x.to(originals[0].dtype)"),
+        "the chain's value is cast back to the original's dtype",
+    ),
+    PlantedBug(
+        "unsafe-not-sticky", "UNSAFE-STICKY", "_register.py", "register_parametrization",
+        Replace("plist.unsafe |= unsafe", "plist.unsafe = unsafe"),
+        "stacking overwrites the list's unsafe flag instead of keeping it once set",
+    ),
+    PlantedBug(
+        "unsafe-stack-uses-list-flag", "UNSAFE-SKIPS-CALLS", "_register.py", "register_parametrization",
+        Replace("not unsafe", "not module.parametrizations[tensor_name].unsafe"),
+        "stacking decides whether to check from the list's flag, ignoring the unsafe argument",
+    ),
+    # multi
+    PlantedBug(
+        "multi-buffer-originals-lose-requires-grad", "MULTI-ORIGINALS", "_list.py", "_as_original",
+        Replace("t.requires_grad_(original.requires_grad)", "t"),
+        "the originals of a multi-input buffer do not take the buffer's requires_grad",
+    ),
+    PlantedBug(
+        "multi-single-sequence-named-original", "MULTI-SINGLE-SEQUENCE",
+        "_list.py", "ParametrizationList._original_names",
+        Replace("self.is_tensor", "self.ntensors == 1"),
+        "a right_inverse returning a length-1 sequence gives 'original' instead of 'original0'",
+    ),
+    PlantedBug(
+        "multi-originals-reversed", "MULTI-ORIGINALS", "_list.py", "ParametrizationList.__init__",
+        Replace("enumerate(new)", "enumerate(reversed(new))"),
+        "the elements of a multi-output right_inverse are stored as original0..N-1 in reverse order",
+    ),
+    PlantedBug(
+        "multi-arity-as-value-error", "MULTI-ARITY", "_list.py", "ParametrizationList._check_forward",
+        Replace("z = self._evaluate(candidates)",
+                "try:\n"
+                "    z = self._evaluate(candidates)\n"
+                "except TypeError as e:\n"
+                '    raise ValueError(f"A parametrization\'s forward failed: {e}") from e'),
+        "a forward of the wrong arity is reported as ValueError instead of TypeError",
+    ),
+    # assign
+    PlantedBug(
+        "assign-reversed-off-by-one", "ASSIGN-ROUND-TRIP", "_list.py", "ParametrizationList.right_inverse",
+        Replace("reversed(self._chain())", "self._chain()[:0:-1]"),
+        "assignment's reversed walk over the chain stops before the first parametrization",
+    ),
+    PlantedBug(
+        "assign-no-no-grad", "ASSIGN-NO-GRAD", "_tensors.py", "write_into",
+        Replace("torch.is_grad_enabled()", "False"),
+        "writing into the original is not done under no_grad, so it records the assigned value's graph",
+    ),
+    PlantedBug(
+        "assign-swap-rewraps-parameter", "ASSIGN-KEEPS-ID", "_tensors.py", "_write",
+        Replace("Parameter(src.detach(), requires_grad=dest.requires_grad)", "Parameter(src.detach())"),
+        "the swap path wraps the new value in a Parameter that requires grad whatever the original's flag",
+    ),
+    PlantedBug(
+        "assign-missing-inverse-as-identity", "ASSIGN-NO-INVERSE", "_list.py", "ParametrizationList.right_inverse",
+        Replace("if not hasattr(module, 'right_inverse'):\n"
+                "    raise RuntimeError(f'parametrization {type(module).__name__} does not implement "
+                "right_inverse.')\n"
+                "value = module.right_inverse(value)",
+                "if hasattr(module, 'right_inverse'):\n"
+                "    value = module.right_inverse(value)"),
+        "assignment treats a parametrization without right_inverse as the identity instead of raising",
+    ),
+    PlantedBug(
+        "assign-not-implemented-swallowed", "ASSIGN-NOT-IMPLEMENTED", "_list.py", "ParametrizationList.right_inverse",
+        Replace("value = module.right_inverse(value)",
+                "try:\n"
+                "    value = module.right_inverse(value)\n"
+                "except NotImplementedError:\n"
+                "    pass"),
+        "assignment treats a right_inverse raising NotImplementedError as the identity, like registration",
+    ),
+    PlantedBug(
+        "assign-dtype-unchecked", "ASSIGN-DTYPE-CHECKED", "_list.py", "ParametrizationList._check_element",
+        Drop("if new.dtype != dest.dtype:\n"
+             "    raise ValueError(f'{label} has dtype {new.dtype} while `{key}` has dtype {dest.dtype}')"),
+        "assignment skips the dtype check, so set_ silently changes the original's dtype",
+    ),
+    PlantedBug(
+        "assign-shape-checks-ndim", "ASSIGN-SHAPE-CHECKED", "_list.py", "ParametrizationList._check_element",
+        Replace("new.shape != dest.shape", "new.dim() != dest.dim()"),
+        "assignment compares the number of dimensions instead of the shape",
+    ),
+    PlantedBug(
+        "assign-multi-length-too-short-only", "ASSIGN-MULTI", "_list.py", "ParametrizationList._checked_pairs",
+        Replace("len(value) != self.ntensors", "len(value) < self.ntensors"),
+        "a multi-input assignment refuses only too-short sequences; longer ones fail later with another error",
+    ),
+    PlantedBug(
+        "assign-multi-writes-while-checking", "ASSIGN-MULTI-ATOMIC", "_list.py", "ParametrizationList._checked_pairs",
+        Insert("self._check_element(i, key, dest, new, f'Tensor {i} returned by `right_inverse`')",
+               "write_into(dest, new)",
+               after=True),
+        "a multi-input assignment writes each original as soon as it is checked, before the later ones",
+    ),
+    # remove
+    PlantedBug(
+        "remove-default-leave-original", "REMOVE-LEAVE-PARAMETRIZED", "_remove.py", "remove_parametrizations",
+        Replace("True", "False"),
+        "remove_parametrizations defaults to leave_parametrized=False",
+    ),
+    PlantedBug(
+        "remove-leave-original-data", "REMOVE-LEAVE-ORIGINAL", "_remove.py", "_restore_single",
+        Replace("if not leave_parametrized:\n"
+                "    return original",
+                "if not leave_parametrized:\n"
+                "    return original.data"),
+        "leave_parametrized=False puts back original.data, a new plain tensor, instead of the original object",
+    ),
+    PlantedBug(
+        "remove-class-not-restored", "REMOVE-RESTORES-CLASS", "_remove.py", "remove_parametrizations",
+        Drop("module.__class__ = with_generated(type(module), base)"),
+        "removing the last parametrization keeps the generated class",
+    ),
+    PlantedBug(
+        "remove-checks-module-only", "REMOVE-NOT-PARAMETRIZED", "_remove.py", "remove_parametrizations",
+        Replace("is_parametrized(module, tensor_name)", "is_parametrized(module)"),
+        "remove_parametrizations checks that the module is parametrized, not that the name is",
+    ),
+    PlantedBug(
+        "remove-multi-ignores-leave-original", "REMOVE-MULTI", "_remove.py", "remove_parametrizations",
+        Replace("if leave_parametrized:\n"
+                "    value = _restore_multi(module, tensor_name, plist)\n"
+                "else:\n"
+                "    raise ValueError('Cannot leave unparametrized (`leave_parametrized=False`) a tensor "
+                "that is parametrized in terms of a sequence of tensors.')",
+                "value = _restore_multi(module, tensor_name, plist)"),
+        "leave_parametrized=False on a multi-input tensor silently leaves the parametrized value",
+    ),
+    PlantedBug(
+        "remove-multi-kind-from-requires-grad", "REMOVE-MULTI-KEEPS-KIND", "_remove.py", "_restore_multi",
+        Replace("isinstance(plist.original0, Parameter)", "value.requires_grad"),
+        "a removed multi-input tensor is a Parameter only if its value requires grad (a frozen one becomes a buffer)",
+    ),
+    PlantedBug(
+        "remove-order-off-by-one", "REMOVE-KEEPS-ORDER", "_remove.py", "_put_back",
+        Replace("i + 1", "i"),
+        "the removed tensor is put back one place too early (before the last name that preceded it)",
+    ),
+    PlantedBug(
+        "write-copies-instead-of-set", "REMOVE-UNSAFE-SHAPE", "_tensors.py", "_write",
+        Replace("dest.set_", "dest.copy_"),
+        "writing into an original uses copy_, which cannot change its shape, instead of set_",
+    ),
+    # cache
+    PlantedBug(
+        "cache-enabled-off-by-one", "CACHE-SAME-OBJECT", "_cache.py", "read",
+        Replace("_any_open", "_open > 1"),
+        "reads test the count of open contexts against 1, so a single cached() context caches nothing",
+    ),
+    PlantedBug(
+        "cache-flag-not-depth", "CACHE-NESTED", "_cache.py", "cached",
+        Replace("getattr(_local, 'entries', None) is None", "True"),
+        "every cached() context acts as the outermost one, so an inner context's exit ends the outer one's cache",
+    ),
+    PlantedBug(
+        "cache-no-finally", "CACHE-CLEARED-ON-EXIT", "_cache.py", "cached",
+        Replace("try:\n"
+                "    yield\n"
+                "finally:\n"
+                "    _count(-1)\n"
+                "    if outermost:\n"
+                "        _local.entries = None",
+                "yield\n"
+                "_count(-1)\n"
+                "if outermost:\n"
+                "    _local.entries = None"),
+        "cached() does not use try/finally, so an exception leaves the cache on and filled",
+    ),
+    PlantedBug(
+        "cache-keyed-by-module", "CACHE-PER-TENSOR", "_cache.py", "read",
+        Replace("(id(module), name)", "id(module)"),
+        "the cache is keyed by the module alone, so a module's tensors evict each other's values",
+    ),
+    PlantedBug(
+        "cache-detached-value", "CACHE-GRAD", "_cache.py", "read",
+        Replace("value = call(plist)", "value = call(plist).detach()"),
+        "the cache stores a detached value, so no gradient reaches the original",
+    ),
+    PlantedBug(
+        "cache-hit-compares-shapes", "CACHE-REPLACED-ORIGINAL", "_cache.py", "_same",
+        Replace("a is not b", "a.shape != b.shape"),
+        "a cache hit compares the originals' shapes, not the objects, so after an original is replaced by "
+        "another tensor of its shape reads serve the value cached from the old one",
+    ),
+    # copy
+    PlantedBug(
+        "copy-shallow-dict", "COPY-DEEPCOPY-EQUAL", "_class.py", "_deepcopy",
+        Replace("copy.deepcopy(self.__dict__, memo)", "copy.copy(self.__dict__)"),
+        "__deepcopy__ copies the instance dict shallowly, so the copy shares tensors and submodules",
+    ),
+    PlantedBug(
+        "copy-remove-mutates-shared-class", "COPY-INDEPENDENT", "_remove.py", "remove_parametrizations",
+        Replace("module.__class__ = with_generated(type(module), parametrized_class(base, "
+                "list(module.parametrizations)))",
+                "delattr(generated_of(type(module)), tensor_name)"),
+        "removing one of several parametrizations deletes the property from the generated class, which "
+        "deep copies share",
+    ),
+    PlantedBug(
+        "copy-user-deepcopy-overridden", "COPY-USER-DEEPCOPY", "_class.py", "_new_class",
+        Replace("if not hasattr(base, '__deepcopy__'):\n"
+                "    namespace['__deepcopy__'] = _deepcopy",
+                "namespace['__deepcopy__'] = _deepcopy"),
+        "the generated class always installs its own __deepcopy__, hiding the user's",
+    ),
+    # serial
+    PlantedBug(
+        "serial-pickle-allowed", "SERIAL-PICKLE-REFUSED", "_class.py", "_refuse_getstate",
+        (Replace("None", "dict"),
+         Replace("raise RuntimeError(_SERIALIZATION_MESSAGE)", "return self.__dict__.copy()")),
+        "the generated class's __getstate__ returns the state instead of refusing to pickle",
+    ),
+    PlantedBug(
+        "serial-originals-one-based", "SERIAL-STATE-DICT-KEYS", "_list.py", "ParametrizationList._original_names",
+        Replace("range(self.ntensors)", "range(1, self.ntensors + 1)"),
+        "multi-input originals are numbered original1..N instead of original0..N-1",
+    ),
+    # transfer
+    PlantedBug(
+        "transfer-copies-not-ties", "TRANSFER-ALL", "_transfer.py", "_transfer_one",
+        Replace("setattr(to_module.parametrizations[name], key, getattr(source, key))",
+                "write_into(getattr(to_module.parametrizations[name], key), getattr(source, key).detach())"),
+        "transfer copies the originals' values into the target's own tensors instead of tying them",
+    ),
+    PlantedBug(
+        "transfer-ignores-tensor-name", "TRANSFER-ONE-NAME", "_transfer.py", "transfer_parametrizations_and_params",
+        Replace("list(from_module.parametrizations) if tensor_name is None else [tensor_name]",
+                "list(from_module.parametrizations)"),
+        "transfer ignores tensor_name and transfers every parametrized tensor",
+    ),
+    PlantedBug(
+        "transfer-missing-checked-on-source", "TRANSFER-MISSING-TARGET", "_transfer.py", "_transfer_one",
+        Replace("hasattr(to_module, name)", "hasattr(from_module, name)"),
+        "transfer checks the source instead of the target for a missing name, so it never creates it",
+    ),
+    PlantedBug(
+        "transfer-ties-first-original", "TRANSFER-MULTI", "_transfer.py", "_transfer_one",
+        Replace("source._original_names()", "source._original_names()[:1]"),
+        "transfer ties only the first original, so a multi-input target keeps its own original1..",
+    ),
+    PlantedBug(
+        "transfer-missing-guard", "TRANSFER-NOT-PARAMETRIZED", "_transfer.py", "transfer_parametrizations_and_params",
+        Drop("if not is_parametrized(from_module):\n"
+             "    return to_module"),
+        "transfer from an unparametrized module is not a no-op (it reads from_module.parametrizations)",
+    ),
+    PlantedBug(
+        "transfer-creates-parameter", "TRANSFER-BUFFER", "_transfer.py", "_create",
+        Replace("if key in source._parameters:\n"
+                "    to_module.register_parameter(name, Parameter(value))\n"
+                "else:\n"
+                "    to_module.register_buffer(name, value.detach(), persistent=source._persistent())",
+                "to_module.register_parameter(name, Parameter(value))"),
+        "transfer creates a missing name as a Parameter even when the source's original is a buffer",
+    ),
+    # training
+    PlantedBug(
+        "train-sync-top-only", "TRAIN-SYNC-AT-REGISTER", "_register.py", "register_parametrization",
+        Replace("parametrization.train(module.training)", "parametrization.training = module.training"),
+        "registration sets the parametrization's own training flag but not its submodules'",
+    ),
+    PlantedBug(
+        "train-list-does-not-recurse", "TRAIN-PROPAGATES", "_list.py", "ParametrizationList",
+        Define('def train(self, mode: bool = True) -> "ParametrizationList":\n'
+               "    self.training = mode  # the bug: the chain is not reached\n"
+               "    return self",
+               before='_check_forward'),
+        "ParametrizationList overrides train() with a shallow one, so module.train()/eval() stop at the list",
+    ),
+    # nested
+    PlantedBug(
+        "nested-chain-all-children", "NESTED-REGISTER-REMOVE", "_list.py", "ParametrizationList._chain",
+        Replace("chain = []\n"
+                "key = '0'\n"
+                "while key in modules:\n"
+                "    chain.append(modules[key])\n"
+                "    key = str(len(chain))\n"
+                "return chain",
+                "return list(self)"),
+        "the chain is every child of the list, including a nested 'parametrizations' ModuleDict",
+    ),
+    # buffer
+    PlantedBug(
+        "buffer-put-back-by-setattr", "BUFFER-STAYS-BUFFER", "_remove.py", "_put_back",
+        Replace("module.register_buffer(name, value, persistent=plist._persistent())", "setattr(module, name, value)"),
+        "removal puts a buffer back with setattr, which makes a plain attribute, not a buffer",
+    ),
+    PlantedBug(
+        "buffer-persistence-dropped", "BUFFER-PERSISTENCE-KEPT", "_register.py", "_first",
+        Drop("if not persistent:\n"
+             "    plist._non_persistent_buffers_set.update(plist._buffers)"),
+        "a non-persistent buffer's original is registered on the list as persistent",
+    ),
+    # grad
+    PlantedBug(
+        "grad-forward-no-grad", "GRAD-FLOWS", "_list.py", "ParametrizationList.forward",
+        Replace("return self._evaluate(self._originals())",
+                "with torch.no_grad():\n"
+                "    return self._evaluate(self._originals())"),
+        "the list's forward runs under no_grad, as the registration checks do",
+    ),
+    PlantedBug(
+        "grad-multi-parameter-requires-grad", "GRAD-REQUIRES-GRAD", "_list.py", "_as_original",
+        Replace("if isinstance(original, Parameter):\n"
+                "    t = Parameter(t, original.requires_grad)\n"
+                "return t.requires_grad_(original.requires_grad)",
+                "if isinstance(original, Parameter):\n"
+                "    t = Parameter(t)\n"
+                "return t"),
+        "multi-input originals of a Parameter always require grad, whatever the source's flag",
+    ),
+    # query
+    PlantedBug(
+        "query-no-moduledict-check", "QUERY-IS-PARAMETRIZED", "_queries.py", "is_parametrized",
+        Replace("not isinstance(parametrizations, ModuleDict)", "parametrizations is None"),
+        "is_parametrized takes any 'parametrizations' attribute for a ModuleDict",
+    ),
+    PlantedBug(
+        "query-type-before-generated", "QUERY-TYPE-BEFORE", "_queries.py", "type_before_parametrizations",
+        Replace("type(module) if generated is None else generated.__bases__[0]", "type(module)"),
+        "type_before_parametrizations returns the generated class",
+    ),
+    # Gaps the first suite missed, caught by TRANSFER-ATOMIC, NESTED-ASSIGN and the swap axis; then the cache as documented.
+    PlantedBug(
+        "stack-next-key-counts-nested", "NESTED-ASSIGN", "_list.py", "ParametrizationList._append",
+        Replace("self._chain()", "self"),
+        "stacking keys the new parametrization len(self), which counts a nested 'parametrizations' child, "
+        "so forward skips it when the list's original is itself parametrized (torch's behaviour)",
+    ),
+    PlantedBug(
+        "nested-assign-writes-into-value", "NESTED-ASSIGN", "_list.py", "ParametrizationList.right_inverse",
+        Replace("setattr(self, key, src) if nested and is_parametrized(self, key) else write_into(dest, src)",
+                "write_into(dest, src)"),
+        "assigning through a list whose original is parametrized writes into the computed value, which is lost",
+    ),
+    PlantedBug(
+        "stack-forgets-cached", "CACHE-KEPT-IN-CONTEXT", "_register.py", "register_parametrization",
+        Insert("plist.unsafe |= unsafe", "_cache.forget(module, tensor_name)", after=True),
+        "stacking inside cached() drops the cached value, so the next read in the context recomputes it "
+        "(the documented cache keeps the first value until the exit)",
+    ),
+    PlantedBug(
+        "assign-forgets-cached", "CACHE-ASSIGN-DEFERRED", "_class.py", "_property.put",
+        Insert("if torch.jit.is_scripting():\n"
+               "    raise RuntimeError('Parametrization is not working with scripting.')",
+               "_cache.forget(self, name)",
+               after=True),
+        "assignment inside cached() drops the cached value, so the next read in the context serves the "
+        "assigned value instead of the one computed first (what this reference did before issue 12)",
+    ),
+    PlantedBug(
+        "assign-inverse-with-grad", "ASSIGN-NO-GRAD", "_list.py", "ParametrizationList.right_inverse",
+        Replace("torch.no_grad", "torch.enable_grad"),
+        "assignment runs right_inverse with grad on; under swap_tensors a buffer original takes the "
+        "assigned value's grad_fn",
+    ),
+    PlantedBug(
+        "transfer-no-rollback", "TRANSFER-ATOMIC", "_transfer.py", "transfer_parametrizations_and_params",
+        Drop("_restore(saved)"),
+        "a transfer failing on a later name leaves the target half parametrized",
+    ),
+    PlantedBug(
+        "remove-keeps-stale-class", "SEQUENCE-DIFFERENTIAL", "_remove.py", "remove_parametrizations",
+        Replace("module.__class__ = with_generated(type(module), parametrized_class(base, "
+                "list(module.parametrizations)))",
+                "pass"),
+        "removing one of several parametrized names keeps the generated class, whose property for it now fails",
+    ),
+    PlantedBug(
+        "neighbours-ignore-other-names", "SEQUENCE-DIFFERENTIAL", "_register.py", "_neighbours",
+        Drop("if plist._slot is not None and name in plist._slot.after:\n"
+             "    before.add(other)"),
+        "a registration does not count names parametrized earlier as sitting before it, so removing in "
+        "another order than registering puts the tensors back out of their original order",
+    ),
+    # compile
+    PlantedBug(
+        "compile-class-per-instance", "COMPILE-PER-LAYER-GRAPHS", "_class.py", "parametrized_class",
+        Replace("_classes.get(key)", "None"),
+        "every parametrized module gets a generated class of its own, so Dynamo's type guard on `self` in "
+        "the getter fails for each new layer: one graph per layer, and the recompile limit after 8",
+    ),
+    PlantedBug(
+        "compile-tracing-check-not-folded", "COMPILE-FULLGRAPH", "_cache.py", "read",
+        Replace("_tracing_state", "torch._C._is_tracing"),
+        "the cached() read checks for torch.jit.trace with torch._C._is_tracing, which Dynamo cannot "
+        "constant-fold (torch.* op returned non-Tensor): a fullgraph compile inside cached() fails",
+    ),
+    PlantedBug(
+        "compile-read-memo-ignores-updates", "COMPILE-SEES-UPDATES", "_cache.py", "read",
+        Replace("return call(plist)",
+                "memo = vars(plist).get('_memo')\n"
+                "if memo is None or not _same(memo[0], plist._originals()):\n"
+                "    memo = vars(plist)['_memo'] = (plist._originals(), call(plist))\n"
+                "return memo[1]"),
+        "outside cached(), a read reuses the value computed last while the originals are the same tensor "
+        "objects, missing in-place updates and assignments (which write into those objects)",
+    ),
+    PlantedBug(
+        "compile-read-detaches-original", "COMPILE-VALUES", "_list.py", "ParametrizationList._originals",
+        Replace("parameters['original']", "parameters['original'].detach()"),
+        "the fast read path of a single Parameter original detaches it, so no gradient reaches the original",
+    ),
+    # export
+    PlantedBug(
+        "export-single-original-numbered", "EXPORT-PROGRAM", "_list.py", "ParametrizationList._original_names",
+        Replace("'original'", "'original0'"),
+        "a single original is registered as original0 (numbered like the originals of a multi-input "
+        "chain), so the state_dict keys are not torch's layout parametrizations.<name>.original",
+    ),
+    PlantedBug(
+        "export-cached-count-takes-lock", "EXPORT-CACHED", "_cache.py", "_count",
+        Replace("torch.compiler.is_compiling()", "False"),
+        "entering and leaving cached() always takes a threading.Lock, which Dynamo cannot trace: a strict "
+        "export of a model whose forward enters cached() fails",
+    ),
+    # functional
+    PlantedBug(
+        "functional-cache-ignores-replaced-originals", "FUNCTIONAL-CACHED", "_cache.py", "read",
+        Replace("entry is not None and entry[0] is module and _holds(plist, entry[1])",
+                "entry is not None and entry[0] is module"),
+        "inside cached(), the value cached from the module's own originals is served to a functional_call "
+        "that passed other tensors for them",
+    ),
+    PlantedBug(
+        "functional-setter-skips-right-inverse", "FUNCTIONAL-PLAIN-NAME",
+        "_list.py", "ParametrizationList.right_inverse",
+        Replace("value = module.right_inverse(value)", "pass"),
+        "the property's setter (which functional_call with the plain name goes through) stores the value "
+        "as given instead of its right_inverse",
+    ),
+    # jit
+    # Note: JIT-SCRIPT-REFUSED accepts a refusal at script time as well (torch 1.9 to 1.12 refuse so, issue 15), so
+    # a getter without the guard, which fails to compile, is no bug; a guard that says nothing of the cause is.
+    PlantedBug(
+        "jit-getter-guard-says-nothing", "JIT-SCRIPT-REFUSED", "_class.py", "_property.get",
+        Replace("'Parametrization is not working with scripting.'", "'unsupported'"),
+        "the getter's scripting guard raises without saying that parametrizations do not work with scripting",
+    ),
+    PlantedBug(
+        "jit-trace-allowed-in-cached", "JIT-TRACE-CACHED-REFUSED", "_cache.py", "read",
+        Replace("raise RuntimeError('Cannot trace a model while caching parametrizations.')", "pass"),
+        "torch.jit.trace inside cached() is not refused, so the trace bakes the cached values in",
+    ),
+    # init
+    PlantedBug(
+        "init-lazy-value-error", "INIT-LAZY", "_register.py", "_first",
+        Replace("RuntimeError", "ValueError"),
+        "registering on a lazy module's uninitialized parameter raises ValueError, not torch's RuntimeError",
+    ),
+    PlantedBug(
+        "init-lazy-unchecked", "INIT-LAZY", "_register.py", "_first",
+        Replace("isinstance(slots[name], UninitializedTensorMixin)", "False"),
+        "registering on a lazy module's uninitialized parameter is not checked: it fails later, inside "
+        "right_inverse or the shape checks, with another error type",
+    ),
+    PlantedBug(
+        "init-cache-counts-originals-only", "INIT-ASSIGN-LOAD", "_cache.py", "_same",
+        Replace("if a is not b:\n"
+                "    return False",
+                "pass"),
+        "the cache's freshness check compares how many originals there are, not which objects, so a read "
+        "after load_state_dict(assign=True) inside cached() serves the value of the replaced originals",
+    ),
+    # convert
+    PlantedBug(
+        "convert-apply-skips-parametrizations", "CONVERT-DTYPE", "_class.py", "_new_class",
+        Replace("{'__module__': __name__, '__getstate__': _refuse_getstate}",
+                "{'__module__': __name__, '__getstate__': _refuse_getstate, '_apply': lambda self, fn, "
+                "recurse=True: Module._apply(self, fn, recurse=False)}"),
+        "the generated class converts only the module's own tensors (no recursion), so .half()/.to(dtype) "
+        "leave the originals under parametrizations in their old dtype and the module reads unconverted values",
+    ),
+    PlantedBug(
+        "convert-apply-copies-in-place", "CONVERT-MEMORY-FORMAT", "_list.py", "ParametrizationList",
+        Insert("__deepcopy__ = _deepcopy",
+               "def _apply(self, fn, recurse=True):\n"
+               "    with torch.no_grad():\n"
+               "        for t in self._originals():\n"
+               "            t.copy_(fn(t))\n"
+               "    return self",
+               after=True),
+        "to keep the originals' ids, the list converts them by copying the converted value into them in "
+        "place: copy_ keeps their old layout, so .to(memory_format=torch.channels_last) leaves them contiguous",
+    ),
+    PlantedBug(
+        "convert-chain-outside-autocast", "CONVERT-AUTOCAST", "_list.py", "ParametrizationList.forward",
+        Replace("return self._evaluate(self._originals())",
+                "with torch.autocast('cpu', enabled=False):\n"
+                "    return self._evaluate(self._originals())"),
+        'the chain is evaluated with autocast turned off ("parametrizations in full precision"), so a '
+        "model computes other values and gradients under autocast than the same forward written by hand",
+    ),
+    # threads
+    PlantedBug(
+        "threads-cache-process-wide", "THREADS-CACHE-LOCAL", "_cache.py", "",
+        Replace("threading.local", "type('_ProcessWide', (), {})"),
+        "the cache of cached() is one object for the whole process (torch's global dict), so a thread "
+        "outside any cached() is served what another thread's context cached",
+    ),
+    PlantedBug(
+        "threads-outermost-any-thread", "THREADS-OWN-CACHE", "_cache.py", "cached",
+        Replace("getattr(_local, 'entries', None) is None", "not _any_open"),
+        "cached() decides whether it is the outermost context from the process-wide flag, so a thread "
+        "entering while another thread's context is open gets no cache of its own",
+    ),
+    # subclass
+    PlantedBug(
+        "subclass-generated-only-exact-type", "SUBCLASS-GENERATED-CLASS", "_class.py", "generated_of",
+        Replace("next((c for c in cls.__mro__ if is_generated(c)), None)", "cls if is_generated(cls) else None"),
+        "the class check looks at type(module) itself, not its MRO: once fully_shard subclasses the "
+        "generated class, stacking is taken for a first registration and refused ('parametrizations' already exists)",
+    ),
+    PlantedBug(
+        "subclass-remove-first-base", "SUBCLASS-GENERATED-CLASS", "_remove.py", "remove_parametrizations",
+        Replace("with_generated(type(module), base)", "type(module).__bases__[0]"),
+        "the last removal restores type(module).__bases__[0] (as torch does), which for a fully_shard "
+        "class is the mixin, not the user's class",
+    ),
+    PlantedBug(
+        "subclass-every-subclass-swapped", "SUBCLASS-TENSOR-ORIGINAL", "_tensors.py", "uses_swap",
+        Replace("type(dest) is not Tensor and type(dest) is not Parameter and is_traceable_wrapper_subclass(dest)",
+                "type(dest) is not Tensor and type(dest) is not Parameter"),
+        "every Tensor subclass original is written with swap_tensors, not only traceable wrapper "
+        "subclasses, so without the swap flag a Parameter-subclass original is swapped for a plain "
+        "nn.Parameter (torch keeps its class: set_)",
+    ),
+    PlantedBug(
+        "subclass-parameter-unwrapped", "SUBCLASS-TENSOR-ORIGINAL", "_tensors.py", "_write",
+        Replace("Parameter(src.detach(), requires_grad=dest.requires_grad)",
+                "torch.Tensor._make_subclass(Parameter, src.detach(), dest.requires_grad)"),
+        "a Parameter original is swapped for a plain nn.Parameter made with _make_subclass (what Parameter "
+        "does for plain tensors), so a Tensor-subclass original loses its class under the swap flag",
+    ),
+    # isolation
+    PlantedBug(
+        "isolation-properties-on-user-class", "ISOLATION-SHARED-STATE", "_class.py", "_new_class",
+        Replace("namespace.update({name: _property(name) for name in names})",
+                "for name in names:\n"
+                "    setattr(base, name, _property(name))"),
+        "the properties are set on the class the generated one subclasses (nn.Linear itself) instead of in "
+        "the generated class's namespace, so every other instance of that class reads through a property "
+        "it has no list for (torch's KeyError: 'weight' cascade)",
+    ),
+    PlantedBug(
+        "isolation-deepcopy-on-user-class", "ISOLATION-SHARED-STATE", "_class.py", "_new_class",
+        Replace("namespace['__deepcopy__']", "base.__deepcopy__"),
+        "the plain __deepcopy__ is installed on the user's class instead of the generated one (invisible "
+        "to every behavioural clause: deep copies of unparametrized instances still work)",
+    ),
+    PlantedBug(
+        "isolation-grad-mode-left-off", "ISOLATION-SHARED-STATE", "_remove.py", "_restore_single",
+        Replace("with torch.no_grad():\n"
+                "    value = getattr(module, name)",
+                "torch.set_grad_enabled(False)\n"
+                "value = getattr(module, name)"),
+        "removal with leave_parametrized=True reads the value after torch.set_grad_enabled(False) instead "
+        "of under no_grad(), and leaves grad mode off for the rest of the program",
+    ),
+    # distributed
+    PlantedBug(
+        "distributed-dtensor-local-shard-write", "DISTRIBUTED-DTENSOR-ORIGINALS", "_tensors.py", "write_into",
+        Replace("src = in_layout_of(dest, src)",
+                "if hasattr(dest, 'to_local') and hasattr(src, 'to_local'):\n"
+                "    with torch.no_grad():\n"
+                "        dest.to_local().copy_(src.to_local())\n"
+                "    return"),
+        "a DTensor original is written through its local shard with the value's local shard, ignoring both "
+        "placements: a replicated value assigned to a sharded original writes the wrong rows, or fails",
+    ),
+    PlantedBug(
+        "distributed-register-after-fully-shard", "DISTRIBUTED-FSDP-REGISTER-AFTER",
+        "_register.py", "register_parametrization",
+        Drop("if refusal:\n"
+             "    raise ValueError(refusal)"),
+        "registering on a parameter of a module fully_shard manages is not refused: it registers, and the "
+        "first forward fails (fully_shard writes the unsharded parameter back under its old name)",
+    ),
+    PlantedBug(
+        "distributed-remove-under-fully-shard", "DISTRIBUTED-FSDP-REMOVE", "_remove.py", "remove_parametrizations",
+        Drop("if refusal:\n"
+             "    raise ValueError(refusal)"),
+        "removal from a module fully_shard manages is not refused: it returns, and the forward reads the "
+        "sharded tensor while fully_shard unshards into the detached list",
+    ),
+    PlantedBug(
+        "distributed-type-before-first-base", "DISTRIBUTED-FSDP-TYPE-BEFORE",
+        "_queries.py", "type_before_parametrizations",
+        Replace("generated.__bases__", "type(module).__bases__"),
+        "type_before_parametrizations answers the first base of the module's class (as torch does), which "
+        "after fully_shard is the FSDPModule mixin",
+    ),
+)
