@@ -8,7 +8,7 @@ import pytest
 import torch
 from conftest import ROOT
 from device_adapters import UNAVAILABLE
-from mutants import MUTANTS
+from planted_bugs import PLANTED_BUGS
 
 from adapters import AdapterError, available_adapters, check_spec, known_adapters, load_adapter, torch_divergences
 from adapters._builtin import CUDA_DTYPES
@@ -165,7 +165,7 @@ def test_the_switch_takes_only_cpu(suite, monkeypatch):
     assert result.returncode == 1 and f"{SECOND_DEVICE}='cuda': the only value is 'cpu'" in result.stdout
 
 
-# Planted bugs of tests/mutants.py that a device clause rejects even CPU to CPU.
+# Planted bugs of tests/planted_bugs.py that a device clause rejects even CPU to CPU.
 DEVICE_MUTANTS = {
     "register-inverse-device-unchecked": "DEVICE-INVERSE-SAME-DEVICE",
     "remove-default-leave-original": "DEVICE-MOVE-KEEPS-IDS",
@@ -177,7 +177,7 @@ DEVICE_MUTANTS = {
 
 @pytest.mark.parametrize(("name", "clause"), DEVICE_MUTANTS.items(), ids=list(DEVICE_MUTANTS))
 def test_a_device_clause_rejects_a_planted_bug(suite, tmp_path, monkeypatch, name, clause):
-    mutant = next(m for m in MUTANTS if m.name == name)
+    mutant = next(m for m in PLANTED_BUGS if m.name == name)
     mutant.build(tmp_path)
     monkeypatch.setenv(SECOND_DEVICE, "cpu")
     # Note: one parametrization (float64, set_ path) is enough to reject each, and shrinking four would be slow.

@@ -10,12 +10,12 @@ import sys
 
 import pytest
 from conftest import ROOT
-from mutants import MUTANTS
+from planted_bugs import PLANTED_BUGS
 
 from conformance.report import load_report
 
 BASELINES = ROOT / "reports" / "baseline"
-PLANTED = next(m for m in MUTANTS if m.name == "register-returns-none")
+PLANTED = next(m for m in PLANTED_BUGS if m.name == "register-returns-none")
 
 
 def gate(baseline_dir, out, pythonpath=()) -> subprocess.CompletedProcess:

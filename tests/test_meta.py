@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from mutants import MUTANTS
+from planted_bugs import PLANTED_BUGS
 from test_cuda_adapters import DEVICE_MUTANTS
 
 from adapters import load_adapter
@@ -41,24 +41,24 @@ def test_torch_fails_exactly_its_declared_divergences(suite, tmp_path):
 
 
 def test_mutants_are_many_and_spread_over_areas():
-    assert len(MUTANTS) >= 20
-    assert len({m.name for m in MUTANTS}) == len(MUTANTS)
-    areas = {CLAUSES[m.clause].area for m in MUTANTS}
+    assert len(PLANTED_BUGS) >= 20
+    assert len({m.name for m in PLANTED_BUGS}) == len(PLANTED_BUGS)
+    areas = {CLAUSES[m.clause].area for m in PLANTED_BUGS}
     assert len(areas) >= 10, f"mutants cover only {sorted(areas)}"
 
 
 def test_every_area_has_at_least_two_planted_bugs():
-    """Each area of the clause table is rejected by at least two planted bugs: those of tests/mutants.py, and for the
+    """Each area of the clause table is rejected by at least two planted bugs: those of tests/planted_bugs.py, and for the
     device area (untested on CPU adapters) those test_cuda_adapters.py runs CPU to CPU through the test-only switch."""
-    assert {m.name for m in MUTANTS} >= set(DEVICE_MUTANTS), "a device planted bug is not in tests/mutants.py"
-    planted = Counter(CLAUSES[m.clause].area for m in MUTANTS)
+    assert {m.name for m in PLANTED_BUGS} >= set(DEVICE_MUTANTS), "a device planted bug is not in tests/planted_bugs.py"
+    planted = Counter(CLAUSES[m.clause].area for m in PLANTED_BUGS)
     planted.update(CLAUSES[clause].area for clause in DEVICE_MUTANTS.values())
     assert EXEMPT_AREAS <= set(AREAS), f"exempt areas that are not areas: {sorted(EXEMPT_AREAS - set(AREAS))}"
     thin = {area: planted[area] for area in AREAS if planted[area] < 2 and area not in EXEMPT_AREAS}
-    assert not thin, f"areas with fewer than two planted bugs: {thin}; add mutants for them to tests/mutants.py"
+    assert not thin, f"areas with fewer than two planted bugs: {thin}; add planted bugs for them to tests/planted_bugs.py"
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+@pytest.mark.parametrize("mutant", PLANTED_BUGS, ids=lambda m: m.name)
 def test_suite_rejects_mutant(mutant, suite, tmp_path):
     mutant.build(tmp_path)
     report_path = tmp_path / "report.json"

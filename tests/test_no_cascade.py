@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from mutants import MUTANTS
+from planted_bugs import PLANTED_BUGS
 
 from adapters import load_adapter
 from conformance import CLAUSES
@@ -62,7 +62,7 @@ def test_plain_torch_full_run_fails_exactly_its_real_divergences(suite, tmp_path
     assert {s for c, s in found.items() if c not in PLAIN_TORCH_FAILS | DEVICE} == {"passed"}, found
 
 
-@pytest.mark.parametrize("mutant", [m for m in MUTANTS if m.name in SAMPLE], ids=lambda m: m.name)
+@pytest.mark.parametrize("mutant", [m for m in PLANTED_BUGS if m.name in SAMPLE], ids=lambda m: m.name)
 def test_planted_bug_failures_are_its_own(mutant, suite, tmp_path):
     mutant.build(tmp_path)
     full = run(suite, tmp_path / "full.json", mutant.package, pythonpath=[tmp_path])
@@ -84,5 +84,5 @@ def test_plain_torch_clause_fails_alone(clause, suite, tmp_path):
 
 
 def test_the_sample_is_spread_over_areas():
-    areas = [CLAUSES[m.clause].area for m in MUTANTS if m.name in SAMPLE]
+    areas = [CLAUSES[m.clause].area for m in PLANTED_BUGS if m.name in SAMPLE]
     assert len(areas) == len(SAMPLE) == len(set(areas)), f"the sample {SAMPLE} covers the areas {areas}"

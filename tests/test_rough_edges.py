@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import torch.nn.utils.parametrize as torch_parametrize
 from conftest import ROOT
-from mutants import MUTANTS
-from mutation import Mutant
+from planted import PlantedBug, Replace
+from planted_bugs import PLANTED_BUGS
 from test_third_party import _one_line, installed
 
 import adapters
@@ -29,10 +29,10 @@ from adapters._torch_divergences import TORCH_CUDA_DIVERGENCES, TORCH_DIVERGENCE
 from conformance.report import load_report
 
 # A planted bug whose failure a reproducer shows by itself: stacking a second parametrization raises.
-STACKING = Mutant(
-    "register-stacking-raises", "REGISTER-STACK-COMPOSES", "_register.py",
-    "        plist._append(parametrization)\n",
-    "        raise RuntimeError('planted bug: stacking a second parametrization is broken')\n",
+STACKING = PlantedBug(
+    "register-stacking-raises", "REGISTER-STACK-COMPOSES", "_register.py", "register_parametrization",
+    Replace("plist._append(parametrization)",
+            "raise RuntimeError('planted bug: stacking a second parametrization is broken')"),
     "register_parametrization raises when it stacks a parametrization on an existing chain",
 )
 ADAPTER_OF = """
@@ -249,7 +249,7 @@ def run_without_ci(*args: str, cwd: Path, pythonpath: list[Path] = ()) -> subpro
 
 
 def test_a_broken_run_leaves_nothing_for_the_next_run_in_the_same_folder(tmp_path):
-    mutant = next(m for m in MUTANTS if m.name == "register-returns-none")
+    mutant = next(m for m in PLANTED_BUGS if m.name == "register-returns-none")
     mutant.build(tmp_path / "impl")
     clauses = f"{mutant.clause},REGISTER-CLASS-SWAP"
     broken = run_without_ci("--pyargs", "conformance", "--adapter", mutant.package, "--clauses", clauses,
