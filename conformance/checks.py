@@ -58,6 +58,18 @@ def assert_close(got: torch.Tensor, expected: torch.Tensor, what: str) -> None:
         raise AssertionError(f"{what}: got {got_}, expected {expected_} (max abs difference {diff:.3g})")
 
 
+def assert_grads(originals: Sequence[Tensor], leaves: Sequence[Tensor], what: str, missing: str = "",
+                 who: str = "original") -> None:
+    """Each of `originals` that requires grad got the gradient its by-hand copy in `leaves` got: "<who> <i>.grad
+    <what>" names it, and one with no gradient fails with "<who> <i>.grad <missing>" (by default "is None <what>,
+    expected the chain's gradient")."""
+    missing = missing or f"is None {what}, expected the chain's gradient"
+    for i, (original, leaf) in enumerate(zip(originals, leaves, strict=True)):
+        if original.requires_grad:
+            assert_true(original.grad is not None, f"{who} {i}.grad {missing}")
+            assert_close(original.grad, leaf.grad, f"{who} {i}.grad {what}")
+
+
 def assert_on_device(tensor: torch.Tensor, device: str, what: str) -> None:
     """Fail unless `tensor` lives on `device` (a device given without an index, such as 'cuda', matches any index)."""
     want = torch.device(device)
@@ -218,9 +230,14 @@ def forward_by_hand(case: Case, device: str, originals: list[Tensor], x: Tensor,
     return plain_forward(case, device, chain_value(chain or case.fresh_chain(), *originals), x)
 
 
+def leaves_like(tensors: Sequence[Tensor]) -> list[Tensor]:
+    """Detached copies of `tensors`, requiring grad where the tensor does (the by-hand computation's inputs)."""
+    return [t.detach().clone().requires_grad_(t.requires_grad) for t in tensors]
+
+
 def own_leaves(module: nn.Module, name: str) -> list[Tensor]:
     """Detached copies of the module's originals, requiring grad where the original does."""
-    return [t.detach().clone().requires_grad_(t.requires_grad) for t in originals_of(module, name)]
+    return leaves_like(originals_of(module, name))
 
 
 @contextmanager

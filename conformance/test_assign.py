@@ -22,6 +22,7 @@ from conformance.checks import (
     raises,
     snapshot,
 )
+from conformance.drawing import draw_case, note_case
 from conformance.strategies import (
     assign_cases,
     cases,
@@ -39,8 +40,8 @@ from conformance.strategies import (
 def test_assign_round_trip(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
-    note(case.reproducer(adapter.spec, device) + f"\nthen module.{case.name} = <its value on the host with seed={seed}>"
-         "\n(each parametrization wrapped in Logged)")
+    note_case(case, adapter, device, f"\nthen module.{case.name} = <its value on the host with seed={seed}>"
+              "\n(each parametrization wrapped in Logged)")
     module, log = case.build_logged(P, device)
     value = image_value(case, device, seed)
     setattr(module, case.name, value.clone())
@@ -59,8 +60,8 @@ def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
     is_parameter = case.name in module._parameters
     requires_grad = data.draw(st.booleans(), label="requires_grad") if is_parameter else False
     getattr(module, case.name).requires_grad_(requires_grad)
-    note(case.reproducer(adapter.spec, device) + f"\n(module.{case.name}.requires_grad_({requires_grad}) first)"
-         f"\nthen module.{case.name} = <its value on the host with seed={seed}>")
+    note_case(case, adapter, device, f"\n(module.{case.name}.requires_grad_({requires_grad}) first)"
+              f"\nthen module.{case.name} = <its value on the host with seed={seed}>")
     chain = case.fresh_chain()
     case.register_on(P, module, chain)
     before = originals_of(module, case.name)
@@ -84,8 +85,8 @@ def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
 def test_assign_no_grad(P, adapter, device, dtype, swap, data, multi, leaf):
     case = data.draw(assign_cases((dtype,), multi), label="case")
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
-    note(case.reproducer(adapter.spec, device) + f"\nthen module.{case.name} = <its value on the host with "
-         f"seed={seed}, {'a leaf' if leaf else 'computed from a leaf'} that requires grad>")
+    note_case(case, adapter, device, f"\nthen module.{case.name} = <its value on the host with "
+              f"seed={seed}, {'a leaf' if leaf else 'computed from a leaf'} that requires grad>")
     _check_identity_buffer_no_grad(P, device, dtype, leaf)
     module = case.build(P, device)
     flags = [t.requires_grad for t in originals_of(module, case.name)]
@@ -122,8 +123,8 @@ def _check_identity_buffer_no_grad(P, device: str, dtype: torch.dtype, leaf: boo
 @pytest.mark.clause("ASSIGN-NO-INVERSE")
 @given(data=st.data(), c=st.sampled_from([3.0, -0.5]))
 def test_assign_no_inverse(P, adapter, device, dtype, data, c):
-    case = data.draw(with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.NoInverse(c)), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nthen module.{case.name} = module.{case.name}.detach().clone()")
+    case = draw_case(data, with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.NoInverse(c)), adapter, device,
+                     lambda case: f"\nthen module.{case.name} = module.{case.name}.detach().clone()")
     module = case.build(P, device)
     value = getattr(module, case.name).detach().clone()
     before = snapshot(module)
@@ -137,9 +138,8 @@ def test_assign_no_inverse(P, adapter, device, dtype, data, c):
 @pytest.mark.clause("ASSIGN-NOT-IMPLEMENTED")
 @given(data=st.data())
 def test_assign_not_implemented(P, adapter, device, dtype, data):
-    case = data.draw(with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.InverseNotImplemented()),
-                     label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nthen module.{case.name} = module.{case.name}.detach().clone()")
+    case = draw_case(data, with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.InverseNotImplemented()),
+                     adapter, device, lambda case: f"\nthen module.{case.name} = module.{case.name}.detach().clone()")
     module = case.build(P, device)
     value = getattr(module, case.name).detach().clone()
     before = snapshot(module)
@@ -163,7 +163,7 @@ def test_assign_dtype_checked(P, adapter, device, dtype, data, route):
         other = data.draw(other_dtypes(dtype), label="assigned dtype")
         value = value.to(other)
         extra = f"module.{case.name} = <its value>.to({other})"
-    note(case.reproducer(adapter.spec, device) + f"\nthen {extra}")
+    note_case(case, adapter, device, f"\nthen {extra}")
     before = snapshot(module)
     if route == "multi_value":
         phrase = f"Tensor 0 returned by `right_inverse` has dtype {other} while `original0` has dtype {dtype}"
@@ -180,7 +180,7 @@ def test_assign_shape_checked(P, adapter, device, dtype, data, multi, delta):
     case = data.draw(assign_cases((dtype,), multi, exact=True), label="case")
     shape = list(case.shape)
     shape[0] = shape[0] + delta if shape[0] + delta >= 1 else shape[0] + 1
-    note(case.reproducer(adapter.spec, device) + f"\nthen module.{case.name} = torch.randn({tuple(shape)}, dtype={dtype})")
+    note_case(case, adapter, device, f"\nthen module.{case.name} = torch.randn({tuple(shape)}, dtype={dtype})")
     module = case.build(P, device)
     value = seeded_randn(shape, dtype, device, case.host.seed)
     before = snapshot(module)
@@ -194,7 +194,7 @@ def test_assign_shape_checked(P, adapter, device, dtype, data, multi, delta):
 def test_assign_multi(P, adapter, device, dtype, data, wrong_length):
     case = data.draw(assign_cases((dtype,), multi=True, exact=False), label="case")
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
-    note(case.reproducer(adapter.spec, device) + f"\nthen module.{case.name} = <its value on the host with seed={seed}>")
+    note_case(case, adapter, device, f"\nthen module.{case.name} = <its value on the host with seed={seed}>")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     value = image_value(case, device, seed)
@@ -226,8 +226,8 @@ def test_assign_multi_atomic(P, adapter, device, dtype, data, k, mode):
     index = data.draw(st.integers(1, k - 1), label="failing element")
     spoiling = L.Spoiling(k)
     case = dataclasses.replace(base, chain=(spoiling, *base.chain[1:]))
-    note(case.reproducer(adapter.spec, device) + f"\nthen Spoiling.spoil = ({index}, {mode!r}) and "
-         f"module.{case.name} = module.{case.name} + 1")
+    note_case(case, adapter, device, f"\nthen Spoiling.spoil = ({index}, {mode!r}) and "
+              f"module.{case.name} = module.{case.name} + 1")
     module = case.build(P, device, chain=[spoiling, *case.fresh_chain()[1:]])
     value = getattr(module, case.name).detach() + 1
     spoiling.spoil = (index, mode)
@@ -245,8 +245,8 @@ def test_assign_multi_atomic(P, adapter, device, dtype, data, k, mode):
 @pytest.mark.clause("ASSIGN-PARAMETER-REFUSED")
 @given(data=st.data(), multi=st.booleans())
 def test_assign_parameter_refused(P, adapter, device, dtype, data, multi):
-    case = data.draw(assign_cases((dtype,), multi, exact=False), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nthen module.{case.name} = nn.Parameter(<its value>)")
+    case = draw_case(data, assign_cases((dtype,), multi, exact=False), adapter, device,
+                     lambda case: f"\nthen module.{case.name} = nn.Parameter(<its value>)")
     module = case.build(P, device)
     value = nn.Parameter(getattr(module, case.name).detach().clone())
     before = snapshot(module)

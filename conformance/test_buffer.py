@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal, assert_same, assert_true, original_names
+from conformance.drawing import draw_case, note_case
 from conformance.strategies import buffer_cases
 
 
 @pytest.mark.clause("BUFFER-STAYS-BUFFER")
 @given(data=st.data())
 def test_buffer_stays_buffer(P, adapter, device, dtype, data):
-    case = data.draw(buffer_cases("running", (dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device) + "\nthen P.remove_parametrizations(module, 'running')")
+    case = draw_case(data, buffer_cases("running", (dtype,)), adapter, device,
+                     "\nthen P.remove_parametrizations(module, 'running')")
     module = case.host.build(device)
     buffer = module.running
     parameters = [id(p) for p in module.parameters()]
@@ -47,7 +48,7 @@ def test_buffer_stays_buffer(P, adapter, device, dtype, data):
 def test_buffer_persistence_kept(P, adapter, device, dtype, data):
     case = data.draw(buffer_cases("scratch", (dtype,)), label="case")
     leave = data.draw(st.booleans(), label="leave_parametrized") if not isinstance(case.chain[0], L.SumOfTwo) else True
-    note(case.reproducer(adapter.spec, device) + f"\nthen P.remove_parametrizations(module, 'scratch', {leave})")
+    note_case(case, adapter, device, f"\nthen P.remove_parametrizations(module, 'scratch', {leave})")
     module = case.build(P, device)
     # torch: the buffer leaves `_non_persistent_buffers_set` when deleted and comes back as a persistent buffer.
     leaked = [k for k in module.state_dict() if k == "scratch" or k.startswith("parametrizations.scratch.original")]

@@ -21,6 +21,7 @@ from conformance.checks import (
     chain_value,
     originals_of,
 )
+from conformance.drawing import draw_case, note_case
 from conformance.strategies import cases, computing_cases, hosts, multi_cases, seeded_randn
 
 # Modules CACHE-NO-ALIEN creates, at most, while waiting for CPython to hand out a freed module's id again.
@@ -39,8 +40,8 @@ class _Boom(Exception):
 @given(data=st.data(), reads=st.integers(2, 4))
 def test_cache_same_object(P, adapter, device, dtype, data, reads):
     # Multi-input chains too: a freshness check over several originals must also let the cached value through.
-    case = data.draw(st.one_of(cases(dtypes=(dtype,)), multi_cases((dtype,))), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\n(each parametrization wrapped in Logged; {reads} reads in cached())")
+    case = draw_case(data, st.one_of(cases(dtypes=(dtype,)), multi_cases((dtype,))), adapter, device,
+                     f"\n(each parametrization wrapped in Logged; {reads} reads in cached())")
     module, log = case.build_logged(P, device)
     with P.cached():
         first = getattr(module, case.name)
@@ -52,8 +53,8 @@ def test_cache_same_object(P, adapter, device, dtype, data, reads):
 @pytest.mark.clause("CACHE-NESTED")
 @given(data=st.data(), depth=st.integers(2, 3))
 def test_cache_nested(P, adapter, device, dtype, data, depth):
-    case = data.draw(computing_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\n(Logged chain; reads at every level of {depth} nested cached())")
+    case = draw_case(data, computing_cases((dtype,)), adapter, device,
+                     f"\n(Logged chain; reads at every level of {depth} nested cached())")
     module, log = case.build_logged(P, device)
 
     def nest(level: int, first):
@@ -75,9 +76,8 @@ def test_cache_nested(P, adapter, device, dtype, data, depth):
 @pytest.mark.clause("CACHE-CLEARED-ON-EXIT")
 @given(data=st.data(), fail=st.booleans())
 def test_cache_cleared_on_exit(P, adapter, device, dtype, data, fail):
-    case = data.draw(computing_cases((dtype,)), label="case")
     how = "raising _Boom" if fail else "normally"
-    note(case.reproducer(adapter.spec, device) + f"\n(read inside cached(), which then exits {how})")
+    case = draw_case(data, computing_cases((dtype,)), adapter, device, f"\n(read inside cached(), which then exits {how})")
     module, _ = case.build_logged(P, device)
     with pytest.raises(_Boom) if fail else contextlib.nullcontext():
         with P.cached():
@@ -169,8 +169,8 @@ def test_cache_no_alien(P, adapter, device, dtype, data):
 def test_cache_assign_deferred(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the assigned value")
-    note(case.reproducer(adapter.spec, device) + f"\nthen, inside cached(): read; assign "
-         f"chain(original + 1 + randn(seed={seed})); read; then read after the exit")
+    note_case(case, adapter, device, f"\nthen, inside cached(): read; assign "
+              f"chain(original + 1 + randn(seed={seed})); read; then read after the exit")
     module = case.build(P, device)
     with torch.no_grad():
         # A value in the chain's image, so that exact right_inverses round-trip it.
@@ -198,7 +198,7 @@ def test_cache_kept_in_context(P, adapter, device, dtype, data, change):
     inputs = case.chain[0].inputs
     key = "original" if inputs == 1 else f"original{inputs - 1}"
     what = {"in_place": f"{key}.add_(1) under no_grad", "stack": "register Scale(3.0) on it"}[change]
-    note(case.reproducer(adapter.spec, device) + f"\nthen, inside cached(): read; {what}; read; then read after the exit")
+    note_case(case, adapter, device, f"\nthen, inside cached(): read; {what}; read; then read after the exit")
     module = case.build(P, device)
     plist = module.parametrizations[case.name]
     with P.cached():
@@ -224,9 +224,9 @@ def test_cache_replaced_original(P, adapter, device, dtype, data):
     case = data.draw(st.one_of(computing_cases(dtypes=(dtype,)), multi_cases((dtype,))), label="case")
     inputs = case.chain[0].inputs
     key = "original" if inputs == 1 else f"original{inputs - 1}"
-    note(case.reproducer(adapter.spec, device) + f"\nthen, inside cached(): read; parametrizations.{case.name}.{key} "
-         f"= a new tensor of the same kind holding {key} + 1 (a re-tie, as load_state_dict(assign=True) makes); read; "
-         "backward through that read")
+    note_case(case, adapter, device, f"\nthen, inside cached(): read; parametrizations.{case.name}.{key} "
+              f"= a new tensor of the same kind holding {key} + 1 (a re-tie, as load_state_dict(assign=True) makes); read; "
+              "backward through that read")
     module = case.build(P, device)
     plist = module.parametrizations[case.name]
     with P.cached():
@@ -251,8 +251,8 @@ def test_cache_replaced_original(P, adapter, device, dtype, data):
 @pytest.mark.clause("CACHE-GRAD")
 @given(data=st.data(), reads=st.integers(1, 3))
 def test_cache_grad(P, adapter, device, dtype, data, reads):
-    case = data.draw(cases(dtypes=(dtype,), names=("weight", "bias")), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nthen backward through {reads} cached reads")
+    case = draw_case(data, cases(dtypes=(dtype,), names=("weight", "bias")), adapter, device,
+                     f"\nthen backward through {reads} cached reads")
     module = case.build(P, device)
     original = module.parametrizations[case.name].original
     generator = torch.Generator().manual_seed(reads)

@@ -24,6 +24,7 @@ from torch._dynamo.utils import counters
 from conformance import library as L
 from conformance.checks import (
     assert_close,
+    assert_grads,
     assert_true,
     chain_value,
     forward_by_hand,
@@ -32,6 +33,7 @@ from conformance.checks import (
     plain_forward,
     swap_flag,
 )
+from conformance.drawing import note_case
 from conformance.hosts import CachedTwice
 from conformance.profiles import costly
 from conformance.strategies import (
@@ -56,15 +58,6 @@ install_generation_tagging_init()
 
 
 # Helpers shared with test_export.py (they would belong in strategies.py / checks.py).
-
-
-def assert_same_grads(module: nn.Module, name: str, leaves: list[Tensor], what: str) -> None:
-    """Every original of module.<name> that requires grad has the gradient its by-hand copy in `leaves` got."""
-    for i, (t, leaf) in enumerate(zip(originals_of(module, name), leaves, strict=True)):
-        if t.requires_grad:
-            assert_true(t.grad is not None, f"original {i}.grad after backward {what} is None, expected the chain's "
-                        "gradient")
-            assert_close(t.grad, leaf.grad, f"original {i}.grad after backward {what}")
 
 
 def thorough() -> bool:
@@ -126,8 +119,8 @@ def test_compile_values(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     backend = data.draw(st.sampled_from(backends(device)), label="backend")
     seed = data.draw(st.integers(0, 2**16), label="seed of the input")
-    note(case.reproducer(adapter.spec, device) + f"\nthen out = torch.compile(module, backend={backend!r})(x); "
-         "out.square().sum().backward()")
+    note_case(case, adapter, device, f"\nthen out = torch.compile(module, backend={backend!r})(x); "
+              "out.square().sum().backward()")
     module = case.build(P, device)
     x = host_input(case.host, device, seed)
     leaves = own_leaves(module, case.name)
@@ -138,7 +131,8 @@ def test_compile_values(P, adapter, device, dtype, data):
         assert_close(out, expected, f"the compiled module's output (backend {backend})")
         out.square().sum().backward()
     expected.square().sum().backward()
-    assert_same_grads(module, case.name, leaves, f"through the compiled module (backend {backend})")
+    what = f"after backward through the compiled module (backend {backend})"
+    assert_grads(originals_of(module, case.name), leaves, what, f"{what} is None, expected the chain's gradient")
 
 
 @pytest.mark.clause("COMPILE-FULLGRAPH")
@@ -154,8 +148,8 @@ def test_compile_fullgraph(P, adapter, device, data, where):
              "around": f"with P.cached(): {f'module.{case.name}; ' if read_first else ''}compiled(x); then compiled(x)",
              "within": "compiled = torch.compile(CachedTwice(P, module), ...) (forward: with P.cached(): "
                        "return module(x) + module(x)); compiled(x)"}[where]
-    note(case.reproducer(adapter.spec, device) + f"\nthen compiled = torch.compile(module, backend={backend!r}, "
-         f"fullgraph=True); {doing}")
+    note_case(case, adapter, device, f"\nthen compiled = torch.compile(module, backend={backend!r}, "
+              f"fullgraph=True); {doing}")
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     with torch.no_grad():
@@ -191,9 +185,9 @@ def _fullgraph_call(compiled: nn.Module, x: Tensor, where: str) -> Tensor:
 def test_compile_sees_updates(P, adapter, device, data, seed, swap):
     case = data.draw(forward_cases(adapter.dtypes[:1], exact=True), label="case")
     backend = data.draw(st.sampled_from(backends(device)), label="backend")
-    note(case.reproducer(adapter.spec, device) + f"\nthen (swap flag {swap}) compiled = torch.compile(module, "
-         f"backend={backend!r}); compiled(x); original_i.copy_(randn(seed={seed}+i)) under no_grad; compiled(x); "
-         f"module.{case.name} = <its value on the host with seed={seed}>; compiled(x)")
+    note_case(case, adapter, device, f"\nthen (swap flag {swap}) compiled = torch.compile(module, "
+              f"backend={backend!r}); compiled(x); original_i.copy_(randn(seed={seed}+i)) under no_grad; compiled(x); "
+              f"module.{case.name} = <its value on the host with seed={seed}>; compiled(x)")
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     with swap_flag(swap), fresh_dynamo(), torch.no_grad():
@@ -269,9 +263,9 @@ def test_compile_after_change(P, adapter, device, data, leave):
     extra = data.draw(preserving(case.shape), label="stacked parametrization")
     # Note: leave_parametrized=False needs a single original to put back.
     leave = leave or case.chain[0].inputs > 1
-    note(case.reproducer(adapter.spec, device) + f"\nthen module.compile(backend='eager'); module(x); "
-         f"P.register_parametrization(module, {case.name!r}, {extra!r}); module(x); "
-         f"P.remove_parametrizations(module, {case.name!r}, leave_parametrized={leave}); module(x)")
+    note_case(case, adapter, device, f"\nthen module.compile(backend='eager'); module(x); "
+              f"P.register_parametrization(module, {case.name!r}, {extra!r}); module(x); "
+              f"P.remove_parametrizations(module, {case.name!r}, leave_parametrized={leave}); module(x)")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     x = host_input(case.host, device, case.host.seed)

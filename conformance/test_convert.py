@@ -17,11 +17,14 @@ from conformance import library as L
 from conformance.checks import (
     assert_close,
     assert_equal,
+    assert_grads,
     assert_same,
     assert_true,
     chain_value,
+    leaves_like,
     originals_of,
 )
+from conformance.drawing import note_case
 from conformance.hosts import HostSpec
 from conformance.profiles import costly
 from conformance.strategies import ANY_FLOAT_DTYPES, Case, cases, multi_cases, seeded_randn, serial_cases
@@ -44,20 +47,6 @@ def _weights(tensor: Tensor, seed: int) -> Tensor:
     return seeded_randn(tuple(tensor.shape), tensor.dtype, str(tensor.device), seed)
 
 
-def _leaves(originals: list[Tensor]) -> list[Tensor]:
-    """Detached copies of `originals`, requiring grad where the original does (the by-hand computation's inputs)."""
-    return [o.detach().clone().requires_grad_(o.requires_grad) for o in originals]
-
-
-def _assert_grads(originals: list[Tensor], leaves: list[Tensor], what: str) -> None:
-    """Each original that requires grad got the gradient its by-hand leaf got."""
-    for i, (original, leaf) in enumerate(zip(originals, leaves, strict=True)):
-        if not original.requires_grad:
-            continue
-        assert_true(original.grad is not None, f"original {i}.grad is None {what}, expected the chain's gradient")
-        assert_close(original.grad, leaf.grad, f"original {i}.grad {what}")
-
-
 @pytest.mark.clause("CONVERT-DTYPE")
 @costly()
 @given(data=st.data())
@@ -68,8 +57,8 @@ def test_convert_dtype(P, adapter, device, dtype, swap, data):
     how, target = data.draw(st.sampled_from(_CONVERSIONS), label="conversion")
     target = target or data.draw(st.sampled_from(ANY_FLOAT_DTYPES), label="dtype of .to")
     call = f"module.{how}()" if how != "to" else f"module.to({target})"
-    note(case.reproducer(adapter.spec, device) + f"\n    (swap={swap}) then read module.{case.name}; {call}; read "
-         f"module.{case.name}; backward")
+    note_case(case, adapter, device, f"\n    (swap={swap}) then read module.{case.name}; {call}; read "
+              f"module.{case.name}; backward")
     module = case.build(P, device)
     name = case.name
     with torch.no_grad():
@@ -105,7 +94,7 @@ def _assert_all_converted(module: nn.Module, target: torch.dtype, call: str) -> 
 def _assert_reads_chain(module: nn.Module, case: Case, originals: list[Tensor], target: torch.dtype, call: str) -> None:
     """module.<name> is the chain applied to the converted originals (by hand), and backward reaches them."""
     name = case.name
-    leaves = _leaves(originals)
+    leaves = leaves_like(originals)
     expected = chain_value(case.fresh_chain(), *leaves)
     value = getattr(module, name)
     assert_equal(value.dtype, target, f"module.{name}'s dtype after {call}")
@@ -115,7 +104,7 @@ def _assert_reads_chain(module: nn.Module, case: Case, originals: list[Tensor], 
     weights = _weights(expected, case.host.seed)
     (value * weights).sum().backward()
     (expected * weights).sum().backward()
-    _assert_grads(originals, leaves, f"after {call} and backward through module.{name}")
+    assert_grads(originals, leaves, f"after {call} and backward through module.{name}")
 
 
 class _FlipChannels(L.Library):
@@ -190,7 +179,7 @@ def test_convert_memory_format(P, adapter, device, dtype, swap, data):
                     f"(strides {new.stride()}), expected it converted as every 4-D parameter is")
     x = seeded_randn((2, conv["cin"], 4, 4), dtype, device, conv["seed"] + 1).to(memory_format=channels_last)
     x.requires_grad_(True)
-    leaves, x_leaf = _leaves(after), x.detach().clone().requires_grad_(True)
+    leaves, x_leaf = leaves_like(after), x.detach().clone().requires_grad_(True)
     bias = None if module.bias is None else module.bias.detach().clone().requires_grad_(True)
     expected = F.conv2d(x_leaf, chain_value(case.fresh_chain(), *leaves), bias)
     with torch.no_grad():
@@ -200,7 +189,7 @@ def test_convert_memory_format(P, adapter, device, dtype, swap, data):
     weights = _weights(expected, conv["seed"])
     (out * weights).sum().backward()
     (expected * weights).sum().backward()
-    _assert_grads(after, leaves, f"after {call} and backward through module(x)")
+    assert_grads(after, leaves, f"after {call} and backward through module(x)")
     assert_close(x.grad, x_leaf.grad, f"x.grad after {call} and backward through module(x)")
     if bias is not None:
         assert_close(module.bias.grad, bias.grad, f"module.bias.grad after {call}")
@@ -275,7 +264,7 @@ def test_convert_autocast(P, adapter, device, data):
          "out = module(x); then backward; compared with the host's forward written by hand on chain(originals)")
     module = case.build(P, device)
     originals = originals_of(module, case.name)
-    leaves = _leaves(originals)
+    leaves = leaves_like(originals)
     # The module's other tensors, as detached copies, for the by-hand forward.
     plain = {n: t.detach().clone() for n, t in [*module.named_parameters(), *module.named_buffers()]
              if not n.startswith("parametrizations.")}
@@ -288,6 +277,6 @@ def test_convert_autocast(P, adapter, device, data):
     weights = _weights(expected, case.host.seed)
     (out * weights).sum().backward()
     (expected * weights).sum().backward()
-    _assert_grads(originals, leaves, "after backward through module(x) computed under autocast")
+    assert_grads(originals, leaves, "after backward through module(x) computed under autocast")
     assert_close(x.grad, x_leaf.grad, "x.grad after backward through module(x) computed under autocast")
 

@@ -36,6 +36,7 @@ from conformance.checks import (
     snapshot,
     transfer,
 )
+from conformance.drawing import note_case
 from conformance.hosts import HostSpec
 from conformance.strategies import (
     Case,
@@ -157,8 +158,8 @@ def test_device_move_keeps_ids(P, adapter, devices, dtype, swap, data, multi):
     how = data.draw(st.sampled_from(_moves(devices.accelerator)), label="how to move")
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
     acc, name = devices.accelerator, case.name
-    note(case.reproducer(adapter.spec, devices.host) + f"\n    (swap={swap}) then move it with {how} to {acc}; read, "
-         f"backward, module.{name} = <its value on the host with seed={seed}>, remove_parametrizations")
+    note_case(case, adapter, devices.host, f"\n    (swap={swap}) then move it with {how} to {acc}; read, "
+              f"backward, module.{name} = <its value on the host with seed={seed}>, remove_parametrizations")
     module = case.build(P, devices.host)
     plist = module.parametrizations[name]
     keys = original_names(plist)
@@ -246,9 +247,9 @@ def test_device_state_dict_map_location(P, adapter, devices, dtype, data):
     case = data.draw(serial_cases((dtype,)), label="case")
     host, acc = devices.host, devices.accelerator
     on_host, back = case.reseeded(), case.reseeded(case.host.seed + 2)
-    note(case.reproducer(adapter.spec, acc) + f"\n    (its state_dict saved, loaded with map_location={host!r} into "
-         f"{on_host.host!r} parametrized alike on {host}; that one's saved and loaded with map_location={acc!r} into "
-         f"{back.host!r} parametrized alike on {acc})")
+    note_case(case, adapter, acc, f"\n    (its state_dict saved, loaded with map_location={host!r} into "
+              f"{on_host.host!r} parametrized alike on {host}; that one's saved and loaded with map_location={acc!r} into "
+              f"{back.host!r} parametrized alike on {acc})")
     source = case.build(P, acc)
     _bump_state(source, case)
     cpu_target = on_host.build(P, host)
@@ -325,7 +326,7 @@ def test_device_transfer(P, adapter, devices, dtype, data):
 def test_device_cached(P, adapter, devices, dtype, data, reads):
     case = data.draw(computing_cases((dtype,)), label="case")
     acc, name = devices.accelerator, case.name
-    note(case.reproducer(adapter.spec, acc) + f"\nthen {reads} reads inside cached(), and backward through them")
+    note_case(case, adapter, acc, f"\nthen {reads} reads inside cached(), and backward through them")
     chain = case.fresh_chain()
     module = case.build(P, acc, chain=chain)
     expected = read_value(module, name, "module")

@@ -10,11 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 from torch import Tensor, nn
 
 from conformance.checks import assert_close, assert_equal, forward_by_hand, own_leaves
+from conformance.drawing import draw_case, note_case
 from conformance.hosts import CachedTwice
 from conformance.profiles import costly
 from conformance.strategies import Case, forward_cases, host_input
@@ -70,8 +71,8 @@ def assert_layout(ep: torch.export.ExportedProgram, case: Case, device: str, pre
 def test_export_program(P, adapter, device, dtype, data, strict):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of a second input")
-    note(case.reproducer(adapter.spec, device) + f"\nthen ep = torch.export.export(module, (x,), strict={strict}); "
-         "ep.state_dict; ep.module()(x); ep.module()(x2)")
+    note_case(case, adapter, device, f"\nthen ep = torch.export.export(module, (x,), strict={strict}); "
+              "ep.state_dict; ep.module()(x); ep.module()(x2)")
     module = case.build(P, device)
     x, x2 = host_input(case.host, device, case.host.seed), host_input(case.host, device, seed)
     ep = export(module, x, strict, "module")
@@ -92,11 +93,11 @@ def test_export_program(P, adapter, device, dtype, data, strict):
 @given(data=st.data(), strict=st.booleans(), how=st.sampled_from(["wrapper", "around"]))
 def test_export_cached(P, adapter, device, data, strict, how):
     # Note: one dtype: what is checked (that the cache lets export trace through) does not depend on it.
-    case = data.draw(forward_cases(adapter.dtypes[:1]), label="case")
     doing = ("ep = torch.export.export(CachedTwice(P, module), (x,), strict=...) (forward: with P.cached(): return "
              "module(x) + module(x))" if how == "wrapper" else
              "with P.cached(): ep = torch.export.export(module, (x,), strict=...)")
-    note(case.reproducer(adapter.spec, device) + f"\nthen (strict={strict}) {doing}; ep.module()(x)")
+    case = draw_case(data, forward_cases(adapter.dtypes[:1]), adapter, device,
+                     f"\nthen (strict={strict}) {doing}; ep.module()(x)")
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     with torch.no_grad():

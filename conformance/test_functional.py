@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 from torch import Tensor, nn
 from torch.func import functional_call
@@ -14,6 +14,7 @@ from torch.func import functional_call
 from conformance import library as L
 from conformance.checks import (
     assert_close,
+    assert_grads,
     assert_true,
     assert_unchanged,
     chain_value,
@@ -24,6 +25,7 @@ from conformance.checks import (
     raises,
     snapshot,
 )
+from conformance.drawing import note_case
 from conformance.profiles import costly
 from conformance.strategies import FORWARD_NAMES, Case, cases, forward_cases, host_input, seeded_randn
 
@@ -52,7 +54,7 @@ def leaves(tensors: list[Tensor]) -> list[Tensor]:
     return [t.detach().clone().requires_grad_(True) for t in tensors]
 
 
-def assert_grads(got: list[Tensor | None], expected: list[Tensor], what: str) -> None:
+def assert_passed_grads(got: list[Tensor | None], expected: list[Tensor], what: str) -> None:
     """Each gradient in `got` is there and close to the by-hand one."""
     for i, (g, e) in enumerate(zip(got, expected, strict=True)):
         assert_true(g is not None, f"the gradient of passed original {i} {what} is None, expected the chain's")
@@ -76,8 +78,8 @@ def assert_own_value(case: Case, module: nn.Module, what: str) -> None:
 def test_functional_originals(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the passed originals and the input")
-    note(case.reproducer(adapter.spec, device) + f"\nthen torch.func.functional_call(module, {{<the originals' keys>: "
-         f"randn(seed={seed}+i)}}, (x,)); backward; compare with the plain host's forward on chain(passed)")
+    note_case(case, adapter, device, f"\nthen torch.func.functional_call(module, {{<the originals' keys>: "
+              f"randn(seed={seed}+i)}}, (x,)); backward; compare with the plain host's forward on chain(passed)")
     module = case.build(P, device)
     keys, passed = original_keys(module, case.name), leaves(drawn_originals(module, case.name, seed))
     x = host_input(case.host, device, seed)
@@ -88,7 +90,7 @@ def test_functional_originals(P, adapter, device, dtype, data):
     assert_close(out, expected, "functional_call's output")
     loss(out).backward()
     loss(expected).backward()
-    assert_grads([t.grad for t in passed], [t.grad for t in by_hand], "after backward through functional_call")
+    assert_passed_grads([t.grad for t in passed], [t.grad for t in by_hand], "after backward through functional_call")
     assert_unchanged(before, module, "after functional_call")
     assert_own_value(case, module, "after functional_call")
 
@@ -99,9 +101,9 @@ def test_functional_originals(P, adapter, device, dtype, data):
 def test_functional_transforms(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the passed originals and the input")
-    note(case.reproducer(adapter.spec, device) + f"\nthen torch.func.grad of loss(functional_call(module, "
-         f"{{<the originals' keys>: randn(seed={seed}+i)}}, (x,))), and torch.func.vmap of functional_call over a "
-         f"batch of {_BATCH} originals each")
+    note_case(case, adapter, device, f"\nthen torch.func.grad of loss(functional_call(module, "
+              f"{{<the originals' keys>: randn(seed={seed}+i)}}, (x,))), and torch.func.vmap of functional_call over a "
+              f"batch of {_BATCH} originals each")
     module = case.build(P, device)
     keys, x = original_keys(module, case.name), host_input(case.host, device, seed)
     before = snapshot(module)
@@ -110,7 +112,7 @@ def test_functional_transforms(P, adapter, device, dtype, data):
     grads = torch.func.grad(lambda d: loss(functional_call(module, d, (x,))))(dict(zip(keys, passed, strict=True)))
     by_hand = leaves(passed)
     loss(forward_by_hand(case, device, by_hand, x)).backward()
-    assert_grads([grads[k] for k in keys], [t.grad for t in by_hand], "from torch.func.grad")
+    assert_passed_grads([grads[k] for k in keys], [t.grad for t in by_hand], "from torch.func.grad")
     # vmap, over a batch of originals.
     batches = drawn_originals(module, case.name, seed + 100, batch=(_BATCH,))
     out = torch.func.vmap(lambda *ts: functional_call(module, dict(zip(keys, ts, strict=True)), (x,)))(*batches)
@@ -127,8 +129,8 @@ def test_functional_transforms(P, adapter, device, dtype, data):
 def test_functional_cached(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the passed originals and the input")
-    note(case.reproducer(adapter.spec, device) + f"\nthen, inside cached(): read module.{case.name}; "
-         f"functional_call(module, {{<the originals' keys>: randn(seed={seed}+i)}}, (x,)); backward; read again")
+    note_case(case, adapter, device, f"\nthen, inside cached(): read module.{case.name}; "
+              f"functional_call(module, {{<the originals' keys>: randn(seed={seed}+i)}}, (x,)); backward; read again")
     module = case.build(P, device)
     keys, passed = original_keys(module, case.name), leaves(drawn_originals(module, case.name, seed))
     x = host_input(case.host, device, seed)
@@ -141,8 +143,8 @@ def test_functional_cached(P, adapter, device, dtype, data):
         assert_close(out, expected, f"functional_call's output inside cached(), after module.{case.name} was read")
         loss(out).backward()
         loss(expected).backward()
-        assert_grads([t.grad for t in passed], [t.grad for t in by_hand], "after backward through functional_call "
-                     "inside cached()")
+        assert_passed_grads([t.grad for t in passed], [t.grad for t in by_hand],
+                            "after backward through functional_call inside cached()")
         # Note: the value computed from the passed tensors must not outlive the call either.
         assert_own_value(case, module, "read inside cached() after functional_call")
     assert_unchanged(before, module, "after functional_call inside cached()")
@@ -182,12 +184,10 @@ def _check_plain_name(case: Case, module: nn.Module, w: Tensor, x: Tensor, call:
     loss(expected).backward()
     assert_true(w.grad is None, f"W.grad after backward through {call} is not None, expected None (torch stores "
                 "right_inverse(W) under no_grad)")
-    for i, (t, leaf) in enumerate(zip(after, by_hand, strict=True)):
-        if t.requires_grad:
-            # torch: the call computed from the original holding right_inverse(W): the gradient reaches the original.
-            assert_true(t.grad is not None, f"the module's original {i}.grad after backward through {call} is None, "
-                        "expected the chain's gradient at right_inverse(W)")
-            assert_close(t.grad, leaf.grad, f"the module's original {i}.grad after backward through {call}")
+    # torch: the call computed from the original holding right_inverse(W): the gradient reaches the original.
+    what = f"after backward through {call}"
+    assert_grads(after, by_hand, what, f"{what} is None, expected the chain's gradient at right_inverse(W)",
+                 who="the module's original")
 
 
 def _check_plain_name_refused(module: nn.Module, name: str, w: Tensor, x: Tensor, strict: bool,
@@ -210,8 +210,8 @@ def test_functional_plain_name(P, adapter, device, dtype, data):
     at = data.draw(st.integers(0, len(case.chain)), label="position of NoInverse(3.0) in the second module's chain")
     no_inverse = Case(case.host, case.name, (*case.chain[:at], L.NoInverse(3.0), *case.chain[at:]))
     call = f"functional_call(module, {{{case.name!r}: W}}, (x,))"
-    note(case.reproducer(adapter.spec, device) + f"\nthen W = randn(seed={seed}).requires_grad_(); {call}; backward; "
-         f"then the same call with strict=True; then on the same host with the chain {list(no_inverse.chain)}")
+    note_case(case, adapter, device, f"\nthen W = randn(seed={seed}).requires_grad_(); {call}; backward; "
+              f"then the same call with strict=True; then on the same host with the chain {list(no_inverse.chain)}")
     w = seeded_randn(case.shape, dtype, device, seed).requires_grad_(True)
     x = host_input(case.host, device, seed)
     module = case.build(P, device)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value, original_names
+from conformance.drawing import draw_case, note_case
 from conformance.strategies import any_cases, seeded_randn
 
 
@@ -24,8 +25,8 @@ def _hand_grads(chain, originals, weights):
 @pytest.mark.clause("GRAD-FLOWS")
 @given(data=st.data())
 def test_grad_flows(P, adapter, device, dtype, data):
-    case = data.draw(any_cases((dtype,), names=("weight", "bias")), label="case")
-    note(case.reproducer(adapter.spec, device) + "\n    (getattr(module, name) * weights).sum().backward()")
+    case = draw_case(data, any_cases((dtype,), names=("weight", "bias")), adapter, device,
+                     "\n    (getattr(module, name) * weights).sum().backward()")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     plist = module.parametrizations[case.name]
@@ -43,9 +44,9 @@ def test_grad_flows(P, adapter, device, dtype, data):
 @pytest.mark.clause("GRAD-OPTIMIZER-STEP")
 @given(data=st.data(), lr=st.sampled_from([0.1, 0.5]))
 def test_grad_optimizer_step(P, adapter, device, dtype, data, lr):
-    case = data.draw(any_cases((dtype,), names=("weight", "bias")), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\n    one SGD(module.parameters(), lr={lr}) step on "
-         "(getattr(module, name) * weights).sum()")
+    case = draw_case(data, any_cases((dtype,), names=("weight", "bias")), adapter, device,
+                     f"\n    one SGD(module.parameters(), lr={lr}) step on "
+                     "(getattr(module, name) * weights).sum()")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     plist = module.parametrizations[case.name]
@@ -70,7 +71,7 @@ def test_grad_optimizer_step(P, adapter, device, dtype, data, lr):
 def test_grad_requires_grad(P, adapter, device, dtype, data):
     case = data.draw(any_cases((dtype,)), label="case")
     flag = data.draw(st.booleans(), label="requires_grad before registering")
-    note(case.reproducer(adapter.spec, device) + f"\n    (the tensor's requires_grad set to {flag} before registering)")
+    note_case(case, adapter, device, f"\n    (the tensor's requires_grad set to {flag} before registering)")
     module = case.host.build(device)
     getattr(module, case.name).requires_grad_(flag)
     case.register_on(P, module)

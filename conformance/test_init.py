@@ -16,6 +16,7 @@ from torch.func import functional_call
 from conformance.checks import (
     assert_close,
     assert_equal,
+    assert_grads,
     assert_on_device,
     assert_same,
     assert_true,
@@ -25,6 +26,7 @@ from conformance.checks import (
     originals_of,
     raises,
 )
+from conformance.drawing import note_case
 from conformance.hosts import HostSpec
 from conformance.profiles import costly
 from conformance.strategies import Case, chains, forward_cases, host_input, seeded_randn
@@ -62,8 +64,8 @@ def test_init_meta(P, adapter, device, dtype, data, how):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the real module")
     made = "with torch.device('meta'): <the host and its chain>" if how == "context" else "<the case>, on 'meta'"
-    note(case.reproducer(adapter.spec, device) + f"\n(built as {made}) then module.to_empty(device={device!r}); "
-         f"module.load_state_dict(<the case's module with seed={seed}>.state_dict()); forward, backward, SGD step")
+    note_case(case, adapter, device, f"\n(built as {made}) then module.to_empty(device={device!r}); "
+              f"module.load_state_dict(<the case's module with seed={seed}>.state_dict()); forward, backward, SGD step")
     module = meta_module(case, P, how)
     real_host = case.host.reseeded(seed)
     sd = {k: v.detach().clone() for k, v in case.reseeded(seed).build(P, device).state_dict().items()}
@@ -88,10 +90,9 @@ def test_init_meta(P, adapter, device, dtype, data, how):
     optimizer = torch.optim.SGD(module.parameters(), lr=_LR)
     module(x).square().sum().backward()
     optimizer.step()
+    assert_grads(originals_of(module, case.name), by_hand, "after backward")
     for i, (t, leaf) in enumerate(zip(originals_of(module, case.name), by_hand, strict=True)):
         if t.requires_grad:
-            assert_true(t.grad is not None, f"original {i}.grad is None after backward, expected the chain's gradient")
-            assert_close(t.grad, leaf.grad, f"original {i}.grad after backward")
             assert_close(t, leaf.detach() - _LR * leaf.grad, f"original {i} after an SGD step")
     with torch.no_grad():
         expected = chain_value(case.fresh_chain(), *(t.detach().clone() for t in originals_of(module, case.name)))
@@ -120,8 +121,8 @@ def test_init_assign_load(P, adapter, device, dtype, data, in_cached):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the loaded module")
     where = f"inside cached(), after a read of module.{case.name}" if in_cached else "outside cached()"
-    note(case.reproducer(adapter.spec, device) + f"\nthen, {where}: module.load_state_dict(<the case's module with "
-         f"seed={seed}>.state_dict(), assign=True); read module.{case.name}; backward")
+    note_case(case, adapter, device, f"\nthen, {where}: module.load_state_dict(<the case's module with "
+              f"seed={seed}>.state_dict(), assign=True); read module.{case.name}; backward")
     module = case.build(P, device)
     sd = {k: v.detach().clone() for k, v in case.reseeded(seed).build(P, device).state_dict().items()}
     kinds = [(isinstance(t, nn.Parameter), t.requires_grad) for t in originals_of(module, case.name)]
@@ -138,11 +139,8 @@ def test_init_assign_load(P, adapter, device, dtype, data, in_cached):
         if value.requires_grad:
             value.square().sum().backward()
             expected.square().sum().backward()
-    for i, (t, leaf) in enumerate(zip(originals_of(module, case.name), by_hand, strict=True)):
-        if leaf.requires_grad:
-            assert_true(t.grad is not None, f"original {i}.grad is None after backward through the read that "
-                        f"followed load_state_dict(assign=True) {where}, expected the chain's gradient")
-            assert_close(t.grad, leaf.grad, f"original {i}.grad after backward")
+    assert_grads(originals_of(module, case.name), by_hand, "after backward", "is None after backward through the "
+                 f"read that followed load_state_dict(assign=True) {where}, expected the chain's gradient")
 
 
 def lazy_state(module: nn.Module) -> tuple:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 from torch import Tensor, nn
 
@@ -17,6 +17,7 @@ from conformance import hosts
 from conformance import library as L
 from conformance.checks import (
     assert_close,
+    assert_grads,
     assert_true,
     assert_unchanged,
     forward_by_hand,
@@ -25,6 +26,7 @@ from conformance.checks import (
     raises,
     snapshot,
 )
+from conformance.drawing import draw_case, note_case
 from conformance.profiles import costly
 from conformance.strategies import forward_cases, host_input, seeded_randn
 
@@ -60,8 +62,8 @@ def trace(module: nn.Module, x: Tensor) -> torch.jit.ScriptModule:
 def test_jit_trace(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the input and the update")
-    note(case.reproducer(adapter.spec, device) + f"\nthen traced = torch.jit.trace(module, (x,)); traced(x); backward; "
-         f"original_i.copy_(randn(seed={seed}+i)) under no_grad; traced(x)")
+    note_case(case, adapter, device, f"\nthen traced = torch.jit.trace(module, (x,)); traced(x); backward; "
+              f"original_i.copy_(randn(seed={seed}+i)) under no_grad; traced(x)")
     module = case.build(P, device)
     x = host_input(case.host, device, seed)
     traced = trace(module, x)
@@ -71,11 +73,8 @@ def test_jit_trace(P, adapter, device, dtype, data):
     assert_close(out, expected, "the traced module's output")
     out.square().sum().backward()
     expected.square().sum().backward()
-    for i, (t, leaf) in enumerate(zip(originals_of(module, case.name), by_hand, strict=True)):
-        if t.requires_grad:
-            assert_true(t.grad is not None, f"original {i}.grad after backward through the traced module is None, "
-                        "expected the chain's gradient")
-            assert_close(t.grad, leaf.grad, f"original {i}.grad after backward through the traced module")
+    what = "after backward through the traced module"
+    assert_grads(originals_of(module, case.name), by_hand, what, f"{what} is None, expected the chain's gradient")
     # The traced graph reads the module's originals when it runs: an in-place update shows in the next call.
     with torch.no_grad():
         for i, t in enumerate(originals_of(module, case.name)):
@@ -89,8 +88,8 @@ def test_jit_trace(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_jit_script_refused(P, adapter, device, data):
     # Note: one dtype: scripting does not depend on it, and each example compiles a module.
-    case = data.draw(forward_cases(adapter.dtypes[:1]), label="case")
-    note(case.reproducer(adapter.spec, device) + "\nthen scripted = torch.jit.script(module); scripted(x)")
+    case = draw_case(data, forward_cases(adapter.dtypes[:1]), adapter, device,
+                     "\nthen scripted = torch.jit.script(module); scripted(x)")
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     before = snapshot(module)
@@ -114,8 +113,8 @@ def test_jit_script_refused(P, adapter, device, data):
 def test_jit_trace_cached_refused(P, adapter, device, dtype, data, read_first):
     case = data.draw(forward_cases((dtype,)), label="case")
     read = f"read module.{case.name}; " if read_first else ""
-    note(case.reproducer(adapter.spec, device) + f"\nthen, inside cached(): {read}torch.jit.trace(module, (x,)); "
-         "then, after the exit, trace again")
+    note_case(case, adapter, device, f"\nthen, inside cached(): {read}torch.jit.trace(module, (x,)); "
+              "then, after the exit, trace again")
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     before = snapshot(module)

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
@@ -23,6 +23,7 @@ from conformance.checks import (
     raises,
     snapshot,
 )
+from conformance.drawing import draw_case, note_case
 from conformance.strategies import cases, multi_cases
 
 
@@ -35,7 +36,7 @@ def test_multi_originals(P, adapter, device, dtype, data):
     was_parameter = case.name in module._parameters
     requires_grad = data.draw(st.booleans(), label="requires_grad")
     tensor.requires_grad_(requires_grad)
-    note(case.reproducer(adapter.spec, device) + f"\n(with module.{case.name}.requires_grad_({requires_grad}) first)")
+    note_case(case, adapter, device, f"\n(with module.{case.name}.requires_grad_({requires_grad}) first)")
     chain = case.fresh_chain()
     expected = composed_inverse(chain[:1], tensor.detach().clone())  # stacking never re-inverts
     case.register_on(P, module, chain)
@@ -57,7 +58,7 @@ def test_multi_originals(P, adapter, device, dtype, data):
 def test_multi_single_sequence(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
     case = dataclasses.replace(case, chain=(L.SingleTuple(), *case.chain))
-    note(case.reproducer(adapter.spec, device))
+    note_case(case, adapter, device)
     module = case.host.build(device)
     tensor = getattr(module, case.name)
     was_parameter = case.name in module._parameters
@@ -74,9 +75,9 @@ def test_multi_single_sequence(P, adapter, device, dtype, data):
 @pytest.mark.clause("MULTI-VALUE")
 @given(data=st.data(), seed=st.integers(0, 2**16))
 def test_multi_value(P, adapter, device, dtype, data, seed):
-    case = data.draw(multi_cases(dtypes=(dtype,), weighted=(2, 3, 4), any_tensor=True), label="case")
-    note(case.reproducer(adapter.spec, device)
-         + f"\n(after the first registration, every original_i is refilled from torch.Generator().manual_seed({seed}))")
+    case = draw_case(data, multi_cases(dtypes=(dtype,), weighted=(2, 3, 4), any_tensor=True), adapter, device,
+                     "\n(after the first registration, every original_i is refilled from "
+                     f"torch.Generator().manual_seed({seed}))")
     chain = case.fresh_chain()
     module = case.host.build(device)
     P.register_parametrization(module, case.name, chain[0])
@@ -98,9 +99,9 @@ def test_multi_value(P, adapter, device, dtype, data, seed):
        arity=st.tuples(st.integers(1, 3), st.integers(0, 3)).filter(lambda io: io[0] != max(io[1], 1)))
 def test_multi_arity(P, adapter, device, dtype, data, arity):
     inputs, outputs = arity
-    case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=0), label="case")
+    case = draw_case(data, cases(dtypes=(dtype,), min_chain=0, max_chain=0), adapter, device,
+                     f"\nthen registering Arity({inputs}, {outputs})")
     p = L.Arity(inputs, outputs)
-    note(case.reproducer(adapter.spec, device) + f"\nthen registering Arity({inputs}, {outputs})")
     module = case.host.build(device)
     before = snapshot(module)
     with raises(TypeError, "positional argument", f"registering Arity({inputs}, {outputs})"):

@@ -6,11 +6,12 @@ import copy
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value
+from conformance.drawing import note_case
 from conformance.strategies import cases, chains, seeded_randn
 
 
@@ -21,10 +22,10 @@ def test_nested_register_remove(P, adapter, device, dtype, data):
     inner = data.draw(chains(case.shape, 1, 2), label="inner chain (on parametrizations[name].original)")
     leave_inner = data.draw(st.booleans(), label="leave_parametrized for the inner removal")
     leave_outer = data.draw(st.booleans(), label="leave_parametrized for the outer removal")
-    note(case.reproducer(adapter.spec, device) + f"\nplist = module.parametrizations[{case.name!r}]\n"
-         + "".join(f"P.register_parametrization(plist, 'original', {p!r})\n" for p in inner)
-         + f"then remove 'original' from plist (leave_parametrized={leave_inner}), "
-         f"then {case.name!r} from module (leave_parametrized={leave_outer})")
+    note_case(case, adapter, device, f"\nplist = module.parametrizations[{case.name!r}]\n"
+              + "".join(f"P.register_parametrization(plist, 'original', {p!r})\n" for p in inner)
+              + f"then remove 'original' from plist (leave_parametrized={leave_inner}), "
+              f"then {case.name!r} from module (leave_parametrized={leave_outer})")
     host_class = type(case.host.build(device))
     outer = case.fresh_chain()
     module = case.build(P, device, chain=outer)
@@ -63,9 +64,9 @@ def test_nested_register_remove(P, adapter, device, dtype, data):
 def test_nested_assign(P, adapter, device, dtype, data, seed):
     case = data.draw(cases(dtypes=(dtype,), exact=True, max_chain=2), label="outer case")
     inner = data.draw(chains(case.shape, 1, 1, exact=True), label="inner chain")[0]
-    note(case.reproducer(adapter.spec, device) + f"\nP.register_parametrization(module.parametrizations[{case.name!r}], "
-         f"'original', {inner!r})\nthen module.{case.name} = <outer(inner(randn(seed={seed})))>; "
-         f"then register Scale(3.0) on {case.name!r}")
+    note_case(case, adapter, device, f"\nP.register_parametrization(module.parametrizations[{case.name!r}], "
+              f"'original', {inner!r})\nthen module.{case.name} = <outer(inner(randn(seed={seed})))>; "
+              f"then register Scale(3.0) on {case.name!r}")
     module = case.build(P, device)
     P.register_parametrization(module.parametrizations[case.name], "original", copy.deepcopy(inner))
     with torch.no_grad():

@@ -25,6 +25,7 @@ from conformance.checks import (
     raises,
     snapshot,
 )
+from conformance.drawing import draw_case, note_case
 from conformance.hosts import HostSpec
 from conformance.strategies import Case, bad_forward_modes, bad_inverse_modes, cases, hosts
 
@@ -32,8 +33,7 @@ from conformance.strategies import Case, bad_forward_modes, bad_inverse_modes, c
 @pytest.mark.clause("REGISTER-RETURNS-MODULE")
 @given(data=st.data())
 def test_register_returns_module(P, adapter, device, dtype, data):
-    case = data.draw(cases(dtypes=(dtype,), max_chain=1), label="case")
-    note(case.reproducer(adapter.spec, device))
+    case = draw_case(data, cases(dtypes=(dtype,), max_chain=1), adapter, device)
     module = case.host.build(device)
     returned = P.register_parametrization(module, case.name, case.fresh_chain()[0])
     assert_same(returned, module, "register_parametrization's return value")
@@ -42,8 +42,7 @@ def test_register_returns_module(P, adapter, device, dtype, data):
 @pytest.mark.clause("REGISTER-CLASS-SWAP")
 @given(data=st.data())
 def test_register_class_swap(P, adapter, device, dtype, data):
-    case = data.draw(cases(dtypes=(dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device))
+    case = draw_case(data, cases(dtypes=(dtype,)), adapter, device)
     plain_class = type(case.host.build(device))
     module = case.build(P, device)
     cls = type(module)
@@ -55,8 +54,7 @@ def test_register_class_swap(P, adapter, device, dtype, data):
 @pytest.mark.clause("REGISTER-ORIGINAL-KEPT")
 @given(data=st.data())
 def test_register_original_kept(P, adapter, device, dtype, swap, data):
-    case = data.draw(cases(dtypes=(dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device))
+    case = draw_case(data, cases(dtypes=(dtype,)), adapter, device)
     module = case.host.build(device)
     tensor = getattr(module, case.name)
     was_parameter = case.name in module._parameters
@@ -76,8 +74,7 @@ def test_register_original_kept(P, adapter, device, dtype, swap, data):
 @pytest.mark.clause("REGISTER-VALUE")
 @given(data=st.data())
 def test_register_value(P, adapter, device, dtype, data):
-    case = data.draw(cases(dtypes=(dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device))
+    case = draw_case(data, cases(dtypes=(dtype,)), adapter, device)
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     original = module.parametrizations[case.name].original.detach()
@@ -99,7 +96,7 @@ def test_register_inverse_applied(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), max_chain=1), label="case")
     kind = data.draw(st.sampled_from(["right_inverse", "missing", "not_implemented"]), label="inverse")
     first = {"right_inverse": case.chain[0], "missing": L.NoInverse(), "not_implemented": L.InverseNotImplemented()}
-    note(case.reproducer(adapter.spec, device) + f"\n(with the parametrization {first[kind]!r})")
+    note_case(case, adapter, device, f"\n(with the parametrization {first[kind]!r})")
     module = case.host.build(device)
     old = getattr(module, case.name).detach().clone()
     p = first[kind]
@@ -111,8 +108,7 @@ def test_register_inverse_applied(P, adapter, device, dtype, data):
 @pytest.mark.clause("REGISTER-CALL-ORDER")
 @given(data=st.data())
 def test_register_call_order(P, adapter, device, dtype, data):
-    case = data.draw(cases(dtypes=(dtype,), min_chain=2, max_chain=3), label="case")
-    note(case.reproducer(adapter.spec, device))
+    case = draw_case(data, cases(dtypes=(dtype,), min_chain=2, max_chain=3), adapter, device)
     log: list = []
     module = case.host.build(device)
     chain = case.logged_chain(log)
@@ -128,8 +124,7 @@ def test_register_call_order(P, adapter, device, dtype, data):
 @pytest.mark.clause("REGISTER-STACK-COMPOSES")
 @given(data=st.data())
 def test_register_stack_composes(P, adapter, device, dtype, data):
-    case = data.draw(cases(dtypes=(dtype,), min_chain=2), label="case")
-    note(case.reproducer(adapter.spec, device))
+    case = draw_case(data, cases(dtypes=(dtype,), min_chain=2), adapter, device)
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain[:1])
     original = module.parametrizations[case.name].original
@@ -176,8 +171,7 @@ def test_register_unknown_name(P, adapter, device, host, name):
 @pytest.mark.clause("REGISTER-FORWARD-CHECKED")
 @given(data=st.data(), mode=bad_forward_modes())
 def test_register_forward_checked(P, adapter, device, dtype, data, mode):
-    case = data.draw(cases(dtypes=(dtype,), max_chain=1), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nthen registering BadForward({mode!r})")
+    case = draw_case(data, cases(dtypes=(dtype,), max_chain=1), adapter, device, f"\nthen registering BadForward({mode!r})")
     module = case.host.build(device)
     before = snapshot(module)
     phrase = {"tuple": "must return a tensor", "dtype": "may not change the dtype", "shape": "may not change the shape"}
@@ -189,8 +183,7 @@ def test_register_forward_checked(P, adapter, device, dtype, data, mode):
 @pytest.mark.clause("REGISTER-INVERSE-CHECKED")
 @given(data=st.data(), mode=bad_inverse_modes(first_registration=True))
 def test_register_inverse_checked(P, adapter, device, dtype, data, mode):
-    case = data.draw(cases(dtypes=(dtype,), max_chain=1), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nthen registering BadInverse({mode!r})")
+    case = draw_case(data, cases(dtypes=(dtype,), max_chain=1), adapter, device, f"\nthen registering BadInverse({mode!r})")
     module = case.host.build(device)
     before = snapshot(module)
     phrase = {"none": "must return a Tensor or a Sequence", "tuple_with_none": "Got element",
@@ -246,8 +239,8 @@ def test_register_reserved_name(P, device, host, existing):
 @pytest.mark.clause("REGISTER-ATOMIC")
 @given(data=st.data(), mode=bad_forward_modes())
 def test_register_atomic(P, adapter, device, dtype, data, mode):
-    case = data.draw(cases(dtypes=(dtype,), names=("weight",), square=True, max_chain=1), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nthen registering [Scale(3.0), BadForward({mode!r})] at once")
+    case = draw_case(data, cases(dtypes=(dtype,), names=("weight",), square=True, max_chain=1), adapter, device,
+                     f"\nthen registering [Scale(3.0), BadForward({mode!r})] at once")
     module = case.host.build(device)
     weight = module.weight
     old = weight.detach().clone()
@@ -289,9 +282,9 @@ def _recorder(p, seen: list):
 def test_register_hooks_fire(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), names=("weight", "bias")), label="case")
     at = data.draw(st.integers(0, len(case.chain) - 1), label="hooked position")
-    note(case.reproducer(adapter.spec, device) + f"\n    p = module.parametrizations[{case.name!r}][{at}]"
-         "\n    then, one at a time, each of: " + ", ".join(what for what, _, _ in _HOOK_KINDS)
-         + f"\n    (forward kinds: read module.{case.name} twice; backward kinds: module.{case.name}.sum().backward())")
+    note_case(case, adapter, device, f"\n    p = module.parametrizations[{case.name!r}][{at}]"
+              "\n    then, one at a time, each of: " + ", ".join(what for what, _, _ in _HOOK_KINDS)
+              + f"\n    (forward kinds: read module.{case.name} twice; backward kinds: module.{case.name}.sum().backward())")
     module = case.build(P, device)
     p = module.parametrizations[case.name][at]
     for what, backward, install in _HOOK_KINDS:

@@ -23,6 +23,7 @@ from conformance.checks import (
     raises,
     snapshot,
 )
+from conformance.drawing import draw_case, note_case
 from conformance.strategies import Case, cases, chains, hosts, multi_cases, preserving, registered, seeded_randn, shape_of
 
 
@@ -32,7 +33,7 @@ def test_remove_leave_parametrized(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
     requires_grad = data.draw(st.booleans(), label="requires_grad")
     explicit = data.draw(st.booleans(), label="pass leave_parametrized=True explicitly")
-    note(case.reproducer(adapter.spec, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
+    note_case(case, adapter, device, f"\n(requires_grad={requires_grad}, swap={swap})")
     module, tensor, kind, requires_grad = registered(case, P, device, requires_grad)
     with torch.no_grad():
         expected = getattr(module, case.name).clone()
@@ -48,7 +49,7 @@ def test_remove_leave_parametrized(P, adapter, device, dtype, swap, data):
 def test_remove_leave_original(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
     requires_grad = data.draw(st.booleans(), label="requires_grad")
-    note(case.reproducer(adapter.spec, device) + f"\n(requires_grad={requires_grad}, swap={swap})")
+    note_case(case, adapter, device, f"\n(requires_grad={requires_grad}, swap={swap})")
     module, tensor, kind, requires_grad = registered(case, P, device, requires_grad)
     stored = module.parametrizations[case.name].original.detach().clone()
     returned = P.remove_parametrizations(module, case.name, leave_parametrized=False)
@@ -117,8 +118,7 @@ def test_remove_not_parametrized(P, adapter, device, dtype, data):
 @pytest.mark.clause("REMOVE-MULTI")
 @given(data=st.data())
 def test_remove_multi(P, adapter, device, dtype, data):
-    case = data.draw(multi_cases(dtypes=(dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device))
+    case = draw_case(data, multi_cases(dtypes=(dtype,)), adapter, device)
     module = case.build(P, device)
     with torch.no_grad():
         expected = module.weight.clone()
@@ -160,7 +160,7 @@ def test_remove_keeps_order(P, adapter, device, dtype, data):
     chain = data.draw(chains(shape_of(host, name), 1, 2), label="chain")
     leave = data.draw(st.booleans(), label="leave_parametrized")
     case = Case(host, name, tuple(chain))
-    note(case.reproducer(adapter.spec, device) + f"\nP.remove_parametrizations(module, {name!r}, {leave})")
+    note_case(case, adapter, device, f"\nP.remove_parametrizations(module, {name!r}, {leave})")
     module = host.build(device)
 
     def order():
@@ -212,7 +212,7 @@ def test_remove_unsafe_shape(P, adapter, device, dtype, data):
     flat = (int(torch.Size(shape_of(host, name)).numel()),)
     rest = data.draw(st.lists(preserving(flat), max_size=2), label="stacked on the flattened tensor")
     case = Case(host, name, (L.Flatten(), *rest), unsafe=True)
-    note(case.reproducer(adapter.spec, device))
+    note_case(case, adapter, device)
     module, tensor, kind, requires_grad = registered(case, P, device, True)
     chain = list(module.parametrizations[name])
     with torch.no_grad():
@@ -233,8 +233,8 @@ def test_remove_view_value(P, adapter, device, dtype, swap, data):
     for view in views:
         for requires_grad in (True, False):
             case = Case(host, name, (copy.deepcopy(view),), unsafe=True)
-            note(case.reproducer(adapter.spec, device) + f"\n    (requires_grad={requires_grad}, swap={swap})"
-                 f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)")
+            note_case(case, adapter, device, f"\n    (requires_grad={requires_grad}, swap={swap})"
+                      f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)")
             module, tensor, kind, flag = registered(case, P, device, requires_grad)
             with torch.no_grad():
                 expected = getattr(module, name).clone()

@@ -8,10 +8,11 @@ import pickle
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import assert_close, assert_equal, assert_same, assert_unchanged, raises, snapshot
+from conformance.drawing import draw_case
 from conformance.strategies import Case, cases, serial_cases
 
 
@@ -41,8 +42,7 @@ def _expected_keys(case: Case) -> set[str]:
 @pytest.mark.clause("SERIAL-PICKLE-REFUSED")
 @given(data=st.data())
 def test_serial_pickle_refused(P, adapter, device, dtype, data):
-    case = data.draw(cases(dtypes=(dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device))
+    case = draw_case(data, cases(dtypes=(dtype,)), adapter, device)
     module = case.build(P, device)
     before = snapshot(module)
     attempts = {"pickle.dumps(module)": lambda: pickle.dumps(module), "copy.copy(module)": lambda: copy.copy(module),
@@ -56,8 +56,7 @@ def test_serial_pickle_refused(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-STATE-DICT-KEYS")
 @given(data=st.data())
 def test_serial_state_dict_keys(P, adapter, device, dtype, data):
-    case = data.draw(serial_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device))
+    case = draw_case(data, serial_cases((dtype,)), adapter, device)
     module = case.build(P, device)
     assert_equal(sorted(module.state_dict()), sorted(_expected_keys(case)), "the state_dict keys")
 
@@ -65,8 +64,8 @@ def test_serial_state_dict_keys(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-ROUND-TRIP")
 @given(data=st.data())
 def test_serial_round_trip(P, adapter, device, dtype, data):
-    case = data.draw(serial_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device) + "\n    (loaded into the same case built with the next seed)")
+    case = draw_case(data, serial_cases((dtype,)), adapter, device,
+                     "\n    (loaded into the same case built with the next seed)")
     source = case.build(P, device)
     _bump_state(source, case)
     target = case.reseeded().build(P, device)
@@ -84,8 +83,8 @@ def test_serial_round_trip(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-STRICT-KEYS")
 @given(data=st.data())
 def test_serial_strict_keys(P, adapter, device, dtype, data):
-    case = data.draw(serial_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device) + "\n    module.load_state_dict(<the plain host's state_dict>)")
+    case = draw_case(data, serial_cases((dtype,)), adapter, device,
+                     "\n    module.load_state_dict(<the plain host's state_dict>)")
     module = case.build(P, device)
     # The plain module's state: the same values on the shared keys (a partial load would be invisible) and
     # another value under the parametrized name, which must not reach the module.
@@ -102,9 +101,8 @@ def test_serial_strict_keys(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-WEIGHTS-ONLY")
 @given(data=st.data())
 def test_serial_weights_only(P, adapter, device, dtype, data):
-    case = data.draw(serial_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device) + "\n    (saved, loaded with weights_only=True, loaded into the same "
-         "case built with the next seed)")
+    case = draw_case(data, serial_cases((dtype,)), adapter, device,
+                     "\n    (saved, loaded with weights_only=True, loaded into the same case built with the next seed)")
     source = case.build(P, device)
     _bump_state(source, case)
     buffer = io.BytesIO()

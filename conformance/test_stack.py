@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal, assert_list_unchanged, assert_same, raises, snapshot
+from conformance.drawing import draw_case
 from conformance.strategies import any_cases, bad_forward_modes, bad_inverse_modes
 
 
 @pytest.mark.clause("STACK-FORWARD-CHECKED")
 @given(data=st.data(), modes=st.lists(bad_forward_modes(), min_size=1, max_size=3))
 def test_stack_forward_checked(P, adapter, device, dtype, data, modes):
-    case = data.draw(any_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nthen stacking BadForward(mode) for mode in {modes!r}, each failing")
+    case = draw_case(data, any_cases((dtype,)), adapter, device,
+                     f"\nthen stacking BadForward(mode) for mode in {modes!r}, each failing")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     for mode in modes:
@@ -40,9 +41,9 @@ def test_stack_forward_checked(P, adapter, device, dtype, data, modes):
        modes=st.lists(st.one_of(bad_inverse_modes(first_registration=False), st.just("not_implemented")),
                       min_size=1, max_size=3))
 def test_stack_inverse_checked(P, adapter, device, dtype, data, modes):
-    case = data.draw(any_cases((dtype,)), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nthen stacking BadInverse(mode) for mode in {modes!r} "
-         "(InverseNotImplemented() for 'not_implemented')")
+    case = draw_case(data, any_cases((dtype,)), adapter, device,
+                     f"\nthen stacking BadInverse(mode) for mode in {modes!r} "
+                     "(InverseNotImplemented() for 'not_implemented')")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     for mode in modes:

@@ -8,11 +8,12 @@ from collections.abc import Callable
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value, originals_of
+from conformance.drawing import note_case
 from conformance.profiles import costly
 from conformance.strategies import Case, cases, seeded_randn
 
@@ -73,9 +74,9 @@ def _backward(value: torch.Tensor, weights: torch.Tensor, what: str) -> None:
 def test_threads_cache_local(P, adapter, device, dtype, data):
     case = data.draw(_computing_parameter_cases(dtype), label="case")
     name = case.name
-    note(case.reproducer(adapter.spec, device) + f"\nthen thread 'holder' enters P.cached(), reads module.{name} and "
-         f"waits; meanwhile the main thread (outside any cached()) reads module.{name} twice, adds 1 to the original "
-         "in place, reads, and backwards through two reads")
+    note_case(case, adapter, device, f"\nthen thread 'holder' enters P.cached(), reads module.{name} and "
+              f"waits; meanwhile the main thread (outside any cached()) reads module.{name} twice, adds 1 to the original "
+              "in place, reads, and backwards through two reads")
     module = case.build(P, device)
     original = module.parametrizations[name].original
     entered, release = threading.Event(), threading.Event()
@@ -133,9 +134,9 @@ class _ThreadLog(list):
 def test_threads_own_cache(P, adapter, device, dtype, data):
     case = data.draw(_computing_parameter_cases(dtype), label="case")
     name = case.name
-    note(case.reproducer(adapter.spec, device) + f"\n(each parametrization wrapped in Logged) then threads 'a' and "
-         f"'b' each enter P.cached(): a reads module.{name}, then b reads it; each reads it again; each backwards "
-         "through its read; a exits; b reads again inside its still-open context")
+    note_case(case, adapter, device, f"\n(each parametrization wrapped in Logged) then threads 'a' and "
+              f"'b' each enter P.cached(): a reads module.{name}, then b reads it; each reads it again; each backwards "
+              "through its read; a exits; b reads again inside its still-open context")
     log = _ThreadLog()
     module = case.build(P, device, chain=case.logged_chain(log))
     log.clear()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal
+from conformance.drawing import note_case
 from conformance.strategies import cases, with_inserted
 
 
@@ -30,8 +31,8 @@ def test_train_sync_at_register(P, adapter, device, dtype, data):
     module_modes = data.draw(st.lists(st.booleans(), min_size=n, max_size=n), label="module.training per step")
     own_modes = data.draw(st.lists(st.booleans(), min_size=n, max_size=n), label="parametrization.training")
     wrapped = data.draw(st.lists(st.booleans(), min_size=n, max_size=n), label="wrapped in Logged")
-    note(case.reproducer(adapter.spec, device) + f"\n    (before step i: module.train(modes[i]) with modes = "
-         f"{module_modes}; each parametrization first set to {own_modes}; Logged wrappers {wrapped})")
+    note_case(case, adapter, device, f"\n    (before step i: module.train(modes[i]) with modes = "
+              f"{module_modes}; each parametrization first set to {own_modes}; Logged wrappers {wrapped})")
     module = case.host.build(device)
     log: list = []
     for i, (p, module_mode, own_mode, wrap) in enumerate(zip(case.fresh_chain(), module_modes, own_modes, wrapped,
@@ -58,7 +59,7 @@ def test_train_sync_at_register(P, adapter, device, dtype, data):
 def test_train_propagates(P, adapter, device, dtype, data):
     case = data.draw(with_inserted(cases(dtypes=(dtype,), max_chain=2), L.TrainingScale()), label="case")
     modes = data.draw(st.lists(st.booleans(), min_size=1, max_size=4), label="module modes")
-    note(case.reproducer(adapter.spec, device) + f"\n    then module.train(mode) for mode in {modes}")
+    note_case(case, adapter, device, f"\n    then module.train(mode) for mode in {modes}")
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     original = module.parametrizations[case.name].original.detach()

@@ -22,6 +22,7 @@ from conformance.checks import (
     snapshot,
     transfer,
 )
+from conformance.drawing import note_case
 from conformance.strategies import build_several, cases, multi_cases, several_cases, several_reproducer
 
 
@@ -86,8 +87,8 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
     target_kind = data.draw(st.sampled_from(["host without the name", "nn.Module()"]), label="target")
     by_name = data.draw(st.booleans(), label="pass tensor_name")
     tensor_name = case.name if by_name else None
-    note(case.reproducer(adapter.spec, device) + f"\n    target = {target_kind} (lacking {case.name!r})"
-         f"\n    P.transfer_parametrizations_and_params(module, target, {tensor_name!r})")
+    note_case(case, adapter, device, f"\n    target = {target_kind} (lacking {case.name!r})"
+              f"\n    P.transfer_parametrizations_and_params(module, target, {tensor_name!r})")
     source = case.build(P, device)
     if target_kind == "nn.Module()":
         target = nn.Module()
@@ -107,8 +108,9 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
 def test_transfer_multi(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,), exact=True), label="case")
     missing = data.draw(st.booleans(), label="target lacks weight")
-    note(case.reproducer(adapter.spec, device) + f"\n    target = {case.host.reseeded()!r}.build({device!r})"
-         + ("\n    del target.weight" if missing else "") + "\n    P.transfer_parametrizations_and_params(module, target)")
+    note_case(case, adapter, device, f"\n    target = {case.host.reseeded()!r}.build({device!r})"
+              + ("\n    del target.weight" if missing else "")
+              + "\n    P.transfer_parametrizations_and_params(module, target)")
     source = case.build(P, device)
     target = case.host.reseeded().build(device)
     if missing:
@@ -126,8 +128,8 @@ def test_transfer_not_parametrized(P, adapter, device, dtype, data):
     history = data.draw(st.sampled_from(["never parametrized", "parametrization removed"]), label="source")
     target_case = data.draw(st.none() | cases(dtypes=(dtype,), exact=True), label="target case")
     tensor_name = data.draw(st.sampled_from([None, case.name]), label="tensor_name")
-    note(case.reproducer(adapter.spec, device) + f"\n    (source: {history}; target: "
-         f"{'plain host' if target_case is None else target_case}; tensor_name={tensor_name!r})")
+    note_case(case, adapter, device, f"\n    (source: {history}; target: "
+              f"{'plain host' if target_case is None else target_case}; tensor_name={tensor_name!r})")
     source = case.host.build(device)
     if history == "parametrization removed":
         source = case.build(P, device)
@@ -144,8 +146,8 @@ def test_transfer_not_parametrized(P, adapter, device, dtype, data):
 def test_transfer_buffer(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True, kinds=("buffers",), names=("running", "scratch")), label="case")
     target_kind = data.draw(st.sampled_from(["host without the name", "nn.Module()", "nn.Linear"]), label="target")
-    note(case.reproducer(adapter.spec, device) + f"\n    target = {target_kind} (lacking {case.name!r})"
-         f"\n    P.transfer_parametrizations_and_params(module, target, {case.name!r})")
+    note_case(case, adapter, device, f"\n    target = {target_kind} (lacking {case.name!r})"
+              f"\n    P.transfer_parametrizations_and_params(module, target, {case.name!r})")
     source = case.build(P, device)
     if target_kind == "host without the name":
         target = case.host.reseeded().build(device)
@@ -174,7 +176,7 @@ def test_transfer_cache_separate(P, adapter, device, dtype, data):
         # An identity chain returns the (tied, shared) original itself: no module-specific value to cache.
         case = dataclasses.replace(case, chain=(*case.chain, L.Scale(2.0)))
     name = case.name
-    note(case.reproducer(adapter.spec, device) + "\n    target = <the host, next seed>; transfer; read both in cached()")
+    note_case(case, adapter, device, "\n    target = <the host, next seed>; transfer; read both in cached()")
     source = case.build(P, device)
     target = transfer(P, source, case.host.reseeded().build(device))
     with P.cached():
@@ -197,10 +199,10 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
     mode = data.draw(st.booleans(), label="target.training")
     source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
     target_host = dataclasses.replace(case.host.reseeded(), bias=False)
-    note(source_case.reproducer(adapter.spec, device) + "\nP.register_parametrization(module, 'bias', Scale(2.0))"
-         f"\ntarget = {target_host!r}.build({device!r}).train({mode})"
-         + ("\nP.register_parametrization(target, 'weight', Scale(3.0))" if parametrized else "")
-         + "\nP.transfer_parametrizations_and_params(module, target)")
+    note_case(source_case, adapter, device, "\nP.register_parametrization(module, 'bias', Scale(2.0))"
+              f"\ntarget = {target_host!r}.build({device!r}).train({mode})"
+              + ("\nP.register_parametrization(target, 'weight', Scale(3.0))" if parametrized else "")
+              + "\nP.transfer_parametrizations_and_params(module, target)")
     source = source_case.build(P, device)
     P.register_parametrization(source, "bias", L.Scale(2.0))
     target = target_host.build(device).train(mode)

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pytest
 import torch
-from hypothesis import given, note
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal, assert_same, assert_true
+from conformance.drawing import draw_case, note_case
 from conformance.strategies import cases, other_dtypes
 
 
 @pytest.mark.clause("UNSAFE-SHAPE-ALLOWED")
 @given(data=st.data(), then_scale=st.booleans())
 def test_unsafe_shape_allowed(P, adapter, device, dtype, data, then_scale):
-    case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
-    note(case.reproducer(adapter.spec, device) + "\nthen P.register_parametrization(module, name, Flatten(), unsafe=True)"
-         + ("\nthen P.register_parametrization(module, name, Scale(2.0))" if then_scale else ""))
+    case = draw_case(data, cases(dtypes=(dtype,), min_chain=0, max_chain=2), adapter, device,
+                     "\nthen P.register_parametrization(module, name, Flatten(), unsafe=True)"
+                     + ("\nthen P.register_parametrization(module, name, Scale(2.0))" if then_scale else ""))
     module = case.build(P, device) if case.chain else case.host.build(device)
     with torch.no_grad():
         before = getattr(module, case.name).detach().clone()
@@ -38,8 +39,7 @@ def test_unsafe_shape_allowed(P, adapter, device, dtype, data, then_scale):
 def test_unsafe_dtype_allowed(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
     target = data.draw(other_dtypes(dtype), label="target dtype")
-    note(case.reproducer(adapter.spec, device)
-         + f"\nthen P.register_parametrization(module, name, CastTo({target}), unsafe=True)")
+    note_case(case, adapter, device, f"\nthen P.register_parametrization(module, name, CastTo({target}), unsafe=True)")
     module = case.build(P, device) if case.chain else case.host.build(device)
     with torch.no_grad():
         before = getattr(module, case.name).detach().clone()
@@ -67,7 +67,7 @@ def test_unsafe_dtype_allowed(P, adapter, device, dtype, data):
 def test_unsafe_sticky(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), min_chain=2, max_chain=4), label="case")
     flags = data.draw(st.lists(st.booleans(), min_size=len(case.chain), max_size=len(case.chain)), label="unsafe flags")
-    note(case.reproducer(adapter.spec, device) + f"\nwith unsafe= {flags!r} for the registrations in turn")
+    note_case(case, adapter, device, f"\nwith unsafe= {flags!r} for the registrations in turn")
     module = case.host.build(device)
     for i, (p, unsafe) in enumerate(zip(case.fresh_chain(), flags, strict=True)):
         P.register_parametrization(module, case.name, p, **({"unsafe": True} if unsafe else {}))
@@ -79,9 +79,9 @@ def test_unsafe_sticky(P, adapter, device, dtype, data):
 @pytest.mark.clause("UNSAFE-SKIPS-CALLS")
 @given(data=st.data(), first_unsafe=st.booleans())
 def test_unsafe_skips_calls(P, adapter, device, dtype, data, first_unsafe):
-    case = data.draw(cases(dtypes=(dtype,), min_chain=2, max_chain=3), label="case")
-    note(case.reproducer(adapter.spec, device) + f"\nwrapped in Logged, the first registered with unsafe={first_unsafe}"
-         ", the others stacked with unsafe=True")
+    case = draw_case(data, cases(dtypes=(dtype,), min_chain=2, max_chain=3), adapter, device,
+                     f"\nwrapped in Logged, the first registered with unsafe={first_unsafe}"
+                     ", the others stacked with unsafe=True")
     log: list = []
     module = case.host.build(device)
     chain = case.logged_chain(log)
