@@ -1,19 +1,12 @@
 """A clean-room reference implementation of the parametrization API of `torch.nn.utils` (torch 2.13 contract)."""
 
 from ._cache import cached
+from ._class import is_parametrized, type_before_parametrizations
 from ._list import ParametrizationList
-from ._queries import is_parametrized, type_before_parametrizations
 from ._register import register_parametrization
 from ._remove import remove_parametrizations
 from ._transfer import transfer_parametrizations_and_params
 
 __version__ = "0.1.0"
-__all__ = [
-    "cached",
-    "ParametrizationList",
-    "register_parametrization",
-    "is_parametrized",
-    "remove_parametrizations",
-    "type_before_parametrizations",
-    "transfer_parametrizations_and_params",
-]
+__all__ = ["cached", "ParametrizationList", "register_parametrization", "is_parametrized", "remove_parametrizations",
+           "type_before_parametrizations", "transfer_parametrizations_and_params"]

@@ -1,4 +1,4 @@
-"""The generated ``Parametrized{Cls}`` classes that turn parametrized names into properties."""
+"""The generated ``Parametrized{Cls}`` classes that turn parametrized names into properties, and the queries on them."""
 
 import copy
 import copyreg
@@ -6,15 +6,40 @@ import weakref
 
 import torch
 from torch import Tensor
-from torch.nn import Module
+from torch.nn import Module, ModuleDict
 
 from . import _cache
+from ._fast import list_of
 
-_SERIALIZATION_MESSAGE = (
-    "Serialization of parametrized modules is only supported through state_dict(). See:\n"
-    "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
-    "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training"
-)
+_SERIALIZATION_MESSAGE = ("Serialization of parametrized modules is only supported through state_dict(). See:\n"
+                          "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
+                          "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training")
+
+
+def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
+    """True if ``module`` has a parametrization on ``tensor_name`` (on any tensor when it is None)."""
+    parametrizations = getattr(module, "parametrizations", None)
+    if not isinstance(parametrizations, ModuleDict):
+        return False
+    return len(parametrizations) > 0 if tensor_name is None else tensor_name in parametrizations
+
+
+def type_before_parametrizations(module: Module) -> type:
+    """The class ``module`` had before its first parametrization (its own class if it has none)."""
+    return class_before(type(module)) if is_parametrized(module) else type(module)
+
+
+def class_before(cls: type) -> type:
+    """The class that the generated class of ``cls`` parametrizes (``cls`` itself when it has none)."""
+    # Note: SUBCLASS-GENERATED-CLASS: also for a class made from the generated one later (torch gives that class's
+    # first base, FSDPModule for a fully_shard module).
+    generated = generated_of(cls)
+    return cls if generated is None else generated.__bases__[0]
+
+
+def generated_of(cls: type) -> type | None:
+    """The generated class ``cls`` is or derives from (a class made from it later, as fully_shard makes), or None."""
+    return next((c for c in cls.__mro__ if c.__dict__.get("__getstate__") is _refuse_getstate), None)
 
 
 def _refuse_getstate(self: Module) -> None:
@@ -35,42 +60,24 @@ def _deepcopy(self: Module, memo: dict) -> Module:
 
 
 def _property(name: str) -> property:
-    """Getter evaluates (or fetches from the cache) the chain; setter assigns through ``right_inverse``.
-
-    Both must stay parsable by TorchScript (no try blocks), so that ``torch.jit.script`` compiles and fails at run time.
-    """
+    """Getter reads the chain's value (or the cached one), setter assigns through ``right_inverse``; both stay
+    parsable by TorchScript (no try blocks), so that ``torch.jit.script`` compiles and fails at run time."""
 
     def get(self: Module) -> Tensor:
         if torch.jit.is_scripting():
             raise RuntimeError("Parametrization is not working with scripting.")
-        # Note: READ-FAST: the list is found through the _modules dicts, not Module.__getattr__, whose cost would be
-        # most of a read; `parametrizations` is always a registered submodule of a generated class.
-        return _cache.read(self, name, self._modules["parametrizations"]._modules[name])
+        return _cache.read(self, name, list_of(self, name))
 
     def put(self: Module, value: Tensor) -> None:
         if torch.jit.is_scripting():
             raise RuntimeError("Parametrization is not working with scripting.")
-        self._modules["parametrizations"]._modules[name].right_inverse(value)
+        list_of(self, name).right_inverse(value)
 
     return property(get, put)
 
 
-def is_generated(cls: type) -> bool:
-    """Whether ``cls`` was made by ``parametrized_class``."""
-    return cls.__dict__.get("__getstate__") is _refuse_getstate
-
-
-def generated_of(cls: type) -> type | None:
-    """The generated class ``cls`` is or derives from (a class made from it later, as fully_shard makes), or None."""
-    # Note: SUBCLASS-GENERATED-CLASS: found in the MRO, so a module whose generated class was subclassed afterwards
-    # can still be stacked on, get new names and lose them.
-    return next((c for c in cls.__mro__ if is_generated(c)), None)
-
-
-# Note: COMPILE-PER-LAYER-GRAPHS: one class per (base, names), shared by every module parametrized alike, so Dynamo's
-# type guard on `self` in the getter holds for all of them: N layers compiled one by one need one graph, not N (and
-# never hit the recompile limit). Sharing is safe because a class is never changed after it is made. Weak values: a
-# class lives as long as a module (or a subclass) uses it; its key's base id cannot be reused while it lives.
+# Note: COMPILE-PER-LAYER-GRAPHS: one class per (base, names), shared by every module parametrized alike, so that
+# Dynamo's type guard on `self` holds for all (one graph for N layers). Weak values: a class lives while a module uses it.
 _classes: "weakref.WeakValueDictionary[tuple[int, tuple[str, ...]], type]" = weakref.WeakValueDictionary()
 
 
@@ -78,16 +85,14 @@ def parametrized_class(base: type, names: list[str]) -> type:
     """The subclass of ``base`` with one property per parametrized name in ``names``."""
     key = (id(base), tuple(names))
     cls = _classes.get(key)
-    if cls is None or cls.__bases__[0] is not base:
+    if cls is None or class_before(cls) is not base:
         cls = _classes[key] = _new_class(base, names)
     return cls
 
 
 def _new_class(base: type, names: list[str]) -> type:
-    # Note: COPY-INDEPENDENT: a class is never changed after it is made; every structural change gives the
-    # instance another class, so instances sharing one (modules parametrized alike, deepcopies, DataParallel
-    # replicas) cannot affect each other.
-    # Note: CLASS-MODULE: __module__ names this module, not torch's parametrize module (which Dynamo keys on).
+    # Note: COPY-INDEPENDENT: a class is never changed once made; every structural change gives the instance another.
+    # Note (implementation): __module__ names this module, not torch's parametrize module (which Dynamo keys on).
     namespace = {"__module__": __name__, "__getstate__": _refuse_getstate}
     if not hasattr(base, "__deepcopy__"):
         namespace["__deepcopy__"] = _deepcopy
@@ -96,11 +101,8 @@ def _new_class(base: type, names: list[str]) -> type:
 
 
 def with_generated(cls: type, new: type) -> type:
-    """``cls`` with its generated class replaced by ``new`` (a generated class, or the base when none is left).
-
-    ``cls`` itself when it is the generated class; for a class made from it later (``FSDPLinear(FSDPModule,
-    ParametrizedLinear)``), a copy of that class on top of ``new``, so the later class's behaviour is kept.
-    """
+    """``cls`` with its generated class replaced by ``new`` (a generated class, or the base when none is left): ``cls``
+    itself when it is the generated class, else a copy of the later class (``FSDPLinear``) on top of ``new``."""
     old = generated_of(cls)
     if cls is old:
         return new

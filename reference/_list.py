@@ -7,30 +7,25 @@ import torch
 from torch import Tensor
 from torch.nn import Module, ModuleList, Parameter
 
-from ._calls import call
-from ._class import _deepcopy
-from ._queries import is_parametrized
-from ._tensors import write_into
+from ._class import _deepcopy, is_parametrized
+from ._fast import call, own_originals, set_plain
+from ._tensors import check_same, like, require_tensor, write_into
 
 _RI_TYPE = "'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...). Got "
-
-
-def _stand_in(original: Tensor, new: Tensor) -> Tensor:
-    """A tensor holding ``new`` that looks like ``original`` will once ``new`` is written into it."""
-    if new is original:
-        return original
-    if isinstance(original, Parameter):
-        return Parameter(new, requires_grad=original.requires_grad)
-    return new.detach().requires_grad_(original.requires_grad)
+_RI_CHANGED = ("When `right_inverse` outputs one tensor, it may not change the {what}.\noriginal.{what}: {old}\n"
+               "right_inverse(original).{what}: {new}")
+_FORWARD_CHANGED = ("Registering a parametrization may not change the {what} of the tensor, unless `unsafe` flag is "
+                    "enabled.\nunparametrized {what}: {old}\nparametrized {what}: {new}")
+_DTYPE_CHANGED = "{label} has {what} {new} while `{key}` has {what} {old}"
+_SHAPE_CHANGED = ("Assigning a value may not change the {what} of `{key}`, unless the `unsafe` flag is enabled.\n"
+                  "{key}.{what}: {old}\nright_inverse(value).{what}: {new}")
 
 
 def _as_original(original: Tensor, t: object, i: int) -> Tensor:
     """Element ``i`` of a multi-output ``right_inverse``, made a Parameter when ``original`` is one."""
     if not isinstance(t, Tensor):
         raise ValueError(f"{_RI_TYPE}element {i} of the sequence with type {type(t).__name__}.")
-    if isinstance(original, Parameter):
-        t = Parameter(t, original.requires_grad)
-    return t.requires_grad_(original.requires_grad)
+    return like(original, t, original.requires_grad, detach=False)
 
 
 @dataclass(frozen=True)
@@ -48,26 +43,37 @@ class Slot:
 class ParametrizationList(ModuleList):
     """The parametrizations registered on one tensor, in order, and ``original`` (or ``original0..N-1``).
 
-    Made by ``register_parametrization``, not by users. ``unsafe`` turns off the dtype and shape checks.
+    Made by ``register_parametrization``, not by users. Invariants: the chain is the modules under the keys 0, 1, ...
+    (a nested ``parametrizations`` child is not in it); the originals are ``original`` when ``is_tensor``, else
+    ``original0..ntensors-1``, each a Parameter when the tensor was one; unless ``unsafe``, the chain keeps their dtype
+    and shape; a construction or an assignment that fails has written nothing.
     """
 
     original: Tensor
     unsafe: bool
-    # Note: a list is copied by copying its instance dict, as the generated classes do (COPY-DEEPCOPY-EQUAL);
-    # nn.Module's default route through __reduce_ex__ gives the same copy, more slowly.
+    # Note (speed): deepcopy-8x8-scale-chain1: copied through its instance dict, as the generated classes are.
     __deepcopy__ = _deepcopy
 
     def __init__(self, modules: Sequence[Module], original: Tensor, unsafe: bool = False) -> None:
         if len(modules) == 0:
             raise ValueError("ParametrizationList requires one or more modules.")
-        if original is None:
-            # Note: ERROR-NONE-SLOT: torch fails with AttributeError 'NoneType' object has no attribute 'shape'.
-            raise ValueError("ParametrizationList got original=None: there is no tensor to parametrize.")
+        require_tensor(original, "ParametrizationList got original=None")
         super().__init__(modules)
-        # Note: plain attributes go straight into the instance dict: nn.Module.__setattr__ would only check that
-        # they are not tensors or modules, at a cost that shows in register + remove.
-        # _slot: where the tensor sat in its module (set by register; None for a list made by hand).
-        vars(self).update(unsafe=unsafe, _slot=None)
+        set_plain(self, unsafe=unsafe, _slot=None)  # _slot: where the tensor sat (set by register_parametrization)
+        new = self._inverse(original)
+        set_plain(self, is_tensor=isinstance(new, Tensor), ntensors=1 if isinstance(new, Tensor) else len(new))
+        candidates = self._candidates(original, new)
+        if not self.unsafe:
+            self._check_forward(original, candidates)
+        # Note: REGISTER-ATOMIC: the checks ran on stand-ins; only now is the user's tensor written.
+        if self.is_tensor:
+            write_into(original, new)
+            candidates = (original,)
+        for key, t in zip(self._original_names(), candidates, strict=True):
+            self.register_parameter(key, t) if isinstance(t, Parameter) else self.register_buffer(key, t)
+
+    def _inverse(self, original: Tensor) -> object:
+        """The chain's ``right_inverse``s applied to ``original``, last to first: a tensor or a sequence."""
         with torch.no_grad():
             new = original
             for module in reversed(self._chain()):
@@ -76,58 +82,35 @@ class ParametrizationList(ModuleList):
                 except NotImplementedError:
                     pass  # treated as the identity
         if isinstance(new, Tensor) and new._base is not None:
-            # Note: REMOVE-VIEW-VALUE: a right_inverse returning a view of its input (a transpose) would keep the
-            # original referenced while it is written, which swap_tensors refuses: the value is copied out first.
+            # Note: REMOVE-VIEW-VALUE: a view of the original would keep it referenced, which swap_tensors refuses.
             new = new.clone()
         if not isinstance(new, (Tensor, Sequence)):
             raise ValueError(f"{_RI_TYPE}{type(new).__name__}")
-        is_tensor = isinstance(new, Tensor)
-        ntensors = 1 if is_tensor else len(new)
-        vars(self).update(is_tensor=is_tensor, ntensors=ntensors)
-        if self.is_tensor:
-            for what in ("dtype", "device"):
-                if getattr(original, what) != getattr(new, what):
-                    raise ValueError(
-                        f"When `right_inverse` outputs one tensor, it may not change the {what}.\n"
-                        f"original.{what}: {getattr(original, what)}\nright_inverse(original).{what}: {getattr(new, what)}"
-                    )
-            candidates = (_stand_in(original, new),)
-        else:
-            candidates = tuple(_as_original(original, t, i) for i, t in enumerate(new))
-        if not self.unsafe:
-            self._check_forward(original, candidates)
-        # Note: ATOMIC-FIRST-REGISTER: the checks above ran on stand-ins; only now is the user's tensor written
-        # (torch writes right_inverse(original) into it before the forward checks, contract 3.1).
-        if self.is_tensor:
-            write_into(original, new)
-            candidates = (original,)
-        for key, t in zip(self._original_names(), candidates, strict=True):
-            self.register_parameter(key, t) if isinstance(t, Parameter) else self.register_buffer(key, t)
+        return new
+
+    def _candidates(self, original: Tensor, new: object) -> tuple[Tensor, ...]:
+        """The originals to be, as the forward check sees them (a stand-in for the single original)."""
+        if not self.is_tensor:
+            return tuple(_as_original(original, t, i) for i, t in enumerate(new))
+        check_same(("dtype", "device"), original, new, _RI_CHANGED)
+        return (original if new is original else like(original, new, original.requires_grad),)
 
     def _check_forward(self, original: Tensor, candidates: tuple[Tensor, ...]) -> None:
         z = self._evaluate(candidates)
         if not isinstance(z, Tensor):
             raise ValueError(f"A parametrization must return a tensor. Got {type(z).__name__}.")
-        for what in ("dtype", "shape"):
-            if getattr(original, what) != getattr(z, what):
-                raise ValueError(
-                    f"Registering a parametrization may not change the {what} of the tensor, unless `unsafe` flag is "
-                    f"enabled.\nunparametrized {what}: {getattr(original, what)}\nparametrized {what}: {getattr(z, what)}"
-                )
+        check_same(("dtype", "shape"), original, z, _FORWARD_CHANGED)
 
     def _chain(self) -> list[Module]:
         """The modules under the consecutive integer keys 0, 1, ... (a nested ``parametrizations`` is skipped)."""
-        modules = self._modules
-        chain = []
-        key = "0"
+        modules, chain, key = self._modules, [], "0"
         while key in modules:
             chain.append(modules[key])
             key = str(len(chain))
         return chain
 
     def _append(self, module: Module) -> None:
-        # Note: STACK-NEXT-KEY: the next integer key of the chain; torch's ModuleList.append uses len(self), which
-        # counts a nested `parametrizations` child, so forward would skip the new module.
+        # Note: NESTED-ASSIGN: the next integer key of the chain (len(self) counts a nested `parametrizations`).
         self.add_module(str(len(self._chain())), module)
 
     def _persistent(self) -> bool:
@@ -140,14 +123,8 @@ class ParametrizationList(ModuleList):
 
     def _originals(self) -> tuple[Tensor, ...]:
         """The original tensor(s); a nested-parametrized original is read through its own parametrization."""
-        # Note: READ-FAST: the un-nested case reads the dicts directly: Module.__getattr__ costs as much as a chain.
         if type(self) is ParametrizationList:
-            parameters = self._parameters
-            if self.is_tensor and "original" in parameters:
-                return (parameters["original"],)
-            buffers = self._buffers
-            return tuple(parameters[key] if key in parameters else buffers[key] if key in buffers else getattr(self, key)
-                         for key in self._original_names())
+            return own_originals(self)
         return tuple(getattr(self, key) for key in self._original_names())
 
     def _evaluate(self, originals: tuple[Tensor, ...]) -> Tensor:
@@ -170,12 +147,10 @@ class ParametrizationList(ModuleList):
                 if not hasattr(module, "right_inverse"):
                     raise RuntimeError(f"parametrization {type(module).__name__} does not implement right_inverse.")
                 value = module.right_inverse(value)
-            # Note: ASSIGN-MULTI-ATOMIC: every element is validated before the first write.
-            pairs = self._checked_pairs(value)
+            pairs = self._checked_pairs(value)  # Note: ASSIGN-MULTI-ATOMIC: all are checked before the first write.
             nested = type(self) is not ParametrizationList and is_parametrized(self)
             for key, (dest, src) in zip(self._original_names(), pairs, strict=True):
-                # Note: NESTED-ASSIGN: a parametrized original is assigned through its own parametrization
-                # (torch raises KeyError '1': reversed() of the list trips over the nested `parametrizations` child).
+                # Note: NESTED-ASSIGN: a parametrized original is assigned through its own parametrization.
                 setattr(self, key, src) if nested and is_parametrized(self, key) else write_into(dest, src)
 
     def _checked_pairs(self, value: object) -> list[tuple[Tensor, Tensor]]:
@@ -200,9 +175,6 @@ class ParametrizationList(ModuleList):
         if not isinstance(new, Tensor):
             raise ValueError("'right_inverse' must return a sequence of tensors or reference-type opaques. "
                              f"Got element {i} of type {type(new).__name__}.")
-        if new.dtype != dest.dtype:
-            raise ValueError(f"{label} has dtype {new.dtype} while `{key}` has dtype {dest.dtype}")
-        # Note: ASSIGN-SHAPE-CHECKED: torch silently resizes the original; only an `unsafe` list allows it.
-        if not self.unsafe and new.shape != dest.shape:
-            raise ValueError(f"Assigning a value may not change the shape of `{key}`, unless the `unsafe` flag is "
-                             f"enabled.\n{key}.shape: {dest.shape}\nright_inverse(value).shape: {new.shape}")
+        check_same(("dtype",), dest, new, _DTYPE_CHANGED, label=label, key=key)
+        if not self.unsafe:  # Note: ASSIGN-SHAPE-CHECKED: torch silently resizes the original.
+            check_same(("shape",), dest, new, _SHAPE_CHANGED, key=key)

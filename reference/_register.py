@@ -5,16 +5,17 @@ from torch.nn import Module, ModuleDict
 from torch.nn.parameter import UninitializedTensorMixin
 
 from . import _cache
-from ._class import generated_of, parametrized_class, with_generated
+from ._class import class_before, generated_of, is_parametrized, parametrized_class, with_generated
+from ._fast import set_plain
 from ._list import ParametrizationList, Slot
-from ._queries import is_parametrized
 from ._sharded import fully_shard_refusal
+from ._tensors import check_same, require_tensor
 
-_UNSAFE = ", unless the `unsafe` flag is enabled.\nmodule.{name}.{what}: {y}\n"
+_UNSAFE = ", unless the `unsafe` flag is enabled.\nmodule.{name}.{what}: {old}\n"
 _STACK_FORWARD = "Registering a parametrization may not change the {what} of the tensor" + _UNSAFE
-_STACK_FORWARD += "parametrization(module.{name}).{what}: {x}"
+_STACK_FORWARD += "parametrization(module.{name}).{what}: {new}"
 _STACK_INVERSE = "The tensor returned by parametrization.right_inverse must have the same {what} as module.{name}"
-_STACK_INVERSE += _UNSAFE + "returned {what}: {x}"
+_STACK_INVERSE += _UNSAFE + "returned {what}: {new}"
 
 
 def register_parametrization(
@@ -27,7 +28,7 @@ def register_parametrization(
     """
     for role, obj in (("module", module), ("parametrization", parametrization)):
         if not isinstance(obj, Module):
-            # Note: ERROR-NOT-A-MODULE: torch fails with AttributeError ('function' object has no attribute 'train').
+            # Note: REGISTER-NOT-A-MODULE: torch fails with AttributeError ('function' object has no attribute 'train').
             raise TypeError(f"{role} must be an nn.Module, got {type(obj).__name__}; wrap it in an nn.Module "
                             "(a class with forward, and optionally right_inverse).")
     parametrization.train(module.training)
@@ -40,8 +41,7 @@ def register_parametrization(
         # Note: CACHE-KEPT-IN-CONTEXT: stacking keeps a value cached in the current cached() context.
     elif tensor_name in module._parameters or tensor_name in module._buffers:
         # Note: DISTRIBUTED-FSDP-REGISTER-AFTER: fully_shard writes its unsharded parameters back under their old
-        # names at every forward, so a parameter moved under parametrizations would break the first forward (torch
-        # registers, then fails there with "got mixed torch.Tensor and DTensor"): refused, nothing changed.
+        # names at every forward, so moving one would break the first forward: refused, nothing changed.
         refusal = fully_shard_refusal(module, "register a parametrization") if tensor_name in module._parameters \
             else None
         if refusal:
@@ -59,7 +59,7 @@ def _check_stack(module: Module, name: str, parametrization: Module) -> None:
     x = parametrization(y)
     if not isinstance(x, Tensor):
         raise ValueError(f"A parametrization must return a tensor. Got {type(x).__name__}.")
-    _same_space(name, y, x, _STACK_FORWARD)
+    check_same(("dtype", "shape"), y, x, _STACK_FORWARD, name=name)
     if not hasattr(parametrization, "right_inverse"):
         return  # the identity
     try:
@@ -68,41 +68,19 @@ def _check_stack(module: Module, name: str, parametrization: Module) -> None:
         return
     if not isinstance(z, Tensor):
         raise ValueError(f"parametrization.right_inverse must return a tensor. Got: {type(z).__name__}")
-    _same_space(name, y, z, _STACK_INVERSE)
-
-
-def _same_space(name: str, y: Tensor, x: Tensor, template: str) -> None:
-    for what in ("dtype", "shape"):
-        if getattr(x, what) != getattr(y, what):
-            raise ValueError(template.format(what=what, name=name, y=getattr(y, what), x=getattr(x, what)))
+    check_same(("dtype", "shape"), y, z, _STACK_INVERSE, name=name)
 
 
 def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> None:
     """First parametrization on ``name``: move the tensor into a new list and give the module a property."""
     slots = module._parameters if name in module._parameters else module._buffers
-    if isinstance(slots[name], UninitializedTensorMixin):
-        # Note: INIT-LAZY: RuntimeError, torch's type for any use of an uninitialized parameter, raised before any
-        # change.
-        raise RuntimeError(f"{type(module).__name__}.{name} is not initialized yet (a lazy module before its first "
-                           "forward): run a forward first, then register the parametrization.")
-    if slots[name] is None:
-        # Note: ERROR-NONE-SLOT: torch fails with AttributeError 'NoneType' object has no attribute 'shape'.
-        raise ValueError(f"{type(module).__name__}.{name} is None: there is no tensor to parametrize. "
-                         f"Give the module a tensor named '{name}' first.")
-    generated = generated_of(type(module))
-    first = generated is None
-    if first and hasattr(module, "parametrizations"):
-        # Note: ERROR-RESERVED-NAME: torch silently replaces the user's attribute.
-        raise ValueError(f"{type(module).__name__} already has an attribute 'parametrizations', a name reserved "
-                         "for parametrizations; rename that attribute before registering a parametrization.")
+    first = _check_first(module, name, slots[name])
     names = [name] if first else [*module.parametrizations, name]
     cls = parametrized_class(type(module), names) if first else with_generated(
-        type(module), parametrized_class(generated.__bases__[0], names))
+        type(module), parametrized_class(class_before(type(module)), names))
     plist = ParametrizationList([parametrization], slots[name], unsafe=unsafe)
-    before, after = _neighbours(module, slots, name)
-    # Note: BUFFER-PERSISTENCE-KEPT: torch makes a non-persistent buffer persistent.
-    persistent = name not in module._non_persistent_buffers_set
-    vars(plist).update(_slot=Slot(before, after, persistent))
+    persistent = name not in module._non_persistent_buffers_set  # Note: BUFFER-PERSISTENCE-KEPT: torch makes it persistent
+    set_plain(plist, _slot=Slot(*_neighbours(module, slots, name), persistent))
     if not persistent:
         plist._non_persistent_buffers_set.update(plist._buffers)
     delattr(module, name)
@@ -111,6 +89,19 @@ def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> 
         module.parametrizations = ModuleDict()
     module.parametrizations[name] = plist
     _cache.forget(module, name)
+
+
+def _check_first(module: Module, name: str, tensor: Tensor | None) -> bool:
+    """Refuse a tensor that cannot be parametrized yet; whether it is the module's first parametrized tensor."""
+    if isinstance(tensor, UninitializedTensorMixin):  # Note: INIT-LAZY: torch's type for a use of a lazy tensor
+        raise RuntimeError(f"{type(module).__name__}.{name} is not initialized yet (a lazy module before its first "
+                           "forward): run a forward first, then register the parametrization.")
+    require_tensor(tensor, f"{type(module).__name__}.{name} is None", f" Give the module a tensor named '{name}' first.")
+    first = generated_of(type(module)) is None
+    if first and hasattr(module, "parametrizations"):  # Note: REGISTER-RESERVED-NAME: torch replaces it silently.
+        raise ValueError(f"{type(module).__name__} already has an attribute 'parametrizations', a name reserved "
+                         "for parametrizations; rename that attribute before registering a parametrization.")
+    return first
 
 
 def _neighbours(module: Module, slots: dict, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -123,5 +114,4 @@ def _neighbours(module: Module, slots: dict, name: str) -> tuple[tuple[str, ...]
             before.add(other)
         if plist._slot is not None and name in plist._slot.before:
             after.add(other)
-    # Note: tuples, not sets: deepcopy copies a tuple of strings as is, and rebuilds a set.
-    return tuple(before), tuple(after)
+    return tuple(before), tuple(after)  # Note (implementation): tuples keep a Slot immutable, so copies share it

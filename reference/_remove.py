@@ -5,11 +5,19 @@ from torch import Tensor
 from torch.nn import Module, Parameter
 
 from . import _cache
-from ._class import generated_of, parametrized_class, with_generated
+from ._class import class_before, generated_of, is_parametrized, parametrized_class, with_generated
 from ._list import ParametrizationList
-from ._queries import is_parametrized
 from ._sharded import fully_shard_refusal
-from ._tensors import uses_swap, write_into
+from ._tensors import like, uses_swap, write_into
+
+_DTYPE_CHANGED = ("Cannot remove the parametrization on '{name}' with leave_parametrized=True: the parametrized tensor "
+                  "has dtype {new} but the original has dtype {old}, and set_() cannot change a tensor's dtype in "
+                  "place. Use leave_parametrized=False, or enable "
+                  "torch.__future__.set_swap_module_params_on_conversion(True).")
+_SUBCLASS_SET = ("Calling remove_parametrizations() with leave_parametrized=True for a parameter that is an instance of "
+                 "a tensor subclass requires set_() to be implemented correctly for the tensor subclass. Either set "
+                 "leave_parametrized=False, implement set_() for the subclass, or enable "
+                 "torch.__future__.set_swap_module_params_on_conversion(True).")
 
 
 def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized: bool = True) -> Module:
@@ -20,9 +28,8 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     """
     if not (is_parametrized(module, tensor_name) and generated_of(type(module)) is not None):
         raise ValueError(f"Module {module} does not have a parametrization on {tensor_name}")
-    # Note: DISTRIBUTED-FSDP-REMOVE: fully_shard keeps writing its unsharded parameters into the list it knows,
-    # so a removed tensor would no longer be the one the forward reads (torch fails half-way with AttributeError,
-    # leave_parametrized=True having already overwritten the original): refused before anything changes.
+    # Note: DISTRIBUTED-FSDP-REMOVE: fully_shard keeps writing its unsharded parameters into the list it knows:
+    # refused before anything changes (torch fails half-way).
     refusal = fully_shard_refusal(module, "remove a parametrization")
     if refusal:
         raise ValueError(refusal)
@@ -36,13 +43,12 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
                          "terms of a sequence of tensors.")
     del module.parametrizations[tensor_name]
     _cache.forget(module, tensor_name)
-    base = generated_of(type(module)).__bases__[0]
+    base = class_before(type(module))
     if is_parametrized(module):
         module.__class__ = with_generated(type(module), parametrized_class(base, list(module.parametrizations)))
     else:
         delattr(module, "parametrizations")
-        # Note: SUBCLASS-GENERATED-CLASS: a class made from the generated one later keeps its own behaviour on top
-        # of the base (torch takes its first base, the mixin of a fully_shard class).
+        # Note: SUBCLASS-GENERATED-CLASS: a class made from the generated one later keeps its behaviour over the base.
         module.__class__ = with_generated(type(module), base)
     _put_back(module, tensor_name, value, plist)
     return module
@@ -56,25 +62,17 @@ def _restore_single(module: Module, name: str, original: Tensor, leave_parametri
         value = getattr(module, name)
     if not isinstance(value, Tensor):
         raise TypeError(f"module.{name} is a {type(value).__name__}, not a tensor; use leave_parametrized=False.")
-    if value._base is not None:
-        # Note: REMOVE-VIEW-VALUE: a view of the original (a flatten, a transpose) keeps it referenced, and
-        # swap_tensors refuses a tensor something else references: the value is copied out of the view first.
+    if value._base is not None:  # Note: REMOVE-VIEW-VALUE: a view keeps the original referenced; swap_tensors refuses
         value = value.clone()
     if value.dtype != original.dtype and not uses_swap(original):
-        # Note: REMOVE-DTYPE-MESSAGE: torch surfaces set_'s error, or a message about "tensor subclass".
-        raise RuntimeError(f"Cannot remove the parametrization on '{name}' with leave_parametrized=True: the "
-                           f"parametrized tensor has dtype {value.dtype} but the original has dtype {original.dtype}, "
-                           "and set_() cannot change a tensor's dtype in place. Use leave_parametrized=False, or "
-                           "enable torch.__future__.set_swap_module_params_on_conversion(True).")
+        # Note (implementation): a message of its own (torch surfaces set_'s error, or one about "tensor subclass").
+        raise RuntimeError(_DTYPE_CHANGED.format(name=name, new=value.dtype, old=original.dtype))
     try:
         write_into(original, value)
     except RuntimeError as e:
         if type(original) is Tensor:
             raise
-        raise RuntimeError("Calling remove_parametrizations() with leave_parametrized=True for a parameter that is "
-                           "an instance of a tensor subclass requires set_() to be implemented correctly for the "
-                           "tensor subclass. Either set leave_parametrized=False, implement set_() for the subclass, "
-                           "or enable torch.__future__.set_swap_module_params_on_conversion(True).") from e
+        raise RuntimeError(_SUBCLASS_SET) from e
     return original
 
 
@@ -82,11 +80,8 @@ def _restore_multi(module: Module, name: str, plist: ParametrizationList) -> Ten
     """A new tensor holding the parametrized value, of the same kind (Parameter or buffer) as the originals."""
     with torch.enable_grad():
         value = getattr(module, name)
-    # Note: REMOVE-MULTI-KEEPS-KIND: the kind comes from original0 and requires_grad from the value (computed with
-    # grad enabled); torch turns a frozen former Parameter into a buffer.
-    if isinstance(plist.original0, Parameter):
-        return Parameter(value.detach(), requires_grad=value.requires_grad)
-    return value.detach().requires_grad_(value.requires_grad)
+    # Note: REMOVE-MULTI-KEEPS-KIND: the kind of original0, requires_grad of the value (computed with grad enabled).
+    return like(plist.original0, value.detach(), value.requires_grad, detach=False)
 
 
 def _put_back(module: Module, name: str, value: Tensor, plist: ParametrizationList) -> None:
@@ -95,9 +90,7 @@ def _put_back(module: Module, name: str, value: Tensor, plist: ParametrizationLi
         module.register_parameter(name, value)
     else:
         module.register_buffer(name, value, persistent=plist._persistent())
-    # Note: REMOVE-KEEPS-ORDER: right after the last name that preceded it (torch appends it at the end, which
-    # reorders state_dict and parameters()).
-    if plist._slot is not None:
+    if plist._slot is not None:  # Note: REMOVE-KEEPS-ORDER: right after the last name that preceded it
         slots = module._parameters if isinstance(value, Parameter) else module._buffers
         items = list(slots.items())
         item = items.pop()

@@ -1,4 +1,4 @@
-"""Writing a new value into an existing tensor object without changing its identity."""
+"""The tensor rules: a Parameter or buffer like another, the same dtype and shape, writes that keep an object's id."""
 
 import torch
 from torch import Tensor
@@ -7,6 +7,28 @@ from torch.nn import Parameter
 from torch.utils._python_dispatch import is_traceable_wrapper_subclass
 
 from ._sharded import in_layout_of
+
+
+def like(kind: Tensor, value: Tensor, requires_grad: bool, detach: bool = True) -> Tensor:
+    """``value`` as a Parameter when ``kind`` is one (which detaches it), else as a buffer (detached if ``detach``)."""
+    if isinstance(kind, Parameter):
+        return Parameter(value, requires_grad)
+    return (value.detach() if detach else value).requires_grad_(requires_grad)
+
+
+def check_same(what: tuple[str, ...], old: Tensor, new: Tensor, message: str, **names: object) -> None:
+    """Raise ValueError(``message``) when ``new`` differs from ``old`` in an attribute of ``what`` (dtype, shape...)."""
+    for attribute in what:
+        if getattr(old, attribute) != getattr(new, attribute):
+            raise ValueError(message.format(what=attribute, old=getattr(old, attribute), new=getattr(new, attribute),
+                                            **names))
+
+
+def require_tensor(value: Tensor | None, where: str, hint: str = "") -> None:
+    """Raise ValueError when ``value`` (the tensor to parametrize, at ``where``) is None."""
+    # Note: REGISTER-NONE-SLOT: torch fails with AttributeError 'NoneType' object has no attribute 'shape'.
+    if value is None:
+        raise ValueError(f"{where}: there is no tensor to parametrize.{hint}")
 
 
 def uses_swap(dest: Tensor) -> bool:
@@ -18,8 +40,7 @@ def uses_swap(dest: Tensor) -> bool:
 
 def write_into(dest: Tensor, src: Tensor) -> None:
     """Make ``dest`` hold ``src``'s value in place, so that ``id(dest)`` (what optimizers track) is kept."""
-    # Note: WRITE-SELF-NOOP: writing a tensor into itself is skipped; set_/swap_tensors would be no-ops anyway.
-    if src is dest:
+    if src is dest:  # Note (implementation): nothing to write (set_ and swap_tensors would change nothing)
         return
     src = in_layout_of(dest, src)
     if torch.is_grad_enabled():
@@ -29,21 +50,11 @@ def write_into(dest: Tensor, src: Tensor) -> None:
         _write(dest, src)
 
 
-def _held_frozen(dest: Tensor) -> bool:
-    """Whether ``dest`` is a plain Parameter, frozen, whose gradient node a live autograd graph still holds."""
-    # Note: GRAD-LIVE-GRAPH: torch.utils.swap_tensors refuses such a tensor (it cannot reach the node of a tensor
-    # that no longer requires grad), so it is written with set_ even under the swap flag: same object, new value.
-    return type(dest) is Parameter and not dest.requires_grad and dest._use_count() > 1
-
-
 def _write(dest: Tensor, src: Tensor) -> None:
-    if uses_swap(dest) and not _held_frozen(dest):
-        # Note: ASSIGN-NO-GRAD: a fresh, detached object is swapped in, never the caller's tensor itself: torch swaps
-        # an identity right_inverse's input in, so the original takes its graph and the caller's tensor the old value.
-        if isinstance(dest, Parameter):
-            src = Parameter(src.detach(), requires_grad=dest.requires_grad)
-        else:
-            src = src.detach().requires_grad_(dest.requires_grad)
-        torch.utils.swap_tensors(dest, src)
+    # Note: GRAD-LIVE-GRAPH: swap_tensors refuses a frozen Parameter whose gradient node a live graph holds: set_.
+    if uses_swap(dest) and not (type(dest) is Parameter and not dest.requires_grad and dest._use_count() > 1):
+        # Note: ASSIGN-NO-GRAD: a fresh, detached object is swapped in, never the caller's tensor itself (torch swaps
+        # an identity right_inverse's input in: the original takes its graph, the caller's tensor the old value).
+        torch.utils.swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=False))
     else:
         dest.set_(src)

@@ -6,8 +6,8 @@ from torch import Tensor
 from torch.nn import Module, Parameter
 
 from . import _cache
+from ._class import is_parametrized
 from ._list import ParametrizationList
-from ._queries import is_parametrized
 from ._register import register_parametrization
 from ._tensors import write_into
 
@@ -25,9 +25,7 @@ def transfer_parametrizations_and_params(
     """
     if not is_parametrized(from_module):
         return to_module
-    if from_module is to_module:
-        # Note: TRANSFER-SELF: refused before anything changes (torch stacks the chain onto itself while iterating
-        # it, then fails with "dictionary changed size during iteration").
+    if from_module is to_module:  # Note: TRANSFER-SELF: refused before anything changes (torch fails half-way)
         raise ValueError("transfer_parametrizations_and_params: from_module and to_module are the same module; "
                          "transfer to another module (copy.deepcopy(module) gives one with the same tensors)")
     names = list(from_module.parametrizations) if tensor_name is None else [tensor_name]
@@ -52,8 +50,7 @@ def _transfer_one(source: ParametrizationList, from_module: Module, to_module: M
         register_parametrization(to_module, name, parametrization)
     for key in source._original_names():
         setattr(to_module.parametrizations[name], key, getattr(source, key))  # tie: the same tensor objects
-    # Note: CACHE-KEPT-IN-CONTEXT: a transfer onto a tensor already parametrized on to_module is a stack and a
-    # replacement of its originals, so inside cached() it keeps the value served; a new one is forgotten by _first.
+    # Note: CACHE-KEPT-IN-CONTEXT: onto a tensor already parametrized, a transfer is a stack, so the cached value stays.
 
 
 def _create(to_module: Module, name: str, value: Tensor, source: ParametrizationList) -> None:
@@ -62,7 +59,7 @@ def _create(to_module: Module, name: str, value: Tensor, source: Parametrization
     while is_parametrized(source, key):  # a nested parametrization: its innermost original decides
         source = source.parametrizations[key]
         key = source._original_names()[0]
-    # Note: TRANSFER-KEEPS-KIND: a parametrized buffer is created as a buffer (torch makes a Parameter, then fails).
+    # Note: TRANSFER-BUFFER: a parametrized buffer is created as a buffer (torch makes a Parameter, then fails).
     if key in source._parameters:
         to_module.register_parameter(name, Parameter(value))
     else:

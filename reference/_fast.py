@@ -1,0 +1,59 @@
+"""The fast paths: each gives what the plain nn.Module API gives, without a cost that shows in the benchmarks."""
+
+import torch
+from torch import Tensor
+from torch.nn import Module
+from torch.nn.modules import module as nn_module
+
+_forward_hooks, _forward_pre_hooks = nn_module._global_forward_hooks, nn_module._global_forward_pre_hooks
+_backward_hooks, _backward_pre_hooks = nn_module._global_backward_hooks, nn_module._global_backward_pre_hooks
+# Note (speed): read-cached-8x8-scale-chain1: a C call, 4x cheaper than torch.jit.is_tracing().
+tracing_state = torch._C._get_tracing_state
+
+
+def call(module: Module, *args: object) -> object:
+    """``module(*args)``; calls ``forward`` directly when no hook, tracer or compiled wrapper would see the call."""
+    # Note (speed): read-8x8-scale-chain1: nn.Module.__call__ costs more than a Scale forward.
+    # Note: REGISTER-HOOKS-FIRE: only when __call__ would go straight to forward (no hook, trace or module.compile()).
+    if (module._forward_hooks or module._forward_pre_hooks or module._backward_hooks or module._backward_pre_hooks
+            or _forward_hooks or _forward_pre_hooks or _backward_hooks or _backward_pre_hooks
+            or module._compiled_call_impl is not None or tracing_state()):
+        return module(*args)
+    return module.forward(*args)
+
+
+def list_of(module: Module, name: str) -> Module:
+    """``module.parametrizations[name]`` of a module of a generated class."""
+    # Note (speed): read-8x8-scale-chain1: the _modules dicts, not Module.__getattr__ (most of a read's cost).
+    return module._modules["parametrizations"]._modules[name]
+
+
+def set_plain(module: Module, **attributes: object) -> None:
+    """Set attributes that are neither tensors nor modules, without nn.Module.__setattr__'s checks for them."""
+    vars(module).update(attributes)  # Note (speed): register-remove-8x8-scale-chain1
+
+
+def own_originals(plist: Module) -> tuple[Tensor, ...]:
+    """The original(s) of a list of class ParametrizationList itself, read from its dicts."""
+    # Note (speed): read-8x8-scale-chain1: Module.__getattr__ costs as much as a Scale chain.
+    parameters = plist._parameters
+    if plist.is_tensor and "original" in parameters:
+        return (parameters["original"],)
+    buffers = plist._buffers
+    return tuple(parameters[key] if key in parameters else buffers[key] if key in buffers else getattr(plist, key)
+                 for key in plist._original_names())
+
+
+def holds(plist: Module, cached: tuple[Tensor, ...]) -> bool:
+    """Whether ``plist``'s originals are still the objects in ``cached``."""
+    # Note (speed): read-cached-8x8-scale-chain1: a single Parameter original is looked up in its slot (a third of
+    # _originals()' cost), and a loop, not all() over a generator (0.6 us a read), compares the others.
+    if len(cached) == 1 and plist._parameters.get("original") is cached[0]:
+        return True
+    current = plist._originals()
+    if len(cached) != len(current):
+        return False
+    for a, b in zip(cached, current):  # noqa: B905 - the lengths are equal
+        if a is not b:
+            return False
+    return True
