@@ -122,8 +122,10 @@ def _conv2d_cases(draw, dtype: torch.dtype) -> tuple[dict, Case]:
     """The arguments of an nn.Conv2d (with `dtype` and a value seed) and a chain on its 4-D weight."""
     # Note: a Case needs a HostSpec, which builds no Conv2d; the Case here carries only the chain (its host is
     # unused), and the Conv2d is built by _build_conv2d.
-    conv = {"cin": draw(st.integers(1, 3), label="in channels"), "cout": draw(st.integers(1, 3), label="out channels"),
-            "k": draw(st.integers(1, 2), label="kernel size"), "bias": draw(st.booleans(), label="bias"),
+    # Note: at least 2 in channels and a 2x2 kernel, so that channels_last strides differ from contiguous ones and
+    # every example can tell a converted original from one left as it was (a 1x1 kernel or one channel cannot).
+    conv = {"cin": draw(st.integers(2, 3), label="in channels"), "cout": draw(st.integers(1, 3), label="out channels"),
+            "k": draw(st.integers(2, 3), label="kernel size"), "bias": draw(st.booleans(), label="bias"),
             "seed": draw(st.integers(0, 2**16), label="seed"), "dtype": dtype}
     options = [st.just(L.Identity()), st.builds(L.Scale, st.sampled_from([2.0, -0.5])),
                st.builds(L.Shift, st.sampled_from([1.0, -0.5])), st.just(_FlipChannels())]
