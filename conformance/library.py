@@ -81,6 +81,10 @@ class CayleyOrthogonal(Library):
     """Square X -> the Cayley transform (I + A)^-1 (I - A) of A = skew(X); orthogonal. Inverse on its image."""
 
     square = True
+    # Note: not exact, in any dtype: its right_inverse inverts an orthogonal matrix only, and a square
+    # parametrization after it in a chain (Symmetric, Skew, CayleyOrthogonal) hands it a triangle, so the chain's
+    # assigned values read back wrong (on the reference, 78 to 80 of 80 per such pair, in float32 and float64).
+    exact = False
 
     def forward(self, x: Tensor) -> Tensor:
         a = x.triu(1)
@@ -390,7 +394,7 @@ class Logged(Library):
         return self.inner.right_inverse(x)
 
 
-# Shape- and dtype-preserving parametrizations with right_inverse, by what they need of the tensor.
-PRESERVING_ANY: tuple[type[Library], ...] = (Identity, Scale, Shift)
-PRESERVING_SQUARE: tuple[type[Library], ...] = (Symmetric, Skew, CayleyOrthogonal)
+# Shape- and dtype-preserving parametrizations with right_inverse; their `square` and `exact` say where they fit.
+# Note: the order is the strategies' draw order (Hypothesis shrinks towards the first), so keep it.
+PRESERVING: tuple[type[Library], ...] = (Identity, Scale, Shift, Symmetric, Skew, CayleyOrthogonal)
 MULTI_INPUT: tuple[type[Library], ...] = (SumOfTwo, RankOne)

@@ -45,15 +45,30 @@ def hosts(draw, dtypes=FLOAT_DTYPES, kinds=KINDS, square: bool = False, bias: bo
                     bias=has_bias or kind == "buffers")
 
 
+# The constructor arguments drawn for the library parametrizations that take one.
+ARGUMENTS: dict[type[L.Library], st.SearchStrategy] = {
+    L.Scale: st.sampled_from([2.0, 0.5, -4.0]),
+    L.Shift: st.sampled_from([1.0, -0.5]),
+}
+
+
 def preserving(shape: tuple[int, ...], exact: bool = False) -> st.SearchStrategy[L.Library]:
-    """One shape- and dtype-preserving parametrization with a right_inverse, valid for a tensor of `shape`."""
-    options = [st.just(L.Identity()), st.builds(L.Scale, st.sampled_from([2.0, 0.5, -4.0])),
-               st.builds(L.Shift, st.sampled_from([1.0, -0.5]))]
-    if len(shape) == 2 and shape[0] == shape[1]:
-        options += [st.just(L.Symmetric()), st.just(L.Skew())]
-        if not exact:
-            options.append(st.just(L.CayleyOrthogonal()))
-    return st.one_of(options).map(copy.deepcopy)
+    """One shape- and dtype-preserving parametrization with a right_inverse, valid for a tensor of `shape`; `exact`
+    keeps those whose right_inverse round-trips (their `exact`)."""
+    return _preserving(square=len(shape) == 2 and shape[0] == shape[1], exact=exact)
+
+
+def _preserving(square: bool, exact: bool) -> st.SearchStrategy[L.Library]:
+    """One of library.PRESERVING, in its order: those that need a square matrix only if `square`, the exact ones only
+    if `exact`."""
+    fitting = [p for p in L.PRESERVING if (square or not p.square) and (p.exact or not exact)]
+    return st.one_of([_built(p) for p in fitting]).map(copy.deepcopy)
+
+
+def _built(parametrization: type[L.Library]) -> st.SearchStrategy[L.Library]:
+    if parametrization in ARGUMENTS:
+        return st.builds(parametrization, ARGUMENTS[parametrization])
+    return st.just(parametrization())
 
 
 def chains(shape: tuple[int, ...], min_size: int = 1, max_size: int = 3, exact: bool = False):
@@ -137,7 +152,7 @@ def multi_cases(draw, dtypes=FLOAT_DTYPES, max_extra: int = 2, exact: bool = Fal
     """A Case on the weight of a Linear or buffers host whose chain starts with a two-input parametrization:
     `weighted` lists arities k for which Weighted(k) may replace it, `any_tensor` allows any tensor of a buffers host."""
     host = draw(hosts(dtypes, kinds=("linear", "buffers")), label="host")
-    first = draw(st.sampled_from([L.SumOfTwo] if exact else list(L.MULTI_INPUT)), label="multi")()
+    first = draw(st.sampled_from([p for p in L.MULTI_INPUT if p.exact or not exact]), label="multi")()
     rest = draw(chains(shape_of(host, "weight"), 0, max_extra, exact=True), label="rest")
     case = Case(host, "weight", (first, *rest))
     if weighted:
@@ -196,7 +211,7 @@ def serial_cases(draw, dtypes=FLOAT_DTYPES) -> Case:
     if draw(st.booleans(), label="with a Shift"):
         first = 1 if chain[0].inputs > 1 else 0
         at = draw(st.integers(first, len(chain)), label="Shift position")
-        chain.insert(at, L.Shift(draw(st.sampled_from([1.0, -0.5]), label="shift")))
+        chain.insert(at, L.Shift(draw(ARGUMENTS[L.Shift], label="shift")))
     return dataclasses.replace(case, chain=tuple(chain))
 
 
@@ -303,9 +318,9 @@ def host_input(host: HostSpec, device: str, seed: int) -> Tensor:
 # Note: DTensor runs elementwise ops on each shard; the other library parametrizations (Symmetric's transpose,
 # Cayley's solve) need redistribution or have no DTensor rule, which is DTensor's business, not this API's.
 def elementwise(shape: tuple[int, ...] = ()) -> st.SearchStrategy[L.Library]:
-    """One elementwise parametrization with an exact right_inverse (Identity, Scale, Shift)."""
-    return st.one_of(st.just(L.Identity()), st.builds(L.Scale, st.sampled_from([2.0, 0.5, -4.0])),
-                     st.builds(L.Shift, st.sampled_from([1.0, -0.5]))).map(copy.deepcopy)
+    """One elementwise parametrization with an exact right_inverse (Identity, Scale, Shift: the preserving ones that
+    need no square matrix)."""
+    return _preserving(square=False, exact=True)
 
 
 @st.composite
