@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from types import SimpleNamespace
 from typing import Any
 
 import torch
@@ -74,7 +73,6 @@ class Adapter:
     divergences: tuple[Divergence, ...] = ()
     version: str = ""
     import_line: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
     spec: str = ""
 
     @classmethod
@@ -149,11 +147,6 @@ class Adapter:
     def divergence(self, clause: str) -> Divergence | None:
         """The declared divergence for `clause`, or None."""
         return next((d for d in self.divergences if d.clause == clause), None)
-
-    @property
-    def api_namespace(self) -> SimpleNamespace:
-        """The public names the implementation has (all seven, unless it is partial), as one namespace."""
-        return SimpleNamespace(**{n: getattr(self.api, n) for n in API_NAMES if n not in self.missing})
 
 
 def _check_device(name: str, device: object) -> None:

@@ -33,7 +33,6 @@ def test_a_partial_module_loads_and_says_what_it_lacks(partial_dir, monkeypatch)
     assert adapter.missing_summary() == (
         "adapter 'partial_impl' lacks type_before_parametrizations, transfer_parametrizations_and_params: the clauses "
         "that need them are untested (--strict-api makes this a load error)")
-    assert set(vars(adapter.api_namespace)) == set(API_NAMES) - set(LACKING)
     with pytest.raises(AdapterError, match="lacks type_before_parametrizations, transfer_parametrizations_and_params "
                                            r"\(--strict-api\)"):
         load_adapter("partial_impl", strict_api=True)

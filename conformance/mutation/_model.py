@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The tool's statuses, grouped. Note: a timeout or a crash is a detected mutant (the suite did not pass), as in
-# mutmut's own score; "no tests" (no conformance test reaches the code) and "suspicious" count as survivors.
+# The tool's statuses of a detected mutant; every other one ("survived", "no tests", "suspicious") is a survivor.
+# Note: a timeout or a crash is a detected mutant (the suite did not pass), as in mutmut's own score; "no tests" (no
+# conformance test reaches the code) and "suspicious" count as survivors.
 KILLED_STATUSES = ("killed", "timeout", "segfault", "caught by type check")
-SURVIVED_STATUSES = ("survived", "no tests", "suspicious")
 
 
 @dataclass(frozen=True)
