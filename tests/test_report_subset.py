@@ -246,7 +246,7 @@ def fake_suite(monkeypatch):
         for name, report in written.items():
             write(out / name, report)
         return 0
-    monkeypatch.setattr("conformance.report._cli.run_suite_for_gate", run)
+    monkeypatch.setattr("conformance.report._gate.run_suite_for_gate", run)
     return written
 
 

@@ -1,11 +1,18 @@
-"""Comparing two reports clause by clause: what was fixed, what regressed, what the suites do not share."""
+"""Comparing two reports clause by clause (what was fixed, what regressed, what the suites do not share), and the diff
+command, which compares reports with their baselines."""
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from conformance.report._files import load_report, pair_name
+from conformance.report._folders import load_all
 from conformance.report._model import DEFAULT_LEVEL, level_of, rank
+from conformance.report._pairing import pair
+from conformance.report._usage import PROG
 
 KINDS: tuple[str, ...] = ("unchanged", "fixed", "regressed", "added", "removed")
 _DETAIL_WIDTH = 100
@@ -148,3 +155,54 @@ def _short(detail: str | None) -> str:
     """`detail` on one line, cut to a terminal-friendly width."""
     text = " ".join((detail or "").split())
     return text if len(text) <= _DETAIL_WIDTH else text[:_DETAIL_WIDTH - 3] + "..."
+
+
+# The diff command (gate ends with it too)
+
+
+def diff_from_args(args: argparse.Namespace) -> int:
+    """Print the diff of each baseline and its report; 1 when a clause regressed or a baseline lacks its report."""
+    return compare(Path(args.base), Path(args.new), "diff")
+
+
+def compare(base: Path, new: Path, verb: str) -> int:
+    """Diff `new` against the baselines `base`, the verdict worded for the command `verb` (diff or gate)."""
+    pairing = pair(base, new)
+    compared = [(b, n, diff_reports(load_report(b), load_report(n))) for b, n in pairing.pairs]
+    load_all(pairing.unbaselined)
+    for base_path, new_path, diff in compared:
+        _print_diff(base_path, new_path, diff)
+    for line in pairing.passed_over:
+        print(line)
+    for base_path in pairing.missing:
+        print(f"no report for baseline {base_path} in {new}: run that adapter and write its report there")
+    for new_path in pairing.unbaselined:
+        print(f"not gated (no baseline): {new_path}; bless it with {PROG} bless {new_path} --to "
+              f"{base / pair_name(new_path)}")
+    regressed = [(n, diff, c) for _, n, diff in compared for c in diff.regressed]
+    if regressed:
+        print("Regressed clauses:")
+        for _, diff, change in regressed:
+            print(f"  {change.clause}{change.tag} [{diff.new_adapter}] {change.base} -> {change.new}: {change.statement}")
+    print(_verdict(verb, len(regressed), len(compared), len(pairing.missing)))
+    return 1 if regressed or pairing.missing else 0
+
+
+def _print_diff(base_path: Path, new_path: Path, diff: Diff) -> None:
+    """The header and table of one diff."""
+    print(f"{diff.new_adapter}: {base_path} -> {new_path}")
+    for line in format_table(diff):
+        print(f"  {line}")
+
+
+def _verdict(verb: str, regressed: int, compared: int, missing: int) -> str:
+    """The last line of a diff, worded for the command `verb` (diff or gate): whether it passed, and why not."""
+    problems = []
+    if regressed:
+        problems.append(f"{regressed} clause{'s' * (regressed != 1)} regressed")
+    if missing:
+        problems.append(f"{missing} baseline{'s' * (missing != 1)} without a report")
+    reports = f"{compared} report{'s' * (compared != 1)} compared"
+    if problems:
+        return f"{verb} failed: {', '.join(problems)} ({reports})"
+    return f"{verb} passed: nothing regressed ({reports})"

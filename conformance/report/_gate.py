@@ -3,14 +3,38 @@ profile, and diff the run against the baselines."""
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from conformance.report._diff import compare
 from conformance.report._files import is_subset, load_report, report_file_name
+from conformance.report._folders import reports_in
 from conformance.report._schema import ReportError
+from conformance.report._usage import PROG, UsageError
+
+DEFAULT_BASELINES = Path("reports", "baseline")
+DEFAULT_OUT = Path("reports", "out")
+
+
+def gate_from_args(args: argparse.Namespace) -> int:
+    """Run the suite for every baseline, then diff; the suite's status when it did not run to the end."""
+    base, out = Path(args.baseline), Path(args.out)
+    if not base.is_dir() or not reports_in(base):
+        raise UsageError(f"{base} holds no baselines; bless a completed run's report with {PROG} bless REPORT")
+    if out.resolve() == base.resolve():
+        raise UsageError(f"--out {out} is the baseline directory; write the gate's run elsewhere (default {DEFAULT_OUT})")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    command = gate_command(load_baselines(reports_in(base)), out, args.jobs, args.pytest_arguments)
+    status = run_suite_for_gate(command)
+    if status not in (0, 1):
+        print(f"gate failed: the suite run ended with status {status} before the diff", file=sys.stderr)
+        return status
+    return compare(base, out, "gate")
 
 
 def gate_command(baselines: dict[Path, dict[str, Any]], out: Path, jobs: int, pytest_arguments: Sequence[str]) -> list[str]:

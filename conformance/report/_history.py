@@ -9,6 +9,7 @@ and the clause × release matrix. The cached files are torch's code: they stay i
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -24,10 +25,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from conformance.report._by_version import RUNS_FORMAT, load_runs, version_key
+from conformance.report._by_version import version_key
 from conformance.report._files import write_atomically
 from conformance.report._pip import pip_reason
-from conformance.report._versions import Outcome, candidates, incomplete_run, render_versions
+from conformance.report._usage import UsageError, command_line, release_list
+from conformance.report._versions import (
+    Outcome,
+    candidates,
+    progress,
+    render_versions,
+    run_suite,
+    summarize,
+    write_entries,
+)
 
 # Note: the adapter's own names, written out here so that the report commands import neither torch nor adapters.
 PREFIX, SOURCE_FILE, INFO_FILE = "torch-release:", "parametrize.py", "source.json"
@@ -139,25 +149,14 @@ def run_release(release: str, options: HistoryOptions) -> Outcome:
 
 
 def _run_suite(release: str, folder: Path, options: HistoryOptions) -> Outcome:
-    name = f"torch-{release}"
-    _made(options.out)
-    with tempfile.TemporaryDirectory(prefix=f".{name}.", dir=options.out) as staging:
-        report = Path(staging, f"{name}.json")
-        # Note: the verdict profile (ci without shrinking) unless the arguments after -- name another: an old
-        # release fails dozens of clauses, and shrinking each took 7 of the 1.9.1 run's 8 minutes.
-        profile = [] if any(a.startswith("--hypothesis-profile") for a in options.pytest_arguments) else [
-            "--hypothesis-profile", "verdict"]
-        command = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-p", "no:cacheprovider",
-                   "--adapter", f"{PREFIX}{folder}", "--report", str(report), *profile, *options.pytest_arguments]
-        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CI": "true"},
-                              cwd=options.project)
-        problem = incomplete_run(report, done.returncode)
-        if problem:
-            write_atomically(options.out / f"{name}.log", done.stdout + done.stderr)
-            return Outcome(release, "run failed", f"{problem}; see {name}.log (an earlier report is kept)")
-        write_atomically(options.out / f"{name}.json", _without_cache_path(report.read_text(encoding="utf-8"),
-                                                                           folder))
-    return Outcome(release, "ran", report=f"{name}.json")
+    """Run the suite on the release's file in `folder`; its report kept without the cache's path, its log when the
+    run failed."""
+    # Note: the verdict profile (ci without shrinking) unless the arguments after -- name another: an old release
+    # fails dozens of clauses, and shrinking each took 7 of the 1.9.1 run's 8 minutes.
+    profile = [] if any(a.startswith("--hypothesis-profile") for a in options.pytest_arguments) else [
+        "--hypothesis-profile", "verdict"]
+    return run_suite(release, sys.executable, f"{PREFIX}{folder}", [*profile, *options.pytest_arguments], options.out,
+                     options.project, log_failures_only=True, kept=lambda text: _without_cache_path(text, folder))
 
 
 def _without_cache_path(text: str, folder: Path) -> str:
@@ -168,9 +167,8 @@ def _without_cache_path(text: str, folder: Path) -> str:
 def write_history(out: Path, outcomes: Sequence[Outcome], command: str, cache: Path) -> Path:
     """Write history.json: each release's outcome with its wheel and the file's sha256; entries of releases this
     run did not try are kept."""
-    path = out / HISTORY_FILE
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    entries = {e["version"]: e for e in (load_runs(path) if path.is_file() else [])}
+    entries = {}
     for outcome in outcomes:
         entry = {k: v for k, v in asdict(outcome).items() if v is not None}
         # Note: the torch each release's file ran on is kept per entry: a later run on another torch (for a release
@@ -179,11 +177,7 @@ def write_history(out: Path, outcomes: Sequence[Outcome], command: str, cache: P
         if "install_s" in entry:
             entry["fetch_s"] = entry.pop("install_s")
         entries[outcome.version] = entry
-    history = {"format": RUNS_FORMAT, "adapter": "torch-source", "torch": _installed_torch(),
-               "python": sys.version.split()[0], "written": now,
-               "versions": sorted(entries.values(), key=lambda e: version_key(e["version"]))}
-    write_atomically(path, json.dumps(history, indent=1) + "\n")
-    return path
+    return write_entries(out / HISTORY_FILE, {"adapter": "torch-source", "torch": _installed_torch()}, entries, now)
 
 
 def _source_of(folder: Path) -> dict[str, Any]:
@@ -205,6 +199,28 @@ def render_history(out: Path) -> list[Path]:
     return render_versions(out, HISTORY_FILE)
 
 
+def history_from_args(args: argparse.Namespace) -> int:
+    """Run the suite on each release's parametrize.py; write the reports, history.json and the matrix."""
+    releases = release_list(args.releases, "--releases")
+    cache = Path(args.cache).expanduser().resolve()
+    if _inside(cache, Path.cwd()) and (Path.cwd() / ".git").exists():
+        raise UsageError(f"--cache {args.cache} is inside this repository; torch's files must not be committed: "
+                         f"give a folder outside it, such as ~/.cache/parametrize-conformance/torch")
+    options = HistoryOptions(cache, Path(args.out), Path.cwd(), args.ignore_pip_config, tuple(args.pytest_arguments))
+    try:
+        return history_command(releases, options, command_line())
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def history_command(releases: Sequence[str] | None, options: HistoryOptions, command: str) -> int:
     """Run every release, write history.json and the matrix; 1 when a release's run failed."""
     chosen = list(releases) if releases else list_releases(options)
@@ -212,18 +228,8 @@ def history_command(releases: Sequence[str] | None, options: HistoryOptions, com
     for release in chosen:
         print(f"torch {release}: fetching and running", flush=True)
         outcomes.append(run_release(release, options))
-        print(_progress(outcomes[-1]), flush=True)
+        print(progress(outcomes[-1], "fetch"), flush=True)
         # Note: history.json is written after each release, so a campaign stopped halfway keeps what ran.
         write_history(options.out, outcomes[-1:], command, options.cache)
-    print(write_history(options.out, outcomes, command, options.cache))
-    for path in render_history(options.out):
-        print(path)
-    failed = [o.version for o in outcomes if o.status == "run failed"]
-    if failed:
-        print(f"failed: torch {', '.join(failed)} (see {options.out / HISTORY_FILE})", file=sys.stderr)
-    return 1 if failed else 0
+    return summarize(write_history(options.out, outcomes, command, options.cache), outcomes, ("run failed",))
 
-
-def _progress(outcome: Outcome) -> str:
-    times = "".join(f", {k} {v:.0f} s" for k, v in (("fetch", outcome.install_s), ("run", outcome.run_s)) if v)
-    return f"torch {outcome.version}: {outcome.status}{times}" + (f" ({outcome.reason})" if outcome.reason else "")

@@ -7,6 +7,7 @@ own, run the suite there (Hypothesis profile ci), and keep the report when the r
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -15,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, requires
@@ -26,8 +27,10 @@ from conformance.report._by_version import RUNS_FILE, RUNS_FORMAT, load_runs, ve
 from conformance.report._files import load_report, write_atomically
 from conformance.report._html import render_html
 from conformance.report._markdown import render_markdown
-from conformance.report._pip import Plan, pip_reason, plan_install, torch_releases
+from conformance.report._pip import Plan, plan_install, torch_releases
 from conformance.report._schema import ReportError
+from conformance.report._usage import command_line, release_list
+from conformance.torch_installs import env_python, env_size_mb, install_torch
 
 DEFAULT_OUT = Path("reports", "out", "versions")
 DEFAULT_ENVS = Path(".nox", "torch_versions-envs")
@@ -96,14 +99,16 @@ def run_versions(versions: Sequence[str], options: Options, floor: str, command:
             outcomes.append(Outcome(version, "below floor", f"below the project's floor {floor} in pyproject.toml"))
         else:
             outcomes.append(_one_version(version, options))
-        print(_progress(outcomes[-1]), flush=True)
+        print(progress(outcomes[-1]), flush=True)
         if command:
             write_runs(options.out, outcomes[-1:], floor, command)
     return outcomes
 
 
-def _progress(outcome: Outcome) -> str:
-    times = "".join(f", {k} {v:.0f} s" for k, v in (("install", outcome.install_s), ("run", outcome.run_s)) if v)
+def progress(outcome: Outcome, first: str = "install") -> str:
+    """The line printed when a version is done: its status, the times of its `first` step (install or fetch) and
+    of its run, and the reason."""
+    times = "".join(f", {k} {v:.0f} s" for k, v in ((first, outcome.install_s), ("run", outcome.run_s)) if v)
     return f"torch {outcome.version}: {outcome.status}{times}" + (f" ({outcome.reason})" if outcome.reason else "")
 
 
@@ -127,42 +132,36 @@ def _one_version(version: str, options: Options) -> Outcome:
 def _install_and_run(version: str, plan: Plan, env: Path, options: Options) -> Outcome:
     print(f"torch {version}: installing into {env} ({plan.describe()})", flush=True)
     started = time.monotonic()
-    failure = _install(version, env, options.project)
+    failure = install_torch(version, env, options.project)
     install_s = time.monotonic() - started
     if failure:
         return Outcome(version, "install failed", f"not installable here: pip: {failure}", install_s=install_s)
-    env_mb = _size_mb(env)
+    env_mb = env_size_mb(env)
     print(f"torch {version}: running the suite", flush=True)
     started = time.monotonic()
-    outcome = _run_suite(version, env, options)
+    outcome = run_suite(version, str(env_python(env)), "torch", options.pytest_arguments, options.out, options.project)
     outcome.install_s, outcome.run_s, outcome.env_mb = install_s, time.monotonic() - started, env_mb
     return outcome
 
 
-def _install(version: str, env: Path, project: Path) -> str:
-    """Create `env` (unless kept from before) and install torch==version and the project there; '' on success,
-    else pip's reason."""
-    created = _call([sys.executable, "-m", "venv", str(env)]) if not _python(env).exists() else None
-    if created and created.returncode:
-        return f"could not create a virtual environment: {_last_line(created.stderr)}"
-    done = _call([str(_python(env)), "-m", "pip", "install", "--quiet", f"torch=={version}", "-e", str(project)])
-    return pip_reason(done.stderr) if done.returncode else ""
-
-
-def _run_suite(version: str, env: Path, options: Options) -> Outcome:
-    """Run the suite into a temporary report; keep it (atomically) only when the run completed."""
+def run_suite(version: str, python: str, adapter: str, arguments: Sequence[str], out: Path, project: Path,
+              log_failures_only: bool = False, kept: Callable[[str], str] = str) -> Outcome:
+    """Run the suite with `python` on `adapter` (CI=true, in `project`, then `arguments`) into a temporary report, and
+    keep it as OUT/torch-VERSION.json (its text through `kept`), atomically, only when the run completed. The run's
+    output goes to OUT/torch-VERSION.log (when it failed only, with `log_failures_only`)."""
     name = f"torch-{version}"
-    options.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{name}.", dir=options.out) as staging:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{name}.", dir=out) as staging:
         report = Path(staging, f"{name}.json")
-        command = [str(_python(env)), "-m", "pytest", "--pyargs", "conformance", "-p", "no:cacheprovider",
-                   "--adapter", "torch", "--report", str(report), *options.pytest_arguments]
-        done = _call(command, env={**os.environ, "CI": "true"}, cwd=options.project)
-        write_atomically(options.out / f"{name}.log", done.stdout + done.stderr)
+        command = [python, "-m", "pytest", "--pyargs", "conformance", "-p", "no:cacheprovider",
+                   "--adapter", adapter, "--report", str(report), *arguments]
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CI": "true"}, cwd=project)
         problem = incomplete_run(report, done.returncode)
+        if problem or not log_failures_only:
+            write_atomically(out / f"{name}.log", done.stdout + done.stderr)
         if problem:
             return Outcome(version, "run failed", f"{problem}; see {name}.log (an earlier report is kept)")
-        write_atomically(options.out / f"{name}.json", report.read_text(encoding="utf-8"))
+        write_atomically(out / f"{name}.json", kept(report.read_text(encoding="utf-8")))
     return Outcome(version, "ran", report=f"{name}.json")
 
 
@@ -179,35 +178,23 @@ def incomplete_run(report: Path, status: int) -> str:
     return ""
 
 
-def _call(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, **kwargs)
-
-
-def _python(env: Path) -> Path:
-    return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[-1].strip() if lines else "no message"
-
-
-def _size_mb(path: Path) -> float:
-    """The size of the files under `path`, in MiB."""
-    total = sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
-    return round(total / 2**20, 1)
-
-
 def write_runs(out: Path, outcomes: Sequence[Outcome], floor: str, command: str) -> Path:
     """Write versions.json (atomically): which versions ran, and why the others did not, with the entries of earlier
     runs for versions this run did not try."""
-    path = out / RUNS_FILE
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    entries = {e["version"]: e for e in (load_runs(path) if path.is_file() else [])}
-    # Note: a run of some versions (--versions) updates their entries and keeps the others' from earlier runs.
-    entries.update({o.version: {**_entry(o, out), "at": now, "command": command} for o in outcomes})
-    runs = {"format": RUNS_FORMAT, "adapter": "torch", "floor": floor, "python": sys.version.split()[0],
-            "written": now, "versions": sorted(entries.values(), key=lambda e: version_key(e["version"]))}
+    entries = {o.version: {**_entry(o, out), "at": now, "command": command} for o in outcomes}
+    return write_entries(out / RUNS_FILE, {"adapter": "torch", "floor": floor}, entries, now)
+
+
+def write_entries(path: Path, head: dict[str, Any], entries: dict[str, dict[str, Any]], now: str) -> Path:
+    """Write the runs file `path` (atomically): its format, `head`, the python, when it was `now` written, and the
+    entries by version, `entries` over those of earlier runs."""
+    # Note: a run of some versions (--versions, --releases) updates their entries and keeps the others' from earlier
+    # runs.
+    kept = {e["version"]: e for e in (load_runs(path) if path.is_file() else [])}
+    kept.update(entries)
+    runs = {"format": RUNS_FORMAT, **head, "python": sys.version.split()[0], "written": now,
+            "versions": sorted(kept.values(), key=lambda e: version_key(e["version"]))}
     write_atomically(path, json.dumps(runs, indent=1) + "\n")
     return path
 
@@ -220,17 +207,31 @@ def _entry(outcome: Outcome, out: Path) -> dict[str, Any]:
     return entry
 
 
+def versions_from_args(args: argparse.Namespace) -> int:
+    """Run the suite's torch adapter on each version; write the reports, versions.json and the matrix."""
+    versions = release_list(args.versions, "--versions", "version", "2.13.0,2.14.1")
+    options = Options(Path(args.out), Path(args.envs), Path.cwd(), args.download, args.keep_envs,
+                      tuple(args.pytest_arguments))
+    return versions_command(versions, options, command_line())
+
+
 def versions_command(versions: Sequence[str] | None, options: Options, command: str) -> int:
     """Run every version, write versions.json and the matrix; 1 when a version failed to install or run."""
     floor = project_floor()
     chosen = list(versions) if versions else _default_versions()
     outcomes = run_versions(chosen, options, floor, command)
-    print(write_runs(options.out, outcomes, floor, command))
-    for path in render_versions(options.out):
+    return summarize(write_runs(options.out, outcomes, floor, command), outcomes, ("install failed", "run failed"))
+
+
+def summarize(runs_path: Path, outcomes: Sequence[Outcome], failing: Sequence[str]) -> int:
+    """Print the runs file written and the matrix rendered beside it, and the versions whose status is one of
+    `failing`; 1 when there are any."""
+    print(runs_path)
+    for path in render_versions(runs_path.parent, runs_path.name):
         print(path)
-    failed = [o.version for o in outcomes if o.status in ("install failed", "run failed")]
+    failed = [o.version for o in outcomes if o.status in failing]
     if failed:
-        print(f"failed: torch {', '.join(failed)} (see {options.out / RUNS_FILE})", file=sys.stderr)
+        print(f"failed: torch {', '.join(failed)} (see {runs_path})", file=sys.stderr)
     return 1 if failed else 0
 
 
