@@ -44,6 +44,14 @@ def drawn_originals(module: nn.Module, name: str, seed: int, batch: tuple[int, .
             for i, t in enumerate(originals_of(module, name))]
 
 
+def built_with_passed(P, case: Case, device: str, seed: int) -> tuple[nn.Module, list[str], list[Tensor], Tensor]:
+    """The case's module, its originals' functional_call keys, leaves of new originals drawn from `seed` to pass in
+    their place, and an input drawn from `seed`."""
+    module = case.build(P, device)
+    passed = leaves(drawn_originals(module, case.name, seed))
+    return module, original_keys(module, case.name), passed, host_input(case.host, device, seed)
+
+
 def loss(out: Tensor) -> Tensor:
     """A scalar that depends on every element of `out`."""
     return out.square().sum()
@@ -80,9 +88,7 @@ def test_functional_originals(P, adapter, device, dtype, data):
     seed = data.draw(st.integers(0, 2**16), label="seed of the passed originals and the input")
     note_case(case, adapter, device, f"\nthen torch.func.functional_call(module, {{<the originals' keys>: "
               f"randn(seed={seed}+i)}}, (x,)); backward; compare with the plain host's forward on chain(passed)")
-    module = case.build(P, device)
-    keys, passed = original_keys(module, case.name), leaves(drawn_originals(module, case.name, seed))
-    x = host_input(case.host, device, seed)
+    module, keys, passed, x = built_with_passed(P, case, device, seed)
     before = snapshot(module)
     out = functional_call(module, dict(zip(keys, passed, strict=True)), (x,))
     by_hand = leaves(passed)
@@ -131,9 +137,7 @@ def test_functional_cached(P, adapter, device, dtype, data):
     seed = data.draw(st.integers(0, 2**16), label="seed of the passed originals and the input")
     note_case(case, adapter, device, f"\nthen, inside cached(): read module.{case.name}; "
               f"functional_call(module, {{<the originals' keys>: randn(seed={seed}+i)}}, (x,)); backward; read again")
-    module = case.build(P, device)
-    keys, passed = original_keys(module, case.name), leaves(drawn_originals(module, case.name, seed))
-    x = host_input(case.host, device, seed)
+    module, keys, passed, x = built_with_passed(P, case, device, seed)
     before = snapshot(module)
     with P.cached():
         getattr(module, case.name)
