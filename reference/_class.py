@@ -4,12 +4,10 @@ import copy
 import copyreg
 import weakref
 
-import torch
-from torch import Tensor
 from torch.nn import Module, ModuleDict
 
 from . import _cache
-from ._fast import list_of
+from ._fast import list_property
 
 _SERIALIZATION_MESSAGE = ("Serialization of parametrized modules is only supported through state_dict(). See:\n"
                           "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
@@ -59,23 +57,6 @@ def _deepcopy(self: Module, memo: dict) -> Module:
     return replica
 
 
-def _property(name: str) -> property:
-    """Getter reads the chain's value (or the cached one), setter assigns through ``right_inverse``; both stay
-    parsable by TorchScript (no try blocks), so that ``torch.jit.script`` compiles and fails at run time."""
-
-    def get(self: Module) -> Tensor:
-        if torch.jit.is_scripting():
-            raise RuntimeError("Parametrization is not working with scripting.")
-        return _cache.read(self, name, list_of(self, name))
-
-    def put(self: Module, value: Tensor) -> None:
-        if torch.jit.is_scripting():
-            raise RuntimeError("Parametrization is not working with scripting.")
-        list_of(self, name).right_inverse(value)
-
-    return property(get, put)
-
-
 # Note: COMPILE-PER-LAYER-GRAPHS: one class per (base, names), shared by every module parametrized alike, so that
 # Dynamo's type guard on `self` holds for all (one graph for N layers). Weak values: a class lives while a module uses it.
 _classes: "weakref.WeakValueDictionary[tuple[int, tuple[str, ...]], type]" = weakref.WeakValueDictionary()
@@ -96,7 +77,7 @@ def _new_class(base: type, names: list[str]) -> type:
     namespace = {"__module__": __name__, "__getstate__": _refuse_getstate}
     if not hasattr(base, "__deepcopy__"):
         namespace["__deepcopy__"] = _deepcopy
-    namespace.update({name: _property(name) for name in names})
+    namespace.update({name: list_property(name, _cache.read) for name in names})
     return type(f"Parametrized{base.__name__}", (base,), namespace)
 
 

@@ -1,5 +1,7 @@
 """The fast paths: each gives what the plain nn.Module API gives, without a cost that shows in the benchmarks."""
 
+from collections.abc import Callable
+
 import torch
 from torch import Tensor
 from torch.nn import Module
@@ -22,10 +24,25 @@ def call(module: Module, *args: object) -> object:
     return module.forward(*args)
 
 
-def list_of(module: Module, name: str) -> Module:
-    """``module.parametrizations[name]`` of a module of a generated class."""
-    # Note (speed): read-8x8-scale-chain1: the _modules dicts, not Module.__getattr__ (most of a read's cost).
-    return module._modules["parametrizations"]._modules[name]
+def list_property(name: str, read: Callable[[Module, str, Module], Tensor]) -> property:
+    """The property of a parametrized ``name``: reads ``read(module, name, plist)``, assigns ``plist.right_inverse``.
+
+    Both stay parsable by TorchScript (no try blocks), so that ``torch.jit.script`` compiles and fails at run time.
+    """
+    # Note (speed): read-cached-8x8-scale-chain1: the list is read from the _modules dicts, not Module.__getattr__
+    # (most of a read's cost), and inline, not through a helper call.
+
+    def get(self: Module) -> Tensor:
+        if torch.jit.is_scripting():
+            raise RuntimeError("Parametrization is not working with scripting.")
+        return read(self, name, self._modules["parametrizations"]._modules[name])
+
+    def put(self: Module, value: Tensor) -> None:
+        if torch.jit.is_scripting():
+            raise RuntimeError("Parametrization is not working with scripting.")
+        self._modules["parametrizations"]._modules[name].right_inverse(value)
+
+    return property(get, put)
 
 
 def set_plain(module: Module, **attributes: object) -> None:
