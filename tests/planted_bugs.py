@@ -15,7 +15,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "register-class-on-generated-class", "REGISTER-SEVERAL-TENSORS", "_register.py", "_first",
-        Replace("generated.__bases__[0]", "type(module)"),
+        Replace("class_before(type(module))", "type(module)"),
         "a second parametrized tensor subclasses the already generated class instead of the user's class",
     ),
     PlantedBug(
@@ -38,7 +38,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "the stacked parametrizations after the first are applied last-registered first",
     ),
     PlantedBug(
-        "register-inverse-wrong-exception", "REGISTER-INVERSE-APPLIED", "_list.py", "ParametrizationList.__init__",
+        "register-inverse-wrong-exception", "REGISTER-INVERSE-APPLIED", "_list.py", "ParametrizationList._inverse",
         Replace("NotImplementedError", "TypeError"),
         "a right_inverse raising NotImplementedError is not treated as the identity at registration",
     ),
@@ -64,7 +64,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "a first registration checks the forward's dtype but not its shape",
     ),
     PlantedBug(
-        "register-inverse-device-unchecked", "REGISTER-INVERSE-CHECKED", "_list.py", "ParametrizationList.__init__",
+        "register-inverse-device-unchecked", "REGISTER-INVERSE-CHECKED", "_list.py", "ParametrizationList._candidates",
         Replace("('dtype', 'device')", "('dtype',)"),
         "a first registration checks the right_inverse's dtype but not its device",
     ),
@@ -74,16 +74,16 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "only the module is checked to be an nn.Module, not the parametrization",
     ),
     PlantedBug(
-        "register-reserved-name-only-if-parametrized", "REGISTER-RESERVED-NAME", "_register.py", "_first",
+        "register-reserved-name-only-if-parametrized", "REGISTER-RESERVED-NAME", "_register.py", "_check_first",
         Replace("hasattr(module, 'parametrizations')", "is_parametrized(module)"),
         "a user's own 'parametrizations' attribute is refused only if it looks like a parametrization, "
         "else silently replaced",
     ),
     PlantedBug(
-        "register-writes-before-checking", "REGISTER-ATOMIC", "_list.py", "ParametrizationList.__init__",
-        Replace("candidates = (_stand_in(original, new),)",
+        "register-writes-before-checking", "REGISTER-ATOMIC", "_list.py", "ParametrizationList._candidates",
+        Replace("return (original if new is original else like(original, new, original.requires_grad),)",
                 "write_into(original, new)\n"
-                "candidates = (original,)"),
+                "return (original,)"),
         "a first registration writes right_inverse(value) into the tensor before the forward checks",
     ),
     PlantedBug(
@@ -94,7 +94,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # stack
     PlantedBug(
         "stack-forward-unchecked", "STACK-FORWARD-CHECKED", "_register.py", "_check_stack",
-        Drop("_same_space(name, y, x, _STACK_FORWARD)"),
+        Drop("check_same(('dtype', 'shape'), y, x, _STACK_FORWARD, name=name)"),
         "stacking checks only that the new forward returns a tensor, not its dtype and shape",
     ),
     PlantedBug(
@@ -132,7 +132,9 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # multi
     PlantedBug(
         "multi-buffer-originals-lose-requires-grad", "MULTI-ORIGINALS", "_list.py", "_as_original",
-        Replace("t.requires_grad_(original.requires_grad)", "t"),
+        Replace("like(original, t, original.requires_grad, detach=False)",
+                "like(original, t, original.requires_grad if isinstance(original, Parameter) else t.requires_grad, "
+                "detach=False)"),
         "the originals of a multi-input buffer do not take the buffer's requires_grad",
     ),
     PlantedBug(
@@ -142,7 +144,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "a right_inverse returning a length-1 sequence gives 'original' instead of 'original0'",
     ),
     PlantedBug(
-        "multi-originals-reversed", "MULTI-ORIGINALS", "_list.py", "ParametrizationList.__init__",
+        "multi-originals-reversed", "MULTI-ORIGINALS", "_list.py", "ParametrizationList._candidates",
         Replace("enumerate(new)", "enumerate(reversed(new))"),
         "the elements of a multi-output right_inverse are stored as original0..N-1 in reverse order",
     ),
@@ -168,7 +170,8 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "assign-swap-rewraps-parameter", "ASSIGN-KEEPS-ID", "_tensors.py", "_write",
-        Replace("Parameter(src.detach(), requires_grad=dest.requires_grad)", "Parameter(src.detach())"),
+        Replace("like(dest, src.detach(), dest.requires_grad, detach=False)",
+                "like(dest, src.detach(), isinstance(dest, Parameter) or dest.requires_grad, detach=False)"),
         "the swap path wraps the new value in a Parameter that requires grad whatever the original's flag",
     ),
     PlantedBug(
@@ -192,13 +195,14 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "assign-dtype-unchecked", "ASSIGN-DTYPE-CHECKED", "_list.py", "ParametrizationList._check_element",
-        Drop("if new.dtype != dest.dtype:\n"
-             "    raise ValueError(f'{label} has dtype {new.dtype} while `{key}` has dtype {dest.dtype}')"),
+        Drop("check_same(('dtype',), dest, new, _DTYPE_CHANGED, label=label, key=key)"),
         "assignment skips the dtype check, so set_ silently changes the original's dtype",
     ),
     PlantedBug(
         "assign-shape-checks-ndim", "ASSIGN-SHAPE-CHECKED", "_list.py", "ParametrizationList._check_element",
-        Replace("new.shape != dest.shape", "new.dim() != dest.dim()"),
+        Replace("check_same(('shape',), dest, new, _SHAPE_CHANGED, key=key)",
+                "if new.dim() != dest.dim():\n"
+                "    check_same(('shape',), dest, new, _SHAPE_CHANGED, key=key)"),
         "assignment compares the number of dimensions instead of the shape",
     ),
     PlantedBug(
@@ -249,7 +253,10 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "remove-multi-kind-from-requires-grad", "REMOVE-MULTI-KEEPS-KIND", "_remove.py", "_restore_multi",
-        Replace("isinstance(plist.original0, Parameter)", "value.requires_grad"),
+        Replace("return like(plist.original0, value.detach(), value.requires_grad, detach=False)",
+                "if value.requires_grad:\n"
+                "    return Parameter(value.detach(), requires_grad=value.requires_grad)\n"
+                "return value.detach().requires_grad_(value.requires_grad)"),
         "a removed multi-input tensor is a Parameter only if its value requires grad (a frozen one becomes a buffer)",
     ),
     PlantedBug(
@@ -270,7 +277,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "cache-flag-not-depth", "CACHE-NESTED", "_cache.py", "cached",
-        Replace("getattr(_local, 'entries', None) is None", "True"),
+        Replace("_entries() is None", "True"),
         "every cached() context acts as the outermost one, so an inner context's exit ends the outer one's cache",
     ),
     PlantedBug(
@@ -298,7 +305,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "the cache stores a detached value, so no gradient reaches the original",
     ),
     PlantedBug(
-        "cache-hit-compares-shapes", "CACHE-REPLACED-ORIGINAL", "_cache.py", "_same",
+        "cache-hit-compares-shapes", "CACHE-REPLACED-ORIGINAL", "_fast.py", "holds",
         Replace("a is not b", "a.shape != b.shape"),
         "a cache hit compares the originals' shapes, not the objects, so after an original is replaced by "
         "another tensor of its shape reads serve the value cached from the old one",
@@ -391,8 +398,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # nested
     PlantedBug(
         "nested-chain-all-children", "NESTED-REGISTER-REMOVE", "_list.py", "ParametrizationList._chain",
-        Replace("chain = []\n"
-                "key = '0'\n"
+        Replace("modules, chain, key = self._modules, [], '0'\n"
                 "while key in modules:\n"
                 "    chain.append(modules[key])\n"
                 "    key = str(len(chain))\n"
@@ -422,23 +428,19 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "grad-multi-parameter-requires-grad", "GRAD-REQUIRES-GRAD", "_list.py", "_as_original",
-        Replace("if isinstance(original, Parameter):\n"
-                "    t = Parameter(t, original.requires_grad)\n"
-                "return t.requires_grad_(original.requires_grad)",
-                "if isinstance(original, Parameter):\n"
-                "    t = Parameter(t)\n"
-                "return t"),
+        Replace("like(original, t, original.requires_grad, detach=False)",
+                "like(original, t, isinstance(original, Parameter) or t.requires_grad, detach=False)"),
         "multi-input originals of a Parameter always require grad, whatever the source's flag",
     ),
     # query
     PlantedBug(
-        "query-no-moduledict-check", "QUERY-IS-PARAMETRIZED", "_queries.py", "is_parametrized",
+        "query-no-moduledict-check", "QUERY-IS-PARAMETRIZED", "_class.py", "is_parametrized",
         Replace("not isinstance(parametrizations, ModuleDict)", "parametrizations is None"),
         "is_parametrized takes any 'parametrizations' attribute for a ModuleDict",
     ),
     PlantedBug(
-        "query-type-before-generated", "QUERY-TYPE-BEFORE", "_queries.py", "type_before_parametrizations",
-        Replace("type(module) if generated is None else generated.__bases__[0]", "type(module)"),
+        "query-type-before-generated", "QUERY-TYPE-BEFORE", "_class.py", "type_before_parametrizations",
+        Replace("class_before(type(module)) if is_parametrized(module) else type(module)", "type(module)"),
         "type_before_parametrizations returns the generated class",
     ),
     # Gaps the first suite missed, caught by TRANSFER-ATOMIC, NESTED-ASSIGN and the swap axis; then the cache as documented.
@@ -461,9 +463,10 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "(the documented cache keeps the first value until the exit)",
     ),
     PlantedBug(
-        "assign-forgets-cached", "CACHE-ASSIGN-DEFERRED", "_class.py", "_property.put",
+        "assign-forgets-cached", "CACHE-ASSIGN-DEFERRED", "_fast.py", "list_property.put",
         Insert("if torch.jit.is_scripting():\n"
                "    raise RuntimeError('Parametrization is not working with scripting.')",
+               "from . import _cache\n"
                "_cache.forget(self, name)",
                after=True),
         "assignment inside cached() drops the cached value, so the next read in the context serves the "
@@ -503,7 +506,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "compile-tracing-check-not-folded", "COMPILE-FULLGRAPH", "_cache.py", "read",
-        Replace("_tracing_state", "torch._C._is_tracing"),
+        Replace("tracing_state", "torch._C._is_tracing"),
         "the cached() read checks for torch.jit.trace with torch._C._is_tracing, which Dynamo cannot "
         "constant-fold (torch.* op returned non-Tensor): a fullgraph compile inside cached() fails",
     ),
@@ -518,7 +521,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "objects, missing in-place updates and assignments (which write into those objects)",
     ),
     PlantedBug(
-        "compile-read-detaches-original", "COMPILE-VALUES", "_list.py", "ParametrizationList._originals",
+        "compile-read-detaches-original", "COMPILE-VALUES", "_fast.py", "own_originals",
         Replace("parameters['original']", "parameters['original'].detach()"),
         "the fast read path of a single Parameter original detaches it, so no gradient reaches the original",
     ),
@@ -538,8 +541,8 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # functional
     PlantedBug(
         "functional-cache-ignores-replaced-originals", "FUNCTIONAL-CACHED", "_cache.py", "read",
-        Replace("entry is not None and entry[0] is module and _holds(plist, entry[1])",
-                "entry is not None and entry[0] is module"),
+        Replace("entry is not None and entry.module is module and holds(plist, entry.originals)",
+                "entry is not None and entry.module is module"),
         "inside cached(), the value cached from the module's own originals is served to a functional_call "
         "that passed other tensors for them",
     ),
@@ -554,7 +557,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # Note: JIT-SCRIPT-REFUSED accepts a refusal at script time as well (torch 1.9 to 1.12 refuse so, issue 15), so
     # a getter without the guard, which fails to compile, is no bug; a guard that says nothing of the cause is.
     PlantedBug(
-        "jit-getter-guard-says-nothing", "JIT-SCRIPT-REFUSED", "_class.py", "_property.get",
+        "jit-getter-guard-says-nothing", "JIT-SCRIPT-REFUSED", "_fast.py", "list_property.get",
         Replace("'Parametrization is not working with scripting.'", "'unsupported'"),
         "the getter's scripting guard raises without saying that parametrizations do not work with scripting",
     ),
@@ -565,18 +568,18 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     # init
     PlantedBug(
-        "init-lazy-value-error", "INIT-LAZY", "_register.py", "_first",
+        "init-lazy-value-error", "INIT-LAZY", "_register.py", "_check_first",
         Replace("RuntimeError", "ValueError"),
         "registering on a lazy module's uninitialized parameter raises ValueError, not torch's RuntimeError",
     ),
     PlantedBug(
-        "init-lazy-unchecked", "INIT-LAZY", "_register.py", "_first",
-        Replace("isinstance(slots[name], UninitializedTensorMixin)", "False"),
+        "init-lazy-unchecked", "INIT-LAZY", "_register.py", "_check_first",
+        Replace("isinstance(tensor, UninitializedTensorMixin)", "False"),
         "registering on a lazy module's uninitialized parameter is not checked: it fails later, inside "
         "right_inverse or the shape checks, with another error type",
     ),
     PlantedBug(
-        "init-cache-counts-originals-only", "INIT-ASSIGN-LOAD", "_cache.py", "_same",
+        "init-cache-counts-originals-only", "INIT-ASSIGN-LOAD", "_fast.py", "holds",
         Replace("if a is not b:\n"
                 "    return False",
                 "pass"),
@@ -621,14 +624,15 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "threads-outermost-any-thread", "THREADS-OWN-CACHE", "_cache.py", "cached",
-        Replace("getattr(_local, 'entries', None) is None", "not _any_open"),
+        Replace("_entries() is None", "not _any_open"),
         "cached() decides whether it is the outermost context from the process-wide flag, so a thread "
         "entering while another thread's context is open gets no cache of its own",
     ),
     # subclass
     PlantedBug(
         "subclass-generated-only-exact-type", "SUBCLASS-GENERATED-CLASS", "_class.py", "generated_of",
-        Replace("next((c for c in cls.__mro__ if is_generated(c)), None)", "cls if is_generated(cls) else None"),
+        Replace("next((c for c in cls.__mro__ if c.__dict__.get('__getstate__') is _refuse_getstate), None)",
+                "cls if cls.__dict__.get('__getstate__') is _refuse_getstate else None"),
         "the class check looks at type(module) itself, not its MRO: once fully_shard subclasses the "
         "generated class, stacking is taken for a first registration and refused ('parametrizations' already exists)",
     ),
@@ -648,17 +652,18 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "subclass-parameter-unwrapped", "SUBCLASS-TENSOR-ORIGINAL", "_tensors.py", "_write",
-        Replace("Parameter(src.detach(), requires_grad=dest.requires_grad)",
-                "torch.Tensor._make_subclass(Parameter, src.detach(), dest.requires_grad)"),
+        Replace("like(dest, src.detach(), dest.requires_grad, detach=False)",
+                "torch.Tensor._make_subclass(Parameter, src.detach(), dest.requires_grad) "
+                "if isinstance(dest, Parameter) else like(dest, src.detach(), dest.requires_grad, detach=False)"),
         "a Parameter original is swapped for a plain nn.Parameter made with _make_subclass (what Parameter "
         "does for plain tensors), so a Tensor-subclass original loses its class under the swap flag",
     ),
     # isolation
     PlantedBug(
         "isolation-properties-on-user-class", "ISOLATION-SHARED-STATE", "_class.py", "_new_class",
-        Replace("namespace.update({name: _property(name) for name in names})",
+        Replace("namespace.update({name: list_property(name, _cache.read) for name in names})",
                 "for name in names:\n"
-                "    setattr(base, name, _property(name))"),
+                "    setattr(base, name, list_property(name, _cache.read))"),
         "the properties are set on the class the generated one subclasses (nn.Linear itself) instead of in "
         "the generated class's namespace, so every other instance of that class reads through a property "
         "it has no list for (torch's KeyError: 'weight' cascade)",
@@ -706,8 +711,9 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "distributed-type-before-first-base", "DISTRIBUTED-FSDP-TYPE-BEFORE",
-        "_queries.py", "type_before_parametrizations",
-        Replace("generated.__bases__", "type(module).__bases__"),
+        "_class.py", "type_before_parametrizations",
+        Replace("class_before(type(module))",
+                "type(module) if generated_of(type(module)) is None else type(module).__bases__[0]"),
         "type_before_parametrizations answers the first base of the module's class (as torch does), which "
         "after fully_shard is the FSDPModule mixin",
     ),
