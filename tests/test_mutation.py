@@ -218,10 +218,14 @@ def test_resume_refreshes_the_suite_and_refuses_a_changed_reference(tmp_path):
         refresh(ROOT, work, [])
 
 
-def test_message_lines_are_counted_without_docstrings():
+def test_message_lines_are_counted_without_docstrings(tmp_path):
     counts = message_lines(ROOT)
     assert set(counts) == {f"reference/{p.name}" for p in (ROOT / "reference").glob("*.py")}
-    assert counts["reference/_list.py"] > 10 and counts["reference/_calls.py"] == 0
+    assert counts["reference/_list.py"] > 10
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "_one.py").write_text('"""Module docstring."""\n\n\ndef f():\n    """Docstring."""\n'
+                                                    '    raise ValueError("the one message line")\n')
+    assert message_lines(tmp_path) == {"reference/_one.py": 1}
 
 
 def test_the_mutation_profile_does_not_shrink():
