@@ -29,8 +29,7 @@ def type_before_parametrizations(module: Module) -> type:
 
 def class_before(cls: type) -> type:
     """The class that the generated class of ``cls`` parametrizes (``cls`` itself when it has none)."""
-    # Note: SUBCLASS-GENERATED-CLASS: also for a class made from the generated one later (torch gives that class's
-    # first base, FSDPModule for a fully_shard module).
+    # Note: SUBCLASS-GENERATED-CLASS: also for a class made from it later (torch gives its first base, FSDPModule).
     generated = generated_of(cls)
     return cls if generated is None else generated.__bases__[0]
 
@@ -57,8 +56,8 @@ def _deepcopy(self: Module, memo: dict) -> Module:
     return replica
 
 
-# Note: COMPILE-PER-LAYER-GRAPHS: one class per (base, names), shared by every module parametrized alike, so that
-# Dynamo's type guard on `self` holds for all (one graph for N layers). Weak values: a class lives while a module uses it.
+# Note: COMPILE-PER-LAYER-GRAPHS: one class per (base, names), shared by modules parametrized alike (one graph for N
+# layers: Dynamo guards on the type of `self`); weak values: a class lives while a module uses it.
 _classes: "weakref.WeakValueDictionary[tuple[int, tuple[str, ...]], type]" = weakref.WeakValueDictionary()
 
 
@@ -82,8 +81,7 @@ def _new_class(base: type, names: list[str]) -> type:
 
 
 def with_generated(cls: type, new: type) -> type:
-    """``cls`` with its generated class replaced by ``new`` (a generated class, or the base when none is left): ``cls``
-    itself when it is the generated class, else a copy of the later class (``FSDPLinear``) on top of ``new``."""
+    """``cls`` with its generated class replaced by ``new`` (``new`` itself, or a copy of a later ``FSDPLinear`` on it)."""
     old = generated_of(cls)
     if cls is old:
         return new

@@ -25,13 +25,9 @@ def call(module: Module, *args: object) -> object:
 
 
 def list_property(name: str, read: Callable[[Module, str, Module], Tensor]) -> property:
-    """The property of a parametrized ``name``: reads ``read(module, name, plist)``, assigns ``plist.right_inverse``.
-
-    Both stay parsable by TorchScript (no try blocks), so that ``torch.jit.script`` compiles and fails at run time.
-    """
-    # Note (speed): read-cached-8x8-scale-chain1: the list is read from the _modules dicts, not Module.__getattr__
-    # (most of a read's cost), and inline, not through a helper call.
-
+    """The property of ``name``: reads ``read(module, name, plist)``, assigns ``plist.right_inverse`` (no try blocks:
+    ``torch.jit.script`` compiles it and fails at run time)."""
+    # Note (speed): read-cached-8x8-scale-chain1: the list read inline from the _modules dicts, not Module.__getattr__.
     def get(self: Module) -> Tensor:
         if torch.jit.is_scripting():
             raise RuntimeError("Parametrization is not working with scripting.")
@@ -61,10 +57,13 @@ def own_originals(plist: Module) -> tuple[Tensor, ...]:
                  for key in plist._original_names())
 
 
-def holds(plist: Module, cached: tuple[Tensor, ...]) -> bool:
-    """Whether ``plist``'s originals are still the objects in ``cached``."""
-    # Note (speed): read-cached-8x8-scale-chain1: a single Parameter original is looked up in its slot (a third of
-    # _originals()' cost), and a loop, not all() over a generator (0.6 us a read), compares the others.
+def holds(entry: tuple, module: Module, plist: Module) -> bool:
+    """Whether a cache ``Entry`` still serves ``module``: its own module, and ``plist``'s originals its objects."""
+    # Note (speed): read-cached-8x8-scale-chain1: Entry fields by index (a field name costs more); a single Parameter
+    # original looked up in its slot (a third of _originals()' cost); a loop, not all() over a generator (0.6 us).
+    if entry[0] is not module:
+        return False
+    cached = entry[1]
     if len(cached) == 1 and plist._parameters.get("original") is cached[0]:
         return True
     current = plist._originals()

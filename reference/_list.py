@@ -41,13 +41,9 @@ class Slot:
 
 
 class ParametrizationList(ModuleList):
-    """The parametrizations registered on one tensor, in order, and ``original`` (or ``original0..N-1``).
-
-    Made by ``register_parametrization``, not by users. Invariants: the chain is the modules under the keys 0, 1, ...
-    (a nested ``parametrizations`` child is not in it); the originals are ``original`` when ``is_tensor``, else
-    ``original0..ntensors-1``, each a Parameter when the tensor was one; unless ``unsafe``, the chain keeps their dtype
-    and shape; a construction or an assignment that fails has written nothing.
-    """
+    """The parametrizations on one tensor (the modules under the keys 0, 1, ...) and ``original`` (``original0..N-1``
+    when not ``is_tensor``), each a Parameter when the tensor was one. Made by ``register_parametrization``. Unless
+    ``unsafe``, the chain keeps their dtype and shape; a construction or an assignment that fails has written nothing."""
 
     original: Tensor
     unsafe: bool
@@ -81,8 +77,7 @@ class ParametrizationList(ModuleList):
                     new = module.right_inverse(new) if hasattr(module, "right_inverse") else new
                 except NotImplementedError:
                     pass  # treated as the identity
-        if isinstance(new, Tensor) and new._base is not None:
-            # Note: REMOVE-VIEW-VALUE: a view of the original would keep it referenced, which swap_tensors refuses.
+        if isinstance(new, Tensor) and new._base is not None:  # Note: REMOVE-VIEW-VALUE: as in _restore_single
             new = new.clone()
         if not isinstance(new, (Tensor, Sequence)):
             raise ValueError(f"{_RI_TYPE}{type(new).__name__}")

@@ -8,8 +8,7 @@ from . import _cache
 from ._class import class_before, generated_of, is_parametrized, parametrized_class, with_generated
 from ._fast import set_plain
 from ._list import ParametrizationList, Slot
-from ._sharded import fully_shard_refusal
-from ._tensors import check_same, require_tensor
+from ._tensors import check_same, fully_shard_refusal, require_tensor
 
 _UNSAFE = ", unless the `unsafe` flag is enabled.\nmodule.{name}.{what}: {old}\n"
 _STACK_FORWARD = "Registering a parametrization may not change the {what} of the tensor" + _UNSAFE
@@ -18,14 +17,11 @@ _STACK_INVERSE = "The tensor returned by parametrization.right_inverse must have
 _STACK_INVERSE += _UNSAFE + "returned {what}: {new}"
 
 
-def register_parametrization(
-    module: Module, tensor_name: str, parametrization: Module, *, unsafe: bool = False
-) -> Module:
-    """Make ``module.<tensor_name>`` read as ``parametrization(original)``, or stack on its existing chain.
+def register_parametrization(module: Module, tensor_name: str, parametrization: Module, *, unsafe: bool = False) -> Module:
+    """Make ``module.<tensor_name>`` read as ``parametrization(original)``, or stack on its chain; returns ``module``.
 
-    The tensor moves to ``module.parametrizations[tensor_name].original`` (``original0..`` when the composed
-    ``right_inverse`` returns a sequence). ``unsafe=True`` skips the dtype and shape checks. Returns ``module``.
-    """
+    The tensor moves to ``module.parametrizations[tensor_name].original`` (``original0..`` when ``right_inverse``
+    returns a sequence); ``unsafe=True`` skips the dtype and shape checks."""
     for role, obj in (("module", module), ("parametrization", parametrization)):
         if not isinstance(obj, Module):
             # Note: REGISTER-NOT-A-MODULE: torch fails with AttributeError ('function' object has no attribute 'train').
@@ -40,10 +36,8 @@ def register_parametrization(
         plist.unsafe |= unsafe  # sticky: once unsafe, always unsafe
         # Note: CACHE-KEPT-IN-CONTEXT: stacking keeps a value cached in the current cached() context.
     elif tensor_name in module._parameters or tensor_name in module._buffers:
-        # Note: DISTRIBUTED-FSDP-REGISTER-AFTER: fully_shard writes its unsharded parameters back under their old
-        # names at every forward, so moving one would break the first forward: refused, nothing changed.
-        refusal = fully_shard_refusal(module, "register a parametrization") if tensor_name in module._parameters \
-            else None
+        # Note: DISTRIBUTED-FSDP-REGISTER-AFTER: fully_shard writes its parameters back by name at every forward.
+        refusal = fully_shard_refusal(module, "register a parametrization") if tensor_name in module._parameters else None
         if refusal:
             raise ValueError(refusal)
         _first(module, tensor_name, parametrization, unsafe)

@@ -7,29 +7,23 @@ from torch.nn import Module, Parameter
 from . import _cache
 from ._class import class_before, generated_of, is_parametrized, parametrized_class, with_generated
 from ._list import ParametrizationList
-from ._sharded import fully_shard_refusal
-from ._tensors import like, uses_swap, write_into
+from ._tensors import fully_shard_refusal, like, uses_swap, write_into
 
-_DTYPE_CHANGED = ("Cannot remove the parametrization on '{name}' with leave_parametrized=True: the parametrized tensor "
-                  "has dtype {new} but the original has dtype {old}, and set_() cannot change a tensor's dtype in "
-                  "place. Use leave_parametrized=False, or enable "
-                  "torch.__future__.set_swap_module_params_on_conversion(True).")
-_SUBCLASS_SET = ("Calling remove_parametrizations() with leave_parametrized=True for a parameter that is an instance of "
-                 "a tensor subclass requires set_() to be implemented correctly for the tensor subclass. Either set "
-                 "leave_parametrized=False, implement set_() for the subclass, or enable "
-                 "torch.__future__.set_swap_module_params_on_conversion(True).")
+_SWAP = "enable torch.__future__.set_swap_module_params_on_conversion(True)."
+_DTYPE_CHANGED = ("Cannot remove the parametrization on '{name}' with leave_parametrized=True: the parametrized tensor has "
+                  "dtype {new} but the original has dtype {old}, and set_() cannot change a tensor's dtype in place. Use "
+                  "leave_parametrized=False, or " + _SWAP)
+_SUBCLASS_SET = ("Calling remove_parametrizations() with leave_parametrized=True for a parameter that is an instance of a "
+                 "tensor subclass requires set_() to be implemented correctly for the tensor subclass. Either set "
+                 "leave_parametrized=False, implement set_() for the subclass, or " + _SWAP)
 
 
 def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized: bool = True) -> Module:
-    """Make ``module.<tensor_name>`` a plain Parameter or buffer again; returns ``module``.
-
-    ``leave_parametrized=True`` keeps the parametrized value, ``False`` the unconstrained original (single original
-    only). A single original object is reused, so optimizers keep tracking it.
-    """
+    """Make ``module.<tensor_name>`` a plain Parameter or buffer again, holding the parametrized value (or with
+    ``leave_parametrized=False`` the single original); a single original is reused. Returns ``module``."""
     if not (is_parametrized(module, tensor_name) and generated_of(type(module)) is not None):
         raise ValueError(f"Module {module} does not have a parametrization on {tensor_name}")
-    # Note: DISTRIBUTED-FSDP-REMOVE: fully_shard keeps writing its unsharded parameters into the list it knows:
-    # refused before anything changes (torch fails half-way).
+    # Note: DISTRIBUTED-FSDP-REMOVE: fully_shard writes into the list it knows: refused up front (torch fails half-way).
     refusal = fully_shard_refusal(module, "remove a parametrization")
     if refusal:
         raise ValueError(refusal)
@@ -62,7 +56,7 @@ def _restore_single(module: Module, name: str, original: Tensor, leave_parametri
         value = getattr(module, name)
     if not isinstance(value, Tensor):
         raise TypeError(f"module.{name} is a {type(value).__name__}, not a tensor; use leave_parametrized=False.")
-    if value._base is not None:  # Note: REMOVE-VIEW-VALUE: a view keeps the original referenced; swap_tensors refuses
+    if value._base is not None:  # Note: REMOVE-VIEW-VALUE: a view keeps the original referenced (swap_tensors refuses)
         value = value.clone()
     if value.dtype != original.dtype and not uses_swap(original):
         # Note (implementation): a message of its own (torch surfaces set_'s error, or one about "tensor subclass").

@@ -1,12 +1,13 @@
-"""The tensor rules: a Parameter or buffer like another, the same dtype and shape, writes that keep an object's id."""
+"""The tensor rules: a Parameter or buffer like another, the same dtype and shape, writes that keep an object's id,
+and the tensors and modules of torch.distributed (never imported here: a program that did not load it has neither)."""
+
+import sys
 
 import torch
 from torch import Tensor
 from torch.__future__ import get_swap_module_params_on_conversion
-from torch.nn import Parameter
+from torch.nn import Module, Parameter
 from torch.utils._python_dispatch import is_traceable_wrapper_subclass
-
-from ._sharded import in_layout_of
 
 
 def like(kind: Tensor, value: Tensor, requires_grad: bool, detach: bool = True) -> Tensor:
@@ -53,8 +54,34 @@ def write_into(dest: Tensor, src: Tensor) -> None:
 def _write(dest: Tensor, src: Tensor) -> None:
     # Note: GRAD-LIVE-GRAPH: swap_tensors refuses a frozen Parameter whose gradient node a live graph holds: set_.
     if uses_swap(dest) and not (type(dest) is Parameter and not dest.requires_grad and dest._use_count() > 1):
-        # Note: ASSIGN-NO-GRAD: a fresh, detached object is swapped in, never the caller's tensor itself (torch swaps
-        # an identity right_inverse's input in: the original takes its graph, the caller's tensor the old value).
+        # Note: ASSIGN-NO-GRAD: a fresh, detached object is swapped in, never the caller's tensor (torch swaps an
+        # identity right_inverse's input in: the original takes its graph, the caller's tensor the old value).
         torch.utils.swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=False))
     else:
         dest.set_(src)
+
+
+def _loaded(name: str, attribute: str) -> type | None:
+    module = sys.modules.get(name)
+    return getattr(module, attribute, None) if module is not None else None
+
+
+def in_layout_of(dest: Tensor, src: Tensor) -> Tensor:
+    """``src`` laid out as ``dest`` is: a DTensor value redistributed to a DTensor original's mesh and placements."""
+    dtensor = _loaded("torch.distributed.tensor", "DTensor")
+    # Note: DISTRIBUTED-DTENSOR-ORIGINALS: the original keeps its own layout (set_ would give it the value's).
+    if dtensor is None or not (isinstance(dest, dtensor) and isinstance(src, dtensor)):
+        return src
+    if src.device_mesh == dest.device_mesh and tuple(src.placements) == tuple(dest.placements):
+        return src
+    return src.redistribute(dest.device_mesh, dest.placements)
+
+
+def fully_shard_refusal(module: Module, action: str) -> str | None:
+    """Why ``action`` may not be done on ``module`` (a message), when fully_shard manages it; None otherwise."""
+    fsdp_module = _loaded("torch.distributed.fsdp", "FSDPModule")
+    if fsdp_module is None or not isinstance(module, fsdp_module):
+        return None
+    return (f"Cannot {action} on a module that fully_shard manages: fully_shard keeps its own references to the "
+            f"module's parameters and would keep writing the old ones. Do it before calling fully_shard, or load the "
+            f"module's full state_dict into an unsharded copy and do it there.")

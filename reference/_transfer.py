@@ -14,15 +14,10 @@ from ._tensors import write_into
 _STATE = ("_parameters", "_buffers", "_modules", "_non_persistent_buffers_set")
 
 
-def transfer_parametrizations_and_params(
-    from_module: Module, to_module: Module, tensor_name: str | None = None
-) -> Module:
-    """Register ``from_module``'s parametrizations (all, or those of ``tensor_name``) on ``to_module``.
-
-    The parametrization modules are shared, and ``to_module``'s originals become the very tensor objects of
-    ``from_module`` (the modules are tied). Missing names are created. A no-op if ``from_module`` is not
-    parametrized. Returns ``to_module``.
-    """
+def transfer_parametrizations_and_params(from_module: Module, to_module: Module, tensor_name: str | None = None) -> Module:
+    """Register ``from_module``'s parametrizations (all, or those of ``tensor_name``) on ``to_module``, sharing the
+    parametrization modules and the original tensor objects; missing names are created. Returns ``to_module``
+    (unchanged if ``from_module`` is not parametrized)."""
     if not is_parametrized(from_module):
         return to_module
     if from_module is to_module:  # Note: TRANSFER-SELF: refused before anything changes (torch fails half-way)
@@ -50,7 +45,7 @@ def _transfer_one(source: ParametrizationList, from_module: Module, to_module: M
         register_parametrization(to_module, name, parametrization)
     for key in source._original_names():
         setattr(to_module.parametrizations[name], key, getattr(source, key))  # tie: the same tensor objects
-    # Note: CACHE-KEPT-IN-CONTEXT: onto a tensor already parametrized, a transfer is a stack, so the cached value stays.
+    # Note: CACHE-KEPT-IN-CONTEXT: onto a parametrized tensor, a transfer is a stack: the cached value stays.
 
 
 def _create(to_module: Module, name: str, value: Tensor, source: ParametrizationList) -> None:
