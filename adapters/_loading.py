@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import importlib
 import importlib.util
 import os
@@ -18,6 +17,7 @@ from adapters._adapter import API_NAMES, Adapter, AdapterError
 from adapters._builtin import BUILTIN_ADAPTERS
 from adapters._release import PREFIX as RELEASE_PREFIX
 from adapters._release import release_adapter, release_info
+from conformance.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "parametrize_conformance.adapters"
 
@@ -56,16 +56,33 @@ def load_adapter(spec: str, *, strict_api: bool = False) -> Adapter:
     return adapter
 
 
-def _load(spec: str) -> Adapter:
+def _resolve(spec: str) -> tuple[str, Any]:
+    """What `spec` names, without importing it, first match wins: ("built-in", its factory), ("release", the folder
+    after torch-release:), ("entry point", an installed EntryPoint), ("object", (module, attribute)) for
+    pkg.mod:OBJ, else ("module", the module path). load_adapter and check_spec both go by it."""
     if spec in BUILTIN_ADAPTERS:
-        return BUILTIN_ADAPTERS[spec]()
+        return "built-in", BUILTIN_ADAPTERS[spec]
     if spec.startswith(RELEASE_PREFIX):
-        return release_adapter(spec.removeprefix(RELEASE_PREFIX))
+        return "release", spec.removeprefix(RELEASE_PREFIX)
     registered = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
     if spec in registered:
-        return _from_object(_load_entry_point(registered[spec]), f"entry point {spec!r}")
+        return "entry point", registered[spec]
     if ":" in spec:
         module_name, _, attr = spec.partition(":")
+        return "object", (module_name, attr)
+    return "module", spec
+
+
+def _load(spec: str) -> Adapter:
+    kind, target = _resolve(spec)
+    if kind == "built-in":
+        return target()
+    if kind == "release":
+        return release_adapter(target)
+    if kind == "entry point":
+        return _from_object(_load_entry_point(target), f"entry point {spec!r}")
+    if kind == "object":
+        module_name, attr = target
         return _from_object(_attribute(_import(module_name, spec), attr, spec), spec)
     return _from_module(_import(spec, spec), spec)
 
@@ -89,17 +106,12 @@ def check_spec(spec: str) -> None:
     """Raise AdapterError (with a did-you-mean) unless `spec` names a known adapter or a findable module; imports
     nothing, so it is safe to call before running the adapter in a process of its own."""
     spec = spec.strip()
-    registered = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
-    if spec in registered and spec not in BUILTIN_ADAPTERS:
-        if not _findable(registered[spec].value):
-            _load_entry_point(registered[spec])
-        return
-    if spec in BUILTIN_ADAPTERS:
-        return
-    if spec.startswith(RELEASE_PREFIX):
-        release_info(Path(spec.removeprefix(RELEASE_PREFIX)).expanduser())
-        return
-    if not _findable(spec):
+    kind, target = _resolve(spec)
+    if kind == "entry point" and not _findable(target.value):
+        _load_entry_point(target)
+    elif kind == "release":
+        release_info(Path(target).expanduser())
+    elif kind in ("object", "module") and not _findable(spec):
         raise AdapterError(f"unknown adapter {spec!r}{_did_you_mean(spec)}; known adapters: "
                            f"{', '.join(known_adapters())}; or give an importable module path or pkg.mod:OBJ")
 
@@ -114,8 +126,7 @@ def _findable(target: str) -> bool:
 
 
 def _did_you_mean(spec: str) -> str:
-    close = difflib.get_close_matches(spec, known_adapters(), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return did_you_mean(spec, known_adapters(), quoted=True)
 
 
 def _load_entry_point(entry_point) -> Any:

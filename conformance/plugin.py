@@ -9,7 +9,6 @@ adapter that cannot run here (a CUDA adapter without a GPU) has every test skipp
 from __future__ import annotations
 
 import argparse
-import difflib
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from conformance.journal import events_of, read_journal
 from conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
 from conformance.report import ReportError, check_writable, report_file_name
 from conformance.report._files import report_destination
+from conformance.suggest import did_you_mean
 
 register_profiles()
 ADAPTER = pytest.StashKey[Adapter]()
@@ -80,9 +80,9 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
         name = argument.split("=", 1)[0]
         if not name.startswith("--") or name in ours:
             continue
-        close = difflib.get_close_matches(name, ours, n=1, cutoff=0.75)
-        if close and not _known_option(parser, name):
-            raise pytest.UsageError(f"unknown option {name} (did you mean {close[0]}?); pytest --help lists the "
+        hint = did_you_mean(name, ours, cutoff=0.75)
+        if hint and not _known_option(parser, name):
+            raise pytest.UsageError(f"unknown option {name}{hint}; pytest --help lists the "
                                     f"options under 'parametrize-conformance'")
 
 
@@ -120,8 +120,7 @@ def check_profile(name: str | None) -> None:
     if name is None or name in _profile_names():
         return
     known = _profile_names()
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(name, known, quoted=True)
     raise pytest.UsageError(f"--hypothesis-profile {name}: no such Hypothesis profile{hint}; known profiles: "
                             f"{', '.join(known)}; register another with settings.register_profile in a conftest.py")
 

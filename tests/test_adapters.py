@@ -1,14 +1,28 @@
-"""Loading adapters: built-ins, module paths, pkg.mod:OBJ, and the error for each way it can go wrong."""
+"""Loading adapters: built-ins, entry points, module paths, pkg.mod:OBJ (and the order they are tried in), and the
+error for each way it can go wrong."""
 
 from __future__ import annotations
 
 import sys
 import textwrap
+from importlib.metadata import EntryPoint
 
 import pytest
 import torch
 
-from adapters import API_NAMES, Adapter, AdapterError, Divergence, available_adapters, known_adapters, load_adapter
+from adapters import (
+    API_NAMES,
+    ENTRY_POINT_GROUP,
+    Adapter,
+    AdapterError,
+    Divergence,
+    _loading,
+    available_adapters,
+    check_spec,
+    known_adapters,
+    load_adapter,
+)
+from conformance.suggest import did_you_mean
 
 THIRD_PARTY = """
 from reference import *  # noqa: F401,F403 - a stand-in implementation exposing the seven names
@@ -59,6 +73,32 @@ def test_object_spec_accepts_an_adapter_or_a_factory(outside):
     """)
     assert load_adapter("thirdparty_obj:ADAPTER").divergence("CACHE-NESTED").reason == "why"
     assert load_adapter("thirdparty_obj:make").name == "mine"
+
+
+def test_specs_resolve_built_in_then_entry_point_then_object_then_module(outside, monkeypatch):
+    write(outside, "thirdparty_order", """
+        import reference
+        from adapters import Adapter
+        ADAPTER = Adapter(name="by-object", api=reference)
+        PLUGGED = Adapter(name="by-entry-point", api=reference)
+    """)
+    points = [EntryPoint(name, target, ENTRY_POINT_GROUP) for name, target in
+              [("torch", "no_such_package_xyz:ADAPTER"), ("thirdparty_order", "thirdparty_order:PLUGGED"),
+               ("thirdparty_broken", "no_such_package_xyz:ADAPTER")]]
+    monkeypatch.setattr(_loading, "entry_points", lambda group: points)
+    assert load_adapter("torch").name == "torch"
+    assert load_adapter("thirdparty_order").name == "by-entry-point"
+    assert load_adapter("thirdparty_order:ADAPTER").name == "by-object"
+    check_spec("torch")  # the built-in, not the entry point of the same name that cannot be found
+    check_spec("thirdparty_order")
+    with pytest.raises(AdapterError, match="entry point 'thirdparty_broken' of its package points to"):
+        check_spec("thirdparty_broken")
+
+
+def test_did_you_mean_names_the_closest_or_nothing():
+    assert did_you_mean("refrence", ["reference", "torch"], quoted=True) == " (did you mean 'reference'?)"
+    assert did_you_mean("--adpter", ["--adapter", "--clauses"]) == " (did you mean --adapter?)"
+    assert did_you_mean("--x", ["--adapter"], cutoff=0.75) == ""
 
 
 @pytest.mark.parametrize(("spec", "phrase"), [
