@@ -76,7 +76,7 @@ def test_differences_name_the_place_and_both_values():
     expected = {"parameters": [("bias", False)], "values": {"weight": torch.zeros(2)}}
     found = differences(got, expected, "m0")
     assert found[0] == "m0['parameters'][0]: got ('bias', True), expected ('bias', False)"
-    assert found[1].startswith("m0['values']['weight']: got tensor(2,) [1.0, 1.0], expected tensor(2,) [0.0, 0.0]")
+    assert found[1] == "m0['values']['weight']: got tensor([1., 1.]), expected tensor([0., 0.]) (max abs difference 1)"
 
 
 def test_error_keys_keep_type_and_phrase():
