@@ -541,8 +541,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # functional
     PlantedBug(
         "functional-cache-ignores-replaced-originals", "FUNCTIONAL-CACHED", "_cache.py", "read",
-        Replace("entry is not None and entry.module is module and holds(plist, entry.originals)",
-                "entry is not None and entry.module is module"),
+        Replace("holds(entry, module, plist)", "entry[0] is module"),
         "inside cached(), the value cached from the module's own originals is served to a functional_call "
         "that passed other tensors for them",
     ),
