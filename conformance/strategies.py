@@ -66,6 +66,7 @@ def _preserving(square: bool, exact: bool) -> st.SearchStrategy[L.Library]:
 
 
 def _built(parametrization: type[L.Library]) -> st.SearchStrategy[L.Library]:
+    """`parametrization` built with its drawn ARGUMENTS, or with none."""
     if parametrization in ARGUMENTS:
         return st.builds(parametrization, ARGUMENTS[parametrization])
     return st.just(parametrization())
