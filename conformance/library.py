@@ -265,9 +265,10 @@ class BadInverse(Library):
 
 
 class Weighted(Library):
-    """k inputs -> x_0 + 2 x_1 + ... + k x_{k-1}; right_inverse gives k copies of x / (1 + ... + k) (exact).
+    """k inputs -> x_0 + 2 x_1 + ... + k x_{k-1}; right_inverse gives x_i = (i + 1) x / (1 + 4 + ... + k^2) (exact).
 
-    Order-sensitive, and of any arity, unlike SumOfTwo."""
+    Order-sensitive, and of any arity, unlike SumOfTwo; its inputs differ from one another, so that originals stored in
+    the wrong order read back wrong (k equal copies could not tell, and MULTI-ORIGINALS missed that bug)."""
 
     def __init__(self, k: int = 3) -> None:
         super().__init__()
@@ -280,8 +281,8 @@ class Weighted(Library):
         return sum((i + 1) * x for i, x in enumerate(xs))
 
     def right_inverse(self, x: Tensor) -> tuple[Tensor, ...]:
-        total = self.k * (self.k + 1) / 2
-        return tuple(x / total for _ in range(self.k))
+        squares = self.k * (self.k + 1) * (2 * self.k + 1) / 6
+        return tuple(x * ((i + 1) / squares) for i in range(self.k))
 
 
 class Spoiling(Weighted):
