@@ -4,7 +4,6 @@ so that reformatting the reference breaks none of them."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -14,8 +13,7 @@ from planted_ast import Define, Drop, Edit, EditError, Insert, Negate, Replace, 
 
 __all__ = ["REFERENCE", "Define", "Drop", "Insert", "Negate", "PlantedBug", "PlantedBugError", "Replace"]
 
-# Note: PLANTED_REFERENCE points the bugs at another copy of the reference (a frozen one, while reference/ is refactored).
-REFERENCE = Path(os.environ.get("PLANTED_REFERENCE") or Path(__file__).resolve().parent.parent / "reference")
+REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 
 
 class PlantedBugError(AssertionError):
@@ -41,11 +39,6 @@ class PlantedBug:
     @property
     def edits(self) -> tuple[Edit, ...]:
         return self.edit if isinstance(self.edit, tuple) else (self.edit,)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        """Where the bug is planted: (file, function), as conformance.mutation.equivalent writes them."""
-        return (f"reference/{self.module}", self.function)
 
     @property
     def package(self) -> str:
