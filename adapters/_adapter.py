@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -19,11 +20,18 @@ class AdapterError(Exception):
 
 @dataclass(frozen=True)
 class Divergence:
-    """A clause the implementation knowingly breaks: its id, why, a short reproducer, and the releases it holds for.
+    """A clause the implementation knowingly breaks: its id, why, a short reproducer, the releases it holds for, and
+its signature: what its failure looks like.
 
     `releases` is a PEP 440 specifier set over the implementation's version (">=2.0,<2.3"); `core_releases` one
     over the installed torch's, for a behaviour of torch's core rather than of the implementation's own code (a
     torch release's parametrize.py run on another torch); empty means every release.
+
+    The signature is `raises`, the exception's class names (one of them must be in the raised exception's MRO:
+    "AssertionError" for a check of the suite, "RuntimeError" for an error of the implementation), and `match`, a
+    regular expression searched in its message (for a check, its subject and values: "original0.requires_grad: got
+    True"). A failure of the clause that does not match is a failure, never the declared divergence. A divergence
+    with neither is unsigned: it covers any failure of its clause (adapters warn about it).
     """
 
     clause: str
@@ -31,8 +39,21 @@ class Divergence:
     reproducer: str
     releases: str = ""
     core_releases: str = ""
+    raises: tuple[str, ...] | str = ()
+    match: str = ""
 
     def __post_init__(self) -> None:
+        if isinstance(self.raises, str):
+            # Note: a single class name is the one-element tuple; the dataclass is frozen.
+            object.__setattr__(self, "raises", tuple(self.raises.split()))
+        if not all(isinstance(name, str) and name.isidentifier() for name in self.raises):
+            raise AdapterError(f"divergence {self.clause}: raises {self.raises!r} must be exception class names "
+                               f"such as ('AssertionError',) or ('RuntimeError', 'ValueError')")
+        try:
+            re.compile(self.match)
+        except re.error as exc:
+            raise AdapterError(f"divergence {self.clause}: match {self.match!r} is not a regular expression ({exc}); "
+                               f"escape it with re.escape, or give a key phrase") from None
         for field_name in ("releases", "core_releases"):
             try:
                 SpecifierSet(getattr(self, field_name))
@@ -40,6 +61,30 @@ class Divergence:
                 raise AdapterError(f"divergence {self.clause}: {field_name} {getattr(self, field_name)!r} is not a "
                                    f"version specifier set; give one such as '>=2.0,<2.3', or '' for every "
                                    f"release") from None
+
+    @property
+    def signed(self) -> bool:
+        """Whether the divergence says what its failure looks like (else it covers any failure of its clause)."""
+        return bool(self.raises or self.match)
+
+    @property
+    def signature(self) -> str:
+        """The signature in words: "AssertionError matching /got True/" ("any failure" when unsigned)."""
+        if not self.signed:
+            return "any failure (unsigned)"
+        kinds = " or ".join(self.raises) or "any exception"
+        return f"{kinds} matching /{self.match}/" if self.match else kinds
+
+    def matches(self, exc: BaseException) -> bool:
+        """Whether `exc` is this divergence's failure: its type and message fit the signature (always when unsigned); an
+        exception group is when each of its exceptions is."""
+        names = {cls.__name__ for cls in type(exc).__mro__}
+        inner = getattr(exc, "exceptions", None)
+        if "BaseExceptionGroup" in names and isinstance(inner, tuple) and inner:
+            return all(self.matches(e) for e in inner)
+        if self.raises and not names & set(self.raises):
+            return False
+        return re.search(self.match, f"{exc}", re.DOTALL) is not None
 
     def applies_to(self, version: str) -> bool:
         """Whether the divergence holds for an implementation at `version` on the installed torch."""
@@ -113,9 +158,11 @@ class Adapter:
         _check_device(self.name, self.device)
         if not self.dtypes or not all(isinstance(d, torch.dtype) for d in self.dtypes):
             raise AdapterError(f"adapter {self.name!r}: dtypes must be a non-empty tuple of torch.dtype")
-        seen = [d.clause for d in self.divergences]
+        # Note: a clause may diverge in more than one way (two behaviours of one release), each with its signature;
+        # the same signature twice is a mistake.
+        seen = [(d.clause, d.raises, d.match) for d in self.divergences]
         if len(seen) != len(set(seen)):
-            raise AdapterError(f"adapter {self.name!r}: a clause is declared divergent twice")
+            raise AdapterError(f"adapter {self.name!r}: a clause is declared divergent twice with the same signature")
         if not self.spec:
             # Note: a frozen dataclass; the default spec, the name, is filled in once, after every check passed.
             object.__setattr__(self, "spec", self.name)
@@ -139,14 +186,35 @@ class Adapter:
         return (f"adapter {self.name!r} lacks {', '.join(self.missing)}: the clauses that need "
                 f"{'it' if len(self.missing) == 1 else 'them'} are untested (--strict-api makes this a load error)")
 
+    def unsigned_summary(self) -> str:
+        """One warning line naming the declared divergences without a signature, or '' when every one has one."""
+        unsigned = [d.clause for d in self.divergences if not d.signed]
+        if not unsigned:
+            return ""
+        return (f"adapter {self.name!r} declares {', '.join(unsigned)} without a signature: "
+                f"{'it covers' if len(unsigned) == 1 else 'each covers'} any failure of its clause, a new bug "
+                f"included; give each Divergence raises= (exception class names) and match= (a message pattern)")
+
     def unavailable_reason(self) -> str | None:
         """Why this adapter cannot run on this machine (its device is missing), in one line; None when it can."""
         problem = device_problem(self.device)
         return None if problem is None else f"adapter {self.name!r} needs {problem}"
 
     def divergence(self, clause: str) -> Divergence | None:
-        """The declared divergence for `clause`, or None."""
+        """The (first) declared divergence for `clause`, or None."""
         return next((d for d in self.divergences if d.clause == clause), None)
+
+    def divergences_of(self, clause: str) -> tuple[Divergence, ...]:
+        """Every declared divergence of `clause`: each a way it is known to fail."""
+        return tuple(d for d in self.divergences if d.clause == clause)
+
+    def declared(self) -> dict[str, tuple[str, str]]:
+        """{clause: (reason, signature)} of the declared divergences, a clause's several ways joined with ' | '."""
+        table: dict[str, tuple[str, str]] = {}
+        for clause in dict.fromkeys(d.clause for d in self.divergences):
+            ways = self.divergences_of(clause)
+            table[clause] = (" | ".join(d.reason for d in ways), " | ".join(d.signature for d in ways))
+        return table
 
 
 def _check_device(name: str, device: object) -> None:

@@ -23,10 +23,17 @@ def on_release(release: str) -> str:
             f"'torch-{release}')).api\n")
 
 
-def _group(clauses: str, releases: str, reason: str, release: str, body: str) -> tuple[Divergence, ...]:
-    """One divergence per clause of `clauses`, all for one behaviour of `releases` shown on `release`."""
-    return tuple(Divergence(c, reason, on_release(release) + body, releases) for c in clauses.split())
+def _group(clauses: str, releases: str, reason: str, release: str, body: str, match: str) -> tuple[Divergence, ...]:
+    """One divergence per clause of `clauses`, all for one behaviour of `releases` shown on `release`, whose failures
+    (of any exception type) match `match`."""
+    return tuple(Divergence(c, reason, on_release(release) + body, releases, match=match) for c in clauses.split())
 
+
+# What a release without multi-input parametrizations shows: one 'original', a forward given one tensor, a tuple
+# written into one tensor, and the errors the multi-input checks expect never raised.
+_MULTI_SYMPTOMS = (r"missing \d+ required positional argument|must be Tensor, not tuple|original'[\],]|"
+                   r"registering Arity\(.*got no exception|failed to bind arguments")
+_NO_DEEPCOPY_SYMPTOM = r"Serialization of parametrized modules is only supported through state_dict\(\)"
 
 _NO_MULTI = _group(
     "MULTI-ORIGINALS MULTI-SINGLE-SEQUENCE MULTI-VALUE MULTI-ARITY ASSIGN-KEEPS-ID ASSIGN-MULTI ASSIGN-NO-GRAD "
@@ -34,34 +41,40 @@ _NO_MULTI = _group(
     "SERIAL-ROUND-TRIP SERIAL-WEIGHTS-ONLY BUFFER-STAYS-BUFFER GRAD-FLOWS GRAD-OPTIMIZER-STEP GRAD-REQUIRES-GRAD "
     "GRAD-LIVE-GRAPH COMPILE-VALUES COMPILE-FULLGRAPH COMPILE-SEES-UPDATES COMPILE-AFTER-CHANGE EXPORT-PROGRAM "
     "EXPORT-CACHED FUNCTIONAL-ORIGINALS FUNCTIONAL-TRANSFORMS JIT-TRACE INIT-META CONVERT-DTYPE "
-    "CONVERT-MEMORY-FORMAT CONVERT-AUTOCAST", "<1.10",
+    "CONVERT-MEMORY-FORMAT CONVERT-AUTOCAST ASSIGN-DTYPE-CHECKED ASSIGN-MULTI-ATOMIC CACHE-REPLACED-ORIGINAL "
+    "FUNCTIONAL-CACHED INIT-ASSIGN-LOAD JIT-TRACE-CACHED-REFUSED REMOVE-MULTI-KEEPS-KIND STACK-FORWARD-CHECKED "
+    "STACK-INVERSE-CHECKED", "<1.10",
     "torch 1.9 has no multi-input parametrizations: a right_inverse returning a sequence is stored as one "
     "'original', and forward gets one tensor; the clause's examples draw such a parametrization (1.10 added them)",
     "1.9.1", _SUM2 + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Sum2())\n"
     "print(list(m.parametrizations.weight._parameters))  # ['original'], not ['original0', 'original1']\n"
-    "m.weight  # TypeError\n")
+    "m.weight  # TypeError\n", _MULTI_SYMPTOMS)
 
 _NO_UNSAFE = _group(
-    "UNSAFE-SHAPE-ALLOWED UNSAFE-DTYPE-ALLOWED UNSAFE-STICKY UNSAFE-SKIPS-CALLS REMOVE-UNSAFE-SHAPE REMOVE-VIEW-VALUE",
+    "UNSAFE-SHAPE-ALLOWED UNSAFE-DTYPE-ALLOWED UNSAFE-STICKY UNSAFE-SKIPS-CALLS REMOVE-UNSAFE-SHAPE REMOVE-VIEW-VALUE "
+    "ASSIGN-DTYPE-CHECKED",
     "<1.10", "torch 1.9's register_parametrization has no unsafe keyword (1.10 added it)", "1.9.1",
-    "P.register_parametrization(nn.Linear(2, 2), 'weight', nn.Identity(), unsafe=True)  # TypeError\n")
+    "P.register_parametrization(nn.Linear(2, 2), 'weight', nn.Identity(), unsafe=True)  # TypeError\n",
+    r"unexpected keyword argument 'unsafe'|object has no attribute 'unsafe'")
 
 _NO_INVERSE_AT_REGISTRATION = _group(
     "REGISTER-INVERSE-APPLIED REGISTER-CALL-ORDER SUBCLASS-TENSOR-ORIGINAL", "<1.10",
     "torch 1.9 does not call right_inverse on the first registration: the original is the tensor as it was (1.10 "
     "stores right_inverse(tensor))", "1.9.1",
     _DOUBLE + "m = nn.Linear(2, 2); w = m.weight.detach().clone(); P.register_parametrization(m, 'weight', Double())\n"
-    "print(torch.equal(m.parametrizations.weight.original, w))  # True, not w / 2\n")
+    "print(torch.equal(m.parametrizations.weight.original, w))  # True, not w / 2\n",
+    r"the stored original: got|calls made by the first registration: got \[\]|after registration, component \d+: got")
 
 _NO_CHECKS = _group(
     "REGISTER-FORWARD-CHECKED REGISTER-INVERSE-CHECKED REGISTER-EMPTY-LIST STACK-FORWARD-CHECKED "
-    "STACK-INVERSE-CHECKED ASSIGN-DTYPE-CHECKED", "<1.10",
+    "STACK-INVERSE-CHECKED ASSIGN-DTYPE-CHECKED ASSIGN-SHAPE-CHECKED REGISTER-ATOMIC REGISTER-NONE-SLOT", "<1.10",
     "torch 1.9 makes none of the consistency checks: a forward or right_inverse returning a non-tensor, another "
     "dtype or shape, an empty ParametrizationList and an assignment of another dtype are all accepted (1.10 added "
     "the ValueErrors)", "1.9.1",
     "class Bad(nn.Module):\n    def forward(self, x): return (x,)\n"
     "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Bad())\n"
-    "print(P.is_parametrized(m, 'weight'))  # True: registered, no ValueError\n")
+    "print(P.is_parametrized(m, 'weight'))  # True: registered, no ValueError\n",
+    r"got no exception, expected ValueError|DID NOT RAISE|got RuntimeError\('The size of tensor a")
 
 _FIRST_RELEASE = (
     Divergence("NESTED-REGISTER-REMOVE", "torch 1.9: once a parametrization is registered on a ParametrizationList's "
@@ -69,16 +82,42 @@ _FIRST_RELEASE = (
                "'missing the required forward function')",
                on_release("1.9.1") + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
                "plist = m.parametrizations['weight']; P.register_parametrization(plist, 'original', nn.Identity())\n"
-               "m.weight  # NotImplementedError\n", "<1.10"),
+               "m.weight  # NotImplementedError\n", "<1.10",
+               match=r"missing the required \"forward\" function"),
     Divergence("JIT-TRACE-CACHED-REFUSED", "torch 1.9 traces a module inside cached() without refusing (1.10 raises "
                "'Cannot trace a model while caching parametrizations.')",
                on_release("1.9.1") + "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', "
                "nn.Identity())\nwith P.cached():\n    traced = torch.jit.trace(m, (torch.ones(2, 2),))\n"
-               "print(type(traced).__name__)  # TopLevelTracedModule: no RuntimeError\n", "<1.10"),
+               "print(type(traced).__name__)  # TopLevelTracedModule: no RuntimeError\n", "<1.10",
+               match=r"torch\.jit\.trace inside cached\(\): got (no exception|RuntimeError\('Cannot insert a Tensor that "
+                     r"requires grad as a constant)"),
     Divergence("INIT-LAZY", "torch 1.9 registers on the uninitialized parameter of a LazyLinear without refusing "
                "(1.10 raises, as the reference does)",
                on_release("1.9.1") + "m = nn.LazyLinear(2); P.register_parametrization(m, 'weight', nn.Identity())\n"
-               "print(P.is_parametrized(m, 'weight'))  # True: no RuntimeError\n", "<1.10"),
+               "print(P.is_parametrized(m, 'weight'))  # True: no RuntimeError\n", "<1.10",
+               match=r"registering on the uninitialized weight of a LazyLinear: got no exception"),
+)
+
+_DIST_HEAD = ("import torch.distributed as dist\nfrom torch.distributed.tensor import distribute_tensor, Shard\n"
+              "dist.init_process_group('gloo', store=dist.HashStore(), rank=0, world_size=1)\n"
+              "mesh = torch.distributed.device_mesh.init_device_mesh('cpu', (1,)); m = nn.Linear(2, 2)\n"
+              "w = m.weight.detach().clone(); m.weight = nn.Parameter(distribute_tensor(w, mesh, [Shard(0)]))\n")
+_DTENSOR = (
+    Divergence("DISTRIBUTED-DTENSOR-ORIGINALS", "registering on a DTensor parameter fails: the first registration writes "
+               "right_inverse's result with set_, which DTensor has no sharding strategy for (torch 1.10 to 2.3; 2.4 "
+               "writes it otherwise)",
+               on_release("2.3.1") + _DOUBLE + _DIST_HEAD
+               + "try: P.register_parametrization(m, 'weight', Double())\n"
+               "except NotImplementedError as e: print(e)  # aten.set_.source_Tensor does not have a sharding strategy\n"
+               "dist.destroy_process_group()\n",
+               ">=1.10,<2.4", match=r"aten\.set_\.source_Tensor does not have a sharding strategy"),
+    Divergence("DISTRIBUTED-DTENSOR-ORIGINALS", "torch 1.9 stores the DTensor itself as the original (no right_inverse "
+               "at the first registration), and assigning a DTensor of another placement fails in copy_'s sharding "
+               "propagation on more than one rank",
+               on_release("1.9.1") + _DOUBLE + _DIST_HEAD + "P.register_parametrization(m, 'weight', Double())\n"
+               "print(torch.equal(m.parametrizations.weight.original.full_tensor(), w))  # True, not w / 2\n"
+               "dist.destroy_process_group()\n",
+               "<1.10", match=r"after registration on a .* DTensor|Sharding propagation failed for aten\.copy_"),
 )
 
 _DEVICE_NOT_CHECKED = (
@@ -87,7 +126,8 @@ _DEVICE_NOT_CHECKED = (
                "(torch 1.10 to 2.9; 2.10 checks the device)",
                on_release("2.9.1") + "class ToMeta(nn.Module):\n    def forward(self, x): return x\n"
                "    def right_inverse(self, x): return x.to('meta')\n"
-               "P.register_parametrization(nn.Linear(2, 2), 'weight', ToMeta())  # RuntimeError\n", ">=1.10,<2.10"),
+               "P.register_parametrization(nn.Linear(2, 2), 'weight', ToMeta())  # RuntimeError\n", ">=1.10,<2.10",
+               match=r"BadInverse\('device'\): got RuntimeError\('Attempted to set the storage of a tensor on device"),
 )
 
 _UNSAFE_DTYPE = (
@@ -96,25 +136,30 @@ _UNSAFE_DTYPE = (
                "where 2.4 writes the value back; torch 1.10 and 1.11",
                on_release("1.11.0") + "class ToDouble(nn.Module):\n    def forward(self, x): return x.double()\n"
                "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', ToDouble(), unsafe=True)\n"
-               "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n", ">=1.10,<1.12"),
+               "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n", ">=1.10,<1.12",
+               raises="RuntimeError", match=r"Could not set tensor of type \S+ to a tensor of type"),
     Divergence("UNSAFE-DTYPE-ALLOWED", "removing (leave_parametrized=True) an unsafe parametrization whose forward "
                "changes the dtype raises RuntimeError ('... requires set_() to be implemented correctly for the tensor "
                "subclass'), where 2.4 writes the value back; torch 1.12 to 2.3",
                on_release("2.3.1") + "class ToDouble(nn.Module):\n    def forward(self, x): return x.double()\n"
                "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', ToDouble(), unsafe=True)\n"
-               "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n", ">=1.12,<2.4"),
+               "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n", ">=1.12,<2.4",
+               raises="RuntimeError", match=r"requires set_\(\) to be implemented correctly for the tensor subclass"),
 )
 
 _NO_DEEPCOPY = _group(
-    "COPY-DEEPCOPY-EQUAL", "<1.13", "copy.deepcopy of a parametrized module raises RuntimeError ('Serialization of "
-    "parametrized modules is only supported through state_dict()'); torch 1.13 deep-copies it", "1.12.1",
-    _DOUBLE + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\ncopy.deepcopy(m)  # RuntimeError\n")
+    "COPY-DEEPCOPY-EQUAL COPY-INDEPENDENT", "<1.13", "copy.deepcopy of a parametrized module raises RuntimeError "
+    "('Serialization of parametrized modules is only supported through state_dict()'); torch 1.13 deep-copies it",
+    "1.12.1",
+    _DOUBLE + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\ncopy.deepcopy(m)  # RuntimeError\n",
+    _NO_DEEPCOPY_SYMPTOM)
 
 _SEQUENCES = (
     Divergence("SEQUENCE-DIFFERENTIAL", "copy.deepcopy of a parametrized module raises, where the reference copies it "
                "(torch 1.12; 1.13 deep-copies)",
                on_release("1.12.1") + _DOUBLE + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
-               "copy.deepcopy(m)  # RuntimeError\n", ">=1.12,<1.13"),
+               "copy.deepcopy(m)  # RuntimeError\n", ">=1.12,<1.13",
+               match=_NO_DEEPCOPY_SYMPTOM),
     Divergence("SEQUENCE-DIFFERENTIAL", "under the swap flag, after a transfer (the target shares the source's "
                "originals) and an assignment inside nested cached(), load_state_dict(assign=True) into the target "
                "leaves the source's values other than the reference's (torch 1.13 to 2.3; 2.4 agrees)",
@@ -130,7 +175,8 @@ _SEQUENCES = (
                "a, c, d)'),\n"
                "    Step('keys = m2.load_state_dict({k: v.detach().clone() * 0.5 for k, v in m0.state_dict().items()}, "
                "strict=True, assign=True)\\nout = (sorted(keys.missing_keys), sorted(keys.unexpected_keys))'),\n"
-               "], swap=True)  # SequenceDivergence\n", ">=1.13,<2.4"),
+               "], swap=True)  # SequenceDivergence\n", ">=1.13,<2.4",
+               raises="SequenceDivergence", match=r"load_state_dict"),
 )
 
 # Behaviours of torch's core (Dynamo, FSDP2), found by the installed matrix: they hold for whichever parametrize.py
@@ -146,24 +192,26 @@ _CORE = (
                "self.m = m\n    def forward(self, x):\n        with P.cached(): return self.m(x)\n"
                "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
                "torch.compile(Cached(m), backend='eager', fullgraph=True)(torch.ones(1, 2))  # Unsupported\n",
-               core_releases="<2.7"),
+               core_releases="<2.7", match=r"skip function cached|Unsupported"),
     Divergence("EXPORT-CACHED", "a strict torch.export inside cached() fails (Dynamo skips cached(), or "
                "DataDependentOutputException on aten.allclose); torch 2.4 to 2.6, 2.7 exports it",
                _INSTALLED + _SUM2 + "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', Sum2())\n"
                "with P.cached():\n    torch.export.export(m, (torch.ones(1, 2),), strict=True)  # Exception\n",
-               core_releases="<2.7"),
+               core_releases="<2.7", match=r"skip function cached|Unsupported|DataDependentOutputException"),
     Divergence("COMPILE-SEES-UPDATES", "under the swap flag, assigning to a parametrized tensor of a module that "
                "was compiled raises RuntimeError ('Cannot swap t1 because it has weakref associated with it': Dynamo "
                "holds a weak reference to the original, and the assignment swaps it); torch 2.4 to 2.10",
                _INSTALLED + _SUM2 + "torch.__future__.set_swap_module_params_on_conversion(True)\n"
                "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', Sum2())\n"
                "compiled = torch.compile(m, backend='eager'); compiled(torch.ones(1, 2))\n"
-               "m.weight = torch.ones(2, 2)  # RuntimeError\n", core_releases=">=2.4,<2.11"),
+               "m.weight = torch.ones(2, 2)  # RuntimeError\n", core_releases=">=2.4,<2.11",
+               match=r"Cannot swap t1 because it has weakref associated with it"),
 ) + tuple(
     Divergence(clause, "fully_shard on CPU tensors fails in torch 2.6's own forward ('Stream' object has no "
                "attribute 'record_event'), even with an Identity parametrization",
                _INSTALLED + _ON_FSDP + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
-               "fully_shard(m); m(torch.ones(1, 2))  # AttributeError\n", core_releases=">=2.6,<2.7")
+               "fully_shard(m); m(torch.ones(1, 2))  # AttributeError\n", core_releases=">=2.6,<2.7",
+               match=r"'Stream' object has no attribute 'record_event'")
     for clause in ("DISTRIBUTED-FSDP-STEP", "DISTRIBUTED-FSDP-STACK", "DISTRIBUTED-CHECKPOINT")
 ) + tuple(
     Divergence(clause, "fully_shard on CPU (gloo) in torch 2.7 and 2.8 gives every gradient world_size times the "
@@ -176,10 +224,10 @@ _CORE = (
                "case = Case(host=HostSpec('linear', n=2, m=2, dtype=torch.float32, seed=0, bias=False), "
                "name='weight', chain=(Identity(),), unsafe=False)\n"
                "if __name__ == '__main__':\n    RankPool(2, 'torch', 60).run(fsdp_step, case, 0)  # RankFailure\n",
-               core_releases=">=2.7,<2.9")
+               core_releases=">=2.7,<2.9", raises="RankFailure", match=r"grad")
     for clause in ("DISTRIBUTED-FSDP-STEP", "DISTRIBUTED-FSDP-STACK")
 )
 
 TORCH_HISTORY_DIVERGENCES: tuple[Divergence, ...] = (
-    _NO_MULTI + _NO_UNSAFE + _NO_INVERSE_AT_REGISTRATION + _NO_CHECKS + _FIRST_RELEASE + _DEVICE_NOT_CHECKED
+    _NO_MULTI + _NO_UNSAFE + _NO_INVERSE_AT_REGISTRATION + _NO_CHECKS + _FIRST_RELEASE + _DTENSOR + _DEVICE_NOT_CHECKED
     + _UNSAFE_DTYPE + _NO_DEEPCOPY + _SEQUENCES + _CORE)

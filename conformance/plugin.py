@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import torch
-from hypothesis import Phase, settings
+from hypothesis import settings
 
 from adapters import Adapter, AdapterError, available_adapters, load_adapter
-from conformance import guard, recording
+from conformance import expectations, guard, recording, shrinking
 from conformance.clauses import AREAS, CLAUSES, LEVELS
 from conformance.journal import events_of, read_journal
 from conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
@@ -66,6 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--strict-api", action="store_true",
                     help="refuse an adapter that lacks any of the seven API names (by default a partial "
                          "implementation loads, and the clauses that need a missing name are untested)")
+    shrinking.add_option(group)
     group.addoption("--journal", default=None, help=argparse.SUPPRESS)
 
 
@@ -153,6 +154,9 @@ def pytest_configure(config: pytest.Config) -> None:
     load_without_database(config.getoption("hypothesis_profile", None) or default_profile())
     config.pluginmanager.register(recording, "parametrize-conformance-recording")
     config.pluginmanager.register(guard, "parametrize-conformance-guard")
+    config.pluginmanager.register(expectations, "parametrize-conformance-expectations")
+    config.pluginmanager.register(shrinking.ShrinkBudget.for_run(config, lambda item: item.stash.get(CLAUSE, None)),
+                                  "parametrize-conformance-shrinking")
     if hasattr(config, "workerinput"):
         return
     recording.watch_user_interrupts()
@@ -256,16 +260,9 @@ def _skip_journalled(config: pytest.Config, items: list[pytest.Item]) -> None:
 
 
 def _declare_divergence(item: pytest.Item, adapter: Adapter) -> None:
-    divergence = adapter.divergence(item.stash[CLAUSE])
-    if divergence is None:
-        return
-    item.add_marker(pytest.mark.xfail(reason=f"declared divergence: {divergence.reason}", strict=False))
-    inner = getattr(item.obj, "hypothesis", None)
-    if inner is not None:
-        # Note: a declared failure is expected; shrinking it would only cost time.
-        current = item.obj._hypothesis_internal_use_settings
-        item.obj._hypothesis_internal_use_settings = settings(
-            current, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    divergences = adapter.divergences_of(item.stash[CLAUSE])
+    if divergences:
+        expectations.expect(item, divergences)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -295,8 +292,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def _partial_lines(config: pytest.Config) -> list[str]:
+    """Warnings on the adapter: the names a partial implementation lacks, the divergences declared unsigned."""
     adapter = config.stash.get(ADAPTER, None)
-    return [f"parametrize-conformance: warning: {adapter.missing_summary()}"] if adapter and adapter.missing else []
+    if adapter is None:
+        return []
+    warnings = (adapter.missing_summary(), adapter.unsigned_summary())
+    return [f"parametrize-conformance: warning: {w}" for w in warnings if w]
 
 
 @pytest.hookimpl(trylast=True)

@@ -157,7 +157,8 @@ class RunRecorder:
         self.header = {
             "suite": suite_info(len(CLAUSES)), "adapter": adapter_info(adapter, spec),
             "environment": environment_info(adapter.device),
-            "declared": {d.clause: d.reason for d in adapter.divergences},
+            "declared": {c: reason for c, (reason, _) in adapter.declared().items()},
+            "signatures": {c: signature for c, (_, signature) in adapter.declared().items()},
         }
         self.report_path = report_path
         self.journal = Journal(journal_path) if journal_path else None
@@ -209,7 +210,7 @@ class RunRecorder:
         pending["duration_s"] += report.duration
         pending["called"] |= report.when == "call"
         properties = dict(report.user_properties)
-        for key in ("message", "reproducer"):
+        for key in ("message", "reproducer", "declared"):
             if f"pc_{key}" in properties and key not in pending:
                 pending[key] = properties[f"pc_{key}"]
         pending["outcome"] = _merge(pending["outcome"], report, properties)

@@ -22,8 +22,8 @@ def build_report(header: Mapping[str, Any], results: Sequence[Mapping[str, Any]]
     for result in results:
         if result.get("clause") in by_clause:
             by_clause[result["clause"]].append(result)
-    declared = header.get("declared", {})
-    entries = {c: _clause_entry(clause, by_clause[c], declared.get(c)) for c, clause in clauses.items()}
+    declared, signatures = header.get("declared", {}), header.get("signatures", {})
+    entries = {c: _clause_entry(clause, by_clause[c], declared.get(c), signatures.get(c)) for c, clause in clauses.items()}
     return {
         "schema": SCHEMA_VERSION,
         "suite": dict(header["suite"]),
@@ -44,7 +44,8 @@ def _run_section(run: Mapping[str, Any]) -> dict[str, Any]:
     return section
 
 
-def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: str | None) -> dict[str, Any]:
+def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: str | None,
+                  signature: str | None = None) -> dict[str, Any]:
     status = clause_status(r["outcome"] for r in results)
     first_bad = _first_failure(results) if status in BAD_STATUSES else None
     if status == "untested":
@@ -61,7 +62,16 @@ def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: 
         "reason": reason,
         "message": first_bad.get("message") if first_bad else None,
         "reproducer": first_bad.get("reproducer") if first_bad else None,
+        # Note: a declared clause says what its failure was declared to look like, and the first failure met that
+        # matched it; beside a `failed` status's message, the two show how the failure differs from the declared one.
+        **({"signature": signature} if reason is not None and signature else {}),
+        **({"declared_message": met} if (met := _first_declared(results)) else {}),
     }
+
+
+def _first_declared(results: Sequence[Mapping[str, Any]]) -> str | None:
+    """The first line of the first failure met that matched the declared divergence's signature."""
+    return next((r["declared"] for r in results if r.get("declared")), None)
 
 
 def _first_failure(results: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
@@ -75,7 +85,7 @@ def _first_failure(results: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | 
 def _test_entry(result: Mapping[str, Any]) -> dict[str, Any]:
     entry = {"nodeid": result["nodeid"], "outcome": result["outcome"],
              "duration_s": round(max(result.get("duration_s", 0.0), 0.0), 6)}
-    for key in ("message", "reproducer"):
+    for key in ("message", "reproducer", "declared"):
         if result.get(key):
             entry[key] = result[key]
     return entry

@@ -28,6 +28,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         for clause_id, clause in failing:
             lines.append(f"  {clause_id} [{level_of(clause_id, clause)}]: {clause['statement']}")
             lines.append(f"      {clause['status']}: {clause['message'] or 'no message'}")
+            if clause.get("signature"):
+                met = f"; met first as {clause['declared_message']}" if clause.get("declared_message") else ""
+                lines.append(f"      declared divergence ({clause['reason']}): {clause['signature']}, which this "
+                             f"failure does not match{met}")
     lines += _untested(clauses)
     lines += _listed(clauses, "diverged", "Declared divergences:")
     lines += _listed(clauses, "unexpected-pass", "Declared divergences that passed (remove them from the adapter):")
