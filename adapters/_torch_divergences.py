@@ -144,6 +144,15 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        _DOUBLE + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
        "P.transfer_parametrizations_and_params(m, m)  # RuntimeError, and len(m.parametrizations.weight) is now 2\n",
        match=r"onto module itself .*got RuntimeError\('dictionary changed size during iteration'\)"),
+    _d("TRANSFER-ERROR-TYPE", "a failing transfer raises what fails inside it, never ValueError: AttributeError "
+       "('NoneType' object has no attribute 'shape') for a target whose slot is None, RuntimeError ('dictionary "
+       "changed size during iteration') for a module transferred onto itself",
+       _DOUBLE + "src = nn.Linear(2, 2)\nfor n in ('weight', 'bias'): P.register_parametrization(src, n, Double())\n"
+       "try: P.transfer_parametrizations_and_params(src, nn.Linear(2, 2, bias=False))\n"
+       "except AttributeError as e: print(repr(e))  # 'NoneType' object has no attribute 'shape'\n"
+       "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
+       "P.transfer_parametrizations_and_params(m, m)  # RuntimeError: dictionary changed size during iteration\n",
+       match=r"got (AttributeError|RuntimeError)\(.*\), expected ValueError"),
     _d("GRAD-LIVE-GRAPH", "under the swap flag, registering on a Parameter that a live graph holds breaks: frozen, "
        "it fails inside torch.utils.swap_tensors ('It is not possible to get the gradient edge for a Tensor that does "
        "not require gradients'); with a right_inverse returning its input, the next backward through the new value "

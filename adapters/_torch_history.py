@@ -133,10 +133,10 @@ _DEVICE_NOT_CHECKED = (
 _UNSAFE_DTYPE = (
     Divergence("UNSAFE-DTYPE-ALLOWED", "removing (leave_parametrized=True) an unsafe parametrization whose forward "
                "changes the dtype fails in set_ ('Could not set tensor of type double to a tensor of type float'), "
-               "where 2.4 writes the value back; torch 1.10 and 1.11",
+               "where 2.4 writes the value back; torch 1.10 to 1.12 (1.12 in some examples, as below in the others)",
                on_release("1.11.0") + "class ToDouble(nn.Module):\n    def forward(self, x): return x.double()\n"
                "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', ToDouble(), unsafe=True)\n"
-               "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n", ">=1.10,<1.12",
+               "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n", ">=1.10,<1.13",
                raises="RuntimeError", match=r"Could not set tensor of type \S+ to a tensor of type"),
     Divergence("UNSAFE-DTYPE-ALLOWED", "removing (leave_parametrized=True) an unsafe parametrization whose forward "
                "changes the dtype raises RuntimeError ('... requires set_() to be implemented correctly for the tensor "

@@ -103,6 +103,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         # as it is (no "Skipped:" or "Failed:" in front).
         if excinfo.errisinstance((pytest.skip.Exception, pytest.fail.Exception)) and str(excinfo.value).strip():
             report.user_properties = [*report.user_properties, ("pc_message", str(excinfo.value).strip())]
+        # Note: a pytest.raises that saw nothing fails with pytest.fail's exception, which carries the example's
+        # reproducer like any other failure.
+        reproducer = _reproducer(excinfo.value) if excinfo.errisinstance(pytest.fail.Exception) else ""
+        if reproducer:
+            report.user_properties = [*report.user_properties, ("pc_reproducer", reproducer)]
         return report
     extra = [("pc_message", _first_line(excinfo.value))]
     reproducer = _reproducer(excinfo.value)
