@@ -153,6 +153,15 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
        "P.transfer_parametrizations_and_params(m, m)  # RuntimeError: dictionary changed size during iteration\n",
        match=r"got (AttributeError|RuntimeError)\(.*\), expected ValueError"),
+    _d("REGISTER-SWAP-WEAKREF", "under the swap flag, registering a parametrization whose right_inverse returns one "
+       "tensor on a weight of nn.RNN, nn.LSTM or nn.GRU raises RuntimeError: these modules keep weak references to "
+       "their weights (_flat_weight_refs), and swap_tensors refuses a tensor that has them (nn.RNNBase._apply clears "
+       "them before it swaps; the registration does not); the module is left unchanged",
+       "torch.__future__.set_swap_module_params_on_conversion(True)\n" + _DOUBLE
+       + "m = nn.LSTM(3, 4)  # keeps weak references to its weights\n"
+       "P.register_parametrization(m, 'weight_hh_l0', Double())  # RuntimeError: Cannot swap t1 because it has "
+       "weakref associated with it\n", _SINCE_2_4,
+       raises="RuntimeError", match=r"Cannot swap t1 because it has weakref associated with it"),
     _d("GRAD-LIVE-GRAPH", "under the swap flag, registering on a Parameter that a live graph holds breaks: frozen, "
        "it fails inside torch.utils.swap_tensors ('It is not possible to get the gradient edge for a Tensor that does "
        "not require gradients'); with a right_inverse returning its input, the next backward through the new value "

@@ -71,26 +71,31 @@ def first_line(exc: BaseException) -> str:
 
 def expect(item: pytest.Item, divergences: tuple[Divergence, ...]) -> None:
     """Declare `divergences` (of the item's clause) for `item`: a Hypothesis test's examples are watched one by one."""
-    expected = Expected(divergences)
-    item.stash[EXPECTED] = expected
+    item.stash[EXPECTED] = Expected(divergences)
     hypothesis_handle = getattr(getattr(item, "obj", None), "hypothesis", None)
-    if hypothesis_handle is not None:
+    if hypothesis_handle is not None and not getattr(hypothesis_handle.inner_test, "_pc_absorbing", False):
         # Note: `inner_test` is the hook Hypothesis offers plugins (pytest-trio uses it) to wrap each example's call.
-        hypothesis_handle.inner_test = _absorbing(hypothesis_handle.inner_test, expected)
+        # The parametrized items of one test share it, so it is wrapped once and asks which item is running.
+        hypothesis_handle.inner_test = _absorbing(hypothesis_handle.inner_test)
 
 
-def _absorbing(test: Callable[..., Any], expected: Expected) -> Callable[..., Any]:
+# The Expected of the declared test now running (none outside pytest_pyfunc_call).
+_RUNNING: list[Expected] = []
+
+
+def _absorbing(test: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(test)
     def run_example(*args: Any, **kwargs: Any) -> Any:
         try:
             return test(*args, **kwargs)
         except BaseException as exc:
-            if isinstance(exc, OutcomeException) and not isinstance(exc, pytest.fail.Exception):
+            if not _RUNNING or (isinstance(exc, OutcomeException) and not isinstance(exc, pytest.fail.Exception)):
                 raise
-            if expected.absorbs(exc):
+            if _RUNNING[-1].absorbs(exc):
                 return None
-            expected.explain(exc)
+            _RUNNING[-1].explain(exc)
             raise
+    run_example._pc_absorbing = True  # type: ignore[attr-defined]
     return run_example
 
 
@@ -100,6 +105,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
     expected = pyfuncitem.stash.get(EXPECTED, None)
     if expected is None:
         return (yield)
+    _RUNNING.append(expected)
     try:
         result = yield
     except BaseException as exc:
@@ -107,6 +113,8 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
             expected.explain(exc)
             raise
         result = None
+    finally:
+        _RUNNING.remove(expected)
     if expected.seen:
         pytest.xfail(f"declared divergence: {expected.reason}")
     return result

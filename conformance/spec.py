@@ -19,6 +19,7 @@ from adapters import Divergence
 from adapters._torch_divergences import TORCH_DIVERGENCES
 from conformance.clauses import AREAS, CLAUSES, LEVELS, Clause
 from conformance.sources import PARAMETRIZE_SOURCE, TORCH_RELEASE, UPSTREAM_TEST_FILE, references, upstream_test
+from conformance.upstream import UPSTREAM_REPORTS, UpstreamReport
 
 DEFAULT_OUT = Path(__file__).with_name("SPEC.md")
 COMMAND = "python -m conformance.spec"
@@ -52,12 +53,14 @@ def readable(text: str) -> str:
     return _UPSTREAM_NUMBER.sub(lambda m: f"{m.group(0)} (`{upstream_test(int(m.group(1)))}`)", escaped)
 
 
-def render(clauses: Mapping[str, Clause] = CLAUSES, divergences: Sequence[Divergence] = TORCH_DIVERGENCES) -> str:
-    """The whole page, deterministic: areas and clauses in the table's order, no dates or timings."""
+def render(clauses: Mapping[str, Clause] = CLAUSES, divergences: Sequence[Divergence] = TORCH_DIVERGENCES,
+           reports: Sequence[UpstreamReport] = UPSTREAM_REPORTS) -> str:
+    """The whole page, deterministic: areas and clauses in the table's order, then the upstream reports by number."""
     areas = [a for a in AREAS if any(c.area == a for c in clauses.values())]
-    lines = _intro(clauses, areas, divergences)
+    lines = _intro(clauses, areas, divergences, reports)
     for area in areas:
-        lines += _area(area, [c for c in clauses.values() if c.area == area], divergences)
+        lines += _area(area, [c for c in clauses.values() if c.area == area], divergences, reports)
+    lines += _upstream(reports)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -68,7 +71,8 @@ def torch_status(clause: Clause, divergences: Sequence[Divergence] = TORCH_DIVER
     return "diverges" if divergences_on(clause.id, divergences=divergences) else "conforms"
 
 
-def _intro(clauses: Mapping[str, Clause], areas: Sequence[str], divergences: Sequence[Divergence]) -> list[str]:
+def _intro(clauses: Mapping[str, Clause], areas: Sequence[str], divergences: Sequence[Divergence],
+           reports: Sequence[UpstreamReport]) -> list[str]:
     counts = {level: sum(c.level == level for c in clauses.values()) for level in LEVELS}
     statuses = [torch_status(c, divergences) for c in clauses.values()]
     tally = ", ".join(f"{statuses.count(s)} {s.replace('conforms', 'conform').replace('diverges', 'diverge')}"
@@ -102,6 +106,9 @@ def _intro(clauses: Mapping[str, Clause], areas: Sequence[str], divergences: Seq
         f"[parametrize.py]({PARAMETRIZE_SOURCE}) shows, or another clause whose checks found it.",
         "- **Needs**: the API names the clause's tests call; an implementation without one of them leaves the clause "
         "untested.",
+        "- **Upstream reports**: the pytorch/pytorch issues and pull requests about wrong behaviour that the clause's "
+        "check catches (each also among its sources), linked to their entries under "
+        "[Upstream reports](#upstream-reports).",
         f"- **Torch {TORCH_RELEASE} on the CPU**: conforms; diverges (the torch adapter declares the divergence: its "
         "reason, then a reproducer that runs with torch alone and whose last line shows the divergent behaviour); or "
         "untested (the device clauses need an accelerator).",
@@ -120,6 +127,9 @@ def _intro(clauses: Mapping[str, Clause], areas: Sequence[str], divergences: Seq
         "| --- | --- | --- | --- | --- |",
         *(_area_row(area, [c for c in clauses.values() if c.area == area], divergences) for area in areas),
         "",
+        f"[Upstream reports](#upstream-reports): {len(reports)} pytorch/pytorch issues and pull requests about wrong "
+        f"behaviour, {sum(bool(r.clause) for r in reports)} of them caught by a clause.",
+        "",
     ]
 
 
@@ -129,19 +139,23 @@ def _area_row(area: str, clauses: Sequence[Clause], divergences: Sequence[Diverg
     return f"| [{area}](#area-{area}) | {len(clauses)} | {required} | {len(clauses) - required} | {diverged} |"
 
 
-def _area(area: str, clauses: Sequence[Clause], divergences: Sequence[Divergence]) -> list[str]:
+def _area(area: str, clauses: Sequence[Clause], divergences: Sequence[Divergence],
+          reports: Sequence[UpstreamReport]) -> list[str]:
     lines = [f'<a id="area-{area}"></a>', "", f"## {area}", ""]
     for clause in clauses:
-        lines += _clause(clause, divergences)
+        lines += _clause(clause, divergences, [r for r in reports if r.clause == clause.id])
     return lines
 
 
-def _clause(clause: Clause, divergences: Sequence[Divergence]) -> list[str]:
+def _clause(clause: Clause, divergences: Sequence[Divergence], reports: Sequence[UpstreamReport] = ()) -> list[str]:
     sources = "; ".join(f"[{readable(r.text)}]({r.url})" for r in references(clause.source))
     needs = ", ".join(f"`{name}`" for name in clause.needs) or "none of the seven names"
     lines = [f'<a id="{clause.id}"></a>', "", f"### {clause.id}", "", readable(clause.statement), "",
              f"- **Level**: {clause.level}: {readable(clause.basis)}", f"- **Sources**: {sources}",
              f"- **Needs**: {needs}"]
+    if reports:
+        lines.append("- **Upstream reports**: " + "; ".join(
+            f"[{r.reference}](#upstream-{r.number}) ({readable(r.title)})" for r in sorted(reports, key=_number)))
     lines += _torch_lines(clause, divergences)
     return lines + [""]
 
@@ -155,6 +169,8 @@ def _torch_lines(clause: Clause, divergences: Sequence[Divergence]) -> list[str]
         lines = [f"{label}: conforms"]
     else:
         lines = [f"{label}: diverges: " + "; ".join(readable(d.reason) for d in current)]
+        lines += [f"  - its failure (a failure of the clause that does not match fails it): `{d.signature}`"
+                  for d in current]
         lines += [line for d in current for line in ("", "```python", d.reproducer.rstrip("\n"), "```", "")]
     return lines + _history_lines(clause, current, divergences)
 
@@ -169,6 +185,37 @@ def _releases(divergence: Divergence) -> str:
     core = f"installed torch `{divergence.core_releases}` (torch's core)" if divergence.core_releases else ""
     own = f"torch `{divergence.releases}`" if divergence.releases else ""
     return " on ".join(part for part in (own, core) if part)
+
+
+def _number(report: UpstreamReport) -> int:
+    return report.number
+
+
+def _upstream(reports: Sequence[UpstreamReport]) -> list[str]:
+    caught = sorted((r for r in reports if r.clause), key=_number)
+    uncaught = sorted((r for r in reports if not r.clause), key=_number)
+    lines = ['<a id="upstream-reports"></a>', "", "## Upstream reports", "",
+             f"{len(reports)} pytorch/pytorch issues and pull requests that report wrong behaviour of "
+             "`torch.nn.utils.parametrize` or of its use under torch.compile, torch.export, torch.jit, torch.func, "
+             "DistributedDataParallel and tensor subclasses, from `conformance/upstream.py`. **Releases** are those the "
+             "report affects by the history matrices: `reports/history/source/matrix.md` runs each release's own "
+             "parametrize.py from 1.9 on, `reports/history/installed/matrix.md` the installed releases from the "
+             "project's floor, torch 2.4, on; a report about releases below the floor only says so.", ""]
+    lines += [f"### Caught by a clause ({len(caught)})", ""]
+    for report in caught:
+        lines += _report(report)
+    lines += [f"### Caught by no clause ({len(uncaught)})", ""]
+    for report in uncaught:
+        lines += _report(report)
+    return lines
+
+
+def _report(report: UpstreamReport) -> list[str]:
+    url = references(report.reference)[0].url
+    caught = f"[{report.clause}](#{report.clause})" if report.clause else "no clause"
+    return [f'- <a id="upstream-{report.number}"></a>[{report.reference}]({url}) ({report.kind}): '
+            f"{readable(report.title)}", f"  - **Caught by**: {caught}", f"  - **Releases**: {readable(report.releases)}",
+            f"  - **Note**: {readable(report.note)}", ""]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
