@@ -162,6 +162,26 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "P.register_parametrization(m, 'weight_hh_l0', Double())  # RuntimeError: Cannot swap t1 because it has "
        "weakref associated with it\n", _SINCE_2_4,
        raises="RuntimeError", match=r"Cannot swap t1 because it has weakref associated with it"),
+    _d("REGISTER-FORWARD-ERROR", "an AttributeError raised inside a parametrization's forward while the tensor is "
+       "computed (a read, in or out of cached(), a stack's check, a removal with leave_parametrized=True) is hidden: "
+       "Python answers the property's AttributeError by calling nn.Module.__getattr__, whose \"'ParametrizedLinear' "
+       "object has no attribute 'weight'\" replaces it (pytorch/pytorch#58488)",
+       "class Fails(nn.Module):\n    fail = False\n"
+       "    def forward(self, x):\n        if self.fail: raise AttributeError('boom')\n        return x\n"
+       "m = nn.Linear(2, 2); p = Fails(); P.register_parametrization(m, 'weight', p); p.fail = True\n"
+       "m.weight  # AttributeError: 'ParametrizedLinear' object has no attribute 'weight', not AttributeError('boom')\n",
+       match=r"got AttributeError\(\"'Parametrized\w+' object has no attribute '[\w.]+'\"\), expected the "
+             r"AttributeError\(.*\) raised inside the parametrization"),
+    _d("MULTI-MIXED-DTYPE-TRAINABLE", "a multi-input right_inverse that returns an integer tensor (quantization codes "
+       "beside a float scale) cannot be registered on a trainable Parameter: each output is wrapped as "
+       "Parameter(t, original.requires_grad), and autograd refuses requires_grad on an integer tensor",
+       "class Int8Codes(nn.Module):\n    def forward(self, q, s): return q.to(s.dtype) * s\n"
+       "    def right_inverse(self, w):\n        s = w.abs().max() / 127\n"
+       "        return torch.round(w / s).to(torch.int8), s\n"
+       "P.register_parametrization(nn.Linear(2, 2), 'weight', Int8Codes())  # RuntimeError: Only Tensors of floating "
+       "point and complex dtype can require gradients\n",
+       match=r"on a trainable Parameter: got RuntimeError\(Only Tensors of floating point and complex dtype can "
+             r"require gradients\), expected it to register"),
     _d("GRAD-LIVE-GRAPH", "under the swap flag, registering on a Parameter that a live graph holds breaks: frozen, "
        "it fails inside torch.utils.swap_tensors ('It is not possible to get the gradient edge for a Tensor that does "
        "not require gradients'); with a right_inverse returning its input, the next backward through the new value "

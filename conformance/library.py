@@ -2,7 +2,7 @@
 
 Class attributes tell the strategies what each one can do:
 `square` (needs a square matrix), `exact` (right_inverse is an exact inverse on the image, so assignment round-trips),
-`inputs` (arity of forward).
+`inputs` (arity of forward), `mixed` (its originals differ in dtype: only strategies.mixed_cases draws it).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ class Library(nn.Module):
     square = False
     exact = True
     inputs = 1
+    mixed = False
 
     def _args(self) -> str:
         return ""
@@ -132,6 +133,31 @@ class RankOne(Library):
         return x[:, 0].clone(), v
 
 
+class Quantized(Library):
+    """Two inputs of different dtypes, as weight quantization stores a tensor: integer codes q (of `codes`, an integer
+    dtype) and a floating 0-dim scale s (of X's dtype); forward (q, s) -> q.to(s.dtype) * s; right_inverse gives
+    s = max |X| / 127 and q = round(X / s). Not exact (it rounds to 255 levels)."""
+
+    exact = False
+    inputs = 2
+    mixed = True
+    LEVELS = 127
+
+    def __init__(self, codes: torch.dtype = torch.int8) -> None:
+        super().__init__()
+        self.codes = codes
+
+    def _args(self) -> str:
+        return str(self.codes)
+
+    def forward(self, q: Tensor, s: Tensor) -> Tensor:
+        return q.to(s.dtype) * s
+
+    def right_inverse(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        s = x.abs().amax().clamp_min(torch.finfo(x.dtype).tiny) / self.LEVELS
+        return torch.round(x / s).to(self.codes), s
+
+
 class SingleTuple(Library):
     """One input given as a length-1 tuple: right_inverse returns (x,)."""
 
@@ -203,6 +229,31 @@ class InverseNotImplemented(Library):
 
     def right_inverse(self, x: Tensor) -> Tensor:
         raise NotImplementedError("InverseNotImplemented has no right_inverse")
+
+
+class ParametrizationError(Exception):
+    """A user's own exception class (derived from Exception only), one of the errors Failing is armed with."""
+
+
+class Failing(Library):
+    """X -> X with right_inverse X -> X, until `fail` is set to (where, error): then its forward (where 'forward') or
+    its right_inverse (where 'right_inverse') raises `error`, that very object, at every call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail: tuple[str, BaseException] | None = None
+
+    def _raise_at(self, where: str) -> None:
+        if self.fail is not None and self.fail[0] == where:
+            raise self.fail[1]
+
+    def forward(self, x: Tensor) -> Tensor:
+        self._raise_at("forward")
+        return x
+
+    def right_inverse(self, x: Tensor) -> Tensor:
+        self._raise_at("right_inverse")
+        return x
 
 
 class BadForward(Library):

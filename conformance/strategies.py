@@ -18,7 +18,7 @@ from torch import Tensor, nn
 
 from conformance import library as L
 from conformance.checks import chain_value, composed_inverse, kind_of
-from conformance.hosts import KINDS, HostSpec
+from conformance.hosts import KEEPING_KINDS, KINDS, RNN_KINDS, HostSpec, owner_of
 
 FLOAT_DTYPES = (torch.float32, torch.float64)
 ANY_FLOAT_DTYPES = (torch.float64, torch.float32, torch.bfloat16, torch.float16)
@@ -26,6 +26,8 @@ ANY_FLOAT_DTYPES = (torch.float64, torch.float32, torch.bfloat16, torch.float16)
 
 def shape_of(host: HostSpec, name: str) -> tuple[int, ...]:
     """The shape of tensor `name` in a freshly built `host`."""
+    if host.kind in KEEPING_KINDS:
+        return host.shape(name)
     if host.kind == "buffers":
         return (host.n, host.n)
     if name == "bias":
@@ -107,8 +109,9 @@ class Case:
         # Note: unsafe is passed only when it is True, as the reproducer writes it: a registration that relies on the
         # default also runs on an implementation without the keyword (torch 1.9 had none).
         flags = {"unsafe": True} if self.unsafe else {}
+        owner, leaf = owner_of(module, self.name)  # a dotted name is a submodule's tensor ('out_proj.weight')
         for p in self.fresh_chain() if chain is None else chain:
-            api.register_parametrization(module, self.name, p, **flags)
+            api.register_parametrization(owner, leaf, p, **flags)
         return module
 
     def build(self, api: Any, device: str = "cpu", chain: list[nn.Module] | None = None) -> nn.Module:
@@ -129,7 +132,9 @@ class Case:
         lines = ["import torch", "from adapters import load_adapter", "from conformance.hosts import HostSpec",
                  "from conformance.library import *", f"P = load_adapter({adapter_spec!r}).api",
                  f"module = {self.host!r}.build({device!r})"]
-        lines += [f"P.register_parametrization(module, {self.name!r}, {p!r}{unsafe})" for p in self.chain]
+        path, _, leaf = self.name.rpartition(".")
+        owner = f"module.get_submodule({path!r})" if path else "module"
+        lines += [f"P.register_parametrization({owner}, {leaf!r}, {p!r}{unsafe})" for p in self.chain]
         return "Reproducer:\n    " + "\n    ".join(lines)
 
 
@@ -167,9 +172,63 @@ def multi_cases(draw, dtypes=FLOAT_DTYPES, max_extra: int = 2, exact: bool = Fal
     return case
 
 
+@st.composite
+def keeping_cases(draw, dtypes=FLOAT_DTYPES, kinds=KEEPING_KINDS) -> Case:
+    """A Case on a tensor of a host whose own forward keeps or flattens its weights (hosts.KEEPING_KINDS): a
+    preserving chain, or SumOfTwo (two originals) then one; the name is dotted for a submodule's ('out_proj.weight')."""
+    host = draw(hosts(dtypes, kinds), label="host")
+    name = draw(st.sampled_from(host.tensor_names()), label="name")
+    multi = draw(st.booleans(), label="multi-input")
+    rest = draw(chains(shape_of(host, name), 0 if multi else 1, 2), label="chain")
+    return Case(host, name, ((L.SumOfTwo(),) if multi else ()) + tuple(rest))
+
+
+def rnn_cases(dtypes=FLOAT_DTYPES) -> st.SearchStrategy[Case]:
+    """A keeping_cases Case on an nn.RNN, nn.LSTM or nn.GRU (hosts that keep weak references to their tensors)."""
+    return keeping_cases(dtypes, RNN_KINDS)
+
+
 def any_cases(dtypes=FLOAT_DTYPES, names: tuple[str, ...] | None = None) -> st.SearchStrategy[Case]:
     """A Case with a single-input chain on one of `names`, or a multi_cases one (on the weight)."""
     return st.one_of(cases(dtypes=dtypes, names=names), multi_cases(dtypes=dtypes))
+
+
+# The integer dtypes of Quantized's codes.
+INTEGER_DTYPES = (torch.int8, torch.int16, torch.int32, torch.int64)
+
+
+@st.composite
+def mixed_cases(draw, dtypes=FLOAT_DTYPES, names: tuple[str, ...] = ("weight", "bias", "running"),
+                max_extra: int = 2) -> Case:
+    """A Case whose chain starts with Quantized(codes), a multi-input parametrization whose originals differ in dtype
+    (integer codes of one of INTEGER_DTYPES beside a floating scale), then up to `max_extra` exact preserving ones; on
+    one of `names` of a Linear, Conv1d or buffers host (the non-persistent `scratch` is left out by default)."""
+    host = draw(hosts(dtypes, kinds=("linear", "conv1d", "buffers")), label="host")
+    name = draw(st.sampled_from([n for n in host.tensor_names() if n in names]), label="name")
+    codes = draw(st.sampled_from(INTEGER_DTYPES), label="codes dtype")
+    rest = draw(chains(shape_of(host, name), 0, max_extra, exact=True), label="rest")
+    return Case(host, name, (L.Quantized(codes), *rest))
+
+
+# The exceptions a parametrization's own code raises in failing_cases; NotImplementedError is left out: a right_inverse
+# raising it means "no inverse" (REGISTER-INVERSE-APPLIED, ASSIGN-NOT-IMPLEMENTED).
+ERROR_TYPES: tuple[type[Exception], ...] = (AttributeError, KeyError, RuntimeError, ValueError, L.ParametrizationError)
+
+
+def user_errors() -> st.SearchStrategy[Exception]:
+    """A fresh exception of one of ERROR_TYPES with a drawn message (its repr is the code that makes it)."""
+    messages = st.sampled_from(("boom", "'Scale' object has no attribute 'scael'", "weight"))
+    return st.tuples(st.sampled_from(ERROR_TYPES), messages).map(lambda tm: tm[0](tm[1]))
+
+
+@st.composite
+def failing_cases(draw, dtypes=FLOAT_DTYPES) -> Case:
+    """A single- or multi-input case (any_cases) with a Failing() inserted into its chain at a drawn position (after
+    the multi-input parametrization, which stays first); the test arms it."""
+    case = draw(any_cases(dtypes), label="case")
+    first = 1 if case.chain[0].inputs > 1 else 0
+    at = draw(st.integers(first, len(case.chain)), label="Failing position")
+    return dataclasses.replace(case, chain=(*case.chain[:at], L.Failing(), *case.chain[at:]))
 
 
 def computing_cases(dtypes=FLOAT_DTYPES) -> st.SearchStrategy[Case]:
@@ -286,6 +345,14 @@ def registered(case: Case, api: Any, device: str, requires_grad: bool) -> tuple[
     return module, tensor, kind, flag
 
 
+def registered_reproducer(case: Case, adapter_spec: str, device: str, requires_grad: bool) -> str:
+    """case.reproducer with the tensor's requires_grad set first, as `registered` does (for a parameter only)."""
+    if kind_of(case.host.build(), case.name) != "parameter":
+        return case.reproducer(adapter_spec, device)
+    return case.reproducer(adapter_spec, device).replace(
+        "\n    P.register", f"\n    module.{case.name}.requires_grad_({requires_grad})\n    P.register", 1)
+
+
 def seeded_randn(shape: tuple[int, ...], dtype: torch.dtype, device: str, seed: int) -> Tensor:
     """A standard-normal tensor drawn on the CPU from torch.Generator().manual_seed(seed), then moved to `device`."""
     generator = torch.Generator().manual_seed(seed)
@@ -294,7 +361,7 @@ def seeded_randn(shape: tuple[int, ...], dtype: torch.dtype, device: str, seed: 
 
 def image_value(case: Case, device: str, seed: int) -> Tensor:
     """A value the case's chain can produce: its value on the same host built from another seed."""
-    raw = getattr(case.host.reseeded(seed).build(device), case.name).detach()
+    raw = getattr(*owner_of(case.host.reseeded(seed).build(device), case.name)).detach()
     chain = case.fresh_chain()
     with torch.no_grad():
         return chain_value(chain, *composed_inverse(chain[:1], raw)).clone()

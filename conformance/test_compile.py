@@ -1,7 +1,8 @@
 """torch.compile and parametrized modules: compiled values and gradients equal eager ones (fullgraph too, inside
 cached() as well), compiled code reads the originals as they are at each call, identical layers compiled one by one
-need no more graphs than under torch and never hit the recompile limit, and module.compile() survives a parametrization
-stacked on or removed from the compiled module."""
+need no more graphs than under torch and never hit the recompile limit, module.compile() survives a parametrization
+stacked on or removed from the compiled module, and registering and removing inside a compiled function does what eager
+code does."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ from torch._dynamo.utils import counters
 from conformance import library as L
 from conformance.checks import (
     assert_close,
+    assert_equal,
     assert_grads,
     assert_true,
     chain_value,
+    composed_inverse,
     forward_by_hand,
     originals_of,
     own_leaves,
@@ -34,7 +37,7 @@ from conformance.checks import (
     swap_flag,
 )
 from conformance.drawing import note_case
-from conformance.hosts import CachedTwice
+from conformance.hosts import CachedTwice, HostSpec
 from conformance.profiles import costly
 from conformance.strategies import (
     Case,
@@ -229,10 +232,16 @@ def test_compile_per_layer_graphs(P, adapter, device, data):
         got, hit = _compile_layers(P, case, device, x)
         kind = type(case.host.build(device)).__name__
         assert_true(hit is None, f"calling {_LAYERS} {kind} layers compiled one by one hit Dynamo's recompile limit "
-                    f"(config.recompile_limit = {torch._dynamo.config.recompile_limit}): {hit}; expected no layer to "
+                    f"(config.recompile_limit = {_recompile_limit()}): {hit}; expected no layer to "
                     f"fall back to eager ({oracle} graph(s) under torch)")
         assert_true(got <= oracle, f"graphs for {_LAYERS} identical {kind} layers compiled one by one: got {got}, "
                     f"expected at most {oracle} (what torch.nn.utils.parametrize needs)")
+
+
+def _recompile_limit() -> object:
+    """Dynamo's recompile limit (named cache_size_limit before torch 2.7)."""
+    config = torch._dynamo.config
+    return getattr(config, "recompile_limit", getattr(config, "cache_size_limit", "unknown"))
 
 
 def _compile_layers(api, case: Case, device: str, x: Tensor) -> tuple[int, str | None]:
@@ -242,6 +251,8 @@ def _compile_layers(api, case: Case, device: str, x: Tensor) -> tuple[int, str |
     with fresh_dynamo(), torch.no_grad():
         for layer in layers:
             layer.compile(backend="eager")
+        if not hasattr(torch._dynamo.config, "fail_on_recompile_limit_hit"):
+            return graphs(), _eager_frames_after(layers, x)
         hit = None
         # Note: fail_on_recompile_limit_hit turns Dynamo's silent fall back to eager (a logged warning) into an
         # exception raised by the call that hit the limit: no log parsing, and it holds for any code object.
@@ -253,6 +264,15 @@ def _compile_layers(api, case: Case, device: str, x: Tensor) -> tuple[int, str |
                     hit = f"layer {i}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
                     break
         return graphs(), hit
+
+
+def _eager_frames_after(layers: list, x: Tensor) -> str | None:
+    """On a Dynamo without fail_on_recompile_limit_hit (torch 2.6 and older): call every layer, then say how many
+    frames Dynamo ran eagerly (its frame counters: total minus ok), or None when it compiled them all."""
+    for layer in layers:
+        layer(x)
+    eager = counters["frames"]["total"] - counters["frames"]["ok"]
+    return f"{eager} frame(s) ran eagerly (Dynamo's frame counters)" if eager else None
 
 
 @pytest.mark.clause("COMPILE-AFTER-CHANGE")
@@ -282,3 +302,116 @@ def test_compile_after_change(P, adapter, device, data, leave):
         P.remove_parametrizations(module, case.name, leave_parametrized=leave)
         assert_close(module(x), plain_forward(case, device, value, x), "the compiled module's output after "
                      f"remove_parametrizations(leave_parametrized={leave})")
+
+
+@pytest.mark.clause("COMPILE-REGISTER-INSIDE")
+@costly()
+@given(data=st.data(), then=st.sampled_from(["keep", "remove", "remove-original"]), built_inside=st.booleans(),
+       swap=st.booleans())
+def test_compile_register_inside(P, adapter, device, data, then, built_inside, swap):
+    case = data.draw(forward_cases(adapter.dtypes[:1]), label="case")
+    backend = data.draw(st.sampled_from(backends(device)), label="backend")
+    # Note: leave_parametrized=False needs a single original to put back.
+    leave = then != "remove-original" or case.chain[0].inputs > 1
+    remove = then != "keep"
+    name = case.name
+
+    def step(module: nn.Module | None, chain: list[nn.Module], x: Tensor, host: HostSpec):
+        if module is None:  # pytorch/pytorch#115744's repro builds the layer inside the compiled function
+            module = host.build(device)
+        for p in chain:
+            P.register_parametrization(module, name, p)
+        # Note: detached, so no autograd graph holds the originals when they are removed: under the swap flag,
+        # swap_tensors refuses a Parameter a live graph holds, eager code too (GRAD-LIVE-GRAPH's, not this clause's).
+        out, value = module(x).detach(), getattr(module, name).detach()
+        if not remove:
+            return module, out, value, out
+        P.remove_parametrizations(module, name, leave_parametrized=leave)
+        return module, out, value, module(x).detach()
+
+    note(_register_inside_reproducer(case, adapter.spec, device, backend, built_inside, remove, leave, swap))
+    # Note: two hosts, one compiled function: the second call runs the code Dynamo compiled for the first (or
+    # recompiles it), so a registration that code skips, or a side effect it replays wrongly, shows there.
+    with swap_flag(swap), fresh_dynamo():
+        compiled = torch.compile(step, backend=backend)
+        for call, one in enumerate((case, case.reseeded())):
+            _check_register_inside(one, device, compiled, step, built_inside, (remove, leave), f"call {call + 1} of "
+                                   f"torch.compile(step, backend={backend!r}), on host seed {one.host.seed}")
+        assert_compiled(f"torch.compile(step, backend={backend!r})(module, x)")
+
+
+def _register_inside_reproducer(case: Case, spec: str, device: str, backend: str, built_inside: bool, remove: bool,
+                                leave: bool, swap: bool) -> str:
+    """A script that runs COMPILE-REGISTER-INSIDE's compiled step on the case's two hosts."""
+    name = case.name
+    lines = ["import torch", "from adapters import load_adapter", "from conformance.hosts import HostSpec",
+             "from conformance.library import *", "from conformance.strategies import host_input",
+             f"P = load_adapter({spec!r}).api", f"torch.__future__.set_swap_module_params_on_conversion({swap})",
+             "def step(module, x, host):"]
+    lines += [f"    module = host.build({device!r})"] if built_inside else []
+    lines += [f"    P.register_parametrization(module, {name!r}, {p!r})" for p in case.chain]
+    lines += [f"    out, value = module(x).detach(), module.{name}.detach()"]
+    lines += [f"    P.remove_parametrizations(module, {name!r}, leave_parametrized={leave})"] if remove else []
+    lines += ["    return module, out, value, module(x).detach()", f"compiled = torch.compile(step, backend={backend!r})",
+              f"for host in ({case.host!r}, {case.reseeded().host!r}):",
+              f"    module = {'None' if built_inside else f'host.build({device!r})'}",
+              f"    print(compiled(module, host_input(host, {device!r}, host.seed), host))",
+              "# checked against step run eagerly on the same host built again, and against the values computed by hand"]
+    return "Reproducer:\n    " + "\n    ".join(lines)
+
+
+def _check_register_inside(case: Case, device: str, compiled, step, built_inside: bool, removal: tuple[bool, bool],
+                           what: str) -> None:
+    """One call of the compiled step on a fresh host of `case`, against the same step run eagerly on another fresh host
+    (the module it leaves) and against the values computed by hand."""
+    (remove, leave), name = removal, case.name
+    x = host_input(case.host, device, case.host.seed)
+    raw = getattr(case.host.build(device), name).detach()
+    chain = case.fresh_chain()
+    originals = list(composed_inverse(chain[:1], raw))  # Note: stacking leaves the originals as they are
+    with torch.no_grad():
+        value = chain_value(case.fresh_chain(), *originals)
+        expected = (plain_forward(case, device, value, x), value,
+                    plain_forward(case, device, value if leave else originals[0], x))
+    twin = case.host.build(device)
+    twin_before = _tensors(twin)
+    twin, *_ = step(twin, case.fresh_chain(), x, case.host)
+    module = None if built_inside else case.host.build(device)
+    before = {} if module is None else _tensors(module)
+    try:
+        module, *got = compiled(module, chain, x, case.host)
+    except Exception as exc:
+        raise AssertionError(f"registering{' and removing' if remove else ''} inside the compiled function ({what}): "
+                             f"got {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}, expected what "
+                             "eager code gives") from exc
+    for label, g, e in zip(("module(x) after registering", f"module.{name}", "module(x) after removing"), got, expected,
+                           strict=True):
+        if label != "module(x) after removing" or remove:
+            assert_close(g, e, f"{label} inside the compiled function ({what})")
+    what = f"after {what}"
+    assert_equal(_layout(module), _layout(twin), f"the module's layout {what}, against eager code's")
+    for key, tensor in twin.state_dict().items():
+        assert_close(module.state_dict()[key], tensor, f"the module's {key} {what}")
+    if before:
+        assert_equal(_kept(module, before), _kept(twin, twin_before), f"which tensor objects the module keeps (name "
+                     f"now: name before) {what}, against eager code's")
+
+
+def _tensors(module: nn.Module) -> dict[str, Tensor]:
+    """The module's parameters and buffers by qualified name (shared ones under each name)."""
+    return dict(module.named_parameters(remove_duplicate=False)) | {
+        n: b for n, b in module.named_buffers(remove_duplicate=False) if b is not None}
+
+
+def _layout(module: nn.Module) -> tuple:
+    """What eager and compiled registration must agree on, ids and values aside: each submodule's class (by name, with
+    its bases), each tensor's name, kind and requires_grad, the non-persistent buffers and the state_dict keys."""
+    return (tuple((n, [c.__qualname__ for c in type(m).__mro__]) for n, m in module.named_modules()),
+            tuple((n, type(t).__name__, t.requires_grad) for n, t in _tensors(module).items()),
+            tuple((n, sorted(m._non_persistent_buffers_set)) for n, m in module.named_modules()),
+            tuple(module.state_dict()))
+
+
+def _kept(module: nn.Module, before: dict[str, Tensor]) -> dict[str, str | None]:
+    """For each tensor of the module, the name of the tensor of `before` it is the very object of (None if new)."""
+    return {n: next((k for k, old in before.items() if old is t), None) for n, t in _tensors(module).items()}

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from conformance import library as L
 from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value, original_names
 from conformance.drawing import draw_case, note_case
-from conformance.strategies import any_cases, seeded_randn
+from conformance.hosts import HostSpec, owner_of
+from conformance.strategies import any_cases, image_value, keeping_cases, other_seeds, seeded_randn
 
 
 def _hand_grads(chain, originals, weights):
@@ -124,3 +125,87 @@ def _check_live_graph(P, adapter, device, case, frozen: bool, swap: bool) -> Non
         assert_true(any(o.grad is not None for o in originals), f"after backward through module.{case.name}, no "
                     "original has a gradient, expected the chain's gradient to reach them")
     del loss
+
+
+def _host_values(host: HostSpec, module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """Every tensor of `host` as `module` reads it (the parametrized value for a parametrized name), detached."""
+    with torch.no_grad():
+        return {name: getattr(*owner_of(module, name)).detach() for name in host.tensor_names()}
+
+
+def _check_host_forward(host: HostSpec, module: torch.nn.Module, x: torch.Tensor, device: str, when: str) -> None:
+    """The host's own forward equals the one computed by hand with the values `module` reads now."""
+    expected = host.forward_with(_host_values(host, module), x, device)
+    assert_close(host.run_forward(module, x), expected, f"the host's own forward {when} (expected: functional_call of "
+                 "an unparametrized host with the parametrized value in place)")
+
+
+@pytest.mark.clause("GRAD-HOST-FORWARD")
+@given(data=st.data())
+def test_grad_host_forward(P, adapter, device, dtype, data):
+    case = draw_case(data, keeping_cases((dtype,)), adapter, device,
+                     "\n    (a forward of the host before registering; then its forward, host.run_forward(module, x), after "
+                     "registering, after an assignment, after an in-place change of the originals, in eval mode under "
+                     "no_grad, and inside cached())")
+    host = case.host
+    x = host.forward_input(device, host.seed)
+    module = host.build(device)
+    host.run_forward(module, x)  # the host keeps (RNNs: flattens) what its first forward read
+    case.register_on(P, module)
+    _check_host_forward(host, module, x, device, "after registering")
+    owner, leaf = owner_of(module, case.name)
+    seed = data.draw(other_seeds(host), label="seed of the assigned value")
+    setattr(owner, leaf, image_value(case, device, seed))
+    _check_host_forward(host, module, x, device, f"after module.{case.name} = <its value on the host with seed={seed}>")
+    plist = owner.parametrizations[leaf]
+    with torch.no_grad():
+        for key in original_names(plist):
+            getattr(plist, key).mul_(0.5)
+    _check_host_forward(host, module, x, device, "after the originals were halved in place")
+    module.eval()
+    with torch.no_grad():
+        _check_host_forward(host, module, x, device, "in eval mode under no_grad")
+    module.train()
+    with P.cached():
+        _check_host_forward(host, module, x, device, "inside cached()")
+
+
+@pytest.mark.clause("GRAD-HOST-STEP")
+@given(data=st.data(), lr=st.sampled_from([0.1, 0.5]))
+def test_grad_host_step(P, adapter, device, dtype, data, lr):
+    case = draw_case(data, keeping_cases((dtype,)), adapter, device,
+                     "\n    (a forward of the host before registering, and one in eval mode under no_grad after; then one "
+                     f"SGD(module.parameters(), lr={lr}) step on (host.run_forward(module, x) * weights).sum())")
+    host = case.host
+    x = host.forward_input(device, host.seed)
+    module = host.build(device)
+    host.run_forward(module, x)  # the host keeps (RNNs: flattens) what its first forward read
+    chain = case.fresh_chain()
+    case.register_on(P, module, chain)
+    owner, leaf = owner_of(module, case.name)
+    plist = owner.parametrizations[leaf]
+    keys = original_names(plist)
+    originals = [getattr(plist, k) for k in keys]
+    old = [o.detach().clone() for o in originals]
+    module.eval()
+    with torch.no_grad():  # an evaluation pass before training: the host keeps values read without a graph
+        out = host.run_forward(module, x)
+    module.train()
+    weights = seeded_randn(tuple(out.shape), dtype, device, host.seed)
+    copies = [o.detach().clone().requires_grad_(True) for o in originals]
+    values = {**_host_values(host, module), case.name: chain_value(chain, *copies)}
+    grads = torch.autograd.grad((host.forward_with(values, x, device) * weights).sum(), copies, allow_unused=True)
+    grads = [torch.zeros_like(o) if g is None else g for o, g in zip(old, grads, strict=True)]
+    optimizer = torch.optim.SGD(module.parameters(), lr=lr)
+    (host.run_forward(module, x) * weights).sum().backward()
+    for key, original, grad in zip(keys, originals, grads, strict=True):
+        if original.grad is None:
+            raise AssertionError(f"parametrizations[{leaf!r}].{key}.grad after a backward through the host's own "
+                                 f"forward: got None, expected {grad}")
+        assert_close(original.grad, grad, f"parametrizations[{leaf!r}].{key}.grad after a backward through the host's "
+                     "own forward")
+    optimizer.step()
+    for key, original, before, grad in zip(keys, originals, old, grads, strict=True):
+        assert_same(getattr(plist, key), original, f"parametrizations[{leaf!r}].{key} after the step")
+        assert_close(original, before - lr * grad, f"parametrizations[{leaf!r}].{key} after the step")
+    _check_host_forward(host, module, x, device, "after the step")

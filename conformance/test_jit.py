@@ -101,10 +101,30 @@ def test_jit_script_refused(P, adapter, device, data):
         # (issue 15's history matrix). Either is loud; what no release may do is change the module.
         assert_unchanged(before, module, "after torch.jit.script(module) raised")
         return
+    # Note: JIT-SCRIPT-REFUSED: any exception is loud; torch's type and sentence are JIT-SCRIPT-MESSAGE's.
+    with raises(Exception, "", "calling the scripted module"):
+        scripted(x)
+    assert_unchanged(before, module, "after scripting it and calling the scripted module")
+
+
+@pytest.mark.clause("JIT-SCRIPT-MESSAGE")
+@costly()
+@given(data=st.data())
+def test_jit_script_message(P, adapter, device, data):
+    case = draw_case(data, forward_cases(adapter.dtypes[:1]), adapter, device,
+                     "\nthen scripted = torch.jit.script(module); scripted(x)")
+    module = case.build(P, device)
+    x = host_input(case.host, device, case.host.seed)
+    try:
+        with quiet():
+            scripted = torch.jit.script(module)
+    except Exception as exc:  # noqa: BLE001 - a refusal at compile time must say why too
+        assert_true(_SCRIPT_PHRASE in str(exc), f"torch.jit.script(module): got {type(exc).__name__}({str(exc)!r}), "
+                    f"expected its message to contain {_SCRIPT_PHRASE!r}")
+        return
     # Note: torch.jit.Error (TorchScript's wrapper of the getter's RuntimeError), which is no RuntimeError subclass.
     with raises(torch.jit.Error, _SCRIPT_PHRASE, "calling the scripted module"):
         scripted(x)
-    assert_unchanged(before, module, "after scripting it and calling the scripted module")
 
 
 @pytest.mark.clause("JIT-TRACE-CACHED-REFUSED")
@@ -121,7 +141,9 @@ def test_jit_trace_cached_refused(P, adapter, device, dtype, data, read_first):
     with P.cached():
         if read_first:
             getattr(module, case.name)
-        with raises(RuntimeError, _TRACE_PHRASE, "torch.jit.trace inside cached()"):
+        # Note: JIT-TRACE-CACHED-REFUSED: any exception is loud; torch's type and sentence are
+        # JIT-TRACE-CACHED-MESSAGE's.
+        with raises(Exception, "", "torch.jit.trace inside cached()"):
             trace(module, x)
         assert_true(not torch.jit.is_tracing(), "torch.jit.is_tracing() is True after the refused trace")
     assert_unchanged(before, module, "after the refused trace inside cached()")
@@ -129,3 +151,19 @@ def test_jit_trace_cached_refused(P, adapter, device, dtype, data, read_first):
     with torch.no_grad():
         expected = forward_by_hand(case, device, own_leaves(module, case.name), x)
         assert_close(trace(module, x)(x), expected, "the output of a module traced after cached() exited")
+
+
+@pytest.mark.clause("JIT-TRACE-CACHED-MESSAGE")
+@costly()
+@given(data=st.data(), read_first=st.booleans())
+def test_jit_trace_cached_message(P, adapter, device, dtype, data, read_first):
+    case = data.draw(forward_cases((dtype,)), label="case")
+    read = f"read module.{case.name}; " if read_first else ""
+    note_case(case, adapter, device, f"\nthen, inside cached(): {read}torch.jit.trace(module, (x,))")
+    module = case.build(P, device)
+    x = host_input(case.host, device, case.host.seed)
+    with P.cached():
+        if read_first:
+            getattr(module, case.name)
+        with raises(RuntimeError, _TRACE_PHRASE, "torch.jit.trace inside cached()"):
+            trace(module, x)

@@ -48,7 +48,10 @@ def test_serial_pickle_refused(P, adapter, device, dtype, data):
     attempts = {"pickle.dumps(module)": lambda: pickle.dumps(module), "copy.copy(module)": lambda: copy.copy(module),
                 "torch.save(module, io.BytesIO())": lambda: torch.save(module, io.BytesIO())}
     for what, attempt in attempts.items():
-        with raises(RuntimeError, "state_dict", what):
+        # Note: SERIAL-PICKLE-REFUSED: the upstream tests pin RuntimeError pointing to state_dict for pickle.dumps
+        # and torch.save; copy.copy must only refuse.
+        with raises(Exception if what.startswith("copy") else RuntimeError,
+                    "" if what.startswith("copy") else "state_dict", what):
             attempt()
         assert_unchanged(before, module, f"after {what}")
 

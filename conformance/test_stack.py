@@ -15,7 +15,7 @@ from conformance.strategies import any_cases, bad_forward_modes, bad_inverse_mod
 
 @pytest.mark.clause("STACK-FORWARD-CHECKED")
 @given(data=st.data(), modes=st.lists(bad_forward_modes(), min_size=1, max_size=3))
-def test_stack_forward_checked(P, adapter, device, dtype, data, modes):
+def test_stack_forward_checked(P, adapter, device, dtype, swap, data, modes):
     case = draw_case(data, any_cases((dtype,)), adapter, device,
                      f"\nthen stacking BadForward(mode) for mode in {modes!r}, each failing")
     chain = case.fresh_chain()
@@ -24,11 +24,9 @@ def test_stack_forward_checked(P, adapter, device, dtype, data, modes):
         before = snapshot(module)
         with torch.no_grad():
             y = getattr(module, case.name)
-        phrase = {"tuple": "A parametrization must return a tensor. Got tuple",
-                  "dtype": f"may not change the dtype of the tensor, unless the `unsafe` flag is enabled.\n"
-                           f"module.{case.name}.dtype: {y.dtype}",
-                  "shape": f"may not change the shape of the tensor, unless the `unsafe` flag is enabled.\n"
-                           f"module.{case.name}.shape: {y.shape}"}[mode]
+        # Note: STACK-FORWARD-CHECKED: the phrases test_errors_parametrized_tensor_parametrization quotes.
+        phrase = {"tuple": "must return a tensor", "dtype": "may not change the dtype",
+                  "shape": "may not change the shape"}[mode]
         with raises(ValueError, phrase, f"stacking BadForward({mode!r})"):
             P.register_parametrization(module, case.name, L.BadForward(mode))
         assert_list_unchanged(before, module, case.name, chain, f"after stacking BadForward({mode!r}) failed")
@@ -40,7 +38,7 @@ def test_stack_forward_checked(P, adapter, device, dtype, data, modes):
 @given(data=st.data(),
        modes=st.lists(st.one_of(bad_inverse_modes(first_registration=False), st.just("not_implemented")),
                       min_size=1, max_size=3))
-def test_stack_inverse_checked(P, adapter, device, dtype, data, modes):
+def test_stack_inverse_checked(P, adapter, device, dtype, swap, data, modes):
     case = draw_case(data, any_cases((dtype,)), adapter, device,
                      f"\nthen stacking BadInverse(mode) for mode in {modes!r} "
                      "(InverseNotImplemented() for 'not_implemented')")
@@ -64,13 +62,33 @@ def test_stack_inverse_checked(P, adapter, device, dtype, data, modes):
                 assert_close(new, old, f"{key} after stacking InverseNotImplemented()")
             continue
         p = L.BadInverse(mode)
-        with torch.no_grad():
-            z = p.right_inverse(y)
-        if mode == "tuple":
-            phrase = "parametrization.right_inverse must return a tensor. Got: tuple"
-        else:
-            phrase = (f"must have the same {mode} as module.{case.name}, unless the `unsafe` flag is enabled.\n"
-                      f"module.{case.name}.{mode}: {getattr(y, mode)}\nreturned {mode}: {getattr(z, mode)}")
+        # Note: STACK-INVERSE-CHECKED: the phrases test_errors_parametrized_tensor_parametrization quotes.
+        phrase = "right_inverse must return a tensor" if mode == "tuple" else f"must have the same {mode}"
         with raises(ValueError, phrase, f"stacking BadInverse({mode!r})"):
             P.register_parametrization(module, case.name, p)
         assert_list_unchanged(before, module, case.name, chain, f"after stacking BadInverse({mode!r}) failed")
+
+
+@pytest.mark.clause("STACK-CHECK-DETAILS")
+@given(data=st.data(), mode=st.sampled_from(["forward tuple", "forward dtype", "forward shape", "inverse tuple",
+                                             "inverse dtype", "inverse shape"]))
+def test_stack_check_details(P, adapter, device, dtype, data, mode):
+    side, how = mode.split()
+    case = draw_case(data, any_cases((dtype,)), adapter, device, f"\nthen stacking Bad{side.title()}({how!r})")
+    module = case.build(P, device)
+    p = L.BadForward(how) if side == "forward" else L.BadInverse(how)
+    with torch.no_grad():
+        y = getattr(module, case.name)
+        z = p.right_inverse(y) if side == "inverse" else None
+    # Note: STACK-CHECK-DETAILS: torch 2.13's sentences, with the tensor's name and its dtype or shape (and the
+    # returned one, for a right_inverse) on the lines after them.
+    unsafe = "unless the `unsafe` flag is enabled.\n"
+    if side == "forward":
+        phrase = ("A parametrization must return a tensor. Got tuple" if how == "tuple" else
+                  f"may not change the {how} of the tensor, {unsafe}module.{case.name}.{how}: {getattr(y, how)}")
+    else:
+        phrase = ("parametrization.right_inverse must return a tensor. Got: tuple" if how == "tuple" else
+                  f"must have the same {how} as module.{case.name}, {unsafe}module.{case.name}.{how}: "
+                  f"{getattr(y, how)}\nreturned {how}: {getattr(z, how)}")
+    with raises(ValueError, phrase, f"stacking Bad{side.title()}({how!r})"):
+        P.register_parametrization(module, case.name, p)

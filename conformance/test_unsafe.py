@@ -15,7 +15,7 @@ from conformance.strategies import cases, other_dtypes
 
 @pytest.mark.clause("UNSAFE-SHAPE-ALLOWED")
 @given(data=st.data(), then_scale=st.booleans())
-def test_unsafe_shape_allowed(P, adapter, device, dtype, data, then_scale):
+def test_unsafe_shape_allowed(P, adapter, device, dtype, swap, data, then_scale):
     case = draw_case(data, cases(dtypes=(dtype,), min_chain=0, max_chain=2), adapter, device,
                      "\nthen P.register_parametrization(module, name, Flatten(), unsafe=True)"
                      + ("\nthen P.register_parametrization(module, name, Scale(2.0))" if then_scale else ""))
@@ -36,7 +36,7 @@ def test_unsafe_shape_allowed(P, adapter, device, dtype, data, then_scale):
 
 @pytest.mark.clause("UNSAFE-DTYPE-ALLOWED")
 @given(data=st.data())
-def test_unsafe_dtype_allowed(P, adapter, device, dtype, data):
+def test_unsafe_dtype_allowed(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
     target = data.draw(other_dtypes(dtype), label="target dtype")
     note_case(case, adapter, device, f"\nthen P.register_parametrization(module, name, CastTo({target}), unsafe=True)")

@@ -9,7 +9,7 @@ import torch
 from torch import Tensor
 from torch.nn import Module
 
-from ._fast import call, holds, tracing_state
+from ._fast import call, holds, raised_in_read, tracing_state
 
 
 class Entry(NamedTuple):
@@ -59,22 +59,28 @@ def _entries() -> dict[tuple[int, str], Entry] | None:
 
 def read(module: Module, name: str, plist: Module) -> Tensor:
     """The value of ``module.<name>``: computed by its list, or inside ``cached()`` the value computed first."""
-    entries = getattr(_local, "entries", None) if _any_open else None
-    if entries is None:
-        return call(plist)
-    # Note: JIT-TRACE-CACHED-REFUSED, COMPILE-FULLGRAPH, EXPORT-CACHED: Dynamo folds torch._C._get_tracing_state to None.
-    if tracing_state():
-        raise RuntimeError("Cannot trace a model while caching parametrizations.")
-    key = (id(module), name)
-    entry = entries.get(key)
-    # Note: CACHE-KEPT-IN-CONTEXT, CACHE-ASSIGN-DEFERRED, FUNCTIONAL-CACHED, INIT-ASSIGN-LOAD, CACHE-NO-ALIEN: the first
-    # value until the outermost exit (after in-place changes, stacks, assignments too) while module and originals stay.
-    if entry is not None and holds(entry, module, plist):
-        return entry[2]  # Note (speed): read-cached-8x8-scale-chain1: by index, as in holds
-    originals = plist._originals()
-    value = call(plist)
-    entries[key] = Entry(module, originals, value)
-    return value
+    try:  # Note (speed): read-8x8-scale-chain1: a try block costs nothing until it catches
+        entries = getattr(_local, "entries", None) if _any_open else None
+        if entries is None:
+            return call(plist)
+        # Note: JIT-TRACE-CACHED-REFUSED, COMPILE-FULLGRAPH, EXPORT-CACHED: Dynamo folds torch._C._get_tracing_state to
+        # None.
+        if tracing_state():
+            raise RuntimeError("Cannot trace a model while caching parametrizations.")
+        key = (id(module), name)
+        entry = entries.get(key)
+        # Note: CACHE-KEPT-IN-CONTEXT, CACHE-ASSIGN-DEFERRED, FUNCTIONAL-CACHED, INIT-ASSIGN-LOAD, CACHE-NO-ALIEN: the
+        # first value until the outermost exit (after in-place changes, stacks, assignments too) while module and
+        # originals stay.
+        if entry is not None and holds(entry, module, plist):
+            return entry[2]  # Note (speed): read-cached-8x8-scale-chain1: by index, as in holds
+        originals = plist._originals()
+        value = call(plist)
+        entries[key] = Entry(module, originals, value)
+        return value
+    except AttributeError as error:  # Note: REGISTER-FORWARD-ERROR: see surfacing_getattr
+        raised_in_read(module, name, error)
+        raise
 
 
 def snapshot() -> dict[tuple[int, str], Entry]:

@@ -7,7 +7,7 @@ import weakref
 from torch.nn import Module, ModuleDict
 
 from . import _cache
-from ._fast import list_property
+from ._fast import list_property, surfacing_getattr
 
 _SERIALIZATION_MESSAGE = ("Serialization of parametrized modules is only supported through state_dict(). See:\n"
                           "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
@@ -74,6 +74,7 @@ def _new_class(base: type, names: list[str]) -> type:
     # Note: COPY-INDEPENDENT: a class is never changed once made; every structural change gives the instance another.
     # Note (implementation): __module__ names this module, not torch's parametrize module (which Dynamo keys on).
     namespace = {"__module__": __name__, "__getstate__": _refuse_getstate}
+    namespace["__getattr__"] = surfacing_getattr(base.__getattr__)  # Note: REGISTER-FORWARD-ERROR: see surfacing_getattr
     if not hasattr(base, "__deepcopy__"):
         namespace["__deepcopy__"] = _deepcopy
     namespace.update({name: list_property(name, _cache.read) for name in names})

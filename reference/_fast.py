@@ -1,5 +1,6 @@
 """The fast paths: each gives what the plain nn.Module API gives, without a cost that shows in the benchmarks."""
 
+import threading
 from collections.abc import Callable
 
 import torch
@@ -11,6 +12,8 @@ _forward_hooks, _forward_pre_hooks = nn_module._global_forward_hooks, nn_module.
 _backward_hooks, _backward_pre_hooks = nn_module._global_backward_hooks, nn_module._global_backward_pre_hooks
 # Note (speed): read-cached-8x8-scale-chain1: a C call, 4x cheaper than torch.jit.is_tracing().
 tracing_state = torch._C._get_tracing_state
+# Note: REGISTER-FORWARD-ERROR: the AttributeError a read of a parametrized name raised, per thread, for __getattr__.
+_raised = threading.local()
 
 
 def call(module: Module, *args: object) -> object:
@@ -39,6 +42,29 @@ def list_property(name: str, read: Callable[[Module, str, Module], Tensor]) -> p
         self._modules["parametrizations"]._modules[name].right_inverse(value)
 
     return property(get, put)
+
+
+def raised_in_read(module: Module, name: str, error: AttributeError) -> None:
+    """Keep ``error``, raised while ``module.<name>`` was computed, for the generated ``__getattr__`` to raise."""
+    _raised.last = (module, name, error)
+
+
+def surfacing_getattr(fallback: Callable[[Module, str], object]) -> Callable[[Module, str], object]:
+    """The generated class's ``__getattr__``: ``fallback``'s (its base's), but after a parametrized read raised an
+    AttributeError, that error itself."""
+    # Note: REGISTER-FORWARD-ERROR: Python answers a property's AttributeError by calling __getattr__, whose own
+    # "object has no attribute 'weight'" would hide the forward's error (torch's does). The error object is raised
+    # again, unwrapped: the caller's `except` clauses and getattr(module, name, default) see what the forward raised.
+    def __getattr__(self: Module, name: str) -> object:
+        try:
+            return fallback(self, name)
+        except AttributeError:
+            last = vars(_raised).pop("last", None)
+            if last is None or last[0] is not self or last[1] != name:
+                raise
+        raise last[2]  # outside the except block: the error's own __context__ is left as it was
+
+    return __getattr__
 
 
 def set_plain(module: Module, **attributes: object) -> None:

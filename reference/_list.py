@@ -22,10 +22,13 @@ _SHAPE_CHANGED = ("Assigning a value may not change the {what} of `{key}`, unles
 
 
 def _as_original(original: Tensor, t: object, i: int) -> Tensor:
-    """Element ``i`` of a multi-output ``right_inverse``, made a Parameter when ``original`` is one."""
+    """Element ``i`` of a multi-output ``right_inverse``, made a Parameter when ``original`` is one; it requires grad
+    when ``original`` does and its dtype can."""
     if not isinstance(t, Tensor):
         raise ValueError(f"{_RI_TYPE}element {i} of the sequence with type {type(t).__name__}.")
-    return like(original, t, original.requires_grad, detach=False)
+    # Note: MULTI-MIXED-DTYPE-TRAINABLE: integer codes beside a trainable scale stay a Parameter that cannot require
+    # grad (torch asks it to and fails: "Only Tensors of floating point and complex dtype can require gradients").
+    return like(original, t, original.requires_grad and (t.is_floating_point() or t.is_complex()), detach=False)
 
 
 @dataclass(frozen=True)

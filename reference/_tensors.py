@@ -2,6 +2,7 @@
 and the tensors and modules of torch.distributed (never imported here: a program that did not load it has neither)."""
 
 import sys
+import weakref
 
 import torch
 from torch import Tensor
@@ -51,9 +52,17 @@ def write_into(dest: Tensor, src: Tensor) -> None:
         _write(dest, src)
 
 
+def weakly_held(dest: Tensor) -> bool:
+    """Whether ``dest`` is a plain Tensor or Parameter that weak references point to (swap_tensors refuses it)."""
+    return (type(dest) is Tensor or type(dest) is Parameter) and weakref.getweakrefcount(dest) > 0
+
+
 def _write(dest: Tensor, src: Tensor) -> None:
     # Note: GRAD-LIVE-GRAPH: swap_tensors refuses a frozen Parameter whose gradient node a live graph holds: set_.
-    if uses_swap(dest) and not (type(dest) is Parameter and not dest.requires_grad and dest._use_count() > 1):
+    swap = uses_swap(dest) and not (type(dest) is Parameter and not dest.requires_grad and dest._use_count() > 1)
+    # Note: REGISTER-SWAP-WEAKREF: swap_tensors refuses a tensor that weak references point to (nn.RNN, nn.LSTM and
+    # nn.GRU keep them in _flat_weight_refs; torch's registration fails there under the swap flag): set_.
+    if swap and not weakly_held(dest):
         # Note: ASSIGN-NO-GRAD: a fresh, detached object is swapped in, never the caller's tensor (torch swaps an
         # identity right_inverse's input in: the original takes its graph, the caller's tensor the old value).
         torch.utils.swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=False))

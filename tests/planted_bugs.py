@@ -69,6 +69,37 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "a first registration checks the right_inverse's dtype but not its device",
     ),
     PlantedBug(
+        "register-swap-inverse-device-unchecked", "REGISTER-INVERSE-CHECKED", "_list.py",
+        "ParametrizationList._candidates",
+        Replace("('dtype', 'device')",
+                "('dtype',) if torch.__future__.get_swap_module_params_on_conversion() else ('dtype', 'device')"),
+        "the device check is left to set_ (which refuses another device), so under the swap flag, whose "
+        "swap_tensors takes any device, a right_inverse moving the tensor to another device registers silently "
+        "(as some torch 2.x releases did)",
+    ),
+    PlantedBug(
+        "register-swap-writes-before-check", "REGISTER-ATOMIC", "_list.py", "ParametrizationList.__init__",
+        Insert("candidates = self._candidates(original, new)",
+               "if self.is_tensor and torch.__future__.get_swap_module_params_on_conversion():\n"
+               "    write_into(original, new)\n"
+               "    candidates = (original,)",
+               after=True),
+        "under the swap flag the right_inverse's value is swapped into the tensor before the forward check (which "
+        "then runs on the tensor itself, not a stand-in), so a failed registration leaves the tensor changed",
+    ),
+    PlantedBug(
+        "register-swap-weakref-swapped", "REGISTER-SWAP-WEAKREF", "_tensors.py", "_write",
+        Replace("swap and not weakly_held(dest)", "swap"),
+        "under the swap flag every original is written by swap_tensors, which refuses a tensor that weak references "
+        "point to: registering on (or assigning to) a weight of nn.RNN, nn.LSTM or nn.GRU fails (torch's behaviour)",
+    ),
+    PlantedBug(
+        "register-swap-weakref-buffers-only", "REGISTER-SWAP-WEAKREF", "_tensors.py", "weakly_held",
+        Replace("type(dest) is Tensor or type(dest) is Parameter", "type(dest) is Tensor"),
+        "the set_ fallback for weakly held tensors is taken for plain tensors (buffers) only, so a Parameter that "
+        "weak references point to (an RNN's weights) still goes to swap_tensors under the swap flag, which refuses it",
+    ),
+    PlantedBug(
         "register-parametrization-not-validated", "REGISTER-NOT-A-MODULE", "_register.py", "register_parametrization",
         Replace("(('module', module), ('parametrization', parametrization))", "(('module', module),)"),
         "only the module is checked to be an nn.Module, not the parametrization",
@@ -91,6 +122,20 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         Replace("len(modules) == 0", "modules is None"),
         "ParametrizationList checks its modules for None instead of emptiness",
     ),
+    PlantedBug(
+        "register-forward-error-hidden", "REGISTER-FORWARD-ERROR", "_class.py", "_new_class",
+        Drop("namespace['__getattr__'] = surfacing_getattr(base.__getattr__)"),
+        "the generated class has no __getattr__ of its own, so an AttributeError raised inside forward reaches the "
+        "caller as \"object has no attribute 'weight'\" (as torch does)",
+    ),
+    PlantedBug(
+        "register-forward-error-wrapped", "REGISTER-FORWARD-ERROR", "_cache.py", "read",
+        Replace("raised_in_read(module, name, error)\n"
+                "raise",
+                "raise RuntimeError(f'computing {name} failed: {error!r}') from error"),
+        "an AttributeError raised inside forward is wrapped in a RuntimeError (its cause) instead of reaching the "
+        "caller as itself",
+    ),
     # stack
     PlantedBug(
         "stack-forward-unchecked", "STACK-FORWARD-CHECKED", "_register.py", "_check_stack",
@@ -106,6 +151,12 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
                 "z = parametrization.right_inverse(x)"),
         "stacking a parametrization whose right_inverse raises NotImplementedError fails instead of "
         "skipping the check",
+    ),
+    PlantedBug(
+        "stack-inverse-error-first-line-only", "STACK-CHECK-DETAILS", "_register.py", "_check_stack",
+        Replace("check_same(('dtype', 'shape'), y, z, _STACK_INVERSE, name=name)",
+                "check_same(('dtype', 'shape'), y, z, _STACK_INVERSE.splitlines()[0], name=name)"),
+        "a refused stacking's right_inverse error keeps its first line only, losing the dtype or shape it compares",
     ),
     # unsafe
     PlantedBug(
@@ -132,9 +183,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # multi
     PlantedBug(
         "multi-buffer-originals-lose-requires-grad", "MULTI-ORIGINALS", "_list.py", "_as_original",
-        Replace("like(original, t, original.requires_grad, detach=False)",
-                "like(original, t, original.requires_grad if isinstance(original, Parameter) else t.requires_grad, "
-                "detach=False)"),
+        Replace("original.requires_grad", "original.requires_grad if isinstance(original, Parameter) else t.requires_grad"),
         "the originals of a multi-input buffer do not take the buffer's requires_grad",
     ),
     PlantedBug(
@@ -156,6 +205,34 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
                 "except TypeError as e:\n"
                 '    raise ValueError(f"A parametrization\'s forward failed: {e}") from e'),
         "a forward of the wrong arity is reported as ValueError instead of TypeError",
+    ),
+    PlantedBug(
+        "multi-mixed-originals-in-tensor-dtype", "MULTI-MIXED-DTYPE", "_list.py", "_as_original",
+        Replace("like(original, t, original.requires_grad and (t.is_floating_point() or t.is_complex()), detach=False)",
+                "like(original, t.to(original.dtype), original.requires_grad and (t.is_floating_point() or "
+                "t.is_complex()), detach=False)"),
+        "each output of a multi-output right_inverse is stored in the tensor's dtype, so integer codes become floats",
+    ),
+    PlantedBug(
+        "multi-mixed-assign-checks-original0-dtype", "MULTI-MIXED-DTYPE", "_list.py",
+        "ParametrizationList._checked_pairs",
+        Replace("self._check_element(i, key, dest, new, f'Tensor {i} returned by `right_inverse`')",
+                "self._check_element(i, key, pairs[0][0], new, f'Tensor {i} returned by `right_inverse`')"),
+        "an assignment checks every output's dtype against original0's, so originals of different dtypes cannot "
+        "be assigned",
+    ),
+    PlantedBug(
+        "multi-mixed-trainable-codes-require-grad", "MULTI-MIXED-DTYPE-TRAINABLE", "_list.py", "_as_original",
+        Replace("original.requires_grad and (t.is_floating_point() or t.is_complex())", "original.requires_grad"),
+        "every original of a trainable Parameter is made to require grad, so integer codes fail the registration "
+        "(as torch does)",
+    ),
+    PlantedBug(
+        "multi-mixed-trainable-codes-as-buffers", "MULTI-MIXED-DTYPE-TRAINABLE", "_list.py", "_as_original",
+        Replace("like(original, t, original.requires_grad and (t.is_floating_point() or t.is_complex()), detach=False)",
+                "like(original if t.is_floating_point() or t.is_complex() else t, t, original.requires_grad and "
+                "(t.is_floating_point() or t.is_complex()), detach=False)"),
+        "outputs that cannot require grad (integer codes) are registered as buffers, even under a Parameter",
     ),
     # assign
     PlantedBug(
@@ -185,6 +262,11 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "assignment treats a parametrization without right_inverse as the identity instead of raising",
     ),
     PlantedBug(
+        "assign-no-inverse-attribute-error", "ASSIGN-NO-INVERSE-ERROR", "_list.py", "ParametrizationList.right_inverse",
+        Replace("RuntimeError", "AttributeError"),
+        "assigning through a parametrization without right_inverse raises AttributeError instead of RuntimeError",
+    ),
+    PlantedBug(
         "assign-not-implemented-swallowed", "ASSIGN-NOT-IMPLEMENTED", "_list.py", "ParametrizationList.right_inverse",
         Replace("value = module.right_inverse(value)",
                 "try:\n"
@@ -199,6 +281,14 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "assignment skips the dtype check, so set_ silently changes the original's dtype",
     ),
     PlantedBug(
+        "assign-swap-dtype-unchecked", "ASSIGN-DTYPE-CHECKED", "_list.py", "ParametrizationList._check_element",
+        Replace("check_same(('dtype',), dest, new, _DTYPE_CHANGED, label=label, key=key)",
+                "if not torch.__future__.get_swap_module_params_on_conversion():\n"
+                "    check_same(('dtype',), dest, new, _DTYPE_CHANGED, label=label, key=key)"),
+        "the dtype check is skipped under the swap flag (taken for set_'s business), so swap_tensors silently "
+        "gives the original the assigned value's dtype",
+    ),
+    PlantedBug(
         "assign-shape-checks-ndim", "ASSIGN-SHAPE-CHECKED", "_list.py", "ParametrizationList._check_element",
         Replace("check_same(('shape',), dest, new, _SHAPE_CHANGED, key=key)",
                 "if new.dim() != dest.dim():\n"
@@ -206,7 +296,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "assignment compares the number of dimensions instead of the shape",
     ),
     PlantedBug(
-        "assign-multi-length-too-short-only", "ASSIGN-MULTI", "_list.py", "ParametrizationList._checked_pairs",
+        "assign-multi-length-too-short-only", "ASSIGN-MULTI-ERROR-TYPE", "_list.py", "ParametrizationList._checked_pairs",
         Replace("len(value) != self.ntensors", "len(value) < self.ntensors"),
         "a multi-input assignment refuses only too-short sequences; longer ones fail later with another error",
     ),
@@ -217,7 +307,25 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
                after=True),
         "a multi-input assignment writes each original as soon as it is checked, before the later ones",
     ),
+    PlantedBug(
+        "assign-inverse-error-as-identity", "ASSIGN-INVERSE-ERROR", "_list.py", "ParametrizationList._inverse",
+        Replace("NotImplementedError", "Exception"),
+        "a first registration takes any exception of right_inverse, not only NotImplementedError, for 'no inverse' "
+        "and registers",
+    ),
+    PlantedBug(
+        "assign-inverse-error-stack-skipped", "ASSIGN-INVERSE-ERROR", "_register.py", "_check_stack",
+        Replace("NotImplementedError", "Exception"),
+        "stacking takes any exception of the new right_inverse, not only NotImplementedError, for 'no inverse' and "
+        "registers it",
+    ),
     # remove
+    PlantedBug(
+        "remove-mixed-value-in-original0-dtype", "REMOVE-MIXED-DTYPE", "_remove.py", "_restore_multi",
+        Replace("like(plist.original0, value.detach(), value.requires_grad, detach=False)",
+                "like(plist.original0, value.detach().to(plist.original0.dtype), value.requires_grad, detach=False)"),
+        "removing a multi-input parametrization leaves the value in original0's dtype (integer codes: truncated)",
+    ),
     PlantedBug(
         "remove-default-leave-original", "REMOVE-LEAVE-PARAMETRIZED", "_remove.py", "remove_parametrizations",
         Replace("True", "False"),
@@ -428,8 +536,8 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "grad-multi-parameter-requires-grad", "GRAD-REQUIRES-GRAD", "_list.py", "_as_original",
-        Replace("like(original, t, original.requires_grad, detach=False)",
-                "like(original, t, isinstance(original, Parameter) or t.requires_grad, detach=False)"),
+        Replace("original.requires_grad and (t.is_floating_point() or t.is_complex())",
+                "(isinstance(original, Parameter) or t.requires_grad) and (t.is_floating_point() or t.is_complex())"),
         "multi-input originals of a Parameter always require grad, whatever the source's flag",
     ),
     # query
@@ -484,6 +592,11 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "a transfer failing on a later name leaves the target half parametrized",
     ),
     PlantedBug(
+        "transfer-self-runtime-error", "TRANSFER-ERROR-TYPE", "_transfer.py", "transfer_parametrizations_and_params",
+        Replace("ValueError", "RuntimeError"),
+        "a transfer of a module onto itself is refused (unchanged) with RuntimeError instead of ValueError",
+    ),
+    PlantedBug(
         "remove-keeps-stale-class", "SEQUENCE-DIFFERENTIAL", "_remove.py", "remove_parametrizations",
         Replace("module.__class__ = with_generated(type(module), parametrized_class(base, "
                 "list(module.parametrizations)))",
@@ -525,6 +638,40 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         Replace("parameters['original']", "parameters['original'].detach()"),
         "the fast read path of a single Parameter original detaches it, so no gradient reaches the original",
     ),
+    # Note: COMPILE-REGISTER-INSIDE: a call that raises while Dynamo traces it is run again as Python, where
+    # is_compiling() is False, so a refusal under is_compiling() is no bug the clause can see; a skip is.
+    PlantedBug(
+        "compile-register-skipped-while-compiling", "COMPILE-REGISTER-INSIDE", "_register.py",
+        "register_parametrization",
+        Insert("parametrization.train(module.training)",
+               "import torch\n"
+               "if torch.compiler.is_compiling():\n"
+               "    return module"),
+        "register_parametrization returns at once while Dynamo traces it (taking the trace for a dry run whose "
+        "side effects do not count), so a registration inside a compiled function silently does nothing",
+    ),
+    PlantedBug(
+        "compile-inverse-skipped-while-compiling", "COMPILE-REGISTER-INSIDE", "_list.py", "ParametrizationList._inverse",
+        Insert("with torch.no_grad():\n"
+               "    new = original\n"
+               "    for module in reversed(self._chain()):\n"
+               "        try:\n"
+               "            new = module.right_inverse(new) if hasattr(module, 'right_inverse') else new\n"
+               "        except NotImplementedError:\n"
+               "            pass",
+               "if torch.compiler.is_compiling():\n"
+               "    return original"),
+        "a first registration skips the right_inverses while Dynamo traces it (they look like compute to defer), so "
+        "inside a compiled function the original keeps the unparametrized value and the module reads chain(value)",
+    ),
+    PlantedBug(
+        "compile-remove-skipped-while-compiling", "COMPILE-REGISTER-INSIDE", "_remove.py", "remove_parametrizations",
+        Insert("plist = module.parametrizations[tensor_name]",
+               "if torch.compiler.is_compiling():\n"
+               "    return module"),
+        "remove_parametrizations returns at once while Dynamo traces it (taking the trace for a dry run whose "
+        "side effects do not count), so a removal inside a compiled function silently leaves the module parametrized",
+    ),
     # export
     PlantedBug(
         "export-single-original-numbered", "EXPORT-PROGRAM", "_list.py", "ParametrizationList._original_names",
@@ -556,7 +703,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # Note: JIT-SCRIPT-REFUSED accepts a refusal at script time as well (torch 1.9 to 1.12 refuse so, issue 15), so
     # a getter without the guard, which fails to compile, is no bug; a guard that says nothing of the cause is.
     PlantedBug(
-        "jit-getter-guard-says-nothing", "JIT-SCRIPT-REFUSED", "_fast.py", "list_property.get",
+        "jit-getter-guard-says-nothing", "JIT-SCRIPT-MESSAGE", "_fast.py", "list_property.get",
         Replace("'Parametrization is not working with scripting.'", "'unsupported'"),
         "the getter's scripting guard raises without saying that parametrizations do not work with scripting",
     ),
@@ -565,14 +712,19 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         Replace("raise RuntimeError('Cannot trace a model while caching parametrizations.')", "pass"),
         "torch.jit.trace inside cached() is not refused, so the trace bakes the cached values in",
     ),
+    PlantedBug(
+        "jit-trace-cached-value-error", "JIT-TRACE-CACHED-MESSAGE", "_cache.py", "read",
+        Replace("RuntimeError", "ValueError"),
+        "torch.jit.trace inside cached() is refused with ValueError instead of torch's RuntimeError",
+    ),
     # init
     PlantedBug(
-        "init-lazy-value-error", "INIT-LAZY", "_register.py", "_check_first",
+        "init-lazy-value-error", "INIT-LAZY-ERROR-TYPE", "_register.py", "_check_first",
         Replace("RuntimeError", "ValueError"),
         "registering on a lazy module's uninitialized parameter raises ValueError, not torch's RuntimeError",
     ),
     PlantedBug(
-        "init-lazy-unchecked", "INIT-LAZY", "_register.py", "_check_first",
+        "init-lazy-unchecked", "INIT-LAZY-ERROR-TYPE", "_register.py", "_check_first",
         Replace("isinstance(tensor, UninitializedTensorMixin)", "False"),
         "registering on a lazy module's uninitialized parameter is not checked: it fails later, inside "
         "right_inverse or the shape checks, with another error type",

@@ -10,6 +10,7 @@ import torch.nn.utils.parametrize as P
 
 from conformance import CLAUSES, spec
 from conformance.sources import SEPARATOR, UPSTREAM_TESTS, behaviour_functions, references
+from conformance.upstream import BELOW_FLOOR, KINDS, UPSTREAM_REPORTS, reports_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "conformance" / "SPEC.md"
@@ -89,3 +90,44 @@ def test_check_of_another_path_names_it_in_the_command(tmp_path, capsys):
 def test_the_readme_links_the_page():
     section = (ROOT / "README.md").read_text().split("## What is checked", 1)[1].split("\n## ", 1)[0]
     assert "(conformance/SPEC.md)" in section
+
+
+def test_every_upstream_report_names_a_clause_or_says_why_none_catches_it():
+    for report in UPSTREAM_REPORTS:
+        assert report.kind in KINDS and report.title and report.releases and report.note, report.number
+        if report.clause:
+            assert report.clause in CLAUSES, f"pytorch/pytorch#{report.number}: unknown clause {report.clause!r}"
+        else:
+            assert "no clause" in report.note, f"pytorch/pytorch#{report.number}: caught by none, and the note says not why"
+
+
+def test_every_caught_upstream_report_is_among_its_clause_sources():
+    caught = [r for r in UPSTREAM_REPORTS if r.clause]
+    missing = {r.number: r.clause for r in caught if r.reference not in CLAUSES[r.clause].source.split(SEPARATOR)}
+    assert not missing, f"reports whose link is not in their clause's source: {missing}"
+    assert all(references(r.reference)[0].url.endswith(f"/{r.number}") for r in UPSTREAM_REPORTS)
+
+
+def test_upstream_reports_are_at_least_15_with_unique_numbers():
+    numbers = [r.number for r in UPSTREAM_REPORTS]
+    assert len(numbers) >= 15, f"only {len(numbers)} upstream reports"
+    assert len(numbers) == len(set(numbers)), "an upstream report appears twice"
+    assert sorted(numbers) == numbers, "upstream reports are kept in order of their numbers"
+
+
+def test_below_floor_releases_start_with_the_floor_phrase():
+    floor = [r.number for r in UPSTREAM_REPORTS if "floor" in r.releases and not r.releases.startswith(BELOW_FLOOR)]
+    assert not floor, f"reports that mention the floor without the phrase {BELOW_FLOOR!r}: {floor}"
+
+
+def test_the_page_lists_every_upstream_report_with_its_clause():
+    page = PAGE.read_text(encoding="utf-8")
+    section = page.split('<a id="upstream-reports"></a>', 1)[1]
+    for report in UPSTREAM_REPORTS:
+        entry = section.split(f'<a id="upstream-{report.number}"></a>', 1)[1].split("\n\n", 1)[0]
+        caught = f"[{report.clause}](#{report.clause})" if report.clause else "no clause"
+        assert f"**Caught by**: {caught}" in entry, report.number
+        assert spec.readable(report.releases) in entry, report.number
+    for clause_id in {r.clause for r in UPSTREAM_REPORTS if r.clause}:
+        own = page.split(f'<a id="{clause_id}"></a>', 1)[1].split("<a id=", 1)[0]
+        assert all(f"](#upstream-{r.number})" in own for r in reports_of(clause_id)), clause_id

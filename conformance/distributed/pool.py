@@ -189,10 +189,19 @@ def _describe(first: tuple, bad: list[tuple], world_size: int, what: str) -> str
     """One message for every rank that did not finish: the first line says which rank and how."""
     head = {"raised": "raised", "crashed": "crashed", "timeout": "timed out", "failed": "failed"}
     lines = [f"rank {first[1]} of {world_size} {head.get(first[0], first[0])} in {what}: "
-             f"{first[2].strip().splitlines()[-1] if first[0] == 'raised' else first[2].splitlines()[0]}"]
+             f"{_exception_line(first[2]) if first[0] == 'raised' else first[2].splitlines()[0]}"]
     for kind, rank, text in sorted(bad, key=lambda r: r[1]):
         lines.append(f"--- rank {rank} ({kind}) ---\n{text.rstrip()}")
     return "\n".join(lines)
+
+
+def _exception_line(text: str) -> str:
+    """The first line of the exception a formatted traceback ends with ("AssertionError: x.grad: got ..."), not the
+    last line of its message (a tensor's repr spans several)."""
+    lines = text.strip().splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")]
+    after = lines[starts[-1] + 1:] if starts else lines
+    return next((line for line in after if line and not line[0].isspace()), lines[-1] if lines else "")
 
 
 def _size(path: Path) -> int:
