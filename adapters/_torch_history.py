@@ -39,11 +39,12 @@ _NO_MULTI = _group(
     "MULTI-ORIGINALS MULTI-SINGLE-SEQUENCE MULTI-VALUE MULTI-ARITY ASSIGN-KEEPS-ID ASSIGN-MULTI ASSIGN-NO-GRAD "
     "ASSIGN-PARAMETER-REFUSED REMOVE-MULTI CACHE-SAME-OBJECT CACHE-KEPT-IN-CONTEXT SERIAL-STATE-DICT-KEYS "
     "SERIAL-ROUND-TRIP SERIAL-WEIGHTS-ONLY BUFFER-STAYS-BUFFER GRAD-FLOWS GRAD-OPTIMIZER-STEP GRAD-REQUIRES-GRAD "
-    "GRAD-LIVE-GRAPH COMPILE-VALUES COMPILE-FULLGRAPH COMPILE-SEES-UPDATES COMPILE-AFTER-CHANGE EXPORT-PROGRAM "
+    "GRAD-LIVE-GRAPH COMPILE-VALUES COMPILE-AFTER-CHANGE EXPORT-PROGRAM "
     "EXPORT-CACHED FUNCTIONAL-ORIGINALS FUNCTIONAL-TRANSFORMS JIT-TRACE INIT-META CONVERT-DTYPE "
-    "CONVERT-MEMORY-FORMAT CONVERT-AUTOCAST ASSIGN-DTYPE-CHECKED ASSIGN-MULTI-ATOMIC CACHE-REPLACED-ORIGINAL "
+    "CONVERT-MEMORY-FORMAT CONVERT-AUTOCAST ASSIGN-DTYPE-CHECKED CACHE-REPLACED-ORIGINAL "
     "FUNCTIONAL-CACHED INIT-ASSIGN-LOAD JIT-TRACE-CACHED-REFUSED REMOVE-MULTI-KEEPS-KIND STACK-FORWARD-CHECKED "
-    "STACK-INVERSE-CHECKED COMPILE-REGISTER-INSIDE", "<1.10",
+    "STACK-INVERSE-CHECKED COMPILE-REGISTER-INSIDE REGISTER-SWAP-WEAKREF GRAD-HOST-STEP REGISTER-FORWARD-ERROR "
+    "MULTI-MIXED-DTYPE MULTI-MIXED-DTYPE-TRAINABLE REMOVE-MIXED-DTYPE ASSIGN-SHAPE-CHECKED ASSIGN-MULTI-ERROR-TYPE", "<1.10",
     "torch 1.9 has no multi-input parametrizations: a right_inverse returning a sequence is stored as one "
     "'original', and forward gets one tensor; the clause's examples draw such a parametrization (1.10 added them)",
     "1.9.1", _SUM2 + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Sum2())\n"
@@ -58,16 +59,18 @@ _NO_UNSAFE = _group(
     r"unexpected keyword argument 'unsafe'|object has no attribute 'unsafe'")
 
 _NO_INVERSE_AT_REGISTRATION = _group(
-    "REGISTER-INVERSE-APPLIED REGISTER-CALL-ORDER SUBCLASS-TENSOR-ORIGINAL", "<1.10",
+    "REGISTER-INVERSE-APPLIED REGISTER-CALL-ORDER SUBCLASS-TENSOR-ORIGINAL ASSIGN-INVERSE-ERROR", "<1.10",
     "torch 1.9 does not call right_inverse on the first registration: the original is the tensor as it was (1.10 "
     "stores right_inverse(tensor))", "1.9.1",
     _DOUBLE + "m = nn.Linear(2, 2); w = m.weight.detach().clone(); P.register_parametrization(m, 'weight', Double())\n"
     "print(torch.equal(m.parametrizations.weight.original, w))  # True, not w / 2\n",
-    r"the stored original: got|calls made by the first registration: got \[\]|after registration, component \d+: got")
+    r"the stored original: got|calls made by the first registration: got \[\]|after registration, component \d+: got|"
+    r"register_parametrization\(module, '\w+', p\): got no exception, expected the \w+\(.*\) raised inside")
 
 _NO_CHECKS = _group(
     "REGISTER-FORWARD-CHECKED REGISTER-INVERSE-CHECKED REGISTER-EMPTY-LIST STACK-FORWARD-CHECKED "
-    "STACK-INVERSE-CHECKED ASSIGN-DTYPE-CHECKED ASSIGN-SHAPE-CHECKED REGISTER-ATOMIC REGISTER-NONE-SLOT", "<1.10",
+    "STACK-INVERSE-CHECKED ASSIGN-DTYPE-CHECKED ASSIGN-SHAPE-CHECKED REGISTER-ATOMIC REGISTER-NONE-SLOT "
+    "STACK-CHECK-DETAILS", "<1.10",
     "torch 1.9 makes none of the consistency checks: a forward or right_inverse returning a non-tensor, another "
     "dtype or shape, an empty ParametrizationList and an assignment of another dtype are all accepted (1.10 added "
     "the ValueErrors)", "1.9.1",
@@ -95,7 +98,39 @@ _FIRST_RELEASE = (
                "(1.10 raises, as the reference does)",
                on_release("1.9.1") + "m = nn.LazyLinear(2); P.register_parametrization(m, 'weight', nn.Identity())\n"
                "print(P.is_parametrized(m, 'weight'))  # True: no RuntimeError\n", "<1.10",
-               match=r"registering on the uninitialized weight of a LazyLinear: got no exception"),
+               match=r"on the uninitialized \w+ of a LazyLinear: got no exception"),
+)
+
+_FIRST_RELEASE_TWINS = (
+    Divergence("JIT-TRACE-CACHED-MESSAGE", "torch 1.9 traces a module inside cached() without refusing (1.10 raises "
+               "'Cannot trace a model while caching parametrizations.')",
+               on_release("1.9.1") + "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', "
+               "nn.Identity())\nwith P.cached():\n    traced = torch.jit.trace(m, (torch.ones(2, 2),))\n"
+               "print(type(traced).__name__)  # TopLevelTracedModule: no RuntimeError\n", "<1.10",
+               match=r"torch\.jit\.trace inside cached\(\): got no exception"),
+    Divergence("INIT-LAZY-ERROR-TYPE", "torch 1.9 registers on the uninitialized parameter of a LazyLinear without "
+               "refusing (1.10 raises RuntimeError)",
+               on_release("1.9.1") + "m = nn.LazyLinear(2); P.register_parametrization(m, 'weight', nn.Identity())\n"
+               "print(P.is_parametrized(m, 'weight'))  # True: no RuntimeError\n", "<1.10",
+               match=r"on the uninitialized \w+ of a LazyLinear: got no exception"),
+    Divergence("JIT-SCRIPT-MESSAGE", "torch 1.9 to 1.12 refuse torch.jit.script of a parametrized module while "
+               "compiling it ('global variables aren't supported' in 1.9, \"Can't redefine method: forward\" from "
+               "1.10), not with the getter's RuntimeError 'Parametrization is not working with scripting.' (1.13); "
+               "JIT-SCRIPT-REFUSED accepts either refusal",
+               on_release("1.12.1") + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
+               "torch.jit.script(m)  # RuntimeError: Can't redefine method: forward\n", "<1.13",
+               match=r"torch\.jit\.script\(module\): got \w+\(.*(global variables aren.t supported|"
+                     r"Can.t redefine method: forward)"),
+    Divergence("GRAD-HOST-FORWARD", "torch 1.9: after an assignment to a parametrized LSTM weight, an in-place change "
+               "of the original is not seen by the LSTM's own forward (1.10 on it is)",
+               on_release("1.9.1") + "from conformance.library import Identity\ntorch.manual_seed(0)\n"
+               "m = nn.LSTM(2, 2, bias=False); x = torch.randn(3, 1, 2)\n"
+               "P.register_parametrization(m, 'weight_ih_l0', Identity()); m.weight_ih_l0 = torch.randn(8, 2)\n"
+               "with torch.no_grad(): m.parametrizations.weight_ih_l0.original.mul_(0.5)\n"
+               "ref = nn.LSTM(2, 2, bias=False)\nwith torch.no_grad():\n"
+               "    ref.weight_ih_l0.copy_(m.weight_ih_l0); ref.weight_hh_l0.copy_(m.weight_hh_l0)\n"
+               "print(torch.allclose(m(x)[0], ref(x)[0]))  # False\n", "<1.10",
+               match=r"the host's own forward after the originals were halved in place"),
 )
 
 _DIST_HEAD = ("import torch.distributed as dist\nfrom torch.distributed.tensor import distribute_tensor, Shard\n"
@@ -232,5 +267,6 @@ _CORE = (
 )
 
 TORCH_HISTORY_DIVERGENCES: tuple[Divergence, ...] = (
-    _NO_MULTI + _NO_UNSAFE + _NO_INVERSE_AT_REGISTRATION + _NO_CHECKS + _FIRST_RELEASE + _DTENSOR + _DEVICE_NOT_CHECKED
+    _NO_MULTI + _NO_UNSAFE + _NO_INVERSE_AT_REGISTRATION + _NO_CHECKS + _FIRST_RELEASE + _FIRST_RELEASE_TWINS
+    + _DTENSOR + _DEVICE_NOT_CHECKED
     + _UNSAFE_DTYPE + _NO_DEEPCOPY + _SEQUENCES + _CORE)
