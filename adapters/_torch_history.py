@@ -155,6 +155,18 @@ _DTENSOR = (
                "<1.10", match=r"after registration on a .* DTensor|Sharding propagation failed for aten\.copy_"),
 )
 
+_MIXED_DTYPE = _group(
+    "MULTI-MIXED-DTYPE REMOVE-MIXED-DTYPE", ">=1.10,<2.4", "registering a multi-input parametrization whose "
+    "right_inverse returns an integer tensor (codes beside a float scale) on a Parameter, even a frozen one, fails: "
+    "each output is first wrapped as Parameter(t), which requires grad, and autograd refuses an integer tensor that "
+    "(2.4 wraps it with the original's requires_grad)", "2.3.1",
+    "class Int8Codes(nn.Module):\n    def forward(self, q, s): return q.to(s.dtype) * s\n"
+    "    def right_inverse(self, w):\n        s = w.abs().max() / 127\n"
+    "        return torch.round(w / s).to(torch.int8), s\n"
+    "m = nn.Linear(2, 2); m.weight.requires_grad_(False)\n"
+    "P.register_parametrization(m, 'weight', Int8Codes())  # RuntimeError: Only Tensors of floating point ...\n",
+    r"Only Tensors of floating point and complex dtype can require gradients")
+
 _DEVICE_NOT_CHECKED = (
     Divergence("REGISTER-INVERSE-CHECKED", "a first registration whose right_inverse moves the tensor to another "
                "device fails in the tensor's set_() with RuntimeError, not with the documented check's ValueError "
@@ -268,5 +280,5 @@ _CORE = (
 
 TORCH_HISTORY_DIVERGENCES: tuple[Divergence, ...] = (
     _NO_MULTI + _NO_UNSAFE + _NO_INVERSE_AT_REGISTRATION + _NO_CHECKS + _FIRST_RELEASE + _FIRST_RELEASE_TWINS
-    + _DTENSOR + _DEVICE_NOT_CHECKED
+    + _DTENSOR + _MIXED_DTYPE + _DEVICE_NOT_CHECKED
     + _UNSAFE_DTYPE + _NO_DEEPCOPY + _SEQUENCES + _CORE)
