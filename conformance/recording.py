@@ -3,6 +3,7 @@ and turned into a report at the end. Also turns a BaseException escaping the imp
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from datetime import datetime, timezone
@@ -140,6 +141,11 @@ def _reproducer(exc: BaseException) -> str:
     if isinstance(inner, tuple) and inner and not any(n.startswith("Reproducer:") for n in notes):
         return _reproducer(inner[0])
     starts = [i for i, n in enumerate(notes) if n.startswith("Reproducer:")]
+    if not starts:
+        # Note: SEQUENCE-DIFFERENTIAL's SequenceDivergence carries its replay script in its own message.
+        at = str(exc).find("\nReproducer")
+        if at >= 0:
+            return re.sub(r" \(shrunk from \d+ steps? to \d+\)$", "", str(exc)[at + 1:].rstrip())
     return "\n".join(notes[starts[0]:] if starts else notes)
 
 
