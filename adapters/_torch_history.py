@@ -177,6 +177,18 @@ _DEVICE_NOT_CHECKED = (
                match=r"BadInverse\('device'\): got RuntimeError\('Attempted to set the storage of a tensor on device"),
 )
 
+_DEVICE_SWAPPED = (
+    Divergence("REGISTER-INVERSE-CHECKED", "under the swap flag, a first registration whose right_inverse moves the "
+               "tensor to another device is accepted silently: swap_tensors moves the original there (torch 2.4 to "
+               "2.9; 2.10 checks the device)",
+               on_release("2.9.1") + "torch.__future__.set_swap_module_params_on_conversion(True)\n"
+               "class ToMeta(nn.Module):\n    def forward(self, x): return x\n"
+               "    def right_inverse(self, x): return x.to('meta')\n"
+               "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', ToMeta())\n"
+               "print(m.parametrizations.weight.original.device)  # meta: accepted, no ValueError\n", ">=2.4,<2.10",
+               match=r"BadInverse\('device'\): got no exception, expected ValueError"),
+)
+
 _UNSAFE_DTYPE = (
     Divergence("UNSAFE-DTYPE-ALLOWED", "removing (leave_parametrized=True) an unsafe parametrization whose forward "
                "changes the dtype fails in set_ ('Could not set tensor of type double to a tensor of type float'), "
@@ -278,7 +290,23 @@ _CORE = (
     for clause in ("DISTRIBUTED-FSDP-STEP", "DISTRIBUTED-FSDP-STACK")
 )
 
+# Note: torch 2.4's core iterates the module's dicts as OrderedDicts: a transfer onto itself then fails another way.
+_SELF_TRANSFER_2_4 = tuple(
+    Divergence(clause, "on torch 2.4, a transfer of a module onto itself either raises RuntimeError ('OrderedDict "
+               "mutated during iteration') with the chain already doubled, or returns without an error, the chain "
+               "doubled (2.5 on raise 'dictionary changed size during iteration', as 2.13's TRANSFER-SELF says)",
+               _INSTALLED + _DOUBLE + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
+               "try: P.transfer_parametrizations_and_params(m, m)\n"
+               "except RuntimeError as e: print(e)  # OrderedDict mutated during iteration\n"
+               "print(len(m.parametrizations.weight))  # 2: the chain doubled\n",
+               core_releases=">=2.4,<2.5", match=match)
+    for clause, match in (
+        ("TRANSFER-SELF", r"onto module itself .*(got RuntimeError\('OrderedDict mutated during iteration'\)|"
+                          r": got no exception, expected an exception)"),
+        ("TRANSFER-ERROR-TYPE", r"onto module itself: got no exception, expected ValueError|"
+                                r"OrderedDict mutated during iteration")))
+
 TORCH_HISTORY_DIVERGENCES: tuple[Divergence, ...] = (
     _NO_MULTI + _NO_UNSAFE + _NO_INVERSE_AT_REGISTRATION + _NO_CHECKS + _FIRST_RELEASE + _FIRST_RELEASE_TWINS
-    + _DTENSOR + _MIXED_DTYPE + _DEVICE_NOT_CHECKED
-    + _UNSAFE_DTYPE + _NO_DEEPCOPY + _SEQUENCES + _CORE)
+    + _DTENSOR + _MIXED_DTYPE + _DEVICE_NOT_CHECKED + _DEVICE_SWAPPED
+    + _UNSAFE_DTYPE + _NO_DEEPCOPY + _SEQUENCES + _CORE + _SELF_TRANSFER_2_4)
