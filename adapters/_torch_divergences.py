@@ -86,7 +86,10 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
        "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Bad())\n"
        "try: m.weight = torch.full((2, 2), 100.)\nexcept ValueError: pass\n"
        "print(m.parametrizations.weight.original0)  # 100s\n", ">=1.10",
-       match=r"original\d+ after the failed assignment: got"),
+       # Note: in bfloat16 the written original0 can be within the dtype's tolerance of its old value; the exact
+       # snapshot then shows it.
+       match=r"original\d+ after the failed assignment: got|the module's values changed: got "
+             r"\[.*'parametrizations\.[\w.]+\.original0'"),
     _d("REMOVE-MULTI-KEEPS-KIND", "a frozen Parameter under a multi-input parametrization comes back as a buffer "
        "(§4.2, §17.6)",
        _SUM2 + "m = nn.Linear(2, 2); m.weight.requires_grad_(False)\n"

@@ -44,7 +44,8 @@ _NO_MULTI = _group(
     "CONVERT-MEMORY-FORMAT CONVERT-AUTOCAST ASSIGN-DTYPE-CHECKED CACHE-REPLACED-ORIGINAL "
     "FUNCTIONAL-CACHED INIT-ASSIGN-LOAD JIT-TRACE-CACHED-REFUSED REMOVE-MULTI-KEEPS-KIND STACK-FORWARD-CHECKED "
     "STACK-INVERSE-CHECKED COMPILE-REGISTER-INSIDE REGISTER-SWAP-WEAKREF GRAD-HOST-STEP REGISTER-FORWARD-ERROR "
-    "MULTI-MIXED-DTYPE MULTI-MIXED-DTYPE-TRAINABLE REMOVE-MIXED-DTYPE ASSIGN-SHAPE-CHECKED ASSIGN-MULTI-ERROR-TYPE", "<1.10",
+    "MULTI-MIXED-DTYPE MULTI-MIXED-DTYPE-TRAINABLE REMOVE-MIXED-DTYPE ASSIGN-SHAPE-CHECKED ASSIGN-MULTI-ERROR-TYPE "
+    "GRAD-HOST-FORWARD STACK-CHECK-DETAILS JIT-TRACE-CACHED-MESSAGE JIT-SCRIPT-MESSAGE", "<1.10",
     "torch 1.9 has no multi-input parametrizations: a right_inverse returning a sequence is stored as one "
     "'original', and forward gets one tensor; the clause's examples draw such a parametrization (1.10 added them)",
     "1.9.1", _SUM2 + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Sum2())\n"
@@ -65,19 +66,20 @@ _NO_INVERSE_AT_REGISTRATION = _group(
     _DOUBLE + "m = nn.Linear(2, 2); w = m.weight.detach().clone(); P.register_parametrization(m, 'weight', Double())\n"
     "print(torch.equal(m.parametrizations.weight.original, w))  # True, not w / 2\n",
     r"the stored original: got|calls made by the first registration: got \[\]|after registration, component \d+: got|"
-    r"register_parametrization\(module, '\w+', p\): got no exception, expected the \w+\(.*\) raised inside")
+    r"register_parametrization\(module, .*: got no exception, expected the \w+\(.*\) raised inside")
 
 _NO_CHECKS = _group(
     "REGISTER-FORWARD-CHECKED REGISTER-INVERSE-CHECKED REGISTER-EMPTY-LIST STACK-FORWARD-CHECKED "
     "STACK-INVERSE-CHECKED ASSIGN-DTYPE-CHECKED ASSIGN-SHAPE-CHECKED REGISTER-ATOMIC REGISTER-NONE-SLOT "
-    "STACK-CHECK-DETAILS", "<1.10",
+    "STACK-CHECK-DETAILS REGISTER-FORWARD-ERROR", "<1.10",
     "torch 1.9 makes none of the consistency checks: a forward or right_inverse returning a non-tensor, another "
     "dtype or shape, an empty ParametrizationList and an assignment of another dtype are all accepted (1.10 added "
     "the ValueErrors)", "1.9.1",
     "class Bad(nn.Module):\n    def forward(self, x): return (x,)\n"
     "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Bad())\n"
     "print(P.is_parametrized(m, 'weight'))  # True: registered, no ValueError\n",
-    r"got no exception, expected ValueError|DID NOT RAISE|got RuntimeError\('The size of tensor a")
+    r"got no exception, expected ValueError|DID NOT RAISE|got RuntimeError\('The size of tensor a|"
+    r"register_parametrization\(module, .*: got no exception, expected the \w+\(.*\) raised inside")
 
 _FIRST_RELEASE = (
     Divergence("NESTED-REGISTER-REMOVE", "torch 1.9: once a parametrization is registered on a ParametrizationList's "
@@ -107,7 +109,8 @@ _FIRST_RELEASE_TWINS = (
                on_release("1.9.1") + "m = nn.Linear(2, 2, bias=False); P.register_parametrization(m, 'weight', "
                "nn.Identity())\nwith P.cached():\n    traced = torch.jit.trace(m, (torch.ones(2, 2),))\n"
                "print(type(traced).__name__)  # TopLevelTracedModule: no RuntimeError\n", "<1.10",
-               match=r"torch\.jit\.trace inside cached\(\): got no exception"),
+               match=r"torch\.jit\.trace inside cached\(\): got (no exception|RuntimeError\('Cannot insert a Tensor "
+                     r"that requires grad as a constant)"),
     Divergence("INIT-LAZY-ERROR-TYPE", "torch 1.9 registers on the uninitialized parameter of a LazyLinear without "
                "refusing (1.10 raises RuntimeError)",
                on_release("1.9.1") + "m = nn.LazyLinear(2); P.register_parametrization(m, 'weight', nn.Identity())\n"
@@ -115,12 +118,14 @@ _FIRST_RELEASE_TWINS = (
                match=r"on the uninitialized \w+ of a LazyLinear: got no exception"),
     Divergence("JIT-SCRIPT-MESSAGE", "torch 1.9 to 1.12 refuse torch.jit.script of a parametrized module while "
                "compiling it ('global variables aren't supported' in 1.9, \"Can't redefine method: forward\" from "
-               "1.10), not with the getter's RuntimeError 'Parametrization is not working with scripting.' (1.13); "
+               "1.10, after 'getattr's second argument must be a string literal' on the first try), not with the "
+               "getter's RuntimeError 'Parametrization is not working with scripting.' (1.13); "
                "JIT-SCRIPT-REFUSED accepts either refusal",
                on_release("1.12.1") + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
                "torch.jit.script(m)  # RuntimeError: Can't redefine method: forward\n", "<1.13",
-               match=r"torch\.jit\.script\(module\): got \w+\(.*(global variables aren.t supported|"
-                     r"Can.t redefine method: forward)"),
+               # Note: TorchScript's compile errors vary from one attempt to the next ("Module 'ParametrizationList'
+               # has no attribute 'original'" too); each points into the release's parametrize.py.
+               match=r"torch\.jit\.script\(module\): got \w+\(.*parametrize\.py.{1,3}, line \d+"),
     Divergence("GRAD-HOST-FORWARD", "torch 1.9: after an assignment to a parametrized LSTM weight, an in-place change "
                "of the original is not seen by the LSTM's own forward (1.10 on it is)",
                on_release("1.9.1") + "from conformance.library import Identity\ntorch.manual_seed(0)\n"

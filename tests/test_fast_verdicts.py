@@ -60,7 +60,9 @@ def test_a_reproducer_of_an_unshrunk_failure_runs(suite, tmp_path):
                    pythonpath=[tmp_path, Path(__file__).parent])
     assert result.returncode == 1, result.stdout[-2000:]
     entry = load_report(tmp_path / "r.json")["clauses"]["REGISTER-VALUE"]
-    script = entry["reproducer"].removeprefix("Reproducer:").replace("\n    ", "\n").strip()
+    # Note: the script is the reproducer's indented lines; Hypothesis's own notes follow them unindented.
+    lines = entry["reproducer"].removeprefix("Reproducer:").splitlines()
+    script = "\n".join(line[4:] for line in lines if line.startswith("    "))
     done = subprocess.run([sys.executable, "-c", script + "\nprint(module.weight)"], capture_output=True, text=True,
                           env={"PYTHONPATH": f"{tmp_path}:{Path(__file__).parent.parent}"}, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
