@@ -23,7 +23,7 @@ _DIST = ("import torch.distributed as dist\nfrom torch.distributed.fsdp import f
          "dist.init_process_group('gloo', store=dist.HashStore(), rank=0, world_size=1)\n")
 
 
-# Note: the history matrix (issue 15) found these of torch 2.13's divergences first in 2.4: 1.10 to 2.3 pass them.
+# Note: the history matrix found these of torch 2.13's divergences first in 2.4: 1.10 to 2.3 pass them.
 _SINCE_2_4 = ">=2.4"
 
 

@@ -536,7 +536,7 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
          R, "invariant: registering and removing in a loop must not exhaust the device's memory"),
     ],
     # Note: the areas from "compile" to "subclass" check the API where users meet it inside the rest of PyTorch
-    # (issue 13). Their clauses are costly (a compile, an export, a thread); their tests draw fewer examples (see
+    # Their clauses are costly (a compile, an export, a thread); their tests draw fewer examples (see
     # profiles.costly).
     "compile": [
         ("COMPILE-VALUES", "torch.compile of a parametrized model (backends eager and aot_eager; inductor under the "
@@ -687,7 +687,7 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
          "own __deepcopy__).", "docs: fully_shard; torch 2.13 behaviour: remove_parametrizations",
          R, "invariant: fully_shard (FSDP2) subclasses the module's class, and its users still stack, add and remove"),
     ],
-    # Note: the distributed area (issue 14) runs each example on the ranks of a gloo process group the suite starts
+    # Note: the distributed area runs each example on the ranks of a gloo process group the suite starts
     # on 127.0.0.1 (conformance.distributed), at every world size of --distributed-world-sizes.
     "distributed": [
         ("DISTRIBUTED-DDP-STEP", "A DistributedDataParallel training step of a parametrized model (forward outside or "

@@ -391,7 +391,7 @@ def rank_pools(pytestconfig: pytest.Config, adapter: Adapter):
     problem = distributed_problem()
     if problem is None and adapter.device != "cpu":
         # Note: DISTRIBUTED-*: the area runs gloo on CPU tensors; on a CUDA adapter it would need NCCL or gloo over
-        # CUDA tensors, which no GPU was at hand to build and check (issue 14).
+        # CUDA tensors, which no GPU was at hand to build and check.
         problem = f"the distributed area runs on CPU adapters only; adapter {adapter.name!r} is on {adapter.device}"
     if problem is not None:
         pytest.skip(problem)

@@ -98,7 +98,7 @@ def test_jit_script_refused(P, adapter, device, data):
             scripted = torch.jit.script(module)
     except Exception:  # noqa: BLE001 - a refusal at compile time fails loudly too
         # Note: JIT-SCRIPT-REFUSED: torch 2.13 compiles and fails at the call; older releases refuse to compile
-        # (issue 15's history matrix). Either is loud; what no release may do is change the module.
+        # (the history matrix). Either is loud; what no release may do is change the module.
         assert_unchanged(before, module, "after torch.jit.script(module) raised")
         return
     # Note: JIT-SCRIPT-REFUSED: any exception is loud; torch's type and sentence are JIT-SCRIPT-MESSAGE's.

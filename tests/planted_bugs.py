@@ -578,7 +578,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
                "_cache.forget(self, name)",
                after=True),
         "assignment inside cached() drops the cached value, so the next read in the context serves the "
-        "assigned value instead of the one computed first (what this reference did before issue 12)",
+        "assigned value instead of the one computed first (what this reference did before the rewrite of the cache clauses)",
     ),
     PlantedBug(
         "assign-inverse-with-grad", "ASSIGN-NO-GRAD", "_list.py", "ParametrizationList.right_inverse",
@@ -700,7 +700,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "as given instead of its right_inverse",
     ),
     # jit
-    # Note: JIT-SCRIPT-REFUSED accepts a refusal at script time as well (torch 1.9 to 1.12 refuse so, issue 15), so
+    # Note: JIT-SCRIPT-REFUSED accepts a refusal at script time as well (torch 1.9 to 1.12 refuse so), so
     # a getter without the guard, which fails to compile, is no bug; a guard that says nothing of the cause is.
     PlantedBug(
         "jit-getter-guard-says-nothing", "JIT-SCRIPT-MESSAGE", "_fast.py", "list_property.get",

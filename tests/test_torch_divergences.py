@@ -17,7 +17,7 @@ from adapters._torch_divergences import TORCH_DIVERGENCES
 from conformance import CLAUSES
 
 DIVERGENCES = load_adapter("torch").divergences
-# Note: the divergences of older releases only (issue 15); each reproducer runs on that release's parametrize.py.
+# Note: the divergences of older releases only; each reproducer runs on that release's parametrize.py.
 OLDER = [d for d in TORCH_DIVERGENCES if d.releases and not d.core_releases and not d.applies_to(torch.__version__)]
 CORE = [d for d in TORCH_DIVERGENCES if d.core_releases]
 HISTORY_RELEASES = ("1.9.1", "1.10.2", "1.11.0", "1.12.1", "1.13.1", "2.0.1", "2.1.2", "2.2.2", "2.3.1", "2.4.1",
