@@ -158,7 +158,7 @@ def _plain_name_cases(dtypes: tuple[torch.dtype, ...]) -> st.SearchStrategy[Case
     # Note: no Identity-only chain: its value is the original object itself, which functional_call then restores
     # through the property, that is into itself: torch (and the reference) leave W's right_inverse in the original
     # (a Parameter original also fails on exit with KeyError "attribute 'weight' already exists"), see the report of
-    # the inside-PyTorch areas. Exact chains, so that the value assigned back on exit reads back as the value before the call.
+    # the inside-PyTorch areas. Exact chains, so that the value assigned back on exit reads back as the value before.
     return cases(dtypes=dtypes, names=FORWARD_NAMES, exact=True).filter(
         lambda c: not all(isinstance(p, L.Identity) for p in c.chain))
 
