@@ -251,3 +251,18 @@ def swap_flag(on: bool) -> Iterator[None]:
         yield
     finally:
         torch.__future__.set_swap_module_params_on_conversion(before)
+
+
+@contextmanager
+def raises_itself(error: Exception, what: str) -> Iterator[None]:
+    """Fail unless the block raises `error` itself, the very object a parametrization raised."""
+    try:
+        yield
+    except Exception as got:
+        if got is not error:
+            raise AssertionError(f"{what}: got {type(got).__name__}({str(got)!r}), expected the "
+                                 f"{type(error).__name__}({str(error)!r}) raised inside the parametrization, that "
+                                 "very object") from got
+    else:
+        raise AssertionError(f"{what}: got no exception, expected the {type(error).__name__}({str(error)!r}) raised "
+                             "inside the parametrization")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import torch
@@ -22,6 +20,7 @@ from conformance.checks import (
     composed_inverse,
     originals_of,
     raises,
+    raises_itself,
     snapshot,
 )
 from conformance.drawing import draw_case, note_case
@@ -306,21 +305,6 @@ def test_assign_parameter_refused(P, adapter, device, dtype, swap, data, multi):
     assert_unchanged(before, module)
 
 
-@contextmanager
-def _raises_itself(error: Exception, what: str) -> Iterator[None]:
-    """Fail unless the block raises `error` itself, the very object a parametrization raised."""
-    try:
-        yield
-    except Exception as got:
-        if got is not error:
-            raise AssertionError(f"{what}: got {type(got).__name__}({str(got)!r}), expected the "
-                                 f"{type(error).__name__}({str(error)!r}) raised inside the parametrization, that "
-                                 "very object") from got
-    else:
-        raise AssertionError(f"{what}: got no exception, expected the {type(error).__name__}({str(error)!r}) raised "
-                             "inside the parametrization")
-
-
 @pytest.mark.clause("ASSIGN-INVERSE-ERROR")
 @given(data=st.data())
 def test_assign_inverse_error(P, adapter, device, dtype, data):
@@ -343,7 +327,7 @@ def test_assign_inverse_error(P, adapter, device, dtype, data):
     value = image_value(case, device, seed) if call == "assign" else None
     chain[at].fail = ("right_inverse", error)
     before = snapshot(module)
-    with _raises_itself(error, code):
+    with raises_itself(error, code):
         if call == "assign":
             setattr(module, name, value)
         else:

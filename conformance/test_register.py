@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import torch
@@ -29,6 +27,7 @@ from conformance.checks import (
     composed_inverse,
     original_names,
     raises,
+    raises_itself,
     snapshot,
 )
 from conformance.drawing import draw_case, note_case
@@ -360,21 +359,6 @@ def test_register_hooks_fire(P, adapter, device, dtype, data):
             handle.remove()
 
 
-@contextmanager
-def _raises_itself(error: Exception, what: str) -> Iterator[None]:
-    """Fail unless the block raises `error` itself, the very object a parametrization raised."""
-    try:
-        yield
-    except Exception as got:
-        if got is not error:
-            raise AssertionError(f"{what}: got {type(got).__name__}({str(got)!r}), expected the "
-                                 f"{type(error).__name__}({str(error)!r}) raised inside the parametrization, that "
-                                 "very object") from got
-    else:
-        raise AssertionError(f"{what}: got no exception, expected the {type(error).__name__}({str(error)!r}) raised "
-                             "inside the parametrization")
-
-
 # The calls that compute the parametrized tensor, so run the chain's forwards.
 _FORWARD_CALLS = ("read", "read inside cached()", "stack", "remove", "register")
 
@@ -399,7 +383,7 @@ def test_register_forward_error(P, adapter, device, dtype, data):
     first.register_on(P, module, chain[:at] if call == "register" else chain)
     chain[at].fail = ("forward", error)
     before = snapshot(module)
-    with _raises_itself(error, code):
+    with raises_itself(error, code):
         if call == "read":
             getattr(module, name)
         elif call == "read inside cached()":
