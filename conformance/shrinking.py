@@ -3,8 +3,10 @@
 A clause's verdict needs its first failing example only; shrinking only makes the reproducer smaller. On an
 implementation that fails most clauses, shrinking every failing test is most of the run (hours on a half-written
 port). So a run shrinks only the first failing test of each clause (the one whose reproducer the report shows), each
-for at most `PER_TEST_S` seconds, and all of them together for at most --shrink-budget seconds; after that, failures
-are reported with the example that failed first, unshrunk (still a runnable reproducer). Profiles without a shrink
+for at most `PER_TEST_S` seconds, and all of them together for at most --shrink-budget seconds (by default
+`PER_CLAUSE_S` for each clause the run collected, at least `PER_TEST_S`: a run of a few clauses gets a budget in
+proportion, so its verdict stays close to the reference's time); after that, failures are reported with the example
+that failed first, unshrunk (still a runnable reproducer). Profiles without a shrink
 phase (verdict) are left as they are; `thorough` shrinks without a budget.
 """
 
@@ -23,7 +25,7 @@ except ImportError:  # pragma: no cover - a Hypothesis whose internals moved
     _engine = None
 
 PER_TEST_S = 5.0
-DEFAULT_BUDGET_S = 30.0
+PER_CLAUSE_S = 0.25
 UNBOUNDED_PROFILES = ("thorough",)
 _NO_SHRINK = tuple(p for p in Phase if p not in (Phase.shrink, Phase.explain))
 
@@ -32,7 +34,8 @@ def add_option(group) -> None:
     """--shrink-budget, in the suite's option group."""
     group.addoption(
         "--shrink-budget", type=float, default=None, metavar="SECONDS",
-        help=f"seconds a run may spend shrinking failing examples, all tests together (default {DEFAULT_BUDGET_S:g}; "
+        help=f"seconds a run may spend shrinking failing examples, all tests together (default {PER_CLAUSE_S:g} for "
+             f"each clause collected, at least {PER_TEST_S:g}; "
              f"at most {PER_TEST_S:g} per test; only the first failing test of each clause is shrunk; 0: none; "
              f"the thorough profile: no limit)")
 
@@ -40,18 +43,31 @@ def add_option(group) -> None:
 class ShrinkBudget:
     """The run's shrink budget, spent test by test."""
 
-    def __init__(self, budget_s: float | None, clause_of) -> None:
+    def __init__(self, budget_s: float | None, clause_of, scaled: bool = False) -> None:
         self.left = float("inf") if budget_s is None else max(budget_s, 0.0)
         self.clause_of = clause_of
+        self.scaled = scaled
         self.failed: set[str] = set()
 
     @classmethod
     def for_run(cls, config: pytest.Config, clause_of) -> ShrinkBudget:
-        """The budget --shrink-budget and the loaded profile give."""
+        """The budget --shrink-budget and the loaded profile give (scaled to the collected clauses by default)."""
         given = config.getoption("--shrink-budget", None)
-        if given is None:
-            given = None if settings._current_profile in UNBOUNDED_PROFILES else DEFAULT_BUDGET_S
-        return cls(given, clause_of)
+        if given is not None:
+            return cls(given, clause_of)
+        if settings._current_profile in UNBOUNDED_PROFILES:
+            return cls(None, clause_of)
+        return cls(PER_TEST_S, clause_of, scaled=True)
+
+    @staticmethod
+    def scaled_budget(clauses: int) -> float:
+        """The default budget of a run that collected `clauses` clauses."""
+        return max(PER_TEST_S, PER_CLAUSE_S * clauses)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.scaled:
+            clauses = {self.clause_of(item) for item in session.items} - {None}
+            self.left = self.scaled_budget(len(clauses))
 
     def allows(self, clause: str | None) -> bool:
         """Whether a failing test of `clause` may be shrunk now."""

@@ -183,9 +183,11 @@ def _fullgraph_call(compiled: nn.Module, x: Tensor, where: str) -> Tensor:
 
 
 @pytest.mark.clause("COMPILE-SEES-UPDATES")
-@costly()
-@given(data=st.data(), seed=st.integers(0, 2**16), swap=st.booleans())
-def test_compile_sees_updates(P, adapter, device, data, seed, swap):
+# Note: COMPILE-SEES-UPDATES: the swap flag is the `swap` fixture, so both values run every time (a flag drawn among
+# a costly test's few examples was sometimes never drawn True, and a declared divergence under it went unseen).
+@costly(divisor=10)
+@given(data=st.data(), seed=st.integers(0, 2**16))
+def test_compile_sees_updates(P, adapter, device, swap, data, seed):
     case = data.draw(forward_cases(adapter.dtypes[:1], exact=True), label="case")
     backend = data.draw(st.sampled_from(backends(device)), label="backend")
     note_case(case, adapter, device, f"\nthen (swap flag {swap}) compiled = torch.compile(module, "
@@ -305,10 +307,10 @@ def test_compile_after_change(P, adapter, device, data, leave):
 
 
 @pytest.mark.clause("COMPILE-REGISTER-INSIDE")
-@costly()
-@given(data=st.data(), then=st.sampled_from(["keep", "remove", "remove-original"]), built_inside=st.booleans(),
-       swap=st.booleans())
-def test_compile_register_inside(P, adapter, device, data, then, built_inside, swap):
+# Note: COMPILE-REGISTER-INSIDE: the swap flag is the `swap` fixture, as in COMPILE-SEES-UPDATES.
+@costly(divisor=10)
+@given(data=st.data(), then=st.sampled_from(["keep", "remove", "remove-original"]), built_inside=st.booleans())
+def test_compile_register_inside(P, adapter, device, swap, data, then, built_inside):
     case = data.draw(forward_cases(adapter.dtypes[:1]), label="case")
     backend = data.draw(st.sampled_from(backends(device)), label="backend")
     # Note: leave_parametrized=False needs a single original to put back.

@@ -13,7 +13,7 @@ import pytest
 from planted import PlantedBug, Replace
 
 from conformance.report import load_report
-from conformance.shrinking import ShrinkBudget
+from conformance.shrinking import PER_CLAUSE_S, PER_TEST_S, ShrinkBudget
 
 # Note: a planted bug that makes every read return the first original as it is, whatever the chain: most clauses
 # fail, as on a half-written port. The areas are those where the slow answers were first met (register, cache).
@@ -76,3 +76,9 @@ def test_the_budget_shrinks_only_the_first_failure_of_a_clause():
     budget.left = 0.0
     assert not budget.allows("B")
     assert ShrinkBudget(None, lambda item: None).left == float("inf")
+
+
+def test_the_default_budget_is_in_proportion_to_the_clauses_collected():
+    assert ShrinkBudget.scaled_budget(1) == PER_TEST_S
+    assert ShrinkBudget.scaled_budget(142) == 142 * PER_CLAUSE_S
+    assert ShrinkBudget.scaled_budget(400) > ShrinkBudget.scaled_budget(142)
