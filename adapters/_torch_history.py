@@ -124,8 +124,10 @@ _FIRST_RELEASE_TWINS = (
                on_release("1.12.1") + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
                "torch.jit.script(m)  # RuntimeError: Can't redefine method: forward\n", "<1.13",
                # Note: TorchScript's compile errors vary from one attempt to the next ("Module 'ParametrizationList'
-               # has no attribute 'original'" too); each points into the release's parametrize.py.
-               match=r"torch\.jit\.script\(module\): got \w+\(.*parametrize\.py.{1,3}, line \d+"),
+               # has no attribute 'original'" too); each points into the release's parametrize.py, but for "Can't
+               # redefine method: forward on class ...ParametrizationList", which names the class instead.
+               match=r"torch\.jit\.script\(module\): got \w+\((.*parametrize\.py.{1,3}, line \d+|.Can't redefine "
+                     r"method: forward on class:? \S*ParametrizationList)"),
     Divergence("GRAD-HOST-FORWARD", "torch 1.9: after an assignment to a parametrized LSTM weight, an in-place change "
                "of the original is not seen by the LSTM's own forward (1.10 on it is)",
                on_release("1.9.1") + "from conformance.library import Identity\ntorch.manual_seed(0)\n"

@@ -540,6 +540,24 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
                 "(isinstance(original, Parameter) or t.requires_grad) and (t.is_floating_point() or t.is_complex())"),
         "multi-input originals of a Parameter always require grad, whatever the source's flag",
     ),
+    # Note: the two below only GRAD-HOST-FORWARD catches (the whole suite run on each, verdict profile): an RNN keeps
+    # the tensor assigned to its weight (RNNBase.__setattr__), and an identity chain reads back the same original
+    # object, so the RNN sees later in-place changes of the original only if that tensor shares its storage.
+    PlantedBug(
+        "grad-host-assign-copies-in-place", "GRAD-HOST-FORWARD", "_list.py", "ParametrizationList.right_inverse",
+        Replace("setattr(self, key, src) if nested and is_parametrized(self, key) else write_into(dest, src)",
+                "setattr(self, key, src) if nested and is_parametrized(self, key) else dest.copy_(src) "
+                "if type(dest) in (torch.Tensor, Parameter) and dest.shape == src.shape and dest.dtype == src.dtype "
+                "else write_into(dest, src)"),
+        "an assignment copies the value into a plain original's storage when shape and dtype allow, instead of making "
+        "the original hold the value: an LSTM that kept the assigned tensor misses later in-place changes",
+    ),
+    PlantedBug(
+        "grad-host-assign-stores-a-clone", "GRAD-HOST-FORWARD", "_list.py", "ParametrizationList.right_inverse",
+        Replace("pairs = self._checked_pairs(value)", "pairs = [(d, s.clone()) for d, s in self._checked_pairs(value)]"),
+        "an assignment stores a clone of the value, so the tensor an LSTM kept from the assignment no longer shares "
+        "the original's storage and misses later in-place changes",
+    ),
     # query
     PlantedBug(
         "query-no-moduledict-check", "QUERY-IS-PARAMETRIZED", "_class.py", "is_parametrized",
