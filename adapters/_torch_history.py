@@ -274,14 +274,18 @@ _CORE = (
                "compiled = torch.compile(m, backend='eager'); compiled(torch.ones(1, 2))\n"
                "m.weight = torch.ones(2, 2)  # RuntimeError\n", core_releases=">=2.4,<2.11",
                match=r"Cannot swap t1 because it has weakref associated with it"),
+) + tuple(
+    # Note: COMPILE-REGISTER-INSIDE: seen in the installed matrix on 2.4 to 2.8 and again on 2.11 and 2.12; 2.9, 2.10
+    # and 2.13 register it (the same examples, both values of the flag).
     Divergence("COMPILE-REGISTER-INSIDE", "under the swap flag, registering a parametrization inside a compiled "
                "function raises RuntimeError ('Cannot swap t1 because it has weakref associated with it': Dynamo holds "
-               "a weak reference to the parameter the registration swaps); torch 2.4 to 2.8, 2.9 registers it",
+               f"a weak reference to the parameter the registration swaps); torch {span}",
                _INSTALLED + "torch.__future__.set_swap_module_params_on_conversion(True)\n"
                "class Id(nn.Module):\n    def forward(self, x): return x\n    def right_inverse(self, x): return x\n"
                "def step(m, x):\n    P.register_parametrization(m, 'weight', Id())\n    return m(x)\n"
                "torch.compile(step, backend='eager')(nn.Linear(2, 2, bias=False), torch.ones(1, 2))  # RuntimeError\n",
-               core_releases=">=2.4,<2.9", match=r"Cannot swap t1 because it has weakref associated with it"),
+               core_releases=core, match=r"Cannot swap t1 because it has weakref associated with it")
+    for core, span in ((">=2.4,<2.9", "2.4 to 2.8, 2.9 registers it"), (">=2.11,<2.13", "2.11 and 2.12, 2.13 registers it"))
 ) + tuple(
     Divergence(clause, "fully_shard on CPU tensors fails in torch 2.6's own forward ('Stream' object has no "
                "attribute 'record_event'), even with an Identity parametrization",
