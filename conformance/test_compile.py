@@ -34,7 +34,6 @@ from conformance.checks import (
     originals_of,
     own_leaves,
     plain_forward,
-    swap_flag,
 )
 from conformance.drawing import note_case
 from conformance.hosts import CachedTwice, HostSpec
@@ -195,7 +194,7 @@ def test_compile_sees_updates(P, adapter, device, swap, data, seed):
               f"module.{case.name} = <its value on the host with seed={seed}>; compiled(x)")
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
-    with swap_flag(swap), fresh_dynamo(), torch.no_grad():
+    with fresh_dynamo(), torch.no_grad():  # the swap fixture has set the flag
         compiled = torch.compile(module, backend=backend)
         first = forward_by_hand(case, device, own_leaves(module, case.name), x)
         assert_close(compiled(x), first, "the first compiled output")
@@ -334,7 +333,7 @@ def test_compile_register_inside(P, adapter, device, swap, data, then, built_ins
     note(_register_inside_reproducer(case, adapter.spec, device, backend, built_inside, remove, leave, swap))
     # Note: two hosts, one compiled function: the second call runs the code Dynamo compiled for the first (or
     # recompiles it), so a registration that code skips, or a side effect it replays wrongly, shows there.
-    with swap_flag(swap), fresh_dynamo():
+    with fresh_dynamo():  # the swap fixture has set the flag
         compiled = torch.compile(step, backend=backend)
         for call, one in enumerate((case, case.reseeded())):
             _check_register_inside(one, device, compiled, step, built_inside, (remove, leave), f"call {call + 1} of "

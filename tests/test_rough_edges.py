@@ -1,4 +1,4 @@
-"""Issue 11's rough edges: one-line errors for every adapter that cannot load and for an unknown Hypothesis profile,
+"""Rough edges: one-line errors for every adapter that cannot load and for an unknown Hypothesis profile,
 reproducers that load the adapter by the spec the user gave, a short Adapter repr, the public way to wrap torch, no
 example database between runs, and the set-up as the README writes it (python -m nox, the pinned torch, a report
 rendered without torch)."""
