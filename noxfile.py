@@ -31,7 +31,7 @@ def conformance(session: nox.Session) -> None:
     """Run the suite on the built-in adapters, each in a process of its own; one JSON report each in reports/out."""
     _install(session)
     adapters = [option for adapter in BUILTIN_ADAPTERS for option in ("--adapter", adapter)]
-    session.run("pytest", "--pyargs", "conformance", "-p", "no:cacheprovider", *adapters, "--report-dir", OUT,
+    session.run("pytest", "--pyargs", "parametrize_conformance", "-p", "no:cacheprovider", *adapters, "--report-dir", OUT,
                 "--jobs", "2", *session.posargs)
 
 
@@ -41,7 +41,7 @@ def conformance_cuda(session: nox.Session) -> None:
     _install(session)
     adapters = [option for adapter in CUDA_ADAPTERS for option in ("--adapter", adapter)]
     # Note: --require-adapter makes an adapter that cannot run here a failure, so a green run means the GPU ran it.
-    session.run("pytest", "--pyargs", "conformance", "-p", "no:cacheprovider", *adapters, "--require-adapter",
+    session.run("pytest", "--pyargs", "parametrize_conformance", "-p", "no:cacheprovider", *adapters, "--require-adapter",
                 "--report-dir", f"{OUT}/cuda", *session.posargs)
 
 
@@ -49,7 +49,7 @@ def conformance_cuda(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmark every available adapter against torch; bench.json, bench.md, bench.png in reports/out (-- --gate)."""
     _install(session, "bench")
-    session.run("pytest", "--pyargs", "conformance.bench", "-p", "no:cacheprovider", "--bench-out", OUT,
+    session.run("pytest", "--pyargs", "parametrize_conformance.bench", "-p", "no:cacheprovider", "--bench-out", OUT,
                 *session.posargs)
 
 
@@ -68,7 +68,8 @@ def clients(session: nox.Session) -> None:
         else:
             rest.append(arg)
     for adapter in adapters or BUILTIN_ADAPTERS:
-        session.run("pytest", "--pyargs", "conformance.clients", "-p", "no:cacheprovider", "--adapter", adapter, *rest)
+        session.run("pytest", "--pyargs", "parametrize_conformance.clients", "-p", "no:cacheprovider", "--adapter", adapter,
+                    *rest)
 
 
 @nox.session
@@ -81,7 +82,7 @@ def third_party_clients(session: nox.Session) -> None:
     _install(session, "test,clients")
     libraries = [arg for arg in session.posargs if arg == "--library" or arg.startswith("--library=")]
     names = [] if libraries else [option for name in THIRD_PARTY for option in ("--library", name)]
-    session.run("python", "-m", "conformance.clients.third_party", *names, "--out", OUT, *session.posargs)
+    session.run("python", "-m", "parametrize_conformance.clients.third_party", *names, "--out", OUT, *session.posargs)
 
 
 @nox.session
@@ -91,7 +92,7 @@ def torch_versions(session: nox.Session) -> None:
     _install(session)
     # Note: opt-in (not in nox.options.sessions). The driver gives each version a virtual environment of its own under
     # this session's and deletes it after the run (a CUDA build's takes ~5.4 GiB).
-    session.run("python", "-m", "conformance.report", "versions", "--out", f"{OUT}/versions",
+    session.run("python", "-m", "parametrize_conformance.report", "versions", "--out", f"{OUT}/versions",
                 "--envs", os.path.join(session.virtualenv.location, "torch-versions"), *session.posargs)
 
 
@@ -105,7 +106,7 @@ def torch_history(session: nox.Session) -> None:
     # default ~/.cache/parametrize-conformance/torch, outside the repository; only reports are written under it.
     cache = os.environ.get("PARAMETRIZE_CONFORMANCE_TORCH_CACHE",
                            os.path.join(os.path.expanduser("~"), ".cache", "parametrize-conformance", "torch"))
-    session.run("python", "-m", "conformance.report", "history", "--cache", cache, "--out", f"{OUT}/history",
+    session.run("python", "-m", "parametrize_conformance.report", "history", "--cache", cache, "--out", f"{OUT}/history",
                 *session.posargs)
 
 
@@ -113,7 +114,7 @@ def torch_history(session: nox.Session) -> None:
 def mutation(session: nox.Session) -> None:
     """Mutation-test the reference with the suite (mutmut): score and surviving mutants in reports/mutation/."""
     _install(session, "mutation")
-    session.run("python", "-m", "conformance.mutation", *session.posargs)
+    session.run("python", "-m", "parametrize_conformance.mutation", *session.posargs)
 
 
 @nox.session
@@ -123,14 +124,14 @@ def report(session: nox.Session) -> None:
     # Hypothesis), so the package goes in without its dependencies (tests/test_rough_edges.py renders without torch).
     session.install("jsonschema>=4.18")
     session.install("--no-deps", "-e", ".")
-    session.run("python", "-m", "conformance.report", "render", OUT, "--out", OUT, *session.posargs)
+    session.run("python", "-m", "parametrize_conformance.report", "render", OUT, "--out", OUT, *session.posargs)
 
 
 @nox.session
 def gate(session: nox.Session) -> None:
     """Run the suite on every adapter with a baseline in reports/baseline and fail on any regressed clause (for CI)."""
     _install(session)
-    session.run("python", "-m", "conformance.report", "gate", *session.posargs)
+    session.run("python", "-m", "parametrize_conformance.report", "gate", *session.posargs)
 
 
 @nox.session

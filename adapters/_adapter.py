@@ -11,7 +11,7 @@ import torch
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from conformance.clauses import API_NAMES
+from parametrize_conformance.clauses import API_NAMES
 
 
 class AdapterError(Exception):
@@ -126,7 +126,7 @@ class Adapter:
         """An adapter over `api` (a namespace with the seven names, e.g. a fork of torch.nn.utils.parametrize) that
         declares torch's known divergences of `torch_release` (default: the installed torch's; see
         `torch_divergences()`); `fields` sets the others (device, version, ...)."""
-        from adapters._torch_divergences import torch_divergences
+        from parametrize_conformance.adapters._torch_divergences import torch_divergences
 
         # Note: divergences given in `fields` replace torch's; add to them with torch_divergences() + (...). The
         # release is apart from `version`: a fork's own version is no torch release.

@@ -7,8 +7,8 @@ import importlib
 
 import torch
 
-from adapters._adapter import Adapter
-from adapters._torch_divergences import torch_divergences
+from parametrize_conformance.adapters._adapter import Adapter
+from parametrize_conformance.adapters._torch_divergences import torch_divergences
 
 # Note: float64 where the device supports it (CUDA does), float32, and bfloat16: the dtypes CUDA models train in.
 # float16 is left out: it adds no parametrize code path that bfloat16 does not already take.
@@ -17,13 +17,12 @@ CUDA_DTYPES: tuple[torch.dtype, ...] = (torch.float32, torch.float64, torch.bflo
 
 def reference_adapter() -> Adapter:
     """The project's clean-room reference, on CPU."""
-    import reference
-
+    from parametrize_conformance import reference
     return Adapter(
         name="reference",
         api=reference,
         version=getattr(reference, "__version__", "0"),
-        import_line="import reference as P",
+        import_line="from parametrize_conformance import reference as P",
     )
 
 

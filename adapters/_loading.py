@@ -13,11 +13,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from adapters._adapter import API_NAMES, Adapter, AdapterError
-from adapters._builtin import BUILTIN_ADAPTERS
-from adapters._release import PREFIX as RELEASE_PREFIX
-from adapters._release import release_adapter, release_info
-from conformance.suggest import did_you_mean
+from parametrize_conformance.adapters._adapter import API_NAMES, Adapter, AdapterError
+from parametrize_conformance.adapters._builtin import BUILTIN_ADAPTERS
+from parametrize_conformance.adapters._release import PREFIX as RELEASE_PREFIX
+from parametrize_conformance.adapters._release import release_adapter, release_info
+from parametrize_conformance.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "parametrize_conformance.adapters"
 
@@ -218,7 +218,7 @@ def _from_object(obj: Any, spec: str) -> Adapter:
         return _from_module(obj, spec)
     if not isinstance(obj, Adapter):
         raise AdapterError(
-            f"{spec} is a {type(obj).__name__}, not an adapters.Adapter: export an Adapter, "
+            f"{spec} is a {type(obj).__name__}, not a parametrize_conformance.adapters.Adapter: export an Adapter, "
             f"a function returning one, or a module with the seven API names"
         )
     return obj
@@ -231,4 +231,4 @@ def _called(factory: Any, spec: str) -> Any:
     except Exception as exc:
         name = getattr(factory, "__qualname__", type(factory).__name__)
         raise AdapterError(f"calling {name}() for adapter {spec!r} raised {_described(exc)}{_where(exc)}: fix it so "
-                           f"that it returns an adapters.Adapter") from exc
+                           f"that it returns a parametrize_conformance.adapters.Adapter") from exc

@@ -1,5 +1,5 @@
 """A torch release's own parametrize.py as an adapter: `torch-release:FOLDER`, a folder that the history command
-(python -m conformance.report history) filled with that one file and a source.json naming the release."""
+(python -m parametrize_conformance.report history) filled with that one file and a source.json naming the release."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from types import ModuleType
 
 import torch
 
-from adapters._adapter import Adapter, AdapterError
+from parametrize_conformance.adapters._adapter import Adapter, AdapterError
 
 PREFIX = "torch-release:"
 SOURCE_FILE = "parametrize.py"
@@ -26,7 +26,7 @@ def release_info(folder: Path) -> dict[str, str]:
     info_path, source = folder / INFO_FILE, folder / SOURCE_FILE
     if not source.is_file() or not info_path.is_file():
         raise AdapterError(f"{folder} holds no cached torch release ({SOURCE_FILE} and {INFO_FILE}): fetch it with "
-                           f"python -m conformance.report history --cache {folder.parent}")
+                           f"python -m parametrize_conformance.report history --cache {folder.parent}")
     try:
         info = json.loads(info_path.read_text(encoding="utf-8"))
     except ValueError as exc:
@@ -43,7 +43,7 @@ def release_adapter(folder: str | Path) -> Adapter:
     module = _load_source(folder / SOURCE_FILE, release)
     spec = f"{PREFIX}{folder}"
     return Adapter.like_torch(module, name=ADAPTER_NAME, spec=spec, version=release, torch_release=release,
-                              import_line=f"from adapters import load_adapter; P = load_adapter({spec!r}).api")
+                              import_line=f"from {__package__} import load_adapter; P = load_adapter({spec!r}).api")
 
 
 def _module_name(release: str) -> str:
@@ -61,8 +61,8 @@ def _load_source(path: Path, release: str) -> ModuleType:
         spec.loader.exec_module(module)
     except ImportError as exc:
         raise AdapterError(f"torch {release}'s parametrize.py is not loadable on torch {torch.__version__}: "
-                           f"{_what_is_missing(exc)}; run it on the release itself (python -m conformance.report "
-                           f"versions)") from None
+                           f"{_what_is_missing(exc)}; run it on the release itself (python -m "
+                           f"parametrize_conformance.report versions)") from None
     except Exception as exc:  # noqa: BLE001 - any failure of the old file is reported, in one line
         raise AdapterError(f"torch {release}'s parametrize.py is not loadable on torch {torch.__version__}: it raised "
                            f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}") from None

@@ -9,8 +9,8 @@ import dataclasses
 
 import torch
 
-from adapters._adapter import Divergence
-from adapters._torch_history import TORCH_HISTORY_DIVERGENCES, on_release
+from parametrize_conformance.adapters._adapter import Divergence
+from parametrize_conformance.adapters._torch_history import TORCH_HISTORY_DIVERGENCES, on_release
 
 _HEAD = "import torch, copy, gc\nfrom torch import nn\nimport torch.nn.utils.parametrize as P\n"
 _DOUBLE = ("class Double(nn.Module):\n    def forward(self, x): return 2 * x\n"

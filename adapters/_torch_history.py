@@ -1,14 +1,14 @@
-"""Clauses older torch releases break, found by the history matrix (python -m conformance.report history): each with
-the releases it holds for, its reason and a reproducer that runs on that release's own parametrize.py.
+"""Clauses older torch releases break, found by the history matrix (python -m parametrize_conformance.report history):
+each with the releases it holds for, its reason and a reproducer that runs on that release's own parametrize.py.
 
 A reproducer loads the release from the history command's cache, PARAMETRIZE_CONFORMANCE_TORCH_CACHE (fetch it with
-`python -m conformance.report history --cache "$PARAMETRIZE_CONFORMANCE_TORCH_CACHE" --releases X`); its last line
-shows the behaviour.
+`python -m parametrize_conformance.report history --cache "$PARAMETRIZE_CONFORMANCE_TORCH_CACHE" --releases X`); its last
+line shows the behaviour.
 """
 
 from __future__ import annotations
 
-from adapters._adapter import Divergence
+from parametrize_conformance.adapters._adapter import Divergence
 
 _DOUBLE = ("class Double(nn.Module):\n    def forward(self, x): return 2 * x\n"
            "    def right_inverse(self, y): return y / 2\n")
@@ -18,7 +18,7 @@ _SUM2 = ("class Sum2(nn.Module):\n    def forward(self, a, b): return a + b\n"
 
 def on_release(release: str) -> str:
     """The head of a reproducer that runs on torch `release`'s parametrize.py, as P."""
-    return ("import os, copy, torch\nfrom torch import nn\nfrom adapters import load_adapter\n"
+    return ("import os, copy, torch\nfrom torch import nn\nfrom parametrize_conformance.adapters import load_adapter\n"
             "P = load_adapter('torch-release:' + os.path.join(os.environ['PARAMETRIZE_CONFORMANCE_TORCH_CACHE'], "
             f"'torch-{release}')).api\n")
 
@@ -130,7 +130,7 @@ _FIRST_RELEASE_TWINS = (
                      r"method: forward on class:? \S*ParametrizationList)"),
     Divergence("GRAD-HOST-FORWARD", "torch 1.9: after an assignment to a parametrized LSTM weight, an in-place change "
                "of the original is not seen by the LSTM's own forward (1.10 on it is)",
-               on_release("1.9.1") + "from conformance.library import Identity\ntorch.manual_seed(0)\n"
+               on_release("1.9.1") + "from parametrize_conformance.library import Identity\ntorch.manual_seed(0)\n"
                "m = nn.LSTM(2, 2, bias=False); x = torch.randn(3, 1, 2)\n"
                "P.register_parametrization(m, 'weight_ih_l0', Identity()); m.weight_ih_l0 = torch.randn(8, 2)\n"
                "with torch.no_grad(): m.parametrizations.weight_ih_l0.original.mul_(0.5)\n"
@@ -229,7 +229,7 @@ _SEQUENCES = (
     Divergence("SEQUENCE-DIFFERENTIAL", "under the swap flag, after a transfer (the target shares the source's "
                "originals) and an assignment inside nested cached(), load_state_dict(assign=True) into the target "
                "leaves the source's values other than the reference's (torch 1.13 to 2.3; 2.4 agrees)",
-               "import os\nfrom conformance.sequences import Step, replay\n"
+               "import os\nfrom parametrize_conformance.sequences import Step, replay\n"
                "replay('torch-release:' + os.path.join(os.environ['PARAMETRIZE_CONFORMANCE_TORCH_CACHE'], "
                "'torch-2.3.1'), [\n"
                "    Step(\"m0 = HostSpec('linear', n=3, m=3, dtype=torch.float32, seed=4096).build('cpu')\"),\n"
@@ -299,9 +299,10 @@ _CORE = (
                "one-process "
                "one (summed over ranks, not averaged), even with an Identity parametrization; shown on 2 ranks by "
                "the suite's reproducer",
-               "import torch\nfrom conformance.distributed import RankPool\n"
-               "from conformance.distributed.bodies import fsdp_step\nfrom conformance.strategies import Case\n"
-               "from conformance.hosts import HostSpec\nfrom conformance.library import *\n"
+               "import torch\nfrom parametrize_conformance.distributed import RankPool\n"
+               "from parametrize_conformance.distributed.bodies import fsdp_step\n"
+               "from parametrize_conformance.strategies import Case\n"
+               "from parametrize_conformance.hosts import HostSpec\nfrom parametrize_conformance.library import *\n"
                "case = Case(host=HostSpec('linear', n=2, m=2, dtype=torch.float32, seed=0, bias=False), "
                "name='weight', chain=(Identity(),), unsafe=False)\n"
                "if __name__ == '__main__':\n    RankPool(2, 'torch', 60).run(fsdp_step, case, 0)  # RankFailure\n",

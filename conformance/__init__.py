@@ -1,6 +1,6 @@
 """The conformance suite for torch.nn.utils.parametrize: clause table, strategies and pytest plugin."""
 
-from conformance.clauses import AREAS, CLAUSES, LEVELS, Clause
+from parametrize_conformance._version import __version__
+from parametrize_conformance.clauses import AREAS, CLAUSES, LEVELS, Clause
 
-__version__ = "0.1.0"
 __all__ = ["AREAS", "CLAUSES", "LEVELS", "Clause", "__version__"]

@@ -13,7 +13,7 @@ from torch import Tensor, nn
 from torch.func import functional_call
 
 if TYPE_CHECKING:
-    from conformance.strategies import Case
+    from parametrize_conformance.strategies import Case
 
 _TOLERANCE = {
     torch.float16: (1e-2, 1e-2),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The seven names of torch.nn.utils.parametrize the contract covers (adapters.API_NAMES hands them on).
+# The seven names of torch.nn.utils.parametrize the contract covers (parametrize_conformance.adapters.API_NAMES hands them
+# on).
 API_NAMES: tuple[str, ...] = (
     "cached",
     "ParametrizationList",
@@ -50,9 +51,10 @@ class Clause:
 R, M = "required", "recommended"
 
 # (id, statement, source, level, basis). A source is references joined by "; ": upstream tests by name, torch docs
-# pages, GitHub issues, torch 2.13 behaviour of a parametrize.py function (conformance.sources resolves each to its
+# pages, GitHub issues, torch 2.13 behaviour of a parametrize.py function (parametrize_conformance.sources resolves each to
+# its
 # link). The basis cites the documentation of torch.nn.utils.parametrize ('docs'), an upstream test (T<n>: the n-th of
-# conformance.sources.UPSTREAM_TESTS), or the invariant.
+# parametrize_conformance.sources.UPSTREAM_TESTS), or the invariant.
 _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
     "register": [
         ("REGISTER-RETURNS-MODULE", "register_parametrization returns the very module it was given.",
@@ -688,7 +690,7 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
          R, "invariant: fully_shard (FSDP2) subclasses the module's class, and its users still stack, add and remove"),
     ],
     # Note: the distributed area runs each example on the ranks of a gloo process group the suite starts
-    # on 127.0.0.1 (conformance.distributed), at every world size of --distributed-world-sizes.
+    # on 127.0.0.1 (parametrize_conformance.distributed), at every world size of --distributed-world-sizes.
     "distributed": [
         ("DISTRIBUTED-DDP-STEP", "A DistributedDataParallel training step of a parametrized model (forward outside or "
          "inside cached(), backward, SGD) equals the same step in one process on every rank's batch: each rank's "

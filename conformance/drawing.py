@@ -10,7 +10,7 @@ from hypothesis import note
 from hypothesis import strategies as st
 
 if TYPE_CHECKING:
-    from conformance.strategies import Case
+    from parametrize_conformance.strategies import Case
 
 
 def note_case(case: Case, adapter: Any, device: str, then: str = "") -> None:

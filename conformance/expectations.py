@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from _pytest.outcomes import OutcomeException
 
-from adapters import Divergence
+from parametrize_conformance.adapters import Divergence
 
 EXPECTED = pytest.StashKey["Expected"]()
 

@@ -1,4 +1,4 @@
-"""The plugin part that keeps checks apart: a snapshot of the shared state (conformance.shared_state) before each
+"""The plugin part that keeps checks apart: a snapshot of the shared state (parametrize_conformance.shared_state) before each
 check, compared after it and restored, so one check's damage never reaches another; what changed is kept for the
 clause ISOLATION-SHARED-STATE, which runs last."""
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from conformance.shared_state import SharedState, changes_since, restore, watched_classes
+from parametrize_conformance.shared_state import SharedState, changes_since, restore, watched_classes
 
 ISOLATION_CLAUSE = "ISOLATION-SHARED-STATE"
 _WATCHED: list[type] = []

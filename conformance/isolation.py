@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from adapters import AdapterError, check_spec
-from conformance.clauses import CLAUSES
-from conformance.journal import Journal, events_of, in_flight, read_journal
-from conformance.recording import now_iso
-from conformance.report import (
+from parametrize_conformance.adapters import AdapterError, check_spec
+from parametrize_conformance.clauses import CLAUSES
+from parametrize_conformance.journal import Journal, events_of, in_flight, read_journal
+from parametrize_conformance.recording import now_iso
+from parametrize_conformance.report import (
     BAD_STATUSES,
     ReportError,
     build_report,
@@ -35,8 +35,8 @@ from conformance.report import (
     unloaded_adapter_info,
     write_report,
 )
-from conformance.report._files import destination_note, report_destination
-from conformance.report._model import counted_levels
+from parametrize_conformance.report._files import destination_note, report_destination
+from parametrize_conformance.report._model import counted_levels
 
 # Options of the parent run that the child processes must not see (each child runs one adapter, serially).
 _VALUED_OPTIONS = ("--adapter", "--report", "--report-dir", "--test-timeout", "--jobs", "--max-restarts", "--journal",
@@ -64,7 +64,7 @@ class IsolationPlan:
 
 def plan_from_config(config: pytest.Config, specs: Sequence[str]) -> IsolationPlan:
     """The plan for `specs`, checked before anything runs; raises pytest.UsageError saying what to fix."""
-    from conformance.plugin import selected_clauses
+    from parametrize_conformance.plugin import selected_clauses
 
     _check_limits(config)
     clauses = selected_clauses(config)
@@ -98,7 +98,7 @@ def _check_limits(config: pytest.Config) -> None:
 
 def _report_paths(config: pytest.Config, specs: Sequence[str], subset: bool) -> dict[str, Path]:
     """Each adapter's report file; a `subset` (--clauses) run never writes over a full report (report_destination)."""
-    from conformance.plugin import report_options
+    from parametrize_conformance.plugin import report_options
 
     report, directory = report_options(config)
     if report and len(specs) > 1:

@@ -15,19 +15,29 @@ import pytest
 import torch
 from hypothesis import settings
 
-from adapters import Adapter, AdapterError, available_adapters, load_adapter
-from conformance import expectations, guard, recording, shrinking
-from conformance.clauses import AREAS, CLAUSES, LEVELS
-from conformance.journal import events_of, read_journal
-from conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
-from conformance.report import ReportError, check_writable, report_file_name
-from conformance.report._files import report_destination
-from conformance.suggest import did_you_mean
+from parametrize_conformance import collection, expectations, guard, recording, shrinking
+from parametrize_conformance.adapters import Adapter, AdapterError, available_adapters, load_adapter
+from parametrize_conformance.clauses import AREAS, CLAUSES, LEVELS
+from parametrize_conformance.clients import plugin as client_plugin
+from parametrize_conformance.journal import events_of, read_journal
+from parametrize_conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
+from parametrize_conformance.report import ReportError, check_writable, report_file_name
+from parametrize_conformance.report._files import report_destination
+from parametrize_conformance.suggest import did_you_mean
 
 register_profiles()
 ADAPTER = pytest.StashKey[Adapter]()
 CLAUSE = pytest.StashKey[str]()
 UNAVAILABLE = pytest.StashKey[str]()
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    return collection.make_module(module_path, parent)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    return collection.make_package(path, parent)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -97,8 +107,8 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     check_profile(config.getoption("hypothesis_profile", None))
     specs = adapter_specs(config)
     if len(specs) > 1 or (specs and config.getoption("isolate")):
-        from conformance.clients.selection import refuse_isolation
-        from conformance.isolation import plan_from_config, run_isolated
+        from parametrize_conformance.clients.selection import refuse_isolation
+        from parametrize_conformance.isolation import plan_from_config, run_isolated
         refuse_isolation(config)
         return run_isolated(plan_from_config(config, specs))
     return None
@@ -138,6 +148,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # Note: tryfirst, so the profile is loaded (and its example database dropped) before Hypothesis's own plugin
     # loads --hypothesis-profile (now the copy without a database) and adds --hypothesis-verbosity on top of it.
     config.addinivalue_line("markers", "clause(id): the contract clause a conformance test checks")
+    _configure_run(config)
+    # Note: last, after the run's recorder: a run of the client tests switches that recorder off.
+    config.pluginmanager.register(client_plugin, "parametrize-conformance-clients")
+
+
+def _configure_run(config: pytest.Config) -> None:
+    """Load the adapter and register the run's plugins (nothing without --adapter)."""
     specs = adapter_specs(config)
     if not specs:
         return
@@ -367,7 +384,7 @@ class RankPools:
         self._pools: dict = {}
 
     def get(self, world_size: int):
-        from conformance.distributed import RankPool
+        from parametrize_conformance.distributed import RankPool
 
         if world_size not in self._pools:
             self._pools[world_size] = RankPool(world_size, self.spec, self.timeout_s)
@@ -386,7 +403,7 @@ class RankPools:
 @pytest.fixture(scope="module")
 def rank_pools(pytestconfig: pytest.Config, adapter: Adapter):
     """This module's rank pools; the distributed area is skipped, with the reason, where it cannot run."""
-    from conformance.distributed import distributed_problem
+    from parametrize_conformance.distributed import distributed_problem
 
     problem = distributed_problem()
     if problem is None and adapter.device != "cpu":

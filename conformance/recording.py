@@ -13,12 +13,19 @@ import pytest
 from _pytest.outcomes import OutcomeException
 from hypothesis import settings
 
-from adapters import Adapter
-from conformance.clauses import CLAUSES
-from conformance.journal import Journal
-from conformance.report import adapter_info, build_report, environment_info, suite_info, summary_lines, write_report
-from conformance.report._files import destination_note
-from conformance.report._model import counted_levels
+from parametrize_conformance.adapters import Adapter
+from parametrize_conformance.clauses import CLAUSES
+from parametrize_conformance.journal import Journal
+from parametrize_conformance.report import (
+    adapter_info,
+    build_report,
+    environment_info,
+    suite_info,
+    summary_lines,
+    write_report,
+)
+from parametrize_conformance.report._files import destination_note
+from parametrize_conformance.report._model import counted_levels
 
 _FAILING_OUTCOMES = frozenset({"failed", "error", "crashed", "timeout", "aborted"})
 
@@ -74,7 +81,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
 
 
 def _adapter_of(config: pytest.Config) -> Adapter | None:
-    from conformance.plugin import ADAPTER
+    from parametrize_conformance.plugin import ADAPTER
 
     return config.stash.get(ADAPTER, None)
 
@@ -192,7 +199,7 @@ class RunRecorder:
 
     def _selection(self) -> list[str] | None:
         """The clause ids --clauses selected (None: every clause)."""
-        from conformance.plugin import selected_clauses
+        from parametrize_conformance.plugin import selected_clauses
 
         try:
             return selected_clauses(self.config)
@@ -252,7 +259,7 @@ class RunRecorder:
     def _only_uncounted_failures(self) -> bool:
         """Whether every failing test of the run is a clause test of a clause at a level --level does not count (a
         failing test outside the clauses, or of a counted clause, keeps the run failed)."""
-        from conformance.plugin import UNAVAILABLE
+        from parametrize_conformance.plugin import UNAVAILABLE
 
         if UNAVAILABLE in self.config.stash and self.config.getoption("--require-adapter", False):
             # Note: --require-adapter fails a run whose adapter cannot run here, whatever the clauses' levels.

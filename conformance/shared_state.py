@@ -2,8 +2,8 @@
 classes, the suite's hosts and parametrizations, the user's module classes) and torch's global switches and hooks.
 
 `SharedState.take()` snapshots them; `changes_since(before)` lists what differs, and `restore(before)` undoes it. The
-plugin takes a snapshot before each check and restores it after (conformance.plugin), so no implementation, however
-broken, can change the outcome of a check other than the one it is in; what it changed is reported under the clause
+plugin takes a snapshot before each check and restores it after (parametrize_conformance.plugin), so no implementation,
+however broken, can change the outcome of a check other than the one it is in; what it changed is reported under the clause
 ISOLATION-SHARED-STATE (conformance/test_isolation.py).
 """
 
@@ -146,7 +146,7 @@ def restore(before: SharedState) -> None:
 
 
 def qualified(cls: type) -> str:
-    """`cls` as a reader knows it: nn.Linear, torch.Tensor, conformance.hosts.WithBuffers."""
+    """`cls` as a reader knows it: nn.Linear, torch.Tensor, parametrize_conformance.hosts.WithBuffers."""
     if cls.__module__.startswith("torch.nn.modules"):
         return f"nn.{cls.__qualname__}"
     if cls is nn.Parameter:

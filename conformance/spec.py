@@ -1,7 +1,7 @@
 """The spec page: conformance/SPEC.md, generated from the clause table and the torch adapter's divergences.
 
-`python -m conformance.spec [--out PATH] [--check]` writes the page, or with --check exits 1 when the written page is
-out of date.
+`python -m parametrize_conformance.spec [--out PATH] [--check]` writes the page, or with --check exits 1 when the
+written page is out of date.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from pathlib import Path
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from adapters import Divergence
-from adapters._torch_divergences import TORCH_DIVERGENCES
-from conformance.clauses import AREAS, CLAUSES, LEVELS, Clause
-from conformance.sources import PARAMETRIZE_SOURCE, TORCH_RELEASE, UPSTREAM_TEST_FILE, references, upstream_test
-from conformance.upstream import UPSTREAM_REPORTS, UpstreamReport
+from parametrize_conformance.adapters import Divergence
+from parametrize_conformance.adapters._torch_divergences import TORCH_DIVERGENCES
+from parametrize_conformance.clauses import AREAS, CLAUSES, LEVELS, Clause
+from parametrize_conformance.sources import PARAMETRIZE_SOURCE, TORCH_RELEASE, UPSTREAM_TEST_FILE, references, upstream_test
+from parametrize_conformance.upstream import UPSTREAM_REPORTS, UpstreamReport
 
 DEFAULT_OUT = Path(__file__).with_name("SPEC.md")
-COMMAND = "python -m conformance.spec"
+COMMAND = "python -m parametrize_conformance.spec"
 # Note: the device clauses need an adapter on an accelerator; the torch adapter on the CPU skips them (untested).
 ACCELERATOR_AREAS: tuple[str, ...] = ("device",)
 _CITATION = re.compile(r"\s*\((?:contract )?§[^)]*\)")

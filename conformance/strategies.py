@@ -16,9 +16,9 @@ import torch
 from hypothesis import strategies as st
 from torch import Tensor, nn
 
-from conformance import library as L
-from conformance.checks import chain_value, composed_inverse, kind_of
-from conformance.hosts import KEEPING_KINDS, KINDS, RNN_KINDS, HostSpec, owner_of
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import chain_value, composed_inverse, kind_of
+from parametrize_conformance.hosts import KEEPING_KINDS, KINDS, RNN_KINDS, HostSpec, owner_of
 
 FLOAT_DTYPES = (torch.float32, torch.float64)
 ANY_FLOAT_DTYPES = (torch.float64, torch.float32, torch.bfloat16, torch.float16)
@@ -129,8 +129,10 @@ class Case:
         """A script that rebuilds this case through the adapter `adapter_spec` loads (Adapter.spec: the --adapter value,
         which load_adapter takes back, unlike a name)."""
         unsafe = ", unsafe=True" if self.unsafe else ""
-        lines = ["import torch", "from adapters import load_adapter", "from conformance.hosts import HostSpec",
-                 "from conformance.library import *", f"P = load_adapter({adapter_spec!r}).api",
+        lines = ["import torch",
+                 "from parametrize_conformance.adapters import load_adapter",
+                 "from parametrize_conformance.hosts import HostSpec",
+                 "from parametrize_conformance.library import *", f"P = load_adapter({adapter_spec!r}).api",
                  f"module = {self.host!r}.build({device!r})"]
         path, _, leaf = self.name.rpartition(".")
         owner = f"module.get_submodule({path!r})" if path else "module"

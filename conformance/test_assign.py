@@ -10,8 +10,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from torch import nn
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_same,
@@ -23,8 +23,8 @@ from conformance.checks import (
     raises_itself,
     snapshot,
 )
-from conformance.drawing import draw_case, note_case
-from conformance.strategies import (
+from parametrize_conformance.drawing import draw_case, note_case
+from parametrize_conformance.strategies import (
     assign_cases,
     cases,
     failing_cases,

@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, original_names
-from conformance.drawing import draw_case, note_case
-from conformance.strategies import buffer_cases
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import assert_close, assert_equal, assert_same, assert_true, original_names
+from parametrize_conformance.drawing import draw_case, note_case
+from parametrize_conformance.strategies import buffer_cases
 
 
 @pytest.mark.clause("BUFFER-STAYS-BUFFER")

@@ -12,8 +12,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from torch import nn
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_same,
@@ -21,8 +21,8 @@ from conformance.checks import (
     chain_value,
     originals_of,
 )
-from conformance.drawing import draw_case, note_case
-from conformance.strategies import cases, computing_cases, hosts, multi_cases, seeded_randn
+from parametrize_conformance.drawing import draw_case, note_case
+from parametrize_conformance.strategies import cases, computing_cases, hosts, multi_cases, seeded_randn
 
 # Modules CACHE-NO-ALIEN creates, at most, while waiting for CPython to hand out a freed module's id again.
 _ALIEN_BOUND = 40

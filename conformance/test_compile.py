@@ -22,8 +22,8 @@ from torch import Tensor, nn
 from torch._dynamo.mutation_guard import install_generation_tagging_init
 from torch._dynamo.utils import counters
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_grads,
@@ -35,10 +35,10 @@ from conformance.checks import (
     own_leaves,
     plain_forward,
 )
-from conformance.drawing import note_case
-from conformance.hosts import CachedTwice, HostSpec
-from conformance.profiles import costly
-from conformance.strategies import (
+from parametrize_conformance.drawing import note_case
+from parametrize_conformance.hosts import CachedTwice, HostSpec
+from parametrize_conformance.profiles import costly
+from parametrize_conformance.strategies import (
     Case,
     chains,
     forward_cases,
@@ -345,8 +345,10 @@ def _register_inside_reproducer(case: Case, spec: str, device: str, backend: str
                                 leave: bool, swap: bool) -> str:
     """A script that runs COMPILE-REGISTER-INSIDE's compiled step on the case's two hosts."""
     name = case.name
-    lines = ["import torch", "from adapters import load_adapter", "from conformance.hosts import HostSpec",
-             "from conformance.library import *", "from conformance.strategies import host_input",
+    lines = ["import torch",
+             "from parametrize_conformance.adapters import load_adapter",
+             "from parametrize_conformance.hosts import HostSpec",
+             "from parametrize_conformance.library import *", "from parametrize_conformance.strategies import host_input",
              f"P = load_adapter({spec!r}).api", f"torch.__future__.set_swap_module_params_on_conversion({swap})",
              "def step(module, x, host):"]
     lines += [f"    module = host.build({device!r})"] if built_inside else []

@@ -13,8 +13,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from torch import Tensor, nn
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_grads,
@@ -24,10 +24,10 @@ from conformance.checks import (
     leaves_like,
     originals_of,
 )
-from conformance.drawing import note_case
-from conformance.hosts import HostSpec
-from conformance.profiles import costly
-from conformance.strategies import ANY_FLOAT_DTYPES, Case, cases, multi_cases, seeded_randn, serial_cases
+from parametrize_conformance.drawing import note_case
+from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.profiles import costly
+from parametrize_conformance.strategies import ANY_FLOAT_DTYPES, Case, cases, multi_cases, seeded_randn, serial_cases
 
 # The dtype conversions CONVERT-DTYPE draws: (code, the dtype it converts to; None: drawn, for .to(dtype)).
 _CONVERSIONS = (("half", torch.float16), ("double", torch.float64), ("to", None))
@@ -146,8 +146,9 @@ def _build_conv2d(conv: dict, device: str) -> nn.Conv2d:
 
 
 def _conv2d_reproducer(conv: dict, case: Case, adapter_spec: str, device: str, then: str) -> str:
-    lines = ["import torch", "from torch import nn", "from adapters import load_adapter",
-             "from conformance.library import *", "from conformance.test_convert import _FlipChannels",
+    lines = ["import torch", "from torch import nn", "from parametrize_conformance.adapters import load_adapter",
+             "from parametrize_conformance.library import *",
+             "from parametrize_conformance.test_convert import _FlipChannels",
              f"P = load_adapter({adapter_spec!r}).api",
              f"module = nn.Conv2d({conv['cin']}, {conv['cout']}, {conv['k']}, bias={conv['bias']}).to({device!r}, "
              f"{conv['dtype']})", f"g = torch.Generator().manual_seed({conv['seed']})",
@@ -260,7 +261,8 @@ def test_convert_autocast(P, adapter, device, data):
     case = data.draw(_autocast_cases(dtype), label="case")
     device_type = torch.device(device).type
     reproducer = case.reproducer(adapter.spec, device).replace(
-        "from conformance.library import *", "from conformance.library import *\n    from conformance.test_convert "
+        "from parametrize_conformance.library import *",
+        "from parametrize_conformance.library import *\n    from parametrize_conformance.test_convert "
         "import _Mix", 1)
     note(reproducer + f"\nthen, under torch.autocast({device_type!r}, dtype=torch.bfloat16): "
          "out = module(x); then backward; compared with the host's forward written by hand on chain(originals)")

@@ -9,8 +9,8 @@ import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_same,
@@ -20,7 +20,7 @@ from conformance.checks import (
     read_value,
     snapshot,
 )
-from conformance.strategies import build_several, seeded_randn, several_cases, several_reproducer
+from parametrize_conformance.strategies import build_several, seeded_randn, several_cases, several_reproducer
 
 
 @pytest.mark.clause("COPY-DEEPCOPY-EQUAL")

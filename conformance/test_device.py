@@ -21,8 +21,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from torch import Tensor, nn
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_on_device,
@@ -36,9 +36,9 @@ from conformance.checks import (
     snapshot,
     transfer,
 )
-from conformance.drawing import note_case
-from conformance.hosts import HostSpec
-from conformance.strategies import (
+from parametrize_conformance.drawing import note_case
+from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.strategies import (
     Case,
     assign_cases,
     build_several,
@@ -108,8 +108,11 @@ class ToDevice(L.Library):
 
 def script(adapter_name: str, *lines: str) -> str:
     """A runnable reproducer: the imports, P for the adapter, then `lines`."""
-    head = ["import copy, gc, io, torch", "from adapters import load_adapter", "from conformance.hosts import HostSpec",
-            "from conformance.library import *", "from conformance.test_device import ToDevice, memory_cycle",
+    head = ["import copy, gc, io, torch",
+            "from parametrize_conformance.adapters import load_adapter",
+            "from parametrize_conformance.hosts import HostSpec",
+            "from parametrize_conformance.library import *",
+            "from parametrize_conformance.test_device import ToDevice, memory_cycle",
             f"P = load_adapter({adapter_name!r}).api"]
     return "Reproducer:\n    " + "\n    ".join(head + list(lines))
 

@@ -1,7 +1,7 @@
 """Parametrizations under torch.distributed: DDP, fully_shard (FSDP2), DTensor originals and distributed checkpoint.
 
-Every example runs on the ranks of a process group the suite starts itself (see conformance.distributed); the group is
-made once per world size for this module and reused by every example.
+Every example runs on the ranks of a process group the suite starts itself (see parametrize_conformance.distributed); the
+group is made once per world size for this module and reused by every example.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import pytest
 from hypothesis import Phase, given, note, settings
 from hypothesis import strategies as st
 
-from conformance.checks import assert_equal
-from conformance.distributed import bodies as B
-from conformance.distributed import fsdp2_problem, reproducer
-from conformance.profiles import costly
-from conformance.strategies import elementwise, sharded_cases
+from parametrize_conformance.checks import assert_equal
+from parametrize_conformance.distributed import bodies as B
+from parametrize_conformance.distributed import fsdp2_problem, reproducer
+from parametrize_conformance.profiles import costly
+from parametrize_conformance.strategies import elementwise, sharded_cases
 
 # Note: no shrinking: an example spans processes, and a failing one restarts them; the drawn case is small already
 # and its reproducer runs as printed.

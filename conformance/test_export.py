@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import Tensor, nn
 
-from conformance.checks import assert_close, assert_equal, forward_by_hand, own_leaves
-from conformance.drawing import draw_case, note_case
-from conformance.hosts import CachedTwice
-from conformance.profiles import costly
-from conformance.strategies import Case, forward_cases, host_input
+from parametrize_conformance.checks import assert_close, assert_equal, forward_by_hand, own_leaves
+from parametrize_conformance.drawing import draw_case, note_case
+from parametrize_conformance.hosts import CachedTwice
+from parametrize_conformance.profiles import costly
+from parametrize_conformance.strategies import Case, forward_cases, host_input
 
 
 @contextlib.contextmanager

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from torch import Tensor, nn
 from torch.func import functional_call
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_grads,
     assert_true,
@@ -25,9 +25,9 @@ from conformance.checks import (
     raises,
     snapshot,
 )
-from conformance.drawing import note_case
-from conformance.profiles import costly
-from conformance.strategies import FORWARD_NAMES, Case, cases, forward_cases, host_input, seeded_randn
+from parametrize_conformance.drawing import note_case
+from parametrize_conformance.profiles import costly
+from parametrize_conformance.strategies import FORWARD_NAMES, Case, cases, forward_cases, host_input, seeded_randn
 
 # Batch size of the vmapped originals.
 _BATCH = 3

@@ -9,11 +9,11 @@ import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value, original_names
-from conformance.drawing import draw_case, note_case
-from conformance.hosts import HostSpec, owner_of
-from conformance.strategies import any_cases, image_value, keeping_cases, other_seeds, seeded_randn
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value, original_names
+from parametrize_conformance.drawing import draw_case, note_case
+from parametrize_conformance.hosts import HostSpec, owner_of
+from parametrize_conformance.strategies import any_cases, image_value, keeping_cases, other_seeds, seeded_randn
 
 
 def _hand_grads(chain, originals, weights):

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from torch import Tensor, nn
 from torch.func import functional_call
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_grads,
@@ -27,10 +27,10 @@ from conformance.checks import (
     originals_of,
     raises,
 )
-from conformance.drawing import note_case
-from conformance.hosts import HostSpec
-from conformance.profiles import costly
-from conformance.strategies import Case, chains, forward_cases, host_input, seeded_randn
+from parametrize_conformance.drawing import note_case
+from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.profiles import costly
+from parametrize_conformance.strategies import Case, chains, forward_cases, host_input, seeded_randn
 
 _LR = 0.1
 

@@ -9,10 +9,10 @@ import pytest
 import torch
 from torch import nn
 
-from conformance import guard
-from conformance import library as L
-from conformance.hosts import HostSpec
-from conformance.shared_state import SharedState, changes_since, restore
+from parametrize_conformance import guard
+from parametrize_conformance import library as L
+from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.shared_state import SharedState, changes_since, restore
 
 # Each probe: a short use of the API as code (run with P, the hosts and the library in scope), so that a trespass it
 # shows is its own reproducer. Errors are other clauses' business: a probe that raises is still compared.
@@ -62,8 +62,9 @@ def _probe(P, code: str) -> list[str]:  # noqa: N803
 def _reproducer(adapter, code: str) -> str:
     """A script that runs the probe and prints what it changed of the classes it watches most (nn.Linear and the
     other torch.nn classes the hosts build on)."""
-    lines = ["import copy, io, torch", "from torch import nn", "from adapters import load_adapter",
-             "from conformance.hosts import HostSpec, WithBuffers, WithDeepcopy", "from conformance.library import *",
+    lines = ["import copy, io, torch", "from torch import nn", "from parametrize_conformance.adapters import load_adapter",
+             "from parametrize_conformance.hosts import HostSpec, WithBuffers, WithDeepcopy",
+             "from parametrize_conformance.library import *",
              f"P = load_adapter({adapter.spec!r}).api",
              "watched = (nn.Linear, nn.Conv1d, nn.Module, WithBuffers, WithDeepcopy)",
              "before = {c: dict(vars(c)) for c in watched}", "try:", *[f"    {line}" for line in code.splitlines()],

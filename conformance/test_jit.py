@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import Tensor, nn
 
-from conformance import hosts
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import hosts
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_grads,
     assert_true,
@@ -26,9 +26,9 @@ from conformance.checks import (
     raises,
     snapshot,
 )
-from conformance.drawing import draw_case, note_case
-from conformance.profiles import costly
-from conformance.strategies import forward_cases, host_input, seeded_randn
+from parametrize_conformance.drawing import draw_case, note_case
+from parametrize_conformance.profiles import costly
+from parametrize_conformance.strategies import forward_cases, host_input, seeded_randn
 
 _SCRIPT_PHRASE = "Parametrization is not working with scripting."
 _TRACE_PHRASE = "Cannot trace a model while caching parametrizations."

@@ -9,10 +9,10 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value
-from conformance.drawing import note_case
-from conformance.strategies import cases, chains, seeded_randn
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value
+from parametrize_conformance.drawing import note_case
+from parametrize_conformance.strategies import cases, chains, seeded_randn
 
 
 @pytest.mark.clause("NESTED-REGISTER-REMOVE")

@@ -7,10 +7,10 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from torch import nn
 
-from conformance import library as L
-from conformance.checks import assert_equal, assert_same
-from conformance.hosts import HostSpec
-from conformance.strategies import several_cases
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import assert_equal, assert_same
+from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.strategies import several_cases
 
 
 def _check_answers(P, module, host: HostSpec, parametrized: set[str], when: str) -> None:  # noqa: N803

@@ -16,8 +16,8 @@ from torch.nn.modules.module import (
     register_module_full_backward_pre_hook,
 )
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_same,
@@ -30,9 +30,9 @@ from conformance.checks import (
     raises_itself,
     snapshot,
 )
-from conformance.drawing import draw_case, note_case
-from conformance.hosts import HostSpec, owner_of
-from conformance.strategies import (
+from parametrize_conformance.drawing import draw_case, note_case
+from parametrize_conformance.hosts import HostSpec, owner_of
+from parametrize_conformance.strategies import (
     Case,
     bad_forward_modes,
     bad_inverse_modes,

@@ -1,10 +1,10 @@
-"""Random sequences of operations, on the adapter and on the reference side by side (conformance.sequences)."""
+"""Random sequences of operations, on the adapter and on the reference side by side (parametrize_conformance.sequences)."""
 
 from __future__ import annotations
 
 import pytest
 
-from conformance.sequences import run_sequences
+from parametrize_conformance.sequences import run_sequences
 
 
 @pytest.mark.clause("SEQUENCE-DIFFERENTIAL")

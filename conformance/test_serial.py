@@ -11,9 +11,9 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.checks import assert_close, assert_equal, assert_same, assert_unchanged, raises, snapshot
-from conformance.drawing import draw_case
-from conformance.strategies import Case, cases, serial_cases
+from parametrize_conformance.checks import assert_close, assert_equal, assert_same, assert_unchanged, raises, snapshot
+from parametrize_conformance.drawing import draw_case
+from parametrize_conformance.strategies import Case, cases, serial_cases
 
 
 def _saved_names(case: Case) -> list[str]:

@@ -7,10 +7,10 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_list_unchanged, assert_same, raises, snapshot
-from conformance.drawing import draw_case
-from conformance.strategies import any_cases, bad_forward_modes, bad_inverse_modes
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import assert_close, assert_equal, assert_list_unchanged, assert_same, raises, snapshot
+from parametrize_conformance.drawing import draw_case
+from parametrize_conformance.strategies import any_cases, bad_forward_modes, bad_inverse_modes
 
 
 @pytest.mark.clause("STACK-FORWARD-CHECKED")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from torch import Tensor, nn
 from torch.testing._internal.two_tensor import TwoTensor
 
-from conformance.checks import (
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_same,
@@ -25,9 +25,9 @@ from conformance.checks import (
     originals_of,
     raises,
 )
-from conformance.hosts import HostSpec
-from conformance.profiles import costly
-from conformance.strategies import Case, cases, chains, hosts, preserving, seeded_randn, shape_of
+from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.profiles import costly
+from parametrize_conformance.strategies import Case, cases, chains, hosts, preserving, seeded_randn, shape_of
 
 
 class MyTensor(torch.Tensor):
@@ -100,7 +100,7 @@ def _assert_original(original: Tensor, tensor: Tensor, cls: type, kind: str, swa
 def _subclass_reproducer(case: Case, kind: str, parameter: bool, adapter_spec: str, device: str, then: str) -> str:
     """The case's reproducer with module.<name> made a tensor of class `kind` before the registrations."""
     name = case.name
-    swap_in = (f"from conformance.test_subclass import _as_subclass, _replace\n    _replace(module, {name!r}, "
+    swap_in = (f"from parametrize_conformance.test_subclass import _as_subclass, _replace\n    _replace(module, {name!r}, "
                f"_as_subclass({kind!r}, module.{name}, parameter={parameter}), parameter={parameter})")
     text = case.reproducer(adapter_spec, device).replace(
         "\n    P.register_parametrization", f"\n    {swap_in}\n    P.register_parametrization", 1)
@@ -232,8 +232,11 @@ def _fsdp_plans(draw, dtype: torch.dtype) -> dict:
 
 def _fsdp_reproducer(plan: dict, adapter_spec: str, device: str) -> str:
     first, second = plan["first"], plan["second"]
-    lines = ["import torch", "from adapters import load_adapter", "from conformance.hosts import HostSpec",
-             "from conformance.library import *", "from conformance.test_subclass import _fully_shard_class",
+    lines = ["import torch",
+             "from parametrize_conformance.adapters import load_adapter",
+             "from parametrize_conformance.hosts import HostSpec",
+             "from parametrize_conformance.library import *",
+             "from parametrize_conformance.test_subclass import _fully_shard_class",
              f"P = load_adapter({adapter_spec!r}).api", f"module = {plan['host']!r}.build({device!r})"]
     lines += [f"P.register_parametrization(module, {first!r}, {p!r})" for p in plan["chain"]]
     lines += ["_fully_shard_class(module)  # module.__class__ = type('FSDP' + cls.__name__, (_Mixin, cls), {...})",

@@ -11,11 +11,11 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value, originals_of
-from conformance.drawing import note_case
-from conformance.profiles import costly
-from conformance.strategies import Case, cases, seeded_randn
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value, originals_of
+from parametrize_conformance.drawing import note_case
+from parametrize_conformance.profiles import costly
+from parametrize_conformance.strategies import Case, cases, seeded_randn
 
 # Seconds any wait on another thread may take before the test fails (instead of hanging).
 _TIMEOUT = 10.0

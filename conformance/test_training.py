@@ -7,10 +7,10 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import library as L
-from conformance.checks import assert_close, assert_equal
-from conformance.drawing import note_case
-from conformance.strategies import cases, with_inserted
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import assert_close, assert_equal
+from parametrize_conformance.drawing import note_case
+from parametrize_conformance.strategies import cases, with_inserted
 
 
 def _by_hand(chain, x: torch.Tensor, training: bool) -> torch.Tensor:

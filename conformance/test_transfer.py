@@ -11,8 +11,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from torch import nn
 
-from conformance import library as L
-from conformance.checks import (
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import (
     assert_close,
     assert_equal,
     assert_same,
@@ -23,8 +23,8 @@ from conformance.checks import (
     snapshot,
     transfer,
 )
-from conformance.drawing import note_case
-from conformance.strategies import build_several, cases, multi_cases, several_cases, several_reproducer
+from parametrize_conformance.drawing import note_case
+from parametrize_conformance.strategies import build_several, cases, multi_cases, several_cases, several_reproducer
 
 
 def _assert_transferred(from_module, to_module, name: str) -> None:

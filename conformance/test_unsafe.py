@@ -7,10 +7,10 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import library as L
-from conformance.checks import assert_close, assert_equal, assert_same, assert_true
-from conformance.drawing import draw_case, note_case
-from conformance.strategies import cases, other_dtypes
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import assert_close, assert_equal, assert_same, assert_true
+from parametrize_conformance.drawing import draw_case, note_case
+from parametrize_conformance.strategies import cases, other_dtypes
 
 
 @pytest.mark.clause("UNSAFE-SHAPE-ALLOWED")

@@ -1,5 +1,5 @@
 """A torch release installed into a virtual environment of its own, with this project (editable) beside it, so that
-the suite can run on that release (the versions command of python -m conformance.report)."""
+the suite can run on that release (the versions command of python -m parametrize_conformance.report)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conformance.report._pip import pip_reason
+from parametrize_conformance.report._pip import pip_reason
 
 
 def install_torch(version: str, env: Path, project: Path) -> str:

@@ -8,7 +8,7 @@ import torch._dynamo
 from bench_slow import Getter, PlantedReads
 from torch import nn
 
-from reference import (  # noqa: F401 - re-exported: an adapter module exposes the seven names
+from parametrize_conformance.reference import (  # noqa: F401 - re-exported: an adapter module exposes the seven names
     ParametrizationList,
     cached,
     is_parametrized,

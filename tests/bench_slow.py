@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from torch import nn
 
-import reference
-from reference import (  # noqa: F401 - re-exported: an adapter module exposes the seven names
+from parametrize_conformance import reference
+from parametrize_conformance.reference import (  # noqa: F401 - re-exported: an adapter module exposes the seven names
     ParametrizationList,
     cached,
     is_parametrized,

@@ -3,8 +3,8 @@ skip and --require-adapter handling. Use as `--bench-adapter bench_unavailable:A
 
 from __future__ import annotations
 
-import reference
-from adapters import Adapter
+from parametrize_conformance import reference
+from parametrize_conformance.adapters import Adapter
 
 REASON = "the bench tests' stand-in accelerator is switched off"
 

@@ -9,8 +9,8 @@ import sys
 import time
 from types import SimpleNamespace
 
-import reference
-from adapters import API_NAMES, Adapter
+from parametrize_conformance import reference
+from parametrize_conformance.adapters import API_NAMES, Adapter
 
 
 def _with_type_before(behaviour) -> Adapter:

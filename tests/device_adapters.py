@@ -7,9 +7,9 @@ from __future__ import annotations
 import torch
 import torch.nn.utils.parametrize as torch_parametrize
 
-import reference
-from adapters import Adapter, torch_divergences
-from adapters._builtin import CUDA_DTYPES
+from parametrize_conformance import reference
+from parametrize_conformance.adapters import Adapter, torch_divergences
+from parametrize_conformance.adapters._builtin import CUDA_DTYPES
 
 # Note: an index no machine has, rather than plain "cuda", so the adapter is unavailable on a GPU machine too.
 NOWHERE = "cuda:99"

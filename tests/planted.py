@@ -1,6 +1,6 @@
 """Planted bugs: a PlantedBug is the reference with one small AST edit in one function, built as its own importable
-package. It is keyed like a surviving mutant of conformance.mutation (file, qualified function name, and the edit),
-so that reformatting the reference breaks none of them."""
+package. It is keyed like a surviving mutant of parametrize_conformance.mutation (file, qualified function name, and the
+edit), so that reformatting the reference breaks none of them."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class PlantedBugError(AssertionError):
 class PlantedBug:
     """One plausible bug: `edit` (one Edit, or a tuple applied in order) made in `function` of reference/`module`.
 
-    `function` is a qualified name as conformance.mutation keys survivors ('ParametrizationList.__init__';
+    `function` is a qualified name as parametrize_conformance.mutation keys survivors ('ParametrizationList.__init__';
     '_first' for _register._first); "" is the module's top level. `clause` is the clause of the suite that must
     reject it; `bug` says in one line what goes wrong.
     """
@@ -58,10 +58,20 @@ class PlantedBug:
 
     def build(self, directory: Path, package: str | None = None, reference: Path | None = None) -> Path:
         """Write the mutated copy of the reference (default: REFERENCE) under `directory` as `package` (default: its
-        own name); return the package path. Built as "reference", it stands in for the reference (a planted
-        regression)."""
+        own name); return the package path."""
         mutated = self.apply(reference)
         target = directory / (package or self.package)
         shutil.copytree(reference or REFERENCE, target, ignore=shutil.ignore_patterns("__pycache__"))
         (target / self.module).write_text(mutated)
         return target
+
+    def build_project(self, directory: Path) -> Path:
+        """The whole project laid out as installed (parametrize_conformance/, its reference with the bug) under
+        `directory`, which a PYTHONPATH puts before the installed project: it stands in for the reference (a planted
+        regression); return `directory`."""
+        package = directory / "parametrize_conformance"
+        ignore = shutil.ignore_patterns("__pycache__")
+        shutil.copytree(REFERENCE.parent / "conformance", package, ignore=ignore)
+        shutil.copytree(REFERENCE.parent / "adapters", package / "adapters", ignore=ignore)
+        self.build(package, package="reference")
+        return directory

@@ -15,8 +15,8 @@ from types import SimpleNamespace
 
 import torch
 
-import reference
-from adapters import API_NAMES, Adapter
+from parametrize_conformance import reference
+from parametrize_conformance.adapters import API_NAMES, Adapter
 
 
 def _remove_keeping_first(module, tensor_name, leave_parametrized=True):

@@ -10,7 +10,7 @@ from importlib.metadata import EntryPoint
 import pytest
 import torch
 
-from adapters import (
+from parametrize_conformance.adapters import (
     API_NAMES,
     ENTRY_POINT_GROUP,
     Adapter,
@@ -22,12 +22,13 @@ from adapters import (
     known_adapters,
     load_adapter,
 )
-from conformance.suggest import did_you_mean
+from parametrize_conformance.suggest import did_you_mean
 
 THIRD_PARTY = """
-from reference import *  # noqa: F401,F403 - a stand-in implementation exposing the seven names
-from reference import cached, ParametrizationList, register_parametrization, is_parametrized
-from reference import remove_parametrizations, type_before_parametrizations, transfer_parametrizations_and_params
+from parametrize_conformance.reference import *  # noqa: F401,F403 - a stand-in implementation exposing the seven names
+from parametrize_conformance.reference import cached, ParametrizationList, register_parametrization, is_parametrized
+from parametrize_conformance.reference import remove_parametrizations, type_before_parametrizations
+from parametrize_conformance.reference import transfer_parametrizations_and_params
 """
 
 
@@ -65,8 +66,8 @@ def test_module_path_wraps_a_default_cpu_adapter(outside):
 
 def test_object_spec_accepts_an_adapter_or_a_factory(outside):
     write(outside, "thirdparty_obj", """
-        import reference
-        from adapters import Adapter, Divergence
+        from parametrize_conformance import reference
+        from parametrize_conformance.adapters import Adapter, Divergence
         ADAPTER = Adapter(name="mine", api=reference, divergences=(Divergence("CACHE-NESTED", "why", "code"),))
         def make():
             return ADAPTER
@@ -77,8 +78,8 @@ def test_object_spec_accepts_an_adapter_or_a_factory(outside):
 
 def test_specs_resolve_built_in_then_entry_point_then_object_then_module(outside, monkeypatch):
     write(outside, "thirdparty_order", """
-        import reference
-        from adapters import Adapter
+        from parametrize_conformance import reference
+        from parametrize_conformance.adapters import Adapter
         ADAPTER = Adapter(name="by-object", api=reference)
         PLUGGED = Adapter(name="by-entry-point", api=reference)
     """)
@@ -105,13 +106,13 @@ def test_did_you_mean_names_the_closest_or_nothing():
     ("no_such_module_xyz", "cannot import module 'no_such_module_xyz'"),
     ("thirdparty_nothing", "has none of the seven names"),
     ("thirdparty_partial:NOPE", "has no attribute 'NOPE'"),
-    ("thirdparty_partial:NUMBER", "is a int, not an adapters.Adapter"),
+    ("thirdparty_partial:NUMBER", "is a int, not a parametrize_conformance.adapters.Adapter"),
     ("", "empty adapter spec"),
 ])
 def test_load_errors_say_what_is_wrong(outside, spec, phrase):
     write(outside, "thirdparty_partial", """
-        from reference import cached, ParametrizationList, register_parametrization, is_parametrized
-        from reference import type_before_parametrizations, transfer_parametrizations_and_params
+        from parametrize_conformance.reference import cached, ParametrizationList, register_parametrization, is_parametrized
+        from parametrize_conformance.reference import type_before_parametrizations, transfer_parametrizations_and_params
         NUMBER = 3
     """)
     write(outside, "thirdparty_nothing", "NUMBER = 3\n")
@@ -141,7 +142,7 @@ def test_conformance_without_adapter_is_a_usage_error(suite):
 
 def test_module_outside_the_repository_runs_the_installed_suite(suite, tmp_path):
     write(tmp_path, "thirdparty_outside", THIRD_PARTY)
-    result = suite("--pyargs", "conformance", "--adapter", "thirdparty_outside", "--clauses", "query,training",
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", "thirdparty_outside", "--clauses", "query,training",
                    cwd=tmp_path, pythonpath=[tmp_path])
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "parametrize-conformance: thirdparty_outside" in result.stdout

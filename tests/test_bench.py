@@ -10,13 +10,13 @@ import torch
 from conftest import ROOT
 from PIL import Image
 
-from conformance.bench.cases import Case, all_cases, select
-from conformance.bench.gate import evaluate_gate, evaluate_goals
-from conformance.bench.results import build_rows
-from conformance.bench.run import Measurement
-from conformance.bench.targets import FLOOR, IMPL, TORCH, Target
-from conformance.report import ReportError
-from conformance.report._schema import validate_bench
+from parametrize_conformance.bench.cases import Case, all_cases, select
+from parametrize_conformance.bench.gate import evaluate_gate, evaluate_goals
+from parametrize_conformance.bench.results import build_rows
+from parametrize_conformance.bench.run import Measurement
+from parametrize_conformance.bench.targets import FLOOR, IMPL, TORCH, Target
+from parametrize_conformance.report import ReportError
+from parametrize_conformance.report._schema import validate_bench
 
 TESTS = ROOT / "tests"
 # Note: tiny measurements keep each run to seconds; the numbers are not looked at, only their plumbing.
@@ -24,8 +24,9 @@ FAST = ("--benchmark-max-time", "0.005", "--benchmark-min-rounds", "2")
 
 
 def bench(suite, *args: str):
-    """Run `pytest --pyargs conformance.bench ARGS` in a subprocess that can import the tests' helper adapters."""
-    return suite("--pyargs", "conformance.bench", "-rs", *args, pythonpath=[TESTS])
+    """Run `pytest --pyargs parametrize_conformance.bench ARGS` in a subprocess that can import the tests' helper
+    adapters."""
+    return suite("--pyargs", "parametrize_conformance.bench", "-rs", *args, pythonpath=[TESTS])
 
 
 def test_a_run_writes_valid_json_markdown_and_png(suite, tmp_path):
@@ -240,7 +241,7 @@ def test_gpu_forward_is_skipped_with_a_reason_on_cpu(suite, tmp_path):
 def test_conformance_runs_do_not_collect_the_benchmarks_and_the_plugin_stays_inert(suite, tmp_path):
     a_file = tmp_path / "not-a-directory"
     a_file.write_text("keep")
-    result = suite("--pyargs", "conformance", "--adapter", "reference", "--clauses", "query", "--collect-only",
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", "reference", "--clauses", "query", "--collect-only",
                    "--bench-out", str(a_file))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "test_query.py" in result.stdout and "test_bench" not in result.stdout

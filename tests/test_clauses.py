@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance import AREAS, CLAUSES, LEVELS, Clause
+from parametrize_conformance import AREAS, CLAUSES, LEVELS, Clause
 
 SUITE = Path(__file__).resolve().parent.parent / "conformance"
 

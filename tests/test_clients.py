@@ -12,15 +12,15 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-import reference
-from adapters import API_NAMES, Adapter
-from conformance.clients.harness import check_client
-from conformance.clients.substitute import TARGET, PrivateNameError, substituted
-from conformance.clients.test_orthogonal import orthogonal_scenario
-from conformance.clients.test_pruning import sparsify_scenario
-from conformance.clients.test_weight_norm import weight_norm_scenario
+from parametrize_conformance import reference
+from parametrize_conformance.adapters import API_NAMES, Adapter
+from parametrize_conformance.clients.harness import check_client
+from parametrize_conformance.clients.substitute import TARGET, PrivateNameError, substituted
+from parametrize_conformance.clients.test_orthogonal import orthogonal_scenario
+from parametrize_conformance.clients.test_pruning import sparsify_scenario
+from parametrize_conformance.clients.test_weight_norm import weight_norm_scenario
 
-CLIENTS = ("--pyargs", "conformance.clients")
+CLIENTS = ("--pyargs", "parametrize_conformance.clients")
 
 
 def reference_with(**changes) -> Adapter:
@@ -82,8 +82,8 @@ def test_the_clients_pass_on_the_built_in_adapters(suite, adapter_spec):
 def test_a_third_party_adapter_object_runs_the_clients(suite, tmp_path):
     (tmp_path / "third_party_parametrize.py").write_text(textwrap.dedent("""
         from types import SimpleNamespace
-        import reference
-        from adapters import API_NAMES, Adapter
+        from parametrize_conformance import reference
+        from parametrize_conformance.adapters import API_NAMES, Adapter
         ADAPTER = Adapter(name="third-party", api=SimpleNamespace(**{n: getattr(reference, n) for n in API_NAMES}))
     """))
     result = suite(*CLIENTS, "--adapter", "third_party_parametrize:ADAPTER", "-k", "pruning or weight_norm",
@@ -95,10 +95,9 @@ def test_a_third_party_adapter_object_runs_the_clients(suite, tmp_path):
 def test_a_planted_bug_fails_the_client_run_naming_the_call(suite, tmp_path):
     (tmp_path / "planted_parametrize.py").write_text(textwrap.dedent("""
         import torch
-        from reference import (cached, ParametrizationList, register_parametrization, is_parametrized,
-                               type_before_parametrizations, transfer_parametrizations_and_params)
-        import reference
-
+        from parametrize_conformance.reference import (cached, ParametrizationList, register_parametrization,
+                               is_parametrized, type_before_parametrizations, transfer_parametrizations_and_params)
+        from parametrize_conformance import reference
         def remove_parametrizations(module, tensor_name, leave_parametrized=True):
             reference.remove_parametrizations(module, tensor_name, leave_parametrized=leave_parametrized)
             if leave_parametrized:
@@ -149,7 +148,7 @@ def test_a_client_reaching_for_a_private_name_is_told_why():
 
 
 def test_conformance_runs_do_not_collect_the_client_tests(suite):
-    result = suite("--pyargs", "conformance", "--adapter", "reference", "--collect-only")
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", "reference", "--collect-only")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "clients" not in result.stdout and "test_register.py" in result.stdout
 
@@ -157,4 +156,4 @@ def test_conformance_runs_do_not_collect_the_client_tests(suite):
 def test_the_client_tests_run_one_adapter_in_process(suite):
     result = suite(*CLIENTS, "--adapter", "reference", "--adapter", "torch")
     assert result.returncode == 4
-    assert "conformance.clients runs one adapter, in this process" in result.stderr
+    assert "parametrize_conformance.clients runs one adapter, in this process" in result.stderr

@@ -10,12 +10,26 @@ from conftest import ROOT
 from device_adapters import UNAVAILABLE
 from planted_bugs import PLANTED_BUGS
 
-from adapters import AdapterError, available_adapters, check_spec, known_adapters, load_adapter, torch_divergences
-from adapters._builtin import CUDA_DTYPES
-from adapters._torch_divergences import TORCH_CUDA_DIVERGENCES
-from conformance import AREAS, CLAUSES
-from conformance.report import adapter_info, build_report, environment_info, load_report, suite_info, summary_lines
-from conformance.test_device import NEEDS_DEVICE, SECOND_DEVICE
+from parametrize_conformance import AREAS, CLAUSES
+from parametrize_conformance.adapters import (
+    AdapterError,
+    available_adapters,
+    check_spec,
+    known_adapters,
+    load_adapter,
+    torch_divergences,
+)
+from parametrize_conformance.adapters._builtin import CUDA_DTYPES
+from parametrize_conformance.adapters._torch_divergences import TORCH_CUDA_DIVERGENCES
+from parametrize_conformance.report import (
+    adapter_info,
+    build_report,
+    environment_info,
+    load_report,
+    suite_info,
+    summary_lines,
+)
+from parametrize_conformance.test_device import NEEDS_DEVICE, SECOND_DEVICE
 
 TESTS = ROOT / "tests"
 DEVICE_CLAUSES = {c for c, clause in CLAUSES.items() if clause.area == "device"}
@@ -128,7 +142,7 @@ def test_an_unavailable_adapter_beside_another_in_isolated_runs(suite, tmp_path,
 def test_the_cuda_session_fails_without_a_gpu(suite, tmp_path):
     """What `nox -s conformance_cuda` runs, on a machine without CUDA: a report per adapter, every clause failed."""
     out = tmp_path / "cuda"
-    result = suite("--pyargs", "conformance", "--adapter", "reference-cuda", "--adapter", "torch-cuda",
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", "reference-cuda", "--adapter", "torch-cuda",
                    "--require-adapter", "--report-dir", str(out), "--clauses", "query")
     assert result.returncode == 1, result.stdout[-3000:]
     for name in ("reference-cuda", "torch-cuda"):

@@ -11,8 +11,8 @@ import pytest
 import rank_bodies as bodies
 import torch.distributed as dist
 
-from conformance.distributed import RankFailure, RankPool, distributed_problem
-from conformance.report import load_report
+from parametrize_conformance.distributed import RankFailure, RankPool, distributed_problem
+from parametrize_conformance.report import load_report
 
 pytestmark = pytest.mark.skipif(distributed_problem() is not None, reason=str(distributed_problem()))
 
@@ -70,7 +70,7 @@ def test_a_hanging_rank_times_out_with_its_stack(pool):
 def test_the_suite_reports_a_hung_or_dead_rank_for_the_clause(suite, tmp_path, adapter, status, phrase):
     report_path = tmp_path / "r.json"
     start = time.monotonic()
-    result = suite("--pyargs", "conformance", "--adapter", adapter, "--clauses", "DISTRIBUTED-FSDP-TYPE-BEFORE",
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", adapter, "--clauses", "DISTRIBUTED-FSDP-TYPE-BEFORE",
                    "--distributed-world-sizes", "2", "--distributed-timeout", "5", "--report", str(report_path),
                    pythonpath=[Path(__file__).parent], timeout=300)
     took = time.monotonic() - start
@@ -84,7 +84,7 @@ def test_the_suite_reports_a_hung_or_dead_rank_for_the_clause(suite, tmp_path, a
 
 @pytest.mark.parametrize("sizes", ["", "two", "0", "2,17"])
 def test_bad_world_sizes_are_a_one_line_usage_error(suite, sizes):
-    result = suite("--pyargs", "conformance", "--adapter", "reference", "--clauses", "distributed",
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", "reference", "--clauses", "distributed",
                    f"--distributed-world-sizes={sizes}")
     assert result.returncode == 4, result.stdout[-2000:]
     assert f"--distributed-world-sizes {sizes!r}: give comma-separated integers from 1 to 16" in result.stderr

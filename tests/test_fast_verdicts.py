@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from planted import PlantedBug, Replace
 
-from conformance.report import load_report
-from conformance.shrinking import PER_CLAUSE_S, PER_TEST_S, ShrinkBudget
+from parametrize_conformance.report import load_report
+from parametrize_conformance.shrinking import PER_CLAUSE_S, PER_TEST_S, ShrinkBudget
 
 # Note: a planted bug that makes every read return the first original as it is, whatever the chain: most clauses
 # fail, as on a half-written port. The areas are those where the slow answers were first met (register, cache).
@@ -29,7 +29,7 @@ RATIO_LIMIT = 3.0
 
 def _timed(suite, adapter: str, report: Path, pythonpath: list[Path]) -> tuple[float, subprocess.CompletedProcess]:
     start = time.monotonic()
-    result = suite("--pyargs", "conformance", "--adapter", adapter, "--clauses", AREAS, "--report", str(report),
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", adapter, "--clauses", AREAS, "--report", str(report),
                    pythonpath=pythonpath)
     return time.monotonic() - start, result
 
@@ -55,7 +55,7 @@ def test_a_chainless_port_gets_its_verdict_within_3x_the_reference(suite, tmp_pa
 def test_a_reproducer_of_an_unshrunk_failure_runs(suite, tmp_path):
     """With no shrink budget the first failure is reported as drawn, and its reproducer still shows the bug."""
     CHAINLESS.build(tmp_path)
-    result = suite("--pyargs", "conformance", "--adapter", CHAINLESS.package, "--clauses", "REGISTER-VALUE",
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", CHAINLESS.package, "--clauses", "REGISTER-VALUE",
                    "--shrink-budget", "0", "--report", str(tmp_path / "r.json"),
                    pythonpath=[tmp_path, Path(__file__).parent])
     assert result.returncode == 1, result.stdout[-2000:]

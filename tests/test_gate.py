@@ -12,16 +12,17 @@ import pytest
 from conftest import ROOT
 from planted_bugs import PLANTED_BUGS
 
-from conformance.report import load_report
+from parametrize_conformance.report import load_report
 
 BASELINES = ROOT / "reports" / "baseline"
 PLANTED = next(m for m in PLANTED_BUGS if m.name == "register-returns-none")
 
 
 def gate(baseline_dir, out, pythonpath=()) -> subprocess.CompletedProcess:
-    """Run the gate from outside the checkout (so that `python -m` does not put the checkout's reference first)."""
+    """Run the gate from outside the checkout, with `pythonpath` first (a project copy there replaces the installed one)."""
     env = dict(os.environ, CI="true", PYTHONPATH=os.pathsep.join(str(p) for p in pythonpath))
-    command = [sys.executable, "-m", "conformance.report", "gate", "--baseline", str(baseline_dir), "--out", str(out)]
+    command = [sys.executable, "-m", "parametrize_conformance.report", "gate", "--baseline", str(baseline_dir), "--out",
+               str(out)]
     return subprocess.run(command, cwd=out.parent, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -49,8 +50,8 @@ def test_the_gate_passes_on_main(reference_baseline, tmp_path):
 
 def test_a_planted_regression_fails_the_gate_naming_the_clause(reference_baseline, tmp_path):
     committed = (BASELINES / "reference.json").read_bytes()
-    PLANTED.build(tmp_path / "planted", package="reference")
-    result = gate(reference_baseline, tmp_path / "out", pythonpath=[tmp_path / "planted"])
+    planted = PLANTED.build_project(tmp_path / "planted")
+    result = gate(reference_baseline, tmp_path / "out", pythonpath=[planted])
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     regressed = result.stdout.split("Regressed clauses:")[-1]
     assert f"{PLANTED.clause} [reference] passed -> failed" in regressed, result.stdout[-3000:]

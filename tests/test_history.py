@@ -12,15 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from adapters import AdapterError, load_adapter, torch_divergences
-from conformance.report._history import HistoryOptions, _extract, fetch, render_history, run_release, write_history
+from parametrize_conformance.adapters import AdapterError, load_adapter, torch_divergences
+from parametrize_conformance.report._history import (
+    HistoryOptions,
+    _extract,
+    fetch,
+    render_history,
+    run_release,
+    write_history,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # A stand-in for a release's parametrize.py: the reference's names (no torch code is kept in this repository).
-STAND_IN = "from reference import *  # noqa: F401,F403\n" \
-           "from reference import ParametrizationList, cached, is_parametrized, register_parametrization\n" \
-           "from reference import remove_parametrizations, type_before_parametrizations\n" \
-           "from reference import transfer_parametrizations_and_params\n"
+STAND_IN = "from parametrize_conformance.reference import *  # noqa: F401,F403\n" \
+           "from parametrize_conformance.reference import ParametrizationList, cached, is_parametrized\n" \
+           "from parametrize_conformance.reference import register_parametrization\n" \
+           "from parametrize_conformance.reference import remove_parametrizations, type_before_parametrizations\n" \
+           "from parametrize_conformance.reference import transfer_parametrizations_and_params\n"
 
 
 def _wheel(folder: Path, release: str, source: str) -> Path:
@@ -62,13 +70,13 @@ def test_a_release_needing_what_this_torch_lacks_is_not_loadable(tmp_path):
         load_adapter(f"torch-release:{folder}")
     outcome = run_release("1.97.0", HistoryOptions(tmp_path, tmp_path / "out", ROOT))
     assert outcome.status == "not loadable" and "no_such_internal" in outcome.reason
-    with pytest.raises(AdapterError, match="holds no cached torch release .*fetch it with python -m conformance.report "
-                                           "history"):
+    with pytest.raises(AdapterError, match="holds no cached torch release .*fetch it with python -m "
+                                           "parametrize_conformance.report history"):
         load_adapter(f"torch-release:{tmp_path / 'nothing'}")
 
 
 def test_a_release_pip_cannot_get_says_why(tmp_path, monkeypatch):
-    import conformance.report._history as history
+    import parametrize_conformance.report._history as history
 
     def failing(arguments, options):
         return subprocess.CompletedProcess(arguments, 1, "", "ERROR: No matching distribution found for torch==0.1\n")
@@ -101,14 +109,14 @@ def test_a_cached_release_runs_into_a_report_the_history_and_the_matrix(tmp_path
     (["--releases", "1.9.1"], "the following arguments are required: --cache"),
 ])
 def test_history_usage_errors_say_what_to_fix(arguments, phrase):
-    done = subprocess.run([sys.executable, "-m", "conformance.report", "history", *arguments], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "parametrize_conformance.report", "history", *arguments], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 2 and phrase in done.stderr, done.stderr
     assert not (ROOT / "reports" / "cache").exists()
 
 
 def test_the_triage_lists_every_declared_behaviour_of_an_older_release():
-    from adapters._torch_divergences import TORCH_DIVERGENCES
+    from parametrize_conformance.adapters._torch_divergences import TORCH_DIVERGENCES
 
     rows = [line for line in (ROOT / "reports" / "history" / "triage.md").read_text().splitlines()
             if line.startswith("| ") and " | " in line]
@@ -119,7 +127,7 @@ def test_the_triage_lists_every_declared_behaviour_of_an_older_release():
 
 
 def test_a_divergence_holds_for_its_releases_and_its_core_releases(monkeypatch):
-    from adapters import Divergence
+    from parametrize_conformance.adapters import Divergence
 
     scoped = Divergence("CACHE-NESTED", "why", "code", releases=">=1.10,<2.4")
     assert [scoped.applies_to(v) for v in ("1.9.1", "1.10.2", "2.3.1", "2.4.1", "2.13.0+cpu")] == [

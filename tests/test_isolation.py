@@ -12,7 +12,7 @@ import time
 import pytest
 from conftest import ROOT
 
-from conformance.report import load_report, write_report
+from parametrize_conformance.report import load_report, write_report
 
 TESTS = ROOT / "tests"
 QUERY = ("--clauses", "query")
@@ -166,11 +166,12 @@ def _wait_for_start(log, timeout: float = 180.0) -> None:
 @pytest.fixture
 def finished_report():
     """A valid report of an earlier subset run (--clauses query; a full report would not be overwritten)."""
-    from conformance.report import build_report, environment_info, suite_info
+    from parametrize_conformance.report import build_report, environment_info, suite_info
 
     header = {"suite": suite_info(79), "environment": environment_info(), "declared": {},
               "adapter": {"name": "reference", "spec": "reference", "version": "0.1.0", "device": "cpu",
-                          "dtypes": ["float32"], "import_line": "import reference as P", "declared": 0}}
+                          "dtypes": ["float32"], "import_line": "from parametrize_conformance import reference as P",
+                          "declared": 0}}
     run = {"started": "2026-11-22T00:00:00+00:00", "finished": "2026-11-22T00:00:10+00:00", "duration_s": 10.0,
            "hypothesis_profile": "ci", "hypothesis_seed": None, "derandomize": True, "arguments": [],
            "exit": "completed", "message": "", "restarts": 0, "isolated": False,

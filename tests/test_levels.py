@@ -9,8 +9,8 @@ import pytest
 from test_report_core import RUN, _header, _result
 from test_report_diff import make_report
 
-from conformance.clauses import CLAUSES, Clause
-from conformance.report import (
+from parametrize_conformance.clauses import CLAUSES, Clause
+from parametrize_conformance.report import (
     STATUSES,
     build_report,
     diff_reports,

@@ -9,9 +9,9 @@ import pytest
 from planted_bugs import PLANTED_BUGS
 from test_cuda_adapters import DEVICE_MUTANTS
 
-from adapters import load_adapter
-from conformance import AREAS, CLAUSES
-from conformance.report import load_report
+from parametrize_conformance import AREAS, CLAUSES
+from parametrize_conformance.adapters import load_adapter
+from parametrize_conformance.report import load_report
 
 # Note: the device clauses need an adapter on a CUDA device; on the CPU adapters they are untested.
 DEVICE = {c for c, clause in CLAUSES.items() if clause.area == "device"}

@@ -1,4 +1,4 @@
-"""The mutation driver (conformance.mutation): parsing mutmut's output, triage, the score, the reports and their
+"""The mutation driver (parametrize_conformance.mutation): parsing mutmut's output, triage, the score, the reports and their
 atomic writing, and its one-line errors. No mutation run here: that is `nox -s mutation`."""
 
 from __future__ import annotations
@@ -13,25 +13,25 @@ import pytest
 from conftest import ROOT
 from hypothesis import Phase, settings
 
-from conformance.mutation import _cli, _report
-from conformance.mutation._errors import MutationError
-from conformance.mutation._model import Mutant
-from conformance.mutation._parse import locate, parse_diff, parse_results
-from conformance.mutation._score import score
-from conformance.mutation._triage import Equivalent, check_table, triage
-from conformance.mutation._work import message_lines, mutmut_config, prepare, refresh
-from conformance.mutation.equivalent import EQUIVALENT
-from conformance.mutation.profile import PROFILE
+from parametrize_conformance.mutation import _cli, _report
+from parametrize_conformance.mutation._errors import MutationError
+from parametrize_conformance.mutation._model import Mutant
+from parametrize_conformance.mutation._parse import locate, parse_diff, parse_results
+from parametrize_conformance.mutation._score import score
+from parametrize_conformance.mutation._triage import Equivalent, check_table, triage
+from parametrize_conformance.mutation._work import message_lines, mutmut_config, prepare, refresh
+from parametrize_conformance.mutation.equivalent import EQUIVALENT
+from parametrize_conformance.mutation.profile import PROFILE
 
 RESULTS = """\
 ⠋ some spinner noise
-    reference._list.xǁParametrizationListǁforward__mutmut_3: killed
-    reference._cache.x_read__mutmut_12: survived
-    reference._cache.x_invalidate__mutmut_1: no tests
-    reference._class.x__deepcopy__mutmut_2: timeout
+    parametrize_conformance.reference._list.xǁParametrizationListǁforward__mutmut_3: killed
+    parametrize_conformance.reference._cache.x_read__mutmut_12: survived
+    parametrize_conformance.reference._cache.x_invalidate__mutmut_1: no tests
+    parametrize_conformance.reference._class.x__deepcopy__mutmut_2: timeout
 """
 SHOW = """\
-# reference._cache.x_read__mutmut_12: survived
+# parametrize_conformance.reference._cache.x_read__mutmut_12: survived
 --- reference/_cache.py
 +++ reference/_cache.py
 @@ -1,5 +1,5 @@
@@ -48,10 +48,10 @@ def mutant(name: str, status: str, original: str = "", mutated: str = "") -> Mut
 
 
 MUTANTS = [
-    mutant("reference._list.xǁParametrizationListǁforward__mutmut_3", "killed"),
-    mutant("reference._cache.x_read__mutmut_12", "survived", "if _depth == 0:", "if _depth == 1:"),
-    mutant("reference._cache.x_invalidate__mutmut_1", "no tests", "a", "b"),
-    mutant("reference._class.x__deepcopy__mutmut_2", "timeout"),
+    mutant("parametrize_conformance.reference._list.xǁParametrizationListǁforward__mutmut_3", "killed"),
+    mutant("parametrize_conformance.reference._cache.x_read__mutmut_12", "survived", "if _depth == 0:", "if _depth == 1:"),
+    mutant("parametrize_conformance.reference._cache.x_invalidate__mutmut_1", "no tests", "a", "b"),
+    mutant("parametrize_conformance.reference._class.x__deepcopy__mutmut_2", "timeout"),
 ]
 READ_EQUIVALENT = Equivalent("reference/_cache.py", "read", "if _depth == 0:", "if _depth == 1:", "never nested")
 
@@ -61,21 +61,22 @@ READ_EQUIVALENT = Equivalent("reference/_cache.py", "read", "if _depth == 0:", "
 
 def test_results_are_parsed_and_noise_ignored():
     assert parse_results(RESULTS) == {
-        "reference._list.xǁParametrizationListǁforward__mutmut_3": "killed",
-        "reference._cache.x_read__mutmut_12": "survived",
-        "reference._cache.x_invalidate__mutmut_1": "no tests",
-        "reference._class.x__deepcopy__mutmut_2": "timeout",
+        "parametrize_conformance.reference._list.xǁParametrizationListǁforward__mutmut_3": "killed",
+        "parametrize_conformance.reference._cache.x_read__mutmut_12": "survived",
+        "parametrize_conformance.reference._cache.x_invalidate__mutmut_1": "no tests",
+        "parametrize_conformance.reference._class.x__deepcopy__mutmut_2": "timeout",
     }
 
 
 def test_a_mutant_name_gives_its_file_and_function():
-    assert locate("reference._list.xǁParametrizationListǁforward__mutmut_3") == (
+    assert locate("parametrize_conformance.reference._list.xǁParametrizationListǁforward__mutmut_3") == (
         "reference/_list.py", "ParametrizationList.forward")
-    assert locate("reference._class.x__deepcopy__mutmut_2") == ("reference/_class.py", "_deepcopy")
+    assert locate("parametrize_conformance.reference._class.x__deepcopy__mutmut_2") == ("reference/_class.py", "_deepcopy")
 
 
-@pytest.mark.parametrize("name", ["reference._list.forward", "reference._list.forward__mutmut_x", "y__mutmut_1",
-                                  "reference._list.forward__mutmut_1"])
+@pytest.mark.parametrize("name", ["parametrize_conformance.reference._list.forward",
+                                  "parametrize_conformance.reference._list.forward__mutmut_x", "y__mutmut_1",
+                                  "parametrize_conformance.reference._list.forward__mutmut_1"])
 def test_an_unreadable_mutant_name_is_an_error(name):
     with pytest.raises(MutationError, match="cannot read the mutant name .*mutmut 3"):
         locate(name)
@@ -94,15 +95,17 @@ def test_a_diff_gives_the_changed_lines():
 def test_triage_splits_the_survivors_and_finds_stale_entries():
     stale = Equivalent("reference/_cache.py", "read", "gone", "gone too", "the code changed")
     result = triage(MUTANTS, [READ_EQUIVALENT, stale])
-    assert result.equivalent == {"reference._cache.x_read__mutmut_12": "never nested"}
-    assert [m.name for m in result.untriaged] == ["reference._cache.x_invalidate__mutmut_1"]
+    assert result.equivalent == {"parametrize_conformance.reference._cache.x_read__mutmut_12": "never nested"}
+    assert [m.name for m in result.untriaged] == ["parametrize_conformance.reference._cache.x_invalidate__mutmut_1"]
     assert result.stale == (stale,)
 
 
 def test_the_key_is_not_the_mutant_number():
-    renumbered = mutant("reference._cache.x_read__mutmut_99", "survived", "if _depth == 0:", "if _depth == 1:")
+    renumbered = mutant("parametrize_conformance.reference._cache.x_read__mutmut_99", "survived", "if _depth == 0:",
+                        "if _depth == 1:")
     assert triage([renumbered], [READ_EQUIVALENT]).equivalent == {renumbered.name: "never nested"}
-    elsewhere = mutant("reference._cache.x_invalidate__mutmut_99", "survived", "if _depth == 0:", "if _depth == 1:")
+    elsewhere = mutant("parametrize_conformance.reference._cache.x_invalidate__mutmut_99", "survived", "if _depth == 0:",
+                       "if _depth == 1:")
     assert triage([elsewhere], [READ_EQUIVALENT]).untriaged == (elsewhere,)
 
 
@@ -186,8 +189,10 @@ def test_reports_are_written_atomically(tmp_path, monkeypatch):
 
 
 def test_the_mutmut_configuration_lists_one_item_per_line():
-    text = mutmut_config(["--adapter", "reference"])
-    assert "source_paths = reference\n" in text and "pytest_add_cli_args =\n    --adapter\n    reference\n" in text
+    text = mutmut_config(["--adapter", "reference"], ["parametrize_conformance/plugin.py"])
+    assert "source_paths = parametrize_conformance/reference\n" in text
+    assert "pytest_add_cli_args =\n    --adapter\n    reference\n" in text
+    assert "also_copy =\n    parametrize_conformance/plugin.py\n" in text
     assert "process_isolation = forkserver" in text
 
 
@@ -195,9 +200,15 @@ def test_prepare_copies_the_packages_and_refuses_a_wrong_root(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     prepare(ROOT, work, ["-q"])
-    assert {p.name for p in work.iterdir()} == {"reference", "conformance", "adapters", "setup.cfg"}
+    assert {p.name for p in work.iterdir()} == {"parametrize_conformance", "setup.cfg"}
+    package = work / "parametrize_conformance"
+    assert (package / "plugin.py").is_file() and (package / "reference" / "_list.py").is_file()
+    assert (package / "adapters" / "_adapter.py").is_file()
+    config = (work / "setup.cfg").read_text()
+    assert "    parametrize_conformance/adapters\n" in config and "    parametrize_conformance/reference\n" not in config
     assert not list(work.rglob("__pycache__"))
-    with pytest.raises(MutationError, match="is not a package: run python -m conformance.mutation from the project"):
+    with pytest.raises(MutationError,
+                       match="is not a package: run python -m parametrize_conformance.mutation from the project"):
         prepare(tmp_path, tmp_path / "other", [])
 
 
@@ -207,13 +218,14 @@ def test_resume_refreshes_the_suite_and_refuses_a_changed_reference(tmp_path):
     with pytest.raises(MutationError, match="not a work directory of a finished run"):
         refresh(ROOT, work, [])
     prepare(ROOT, work, ["-q"])
-    (work / "mutants" / "reference").mkdir(parents=True)
-    (work / "conformance" / "stale.py").write_text("")
+    (work / "mutants" / "parametrize_conformance" / "reference").mkdir(parents=True)
+    (work / "parametrize_conformance" / "stale.py").write_text("")
     (work / "mutants" / "mutmut-stats.json").write_text("{}")
     refresh(ROOT, work, ["--new"])
-    assert not (work / "conformance" / "stale.py").exists() and "    --new\n" in (work / "setup.cfg").read_text()
+    assert not (work / "parametrize_conformance" / "stale.py").exists()
+    assert "    --new\n" in (work / "setup.cfg").read_text()
     assert not (work / "mutants" / "mutmut-stats.json").exists(), "the old suite's test mapping was kept"
-    (work / "reference" / "_list.py").write_text("# changed\n")
+    (work / "parametrize_conformance" / "reference" / "_list.py").write_text("# changed\n")
     with pytest.raises(MutationError, match="reference/ changed since that run, so its verdicts no longer hold"):
         refresh(ROOT, work, [])
 
@@ -238,7 +250,7 @@ def test_the_mutation_profile_does_not_shrink():
 
 
 def _cli_run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "conformance.mutation", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "parametrize_conformance.mutation", *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, cwd=ROOT)
 
 
@@ -250,8 +262,8 @@ def _cli_run(*args, env=None):
 def test_a_bad_option_is_one_line_and_writes_nothing(tmp_path, args, phrase):
     done = _cli_run("--out", str(tmp_path / "out"), *args)
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.splitlines() == [f"python -m conformance.mutation: error: {phrase}; see python -m "
-                                        "conformance.mutation --help"]
+    assert done.stderr.splitlines() == [f"python -m parametrize_conformance.mutation: error: {phrase}; see python -m "
+                                        "parametrize_conformance.mutation --help"]
     assert not (tmp_path / "out").exists()
 
 
@@ -262,8 +274,9 @@ def test_a_missing_tool_is_one_line_and_writes_nothing(tmp_path, monkeypatch, ca
     monkeypatch.setattr(metadata, "version", missing)
     assert _cli.main(["--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert err.splitlines() == [f"python -m conformance.mutation: error: mutmut is not installed in {sys.executable}: "
-                                "pip install 'mutmut>=3.8' (or pip install -e '.[mutation]' in a checkout)"]
+    assert err.splitlines() == [f"python -m parametrize_conformance.mutation: error: mutmut is not installed in "
+                                f"{sys.executable}: pip install 'mutmut>=3.8' (or pip install -e '.[mutation]' in a "
+                                "checkout)"]
     assert not (tmp_path / "out").exists()
 
 

@@ -1,5 +1,5 @@
 """No check can poison another: every clause that fails in a full run of the suite also fails when run alone, so a
-failure is the implementation's at that clause, never the leftover of an earlier check (conformance.guard)."""
+failure is the implementation's at that clause, never the leftover of an earlier check (parametrize_conformance.guard)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from planted_bugs import PLANTED_BUGS
 
-from adapters import load_adapter
-from conformance import CLAUSES
-from conformance.report import load_report
+from parametrize_conformance import CLAUSES
+from parametrize_conformance.adapters import load_adapter
+from parametrize_conformance.report import load_report
 
 # torch loaded as a plain module path: the seven names, no declared divergences.
 PLAIN_TORCH = "torch.nn.utils.parametrize"

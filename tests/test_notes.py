@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.bench.cases import all_cases
-from conformance.clauses import CLAUSES
+from parametrize_conformance.bench.cases import all_cases
+from parametrize_conformance.clauses import CLAUSES
 
 REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 KINDS = ("speed", "implementation")

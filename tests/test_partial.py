@@ -9,13 +9,14 @@ import types
 
 import pytest
 
-from adapters import API_NAMES, Adapter, AdapterError, load_adapter
-from conformance import CLAUSES
-from conformance.clauses import needs_of
-from conformance.recording import _missing_name
+from parametrize_conformance import CLAUSES
+from parametrize_conformance.adapters import API_NAMES, Adapter, AdapterError, load_adapter
+from parametrize_conformance.clauses import needs_of
+from parametrize_conformance.recording import _missing_name
 
 PARTIAL = """
-from reference import ParametrizationList, cached, is_parametrized, register_parametrization, remove_parametrizations
+from parametrize_conformance.reference import ParametrizationList, cached, is_parametrized, register_parametrization
+from parametrize_conformance.reference import remove_parametrizations
 """
 LACKING = ("type_before_parametrizations", "transfer_parametrizations_and_params")
 
@@ -48,7 +49,7 @@ def test_every_clause_declares_the_names_it_needs():
 
 def test_the_suite_on_a_partial_implementation_leaves_its_clauses_untested(suite, partial_dir, tmp_path):
     report = tmp_path / "partial.json"
-    result = suite("--pyargs", "conformance", "--adapter", "partial_impl", "--clauses", "transfer,query,remove",
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", "partial_impl", "--clauses", "transfer,query,remove",
                    "--report", str(report), pythonpath=[partial_dir])
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert "warning: adapter 'partial_impl' lacks type_before_parametrizations" in result.stdout
@@ -63,7 +64,8 @@ def test_the_suite_on_a_partial_implementation_leaves_its_clauses_untested(suite
 
 
 def test_strict_api_refuses_a_partial_implementation(suite, partial_dir):
-    result = suite("--pyargs", "conformance", "--adapter", "partial_impl", "--strict-api", pythonpath=[partial_dir])
+    result = suite("--pyargs", "parametrize_conformance", "--adapter", "partial_impl", "--strict-api",
+                   pythonpath=[partial_dir])
     assert result.returncode == 4, result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1 and "lacks type_before_parametrizations, transfer_parametrizations_and_params" in errors[0]

@@ -15,7 +15,7 @@ import torch
 import torch.nn.utils.parametrize as P
 from torch import nn
 
-import reference as R
+import parametrize_conformance.reference as R
 
 IMPLS = {"reference": R, "torch": P}
 

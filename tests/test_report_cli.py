@@ -1,4 +1,4 @@
-"""python -m conformance.report: diff exit codes and pairing, one-line errors, bless, render wiring."""
+"""python -m parametrize_conformance.report: diff exit codes and pairing, one-line errors, bless, render wiring."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from test_report_diff import make_report
 
-from conformance.report import ReportError, load_report, write_report
-from conformance.report._cli import main
+from parametrize_conformance.report import ReportError, load_report, write_report
+from parametrize_conformance.report._cli import main
 
-PREFIX = "python -m conformance.report: "
+PREFIX = "python -m parametrize_conformance.report: "
 PASSING = {"A": "passed", "B": "diverged", "C": "passed"}
 REGRESSED = {"A": "failed", "B": "diverged", "C": "passed"}
 
@@ -163,11 +163,13 @@ def test_missing_baseline_says_how_to_bless(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("argv", "fragments"), [
-    (["dif", "a", "b"], ["'dif' is not a command (did you mean diff?)", "run python -m conformance.report --help"]),
+    (["dif", "a", "b"], ["'dif' is not a command (did you mean diff?)",
+                         "run python -m parametrize_conformance.report --help"]),
     (["blss", "a"], ["(did you mean bless?)"]),
     (["frobnicate"], ["neither a command (render, diff, gate, bless) nor a report file or directory"]),
     ([], ["no command given"]),
-    (["diff", "a.json"], ["the following arguments are required: NEW", "run python -m conformance.report diff --help"]),
+    (["diff", "a.json"], ["the following arguments are required: NEW",
+                          "run python -m parametrize_conformance.report diff --help"]),
     (["diff", "a.json", "b.json", "c.json"], ["unexpected argument 'c.json'"]),
     (["render", "r.json", "--ot", "x"], ["unrecognized option --ot (did you mean --out?)"]),
     (["bless", "r.json", "--too=x"], ["unrecognized option --too (did you mean --to?)"]),
@@ -178,16 +180,16 @@ def test_argument_errors_are_one_line_with_a_hint(capsys, argv, fragments):
 
 def test_help_exits_0(capsys):
     assert main(["--help"]) == 0
-    assert capsys.readouterr().out.startswith("usage: python -m conformance.report")
+    assert capsys.readouterr().out.startswith("usage: python -m parametrize_conformance.report")
     assert main(["diff", "--help"]) == 0
-    assert "usage: python -m conformance.report diff [-h] BASE NEW" in capsys.readouterr().out
+    assert "usage: python -m parametrize_conformance.report diff [-h] BASE NEW" in capsys.readouterr().out
 
 
 def test_module_help_runs_in_a_subprocess():
-    done = subprocess.run([sys.executable, "-m", "conformance.report", "--help"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "parametrize_conformance.report", "--help"], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("usage: python -m conformance.report")
+    assert done.stdout.startswith("usage: python -m parametrize_conformance.report")
     for command in ("render", "diff", "bless"):
         assert command in done.stdout
 
@@ -261,8 +263,8 @@ def fake_renderers(monkeypatch):
         module = types.ModuleType(name)
         setattr(module, function, lambda reports: f"{kind}: " + ",".join(r["adapter"]["name"] for r in reports) + "\n")
         monkeypatch.setitem(sys.modules, name, module)
-    fake("conformance.report._markdown", "render_markdown", "md")
-    fake("conformance.report._html", "render_html", "html")
+    fake("parametrize_conformance.report._markdown", "render_markdown", "md")
+    fake("parametrize_conformance.report._html", "render_html", "html")
 
 
 def test_render_writes_both_matrices_next_to_the_first_report(tmp_path, capsys, fake_renderers):

@@ -12,10 +12,10 @@ from types import SimpleNamespace
 import pytest
 from test_report_diff import make_report
 
-from conformance.clauses import Clause
-from conformance.journal import Journal, events_of, in_flight, read_journal
-from conformance.recording import _merge, clause_of_nodeid
-from conformance.report import (
+from parametrize_conformance.clauses import Clause
+from parametrize_conformance.journal import Journal, events_of, in_flight, read_journal
+from parametrize_conformance.recording import _merge, clause_of_nodeid
+from parametrize_conformance.report import (
     OUTCOMES,
     SCHEMA_VERSION,
     STATUSES,
@@ -37,7 +37,7 @@ BASELINES = Path(__file__).resolve().parent.parent / "reports" / "baseline"
 
 
 def test_schema_ships_with_the_package_and_matches_the_model():
-    assert files("conformance.report").joinpath("schema.json").is_file(), "schema.json is package data"
+    assert files("parametrize_conformance.report").joinpath("schema.json").is_file(), "schema.json is package data"
     loaded = schema()
     assert loaded["properties"]["schema"]["const"] == SCHEMA_VERSION
     assert set(loaded["$defs"]["status"]["enum"]) == set(STATUSES), "the schema's statuses are the model's"

@@ -7,9 +7,9 @@ import itertools
 
 import pytest
 
-from conformance.clauses import Clause
-from conformance.report import STATUSES, build_report, rank, validate
-from conformance.report._diff import KINDS, Diff, classify, diff_reports, format_table
+from parametrize_conformance.clauses import Clause
+from parametrize_conformance.report import STATUSES, build_report, rank, validate
+from parametrize_conformance.report._diff import KINDS, Diff, classify, diff_reports, format_table
 
 _OUTCOMES_OF = {"passed": ["passed"], "failed": ["failed"], "diverged": ["xfailed"], "unexpected-pass": ["xpassed"],
                 "untested": [], "crashed": ["crashed"], "timeout": ["timeout"], "aborted": ["aborted"]}

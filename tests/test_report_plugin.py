@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from conftest import ROOT
 
-from conformance.report import load_report
+from parametrize_conformance.report import load_report
 
 TESTS = ROOT / "tests"
 

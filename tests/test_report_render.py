@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conformance.clauses import Clause
-from conformance.report import STATUSES, build_report, validate
-from conformance.report._html import ink, render_html
-from conformance.report._markdown import render_markdown
-from conformance.report._styles import STATUS_COLOUR, STATUS_SYMBOL
+from parametrize_conformance.clauses import Clause
+from parametrize_conformance.report import STATUSES, build_report, validate
+from parametrize_conformance.report._html import ink, render_html
+from parametrize_conformance.report._markdown import render_markdown
+from parametrize_conformance.report._styles import STATUS_COLOUR, STATUS_SYMBOL
 
 _OUTCOMES_OF = {"passed": ["passed"], "failed": ["failed"], "diverged": ["xfailed"], "unexpected-pass": ["xpassed"],
                 "untested": [], "crashed": ["crashed"], "timeout": ["timeout"], "aborted": ["aborted"]}

@@ -13,11 +13,11 @@ from conftest import ROOT, run_suite
 from test_report_cli import assert_usage_error, snapshot, write
 from test_report_diff import make_report
 
-from conformance.clauses import AREAS, CLAUSES
-from conformance.report import ReportError, load_report, validate
-from conformance.report._cli import main
-from conformance.report._files import destination_note, pair_name, report_destination
-from conformance.report._model import level_counts
+from parametrize_conformance.clauses import AREAS, CLAUSES
+from parametrize_conformance.report import ReportError, load_report, validate
+from parametrize_conformance.report._cli import main
+from parametrize_conformance.report._files import destination_note, pair_name, report_destination
+from parametrize_conformance.report._model import level_counts
 
 TESTS = ROOT / "tests"
 SELECTED = ["QUERY-IS-PARAMETRIZED", "QUERY-TYPE-BEFORE", "REGISTER-VALUE"]
@@ -76,7 +76,7 @@ def test_a_subset_run_records_the_selected_clauses_sorted_with_areas_expanded(ru
 
 
 def test_selected_clauses_of_a_full_selection_is_none():
-    from conformance.plugin import selected_clauses
+    from parametrize_conformance.plugin import selected_clauses
 
     def config(value):
         return SimpleNamespace(getoption=lambda name: value)
@@ -198,7 +198,7 @@ def test_a_selected_clause_that_regressed_is_still_a_regression(runs, tmp_path, 
 
 
 def test_diff_notes_whose_selection_was_compared():
-    from conformance.report._diff import diff_reports
+    from parametrize_conformance.report._diff import diff_reports
 
     full, a, ab = make_report(FULL), subset(FULL, ["A"]), subset(FULL, ["A", "B"])
     assert "compared the 1 clause the baseline's run selected (--clauses); 2 other clauses are not compared" in \
@@ -217,7 +217,7 @@ def test_diff_of_directories_compares_the_newer_report_of_an_adapter(tmp_path, c
     out = capsys.readouterr().out
     assert "torch: base/torch.json -> out/torch.subset.json" in out
     assert "not compared: out/torch.json (a full run), since out/torch.subset.json is the newer report of that " \
-           "adapter; compare it by name: python -m conformance.report diff base/torch.json out/torch.json" in out
+           "adapter; compare it by name: python -m parametrize_conformance.report diff base/torch.json out/torch.json" in out
     assert "not gated" not in out and out.splitlines()[-1] == "diff passed: nothing regressed (1 report compared)"
     assert main(["diff", "base/torch.json", "out"]) == 0, "a baseline file against a directory pairs the same way"
     capsys.readouterr()
@@ -246,7 +246,7 @@ def fake_suite(monkeypatch):
         for name, report in written.items():
             write(out / name, report)
         return 0
-    monkeypatch.setattr("conformance.report._gate.run_suite_for_gate", run)
+    monkeypatch.setattr("parametrize_conformance.report._gate.run_suite_for_gate", run)
     return written
 
 

@@ -23,10 +23,10 @@ from planted import PlantedBug, Replace
 from planted_bugs import PLANTED_BUGS
 from test_third_party import _one_line, installed
 
-import adapters
-from adapters import Adapter, AdapterError, Divergence, load_adapter, torch_divergences
-from adapters._torch_divergences import TORCH_CUDA_DIVERGENCES, TORCH_DIVERGENCES
-from conformance.report import load_report
+from parametrize_conformance import adapters
+from parametrize_conformance.adapters import Adapter, AdapterError, Divergence, load_adapter, torch_divergences
+from parametrize_conformance.adapters._torch_divergences import TORCH_CUDA_DIVERGENCES, TORCH_DIVERGENCES
+from parametrize_conformance.report import load_report
 
 # A planted bug whose failure a reproducer shows by itself: stacking a second parametrization raises.
 STACKING = PlantedBug(
@@ -36,7 +36,7 @@ STACKING = PlantedBug(
     "register_parametrization raises when it stacks a parametrization on an existing chain",
 )
 ADAPTER_OF = """
-from adapters import Adapter
+from parametrize_conformance.adapters import Adapter
 import {package}
 
 ADAPTER = Adapter(name="mine", api={package})
@@ -59,12 +59,11 @@ def line_of(path: Path, text: str) -> int:
 def raising(tmp_path) -> Path:
     """Modules that fail on import or when asked for their adapter, in tmp_path."""
     write(tmp_path, "raises_on_import", """
-        import reference
-
+        from parametrize_conformance import reference
         raise RuntimeError("boom\\nat import")
     """)
     write(tmp_path, "needs_a_dependency", """
-        import reference
+        from parametrize_conformance import reference
         import not_installed_dependency_xyz
     """)
     write(tmp_path, "bad_syntax", """
@@ -72,8 +71,8 @@ def raising(tmp_path) -> Path:
             pass
     """)
     write(tmp_path, "raising_factory", """
-        import reference
-        from adapters import Adapter
+        from parametrize_conformance import reference
+        from parametrize_conformance.adapters import Adapter
 
         def make():
             raise ValueError("the factory broke")
@@ -138,7 +137,7 @@ def test_an_unknown_hypothesis_profile_is_a_one_line_error_listing_the_known_one
     """)
     write(tmp_path, "test_nothing", "def test_nothing():\n    pass\n")
     errors = []
-    for arguments in (("--pyargs", "conformance", "--adapter", "reference"), ("test_nothing.py",)):
+    for arguments in (("--pyargs", "parametrize_conformance", "--adapter", "reference"), ("test_nothing.py",)):
         result = suite(*arguments, "--hypothesis-profile", "thorogh", cwd=tmp_path)
         assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]
         errors.append(_one_line(result.stderr))
@@ -252,11 +251,11 @@ def test_a_broken_run_leaves_nothing_for_the_next_run_in_the_same_folder(tmp_pat
     mutant = next(m for m in PLANTED_BUGS if m.name == "register-returns-none")
     mutant.build(tmp_path / "impl")
     clauses = f"{mutant.clause},REGISTER-CLASS-SWAP"
-    broken = run_without_ci("--pyargs", "conformance", "--adapter", mutant.package, "--clauses", clauses,
+    broken = run_without_ci("--pyargs", "parametrize_conformance", "--adapter", mutant.package, "--clauses", clauses,
                             "--report", "broken.json", cwd=tmp_path, pythonpath=[tmp_path / "impl"])
     assert broken.returncode == 1, broken.stdout[-3000:] + broken.stderr[-2000:]
     assert load_report(tmp_path / "broken.json")["run"]["hypothesis_profile"] == "dev"
-    clean = run_without_ci("--pyargs", "conformance", "--adapter", "torch", "--clauses", clauses, cwd=tmp_path)
+    clean = run_without_ci("--pyargs", "parametrize_conformance", "--adapter", "torch", "--clauses", clauses, cwd=tmp_path)
     assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-2000:]
     assert not (tmp_path / ".hypothesis" / "examples").exists(), "a conformance run wrote an example database"
 
@@ -348,7 +347,7 @@ def test_the_report_session_installs_no_torch():
     noxfile.report(session)
     assert not [a for a in session.installed if a.startswith("torch")], session.installed
     assert "--no-deps" in session.installed and "jsonschema>=4.18" in session.installed
-    assert session.ran == [("python", "-m", "conformance.report", "render", noxfile.OUT, "--out", noxfile.OUT)]
+    assert session.ran == [("python", "-m", "parametrize_conformance.report", "render", noxfile.OUT, "--out", noxfile.OUT)]
 
 
 BLOCKED = ("torch", "pytest", "hypothesis", "numpy")
@@ -359,9 +358,9 @@ def test_reports_render_with_torch_pytest_and_hypothesis_unimportable(tmp_path):
     shutil.copy(ROOT / "reports" / "baseline" / "torch.json", tmp_path / "torch.json")
     # Note: sys.modules[name] = None makes `import name` raise ImportError, as in a venv without the package.
     code = WITHOUT.format(blocked=BLOCKED) + textwrap.dedent("""
-        import conformance, conformance.report
-        sys.argv = ["python -m conformance.report", "render", ".", "--out", "out"]
-        runpy.run_module("conformance.report", run_name="__main__")
+        import parametrize_conformance, parametrize_conformance.report
+        sys.argv = ["python -m parametrize_conformance.report", "render", ".", "--out", "out"]
+        runpy.run_module("parametrize_conformance.report", run_name="__main__")
     """)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).strip(os.pathsep)}
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,

@@ -12,9 +12,9 @@ import torch
 from conftest import ROOT
 from sequence_planted import FIRST_REMOVE_ONLY, STACKED_REMOVE
 
-from adapters import load_adapter
-from conformance.sequences import Differential, FlakyOracle, SequenceDivergence, Step, replay, run_sequences
-from conformance.sequences.observe import differences, error_key
+from parametrize_conformance.adapters import load_adapter
+from parametrize_conformance.sequences import Differential, FlakyOracle, SequenceDivergence, Step, replay, run_sequences
+from parametrize_conformance.sequences.observe import differences, error_key
 
 SEARCH = {"max_examples": 200, "derandomize": True, "database": None, "deadline": None}
 

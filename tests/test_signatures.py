@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import torch.nn.utils.parametrize as torch_parametrize
 
-from adapters import Adapter, AdapterError, Divergence, load_adapter
-from conformance.report import load_report
+from parametrize_conformance.adapters import Adapter, AdapterError, Divergence, load_adapter
+from parametrize_conformance.report import load_report
 
 # Note: ASSIGN-NO-GRAD is declared for torch 2.13 (under the swap flag a buffer's original takes the assigned graph);
 # the planted bug runs right_inverse with grad enabled, which breaks the clause with the flag off too, in a way the
@@ -23,7 +23,7 @@ CLAUSE = "ASSIGN-NO-GRAD"
 ADAPTERS = '''
 import dataclasses
 import torch_second_bug
-from adapters import Adapter, torch_divergences
+from parametrize_conformance.adapters import Adapter, torch_divergences
 
 SIGNED = Adapter.like_torch(torch_second_bug, name="torch-second-bug")
 UNSIGNED = Adapter.like_torch(torch_second_bug, name="torch-second-bug", divergences=tuple(
@@ -56,7 +56,7 @@ def planted(tmp_path_factory) -> Path:
 
 
 def _run(suite, planted: Path, adapter: str, report: Path):
-    return suite("--pyargs", "conformance", "--adapter", f"second_bug_adapters:{adapter}", "--clauses", CLAUSE,
+    return suite("--pyargs", "parametrize_conformance", "--adapter", f"second_bug_adapters:{adapter}", "--clauses", CLAUSE,
                  "--report", str(report), "-p", "verdict_profile", "--hypothesis-profile", "verdict",
                  pythonpath=[planted, Path(__file__).parent])
 
@@ -82,7 +82,7 @@ def test_the_gate_sees_the_second_bug_as_a_regression(suite, planted, tmp_path):
     _run(suite, planted, "SIGNED", tmp_path / "signed.json")
     baseline = json.loads(Path(__file__).parent.parent.joinpath("reports/baseline/torch.json").read_text())
     assert baseline["clauses"][CLAUSE]["status"] == "diverged"
-    done = subprocess.run([sys.executable, "-m", "conformance.report", "diff", "reports/baseline/torch.json",
+    done = subprocess.run([sys.executable, "-m", "parametrize_conformance.report", "diff", "reports/baseline/torch.json",
                            str(tmp_path / "signed.json")], capture_output=True, text=True,
                           cwd=Path(__file__).parent.parent)
     assert done.returncode == 1, done.stdout + done.stderr
@@ -91,7 +91,7 @@ def test_the_gate_sees_the_second_bug_as_a_regression(suite, planted, tmp_path):
 
 def test_every_builtin_divergence_has_a_signature():
     unsigned = [(d.clause, d.releases, d.core_releases) for d in load_adapter("torch").divergences if not d.signed]
-    from adapters._torch_divergences import TORCH_DIVERGENCES
+    from parametrize_conformance.adapters._torch_divergences import TORCH_DIVERGENCES
 
     unsigned += [(d.clause, d.releases, d.core_releases) for d in TORCH_DIVERGENCES if not d.signed]
     assert not unsigned, f"declared divergences without a signature: {unsigned}"
@@ -118,8 +118,7 @@ def test_a_malformed_signature_is_a_clear_error(fields, problem):
 
 
 def test_an_unsigned_divergence_of_an_adapter_warns():
-    import reference
-
+    from parametrize_conformance import reference
     adapter = Adapter(name="mine", api=reference, divergences=(Divergence("CACHE-NESTED", "why", "code"),))
     assert "CACHE-NESTED without a signature" in adapter.unsigned_summary()
     signed = dataclasses.replace(adapter, divergences=(Divergence("CACHE-NESTED", "why", "code", match="x"),))

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import torch.nn.utils.parametrize as P
 
-from conformance import CLAUSES, spec
-from conformance.sources import SEPARATOR, UPSTREAM_TESTS, behaviour_functions, references
-from conformance.upstream import BELOW_FLOOR, KINDS, UPSTREAM_REPORTS, reports_of
+from parametrize_conformance import CLAUSES, spec
+from parametrize_conformance.sources import SEPARATOR, UPSTREAM_TESTS, behaviour_functions, references
+from parametrize_conformance.upstream import BELOW_FLOOR, KINDS, UPSTREAM_REPORTS, reports_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "conformance" / "SPEC.md"
-STALE = "conformance/SPEC.md is out of date: run python -m conformance.spec"
+STALE = "conformance/SPEC.md is out of date: run python -m parametrize_conformance.spec"
 _BARE_TEST_NUMBER = re.compile(r"\bT\d+\b")
 
 
@@ -83,7 +83,7 @@ def test_check_says_in_one_line_what_to_run_when_the_page_is_stale(tmp_path, mon
 def test_check_of_another_path_names_it_in_the_command(tmp_path, capsys):
     out = tmp_path / "page.md"
     assert spec.main(["--out", str(out), "--check"]) == 1
-    assert capsys.readouterr().err == f"{out} is out of date: run python -m conformance.spec --out {out}\n"
+    assert capsys.readouterr().err == f"{out} is out of date: run python -m parametrize_conformance.spec --out {out}\n"
     assert spec.main(["--out", str(out)]) == 0 and out.read_text(encoding="utf-8") == spec.render()
 
 

@@ -9,8 +9,8 @@ import pytest
 import torch
 from conftest import ROOT
 
-from conformance import CLAUSES
-from conformance.report import load_report
+from parametrize_conformance import CLAUSES
+from parametrize_conformance.report import load_report
 
 TOY = ROOT / "examples" / "toy_parametrize"
 
@@ -71,7 +71,7 @@ def test_an_entry_point_that_cannot_be_loaded_is_a_one_line_error(suite, tmp_pat
 @pytest.mark.parametrize("arguments, phrase", [
     (("--adapter", "refrence"), "did you mean 'reference'?"),
     (("--adapter", "refrence", "--adapter", "torch"), "unknown adapter 'refrence' (did you mean 'reference'?)"),
-    (("--adapter", "toy_parametrize:__version__"), "is a str, not an adapters.Adapter"),
+    (("--adapter", "toy_parametrize:__version__"), "is a str, not a parametrize_conformance.adapters.Adapter"),
     (("--adapter", "toy_parametrize.adapter:NOPE"), "has no attribute 'NOPE'"),
     (("--adpter", "reference"), "unknown option --adpter (did you mean --adapter?)"),
     (("--adapter", "reference", "--report", "a.json", "--report-dir", "b"), "keep one"),

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from conformance.clients import third_party_fetch as fetch
-from conformance.clients.third_party import LIBRARIES, Library
-from conformance.clients.third_party_cli import main
-from conformance.clients.third_party_plugin import imported_too_early
+from parametrize_conformance.clients import third_party_fetch as fetch
+from parametrize_conformance.clients.third_party import LIBRARIES, Library
+from parametrize_conformance.clients.third_party_cli import main
+from parametrize_conformance.clients.third_party_plugin import imported_too_early
 
 FAKE_INIT = """\
 # Note: bound when the library is first imported, as geotorch and monotonicnetworks do.
@@ -71,8 +71,8 @@ def test_needs_the_network():
 PLANTED = """\
 from types import SimpleNamespace
 
-import reference
-from adapters import API_NAMES, Adapter
+from parametrize_conformance import reference
+from parametrize_conformance.adapters import API_NAMES, Adapter
 
 
 def is_parametrized(module, tensor_name=None):
@@ -130,8 +130,8 @@ def test_the_stand_in_is_in_place_before_the_library_is_imported(ran):
     _, library, record, _ = ran
     # Note: one line per run: torch's own module, then the stand-in holding the reference (twice: the planted adapter
     # is the reference with one name replaced).
-    assert record == ["module torch.nn.utils.parametrize", "SubstituteModule reference._register",
-                      "SubstituteModule reference._register"]
+    assert record == ["module torch.nn.utils.parametrize", "SubstituteModule parametrize_conformance.reference._register",
+                      "SubstituteModule parametrize_conformance.reference._register"]
     for label in ("reference", PLANTED_SPEC):
         bindings = library["runs"][label]["bindings"]
         assert bindings["torch"] == []
@@ -159,7 +159,7 @@ def test_tests_that_pass_on_torch_and_fail_on_an_adapter_are_listed(ran):
 
 
 def test_the_library_imported_before_the_plugin_is_caught():
-    assert imported_too_early(["conformance.clients"]) and not imported_too_early(["fakelib_never_imported"])
+    assert imported_too_early(["parametrize_conformance.clients"]) and not imported_too_early(["fakelib_never_imported"])
 
 
 def one_line(text: str) -> str:

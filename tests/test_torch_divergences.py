@@ -12,9 +12,9 @@ import pytest
 import torch
 import torch.nn.utils.parametrize as torch_parametrize
 
-from adapters import Adapter, load_adapter
-from adapters._torch_divergences import TORCH_DIVERGENCES
-from conformance import CLAUSES
+from parametrize_conformance import CLAUSES
+from parametrize_conformance.adapters import Adapter, load_adapter
+from parametrize_conformance.adapters._torch_divergences import TORCH_DIVERGENCES
 
 DIVERGENCES = load_adapter("torch").divergences
 # Note: the divergences of older releases only; each reproducer runs on that release's parametrize.py.
@@ -47,7 +47,7 @@ def release_cache(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("divergence", OLDER, ids=lambda d: f"{d.clause}@{d.releases}")
 def test_an_older_releases_reproducer_shows_it_on_that_release(divergence, release_cache, monkeypatch):
-    from conformance.report._history import HistoryOptions, fetch
+    from parametrize_conformance.report._history import HistoryOptions, fetch
 
     release = re.search(r"'torch-(\d+\.\d+\.\d+)'", divergence.reproducer).group(1)
     assert divergence.applies_to(release), f"{divergence.clause}: shown on {release}, outside {divergence.releases}"

@@ -3,7 +3,7 @@ suite's profiles, among them `verdict` (the `ci` profile without the shrink phas
 
 from __future__ import annotations
 
-from conformance.profiles import register_profiles
+from parametrize_conformance.profiles import register_profiles
 
 PROFILE = "verdict"
 

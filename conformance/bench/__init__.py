@@ -1,1 +1,2 @@
-"""Benchmarks of the parametrize API over every available adapter (run with `pytest --pyargs conformance.bench`)."""
+"""Benchmarks of the parametrize API over every available adapter (run with `pytest --pyargs
+parametrize_conformance.bench`)."""

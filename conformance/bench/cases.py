@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from conformance.library import CayleyOrthogonal, Scale
+from parametrize_conformance.library import CayleyOrthogonal, Scale
 
 # Note: one test function per operation; "gpu-forward" has a single case and runs on non-CPU adapters only.
 OPS: tuple[str, ...] = (

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.bench.targets import IMPL, TORCH
+from parametrize_conformance.bench.targets import IMPL, TORCH
 
 GATE_LIMIT = 1.10
 

@@ -32,7 +32,7 @@ from torch import Tensor, nn
 from torch._dynamo.eval_frame import _debug_get_cache_entry_list
 from torch._dynamo.utils import counters
 
-from conformance.bench.cases import (
+from parametrize_conformance.bench.cases import (
     Case,
     chain_modules,
     forward_chain,
@@ -41,7 +41,7 @@ from conformance.bench.cases import (
     parametrize,
     parametrized_linear,
 )
-from conformance.bench.targets import FLOOR, Target
+from parametrize_conformance.bench.targets import FLOOR, Target
 
 BATCH = 16
 GPU_BATCH = 64

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conformance.bench import render
-from conformance.report._files import write_atomically
-from conformance.report._schema import validate_bench
+from parametrize_conformance.bench import render
+from parametrize_conformance.report._files import write_atomically
+from parametrize_conformance.report._schema import validate_bench
 
 
 def write_outputs(directory: Path, doc: dict[str, Any]) -> list[Path]:

@@ -1,6 +1,6 @@
 """The benchmark suite's pytest plugin (inert unless benchmarks are collected).
 
-`pytest --pyargs conformance.bench` times every case of conformance/bench/test_bench.py on each --bench-adapter
+`pytest --pyargs parametrize_conformance.bench` times every case of conformance/bench/test_bench.py on each --bench-adapter
 (default: every available adapter), on torch (the baseline of each device) and on the floor, serially, with one torch
 thread and in three passes, then writes bench.json (validated against conformance/report/bench.schema.json), bench.md
 and bench.png into --bench-out, atomically and only at the end; with --gate the run fails when an adapter other than
@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from conformance.bench import results
-from conformance.bench.cases import Case, select
-from conformance.bench.gate import evaluate_gate, evaluate_goals
-from conformance.bench.output import write_outputs
-from conformance.bench.render import summary_lines
-from conformance.bench.run import Measurement, Settings
-from conformance.bench.targets import Target, bench_specs, resolve
-from conformance.report import ReportError
+from parametrize_conformance.bench import results
+from parametrize_conformance.bench.cases import Case, select
+from parametrize_conformance.bench.gate import evaluate_gate, evaluate_goals
+from parametrize_conformance.bench.output import write_outputs
+from parametrize_conformance.bench.render import summary_lines
+from parametrize_conformance.bench.run import Measurement, Settings
+from parametrize_conformance.bench.targets import Target, bench_specs, resolve
+from parametrize_conformance.report import ReportError
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_FILES = ("bench.json", "bench.md", "bench.png")
@@ -88,7 +88,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 def pytest_configure(config: pytest.Config) -> None:
     if _xdist_active(config) and _targets_bench(config):
         raise pytest.UsageError("the benchmarks run serially: drop -n/--dist (pytest-xdist) when running "
-                                "conformance.bench")
+                                "parametrize_conformance.bench")
 
 
 def _xdist_active(config: pytest.Config) -> bool:
@@ -101,7 +101,8 @@ def _targets_bench(config: pytest.Config) -> bool:
         return False
     for arg in config.args:
         name = arg.split("::")[0]
-        if config.getoption("pyargs", False) and (name == "conformance" or name.startswith("conformance.bench")):
+        if config.getoption("pyargs", False) and (name == "parametrize_conformance"
+                                                  or name.startswith("parametrize_conformance.bench")):
             return True
         path = (config.invocation_params.dir / name).resolve()
         if path == BENCH_DIR or path in BENCH_DIR.parents or BENCH_DIR in path.parents:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from conformance.bench.gate import GATE_LIMIT
-from conformance.bench.targets import FLOOR, IMPL, TORCH
+from parametrize_conformance.bench.gate import GATE_LIMIT
+from parametrize_conformance.bench.targets import FLOOR, IMPL, TORCH
 
 # Note: bar colours when one adapter is compared: faster than torch, within the gate's limit, beyond it.
 _VERDICT_COLORS = ("tab:green", "tab:orange", "tab:red")

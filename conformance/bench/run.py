@@ -13,9 +13,9 @@ from typing import Any
 
 import torch
 
-from conformance.bench.cases import Case
-from conformance.bench.ops import Timing
-from conformance.bench.targets import Target
+from parametrize_conformance.bench.cases import Case
+from parametrize_conformance.bench.ops import Timing
+from parametrize_conformance.bench.targets import Target
 
 # Note: pedantic (setup per round) measurements get as many rounds as fit in max_time, within these bounds.
 MAX_PEDANTIC_ROUNDS = 2000

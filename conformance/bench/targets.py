@@ -8,7 +8,14 @@ from typing import Any
 
 import torch
 
-from adapters import BUILTIN_ADAPTERS, Adapter, AdapterError, available_adapters, check_spec, load_adapter
+from parametrize_conformance.adapters import (
+    BUILTIN_ADAPTERS,
+    Adapter,
+    AdapterError,
+    available_adapters,
+    check_spec,
+    load_adapter,
+)
 
 FLOOR, TORCH, IMPL = "floor", "torch", "impl"
 

@@ -2,7 +2,7 @@
 each device (the floor, torch, then the adapters under test; reversed on even passes), so that the numbers a ratio
 compares are measured side by side.
 
-Run with `pytest --pyargs conformance.bench`; see conformance/bench/plugin.py for the options and ops.py for what
+Run with `pytest --pyargs parametrize_conformance.bench`; see conformance/bench/plugin.py for the options and ops.py for what
 each operation times.
 """
 
@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.bench.cases import Case
-from conformance.bench.ops import build, skip_reason
-from conformance.bench.plugin import bench_state
-from conformance.bench.run import measure, measurement
-from conformance.bench.targets import Target
+from parametrize_conformance.bench.cases import Case
+from parametrize_conformance.bench.ops import build, skip_reason
+from parametrize_conformance.bench.plugin import bench_state
+from parametrize_conformance.bench.run import measure, measurement
+from parametrize_conformance.bench.targets import Target
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from adapters import Adapter
-from conformance.clients.compare import Observations, differences, failure_message, state_dict_of
-from conformance.clients.substitute import Clients, substituted, torch_clients
+from parametrize_conformance.adapters import Adapter
+from parametrize_conformance.clients.compare import Observations, differences, failure_message, state_dict_of
+from parametrize_conformance.clients.substitute import Clients, substituted, torch_clients
 
 SEED = 20240605
 Scenario = Callable[[Clients, Observations, str], None]

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch.nn.utils
 
-from adapters import API_NAMES
+from parametrize_conformance.adapters import API_NAMES
 
 TARGET = "torch.nn.utils.parametrize"
 # Note: the clients are the modules that bind the parametrize module (or its names) when imported; dropping them from

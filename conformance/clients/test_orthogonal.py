@@ -7,9 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from conformance.clients.compare import Observations
-from conformance.clients.harness import check_client, describe, raised, train
-from conformance.clients.substitute import Clients
+from parametrize_conformance.clients.compare import Observations
+from parametrize_conformance.clients.harness import check_client, describe, raised, train
+from parametrize_conformance.clients.substitute import Clients
 
 MAPS = ("matrix_exp", "cayley", "householder")
 SHAPES = {"square": (4, 4), "tall": (6, 3), "wide": (3, 6)}

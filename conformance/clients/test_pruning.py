@@ -8,9 +8,9 @@ import pytest
 import torch
 from torch import nn
 
-from conformance.clients.compare import Observations, state_dict_of
-from conformance.clients.harness import check_client, describe, train
-from conformance.clients.substitute import Clients
+from parametrize_conformance.clients.compare import Observations, state_dict_of
+from parametrize_conformance.clients.harness import check_client, describe, train
+from parametrize_conformance.clients.substitute import Clients
 
 SPARSIFIERS = {
     "WeightNormSparsifier": lambda pruning: pruning.WeightNormSparsifier(sparsity_level=0.5,

@@ -7,9 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from conformance.clients.compare import Observations
-from conformance.clients.harness import check_client, describe, train
-from conformance.clients.substitute import Clients
+from parametrize_conformance.clients.compare import Observations
+from parametrize_conformance.clients.harness import check_client, describe, train
+from parametrize_conformance.clients.substitute import Clients
 
 MODULES = {
     "Linear": (lambda device: nn.Linear(5, 4, device=device), (6, 5)),

@@ -10,9 +10,9 @@ import pytest
 import torch
 from torch import nn
 
-from conformance.clients.compare import Observations, state_dict_of
-from conformance.clients.harness import check_client, describe, raised, train
-from conformance.clients.substitute import Clients
+from parametrize_conformance.clients.compare import Observations, state_dict_of
+from parametrize_conformance.clients.harness import check_client, describe, raised, train
+from parametrize_conformance.clients.substitute import Clients
 
 MODULES = {
     "Linear": (lambda device: nn.Linear(5, 4, device=device), (6, 5)),

@@ -1,5 +1,6 @@
 """Third-party clients of the parametrize API whose own tests ship in their PyPI package: which version, where the
-tests are, and what cannot run here. `python -m conformance.clients.third_party --help` runs them (third_party_cli).
+tests are, and what cannot run here. `python -m parametrize_conformance.clients.third_party --help` runs them
+(third_party_cli).
 
 Candidates looked at and left out (pinned to what PyPI held when they were checked):
   deel-torchlip 1.0.5 (and 1.0.2, 1.0.4): uses register_parametrization, remove_parametrizations, is_parametrized and
@@ -72,6 +73,6 @@ def library_named(name: str, libraries: tuple[Library, ...] = LIBRARIES) -> Libr
 
 
 if __name__ == "__main__":
-    from conformance.clients.third_party_cli import main
+    from parametrize_conformance.clients.third_party_cli import main
 
     sys.exit(main())

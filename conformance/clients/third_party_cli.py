@@ -1,4 +1,4 @@
-"""`python -m conformance.clients.third_party`: run each third-party library's own tests on torch and with each
+"""`python -m parametrize_conformance.clients.third_party`: run each third-party library's own tests on torch and with each
 adapter in place of torch.nn.utils.parametrize; print the counts side by side and write reports/out/third_party.*."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from conformance.clients import third_party_fetch as fetch
-from conformance.clients.third_party import LIBRARIES, Library, library_named
-from conformance.clients.third_party_report import counts_table, library_entry, write
-from conformance.clients.third_party_run import Run, regressions, run_tests
+from parametrize_conformance.clients import third_party_fetch as fetch
+from parametrize_conformance.clients.third_party import LIBRARIES, Library, library_named
+from parametrize_conformance.clients.third_party_report import counts_table, library_entry, write
+from parametrize_conformance.clients.third_party_run import Run, regressions, run_tests
 
-PROG = "python -m conformance.clients.third_party"
+PROG = "python -m parametrize_conformance.clients.third_party"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -60,7 +60,7 @@ def run_library(library: Library, specs: list[str], work: Path, find_links: str 
 
 def check_arguments(args: argparse.Namespace, libraries: tuple[Library, ...]) -> list[Library]:
     """The libraries asked for; raises SystemExit(2) with one line for an unknown library or adapter."""
-    from adapters import AdapterError, check_spec
+    from parametrize_conformance.adapters import AdapterError, check_spec
 
     try:
         chosen = [library_named(n, libraries) for n in args.library] or list(libraries)

@@ -11,7 +11,7 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from conformance.clients.third_party import Library
+from parametrize_conformance.clients.third_party import Library
 
 
 class FetchError(Exception):

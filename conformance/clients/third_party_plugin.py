@@ -1,4 +1,4 @@
-"""A pytest plugin (`-p conformance.clients.third_party_plugin`) that puts an adapter in place of
+"""A pytest plugin (`-p parametrize_conformance.clients.third_party_plugin`) that puts an adapter in place of
 torch.nn.utils.parametrize for a whole pytest run of a third-party library's own tests, before the library is imported.
 
 The adapter spec is read from $PARAMETRIZE_CONFORMANCE_SUBSTITUTE and the library's top-level modules (which must not
@@ -15,7 +15,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from conformance.clients.third_party import BINDINGS_VARIABLE, MODULES_VARIABLE, SPEC_VARIABLE
+from parametrize_conformance.clients.third_party import BINDINGS_VARIABLE, MODULES_VARIABLE, SPEC_VARIABLE
 
 _stack = ExitStack()
 _label = ""
@@ -29,8 +29,8 @@ def imported_too_early(modules: list[str]) -> list[str]:
 
 def _substitute() -> str:
     """Enter the substitution named by the environment for the rest of the process; the adapter's name."""
-    from adapters import load_adapter
-    from conformance.clients.substitute import substituted
+    from parametrize_conformance.adapters import load_adapter
+    from parametrize_conformance.clients.substitute import substituted
 
     adapter = load_adapter(os.environ[SPEC_VARIABLE])
     reason = adapter.unavailable_reason()
@@ -55,7 +55,7 @@ def _parametrize_objects(parametrize: object = None, parametrizations: object = 
     import torch.nn.utils.parametrizations
     import torch.nn.utils.parametrize
 
-    from adapters import API_NAMES
+    from parametrize_conformance.adapters import API_NAMES
 
     parametrize = parametrize or torch.nn.utils.parametrize
     parametrizations = parametrizations or torch.nn.utils.parametrizations

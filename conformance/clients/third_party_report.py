@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conformance.clients.third_party import Library
-from conformance.clients.third_party_run import OUTCOMES, Run, regressions
-from conformance.report._files import write_atomically
+from parametrize_conformance.clients.third_party import Library
+from parametrize_conformance.clients.third_party_run import OUTCOMES, Run, regressions
+from parametrize_conformance.report._files import write_atomically
 
 # Note: no top-level "schema" field: the report renderer takes every *.json in reports/out that has one for a clause
 # report, and this file is not one.

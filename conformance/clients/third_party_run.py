@@ -12,9 +12,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.clients.third_party import BINDINGS_VARIABLE, MODULES_VARIABLE, SPEC_VARIABLE, Library
+from parametrize_conformance.clients.third_party import BINDINGS_VARIABLE, MODULES_VARIABLE, SPEC_VARIABLE, Library
 
-PLUGIN = "conformance.clients.third_party_plugin"
+PLUGIN = "parametrize_conformance.clients.third_party_plugin"
 OUTCOMES = ("passed", "failed", "skipped", "error")
 # Note: the project's own pytest plugins (installed as entry points) are kept out of the library's run, so its tests
 # run as they would in the library's own checkout.

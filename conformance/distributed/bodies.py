@@ -7,8 +7,15 @@ from typing import Any
 import torch
 from torch import nn
 
-from conformance.checks import assert_close, assert_equal, assert_true, chain_value, composed_inverse, originals_of
-from conformance.distributed.training import (
+from parametrize_conformance.checks import (
+    assert_close,
+    assert_equal,
+    assert_true,
+    chain_value,
+    composed_inverse,
+    originals_of,
+)
+from parametrize_conformance.distributed.training import (
     LR,
     assert_same_grads,
     assert_same_state,
@@ -18,8 +25,8 @@ from conformance.distributed.training import (
     solo_run,
     train_step,
 )
-from conformance.distributed.worker import Rank
-from conformance.strategies import Case
+from parametrize_conformance.distributed.worker import Rank
+from parametrize_conformance.strategies import Case
 
 
 def _on_rank(r: Rank, what: str) -> str:

@@ -66,7 +66,7 @@ class RankPool:
 
     # --- lifetime ------------------------------------------------------------------------------------------------
     def _start(self) -> None:
-        from conformance.distributed.worker import serve
+        from parametrize_conformance.distributed.worker import serve
 
         ctx = mp.get_context("spawn")
         # Note: the parent holds the store, on a port the OS picked, so there is no race for a free port.
@@ -127,7 +127,7 @@ class RankPool:
 
     def _in_step(self) -> bool:
         """Whether every rank still answers a collective with the same task id (the group is not out of step)."""
-        from conformance.distributed.worker import task_ids
+        from parametrize_conformance.distributed.worker import task_ids
 
         self._task_id += 1
         for q in self._tasks:
@@ -224,9 +224,9 @@ def _tail(path: Path, start: int = 0, limit: int = 3000) -> str:
 
 def reproducer(spec: str, world_size: int, timeout_s: float, body: Callable[..., Any], *args: Any) -> str:
     """A script that runs `body` with `args` on `world_size` fresh ranks of adapter `spec` (every arg's repr is code)."""
-    lines = ["import torch", "from conformance.distributed import RankPool",
-             f"from {body.__module__} import {body.__name__}", "from conformance.strategies import Case",
-             "from conformance.hosts import HostSpec", "from conformance.library import *",
+    lines = ["import torch", "from parametrize_conformance.distributed import RankPool",
+             f"from {body.__module__} import {body.__name__}", "from parametrize_conformance.strategies import Case",
+             "from parametrize_conformance.hosts import HostSpec", "from parametrize_conformance.library import *",
              'if __name__ == "__main__":  # the ranks are spawned',
              f"    print(RankPool({world_size}, {spec!r}, {timeout_s:g}).run({body.__name__}, "
              f"{', '.join(repr(a) for a in args)}))"]

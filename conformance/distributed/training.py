@@ -8,8 +8,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from conformance.checks import assert_close, assert_equal
-from conformance.strategies import Case, host_input
+from parametrize_conformance.checks import assert_close, assert_equal
+from parametrize_conformance.strategies import Case, host_input
 
 LR = 0.1
 

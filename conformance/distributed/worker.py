@@ -16,7 +16,7 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
-from conformance.shared_state import SharedState, changes_since, restore, watched_classes
+from parametrize_conformance.shared_state import SharedState, changes_since, restore, watched_classes
 
 
 @dataclass
@@ -100,7 +100,7 @@ def task_ids(r: Rank, task_id: int) -> bool:
 
 
 def _join(rank: int, world_size: int, port: int, spec: str, timeout_s: float) -> Rank:
-    from adapters import load_adapter
+    from parametrize_conformance.adapters import load_adapter
 
     os.environ.setdefault("GLOO_SOCKET_IFNAME", _loopback_interface())
     torch.set_num_threads(1)

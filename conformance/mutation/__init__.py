@@ -1,1 +1,1 @@
-"""Mutation testing of the reference with the conformance suite: `python -m conformance.mutation`."""
+"""Mutation testing of the reference with the conformance suite: `python -m parametrize_conformance.mutation`."""

@@ -1,7 +1,7 @@
-"""`python -m conformance.mutation`."""
+"""`python -m parametrize_conformance.mutation`."""
 
 import sys
 
-from conformance.mutation._cli import main
+from parametrize_conformance.mutation._cli import main
 
 sys.exit(main())

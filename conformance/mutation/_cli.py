@@ -1,4 +1,5 @@
-"""`python -m conformance.mutation`: mutate the reference, run the suite on each mutant, triage, score, report."""
+"""`python -m parametrize_conformance.mutation`: mutate the reference, run the suite on each mutant, triage, score,
+report."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import NoReturn
 
-from conformance.mutation import _mutmut, _report, _work
-from conformance.mutation._errors import MutationError
-from conformance.mutation._score import score
-from conformance.mutation._triage import check_table, triage
-from conformance.mutation.equivalent import EQUIVALENT
-from conformance.mutation.profile import PROFILE
+from parametrize_conformance.mutation import _mutmut, _report, _work
+from parametrize_conformance.mutation._errors import MutationError
+from parametrize_conformance.mutation._score import score
+from parametrize_conformance.mutation._triage import check_table, triage
+from parametrize_conformance.mutation.equivalent import EQUIVALENT
+from parametrize_conformance.mutation.profile import PROFILE
 
-PROG = "python -m conformance.mutation"
+PROG = "python -m parametrize_conformance.mutation"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -93,7 +94,7 @@ def _pytest_args() -> list[str]:
     # Note: --level recommended: the reference keeps both levels, so a mutant that breaks only a recommended clause
     # is killed too.
     return ["--adapter", "reference", "--level", "recommended", "-p", "no:cacheprovider",
-            "-p", "conformance.mutation.profile", "--hypothesis-profile", PROFILE,
+            "-p", "parametrize_conformance.mutation.profile", "--hypothesis-profile", PROFILE,
             "--deselect", "conformance/test_sequence.py"]
 
 
@@ -131,7 +132,7 @@ def execute(args: argparse.Namespace) -> int:
     counts = score(mutants, result)
     run = {"tool": "mutmut", "tool_version": version, "started": started.isoformat(timespec="seconds"),
            "duration_s": round(time.monotonic() - clock, 1), "git_commit": _git_commit(args.root),
-           "command": "CI=true pytest --pyargs conformance " + " ".join(_pytest_args()),
+           "command": "CI=true pytest --pyargs parametrize_conformance " + " ".join(_pytest_args()),
            "max_children": args.max_children, "target": args.target, "resumed": args.resume is not None,
            "not_mutated": {"pattern": _work.MESSAGE_LINE, "lines": _work.message_lines(args.root)}}
     doc = _report.build(mutants, result, counts, run)

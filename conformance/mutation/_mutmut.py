@@ -8,9 +8,9 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from conformance.mutation._errors import MutationError
-from conformance.mutation._model import KILLED_STATUSES, Mutant
-from conformance.mutation._parse import locate, parse_diff, parse_results
+from parametrize_conformance.mutation._errors import MutationError
+from parametrize_conformance.mutation._model import KILLED_STATUSES, Mutant
+from parametrize_conformance.mutation._parse import locate, parse_diff, parse_results
 
 INSTALL = "pip install 'mutmut>=3.8' (or pip install -e '.[mutation]' in a checkout)"
 # Statuses of an unfinished run: no verdict to score.
@@ -65,7 +65,7 @@ def collect(work: Path) -> list[Mutant]:
     unfinished = sorted(n for n, s in statuses.items() if s in UNFINISHED)
     if unfinished:
         raise MutationError(f"the run did not finish: {len(unfinished)} mutants have no verdict (e.g. "
-                            f"{unfinished[0]}); run python -m conformance.mutation again")
+                            f"{unfinished[0]}); run python -m parametrize_conformance.mutation again")
     return [_mutant(work, name, status) for name, status in sorted(statuses.items())]
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conformance.mutation._errors import MutationError
+from parametrize_conformance.mutation._errors import MutationError
+from parametrize_conformance.mutation._work import PACKAGE
 
 # Note: mutmut 3 names a mutant `pkg.mod.x_func__mutmut_N` or `pkg.mod.xǁClassǁmethod__mutmut_N`.
 _RESULT_LINE = re.compile(r"^\s*(?P<name>\S+__mutmut_\d+): (?P<status>.+?)\s*$")
@@ -22,7 +23,8 @@ def parse_results(text: str) -> dict[str, str]:
 
 
 def locate(name: str) -> tuple[str, str]:
-    """(file, function) of a mutant name: ('reference/_list.py', 'ParametrizationList.forward')."""
+    """(file, function) of a mutant name ('parametrize_conformance.reference._list.xǁParametrizationListǁforward__mutmut_1'):
+    ('reference/_list.py', 'ParametrizationList.forward'), the file as the checkout has it."""
     mangled, separator, number = name.partition("__mutmut_")
     module, _, function = mangled.rpartition(".")
     if not separator or not number.isdigit() or not module:
@@ -36,7 +38,7 @@ def locate(name: str) -> tuple[str, str]:
     else:
         raise MutationError(f"cannot read the mutant name {name!r}: the function part {function!r} starts with "
                             f"neither x_ nor x{_CLASS_SEPARATOR}; is this mutmut 3? (pip install 'mutmut>=3.8')")
-    return module.replace(".", "/") + ".py", function
+    return (module.replace(".", "/") + ".py").removeprefix(f"{PACKAGE}/"), function
 
 
 def parse_diff(text: str) -> tuple[str, str]:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from conformance.mutation._model import Mutant
-from conformance.mutation._score import Score, per_file
-from conformance.mutation._triage import Triage
-from conformance.report import write_atomically
+from parametrize_conformance.mutation._model import Mutant
+from parametrize_conformance.mutation._score import Score, per_file
+from parametrize_conformance.mutation._triage import Triage
+from parametrize_conformance.report import write_atomically
 
 SCHEMA = "parametrize-conformance-mutation/1"
 JSON_NAME, MARKDOWN_NAME = "mutation.json", "mutation.md"

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from conformance.mutation._model import Mutant
-from conformance.mutation._triage import Triage
+from parametrize_conformance.mutation._model import Mutant
+from parametrize_conformance.mutation._triage import Triage
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from conformance.mutation._errors import MutationError
-from conformance.mutation._model import Mutant
+from parametrize_conformance.mutation._errors import MutationError
+from parametrize_conformance.mutation._model import Mutant
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,14 @@ import re
 import shutil
 from pathlib import Path
 
-from conformance.mutation._errors import MutationError
+from parametrize_conformance.mutation._errors import MutationError
 
 # Note: the run mutates a copy, in a directory of its own: mutmut writes mutants/ (and reads its configuration)
-# in its working directory, so the checkout, pyproject.toml included, is never touched.
-PACKAGES = ("reference", "conformance", "adapters")
+# in its working directory, so the checkout, pyproject.toml included, is never touched. The copy is laid out as the
+# installed package is (conformance/ as parametrize_conformance/, reference/ and adapters/ inside it), so that the
+# suite imports the mutated reference under its one name, parametrize_conformance.reference.
+PACKAGE = "parametrize_conformance"
+FOLDERS = {"conformance": PACKAGE, "reference": f"{PACKAGE}/reference", "adapters": f"{PACKAGE}/adapters"}
 SOURCE = "reference"
 # Note: lines that are only error-message text (a string literal, or `raise E("...`) are not mutated: the contract
 # pins exception types and a few phrases, never whole messages, so mutating message text gives mutants no
@@ -23,12 +26,18 @@ def _cfg_list(values: list[str]) -> str:
     return "".join(f"\n    {v}" for v in values)
 
 
-def mutmut_config(pytest_args: list[str]) -> str:
-    """The [mutmut] section: mutate the reference, run the conformance suite with `pytest_args`."""
+def mutmut_config(pytest_args: list[str], also_copy: list[str]) -> str:
+    """The [mutmut] section: mutate the reference, copy `also_copy` beside it, run the conformance suite with
+    `pytest_args`."""
     # Note: forkserver isolation: workers forked straight from a process that ran the suite hang in torch.
-    return (f"[mutmut]\nsource_paths = {SOURCE}\npytest_add_cli_args_test_selection = conformance\n"
-            f"pytest_add_cli_args ={_cfg_list(pytest_args)}\nalso_copy ={_cfg_list(list(PACKAGES[1:]))}\n"
+    return (f"[mutmut]\nsource_paths = {FOLDERS[SOURCE]}\npytest_add_cli_args_test_selection = {PACKAGE}\n"
+            f"pytest_add_cli_args ={_cfg_list(pytest_args)}\nalso_copy ={_cfg_list(also_copy)}\n"
             f"do_not_mutate_patterns ={_cfg_list([MESSAGE_LINE])}\nprocess_isolation = forkserver\n")
+
+
+def _also_copy(work: Path) -> list[str]:
+    """Everything of the copied package but the reference, which mutmut writes itself (each path once)."""
+    return [f"{PACKAGE}/{p.name}" for p in sorted((work / PACKAGE).iterdir()) if f"{PACKAGE}/{p.name}" != FOLDERS[SOURCE]]
 
 
 def message_lines(root: Path) -> dict[str, int]:
@@ -41,13 +50,21 @@ def message_lines(root: Path) -> dict[str, int]:
 
 def prepare(root: Path, work: Path, pytest_args: list[str]) -> None:
     """Copy the packages of the checkout at `root` into the empty directory `work` and write the configuration."""
-    for package in PACKAGES:
-        if not (root / package / "__init__.py").is_file():
-            raise MutationError(f"{root / package} is not a package: run python -m conformance.mutation from the "
+    for folder in FOLDERS:
+        if not (root / folder / "__init__.py").is_file():
+            raise MutationError(f"{root / folder} is not a package: run python -m {PACKAGE}.mutation from the "
                                 f"project's checkout (or pass --root CHECKOUT)")
-        shutil.copytree(root / package, work / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (work / "setup.cfg").write_text(mutmut_config(pytest_args), encoding="utf-8")
+    _copy_packages(root, work, FOLDERS)
+    _write_config(work, pytest_args)
 
+
+def _copy_packages(root: Path, work: Path, folders: dict[str, str]) -> None:
+    for folder, destination in folders.items():  # conformance/ first: the others go inside its copy
+        shutil.copytree(root / folder, work / destination, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def _write_config(work: Path, pytest_args: list[str]) -> None:
+    (work / "setup.cfg").write_text(mutmut_config(pytest_args, _also_copy(work)), encoding="utf-8")
 
 
 def _sources(directory: Path) -> dict[str, bytes]:
@@ -57,16 +74,19 @@ def _sources(directory: Path) -> dict[str, bytes]:
 def refresh(root: Path, work: Path, pytest_args: list[str]) -> None:
     """Bring a kept work directory's suite up to date with the checkout, for re-running its survivors; MutationError
     when the reference changed since (its verdicts would no longer hold) or `work` is not a work directory."""
-    if not (work / "mutants" / SOURCE).is_dir() or not (work / "setup.cfg").is_file():
-        raise MutationError(f"--resume {work}: not a work directory of a finished run (no mutants/{SOURCE} or "
+    source = FOLDERS[SOURCE]
+    if not (work / "mutants" / source).is_dir() or not (work / "setup.cfg").is_file():
+        raise MutationError(f"--resume {work}: not a work directory of a finished run (no mutants/{source} or "
                             "setup.cfg); pass the directory a --keep-work run printed")
-    if _sources(root / SOURCE) != _sources(work / SOURCE):
+    if _sources(root / SOURCE) != _sources(work / source):
         raise MutationError(f"--resume {work}: {SOURCE}/ changed since that run, so its verdicts no longer hold; "
                             "run without --resume")
-    for package in PACKAGES[1:]:
-        shutil.rmtree(work / package)
-        shutil.copytree(root / package, work / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (work / "setup.cfg").write_text(mutmut_config(pytest_args), encoding="utf-8")
+    kept = work / f"{SOURCE}.kept"  # outside the package folder, which is copied anew
+    (work / source).rename(kept)
+    shutil.rmtree(work / PACKAGE)
+    _copy_packages(root, work, {f: d for f, d in FOLDERS.items() if f != SOURCE})
+    kept.rename(work / source)
+    _write_config(work, pytest_args)
     # Note: mutmut runs, for each mutant, only the tests its stats say reach the mutated function; stats of the old
     # suite would leave a new check unrun on the mutants it kills (seen: GRAD-LIVE-GRAPH's), so they are recollected.
     (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)

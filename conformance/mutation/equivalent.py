@@ -11,7 +11,7 @@ with the reason no check can tell it from the reference.
 
 from __future__ import annotations
 
-from conformance.mutation._triage import Equivalent
+from parametrize_conformance.mutation._triage import Equivalent
 
 ZIP = ("strict= only refuses sequences of different lengths, and both sides are built with the same length here (the "
        "list's own names and candidates/pairs of ntensors elements, the length checked just above, or _STATE and the "

@@ -1,4 +1,4 @@
-"""A pytest plugin (`-p conformance.mutation.profile`) that registers the Hypothesis profile of mutation runs.
+"""A pytest plugin (`-p parametrize_conformance.mutation.profile`) that registers the Hypothesis profile of mutation runs.
 
 `mutation` is the suite's `ci` profile (derandomized, no deadline, no database) with EXAMPLES examples and without
 the shrink phase: a mutant is killed by the first failing example, and shrinking it (often hundreds of calls) would
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hypothesis import Phase, settings
 
-from conformance.profiles import register_profiles
+from parametrize_conformance.profiles import register_profiles
 
 PROFILE = "mutation"
 # Note: fewer than ci's 15: a surviving mutant runs every test that reaches its function, and the whole run must fit

@@ -1,20 +1,26 @@
 """Reports of conformance runs: the schema, building and atomic writing, the matrix, and the diff.
 
 Reading, rendering and diffing reports need jsonschema alone: nothing imported here imports torch, pytest or
-Hypothesis, so `python -m conformance.report render` runs in an environment with none of them.
+Hypothesis, so `python -m parametrize_conformance.report render` runs in an environment with none of them.
 """
 
 from typing import Any
 
-from conformance.report._build import build_report
-from conformance.report._by_version import Change, changes, version_columns
-from conformance.report._diff import ClauseChange, Diff, diff_reports, format_table
-from conformance.report._files import check_writable, load_report, report_file_name, write_atomically, write_report
-from conformance.report._html import render_html
-from conformance.report._markdown import render_markdown
-from conformance.report._model import BAD_STATUSES, OUTCOMES, SCHEMA_VERSION, STATUSES, clause_status, rank
-from conformance.report._schema import ReportError, schema, validate
-from conformance.report._text import summary_lines
+from parametrize_conformance.report._build import build_report
+from parametrize_conformance.report._by_version import Change, changes, version_columns
+from parametrize_conformance.report._diff import ClauseChange, Diff, diff_reports, format_table
+from parametrize_conformance.report._files import (
+    check_writable,
+    load_report,
+    report_file_name,
+    write_atomically,
+    write_report,
+)
+from parametrize_conformance.report._html import render_html
+from parametrize_conformance.report._markdown import render_markdown
+from parametrize_conformance.report._model import BAD_STATUSES, OUTCOMES, SCHEMA_VERSION, STATUSES, clause_status, rank
+from parametrize_conformance.report._schema import ReportError, schema, validate
+from parametrize_conformance.report._text import summary_lines
 
 __all__ = [
     "BAD_STATUSES", "OUTCOMES", "SCHEMA_VERSION", "STATUSES", "Change", "ClauseChange", "Diff", "ReportError",
@@ -31,7 +37,7 @@ _META = ("adapter_info", "environment_info", "suite_info", "unloaded_adapter_inf
 
 def __getattr__(name: str) -> Any:
     if name in _META:
-        from conformance.report import _meta
+        from parametrize_conformance.report import _meta
 
         return getattr(_meta, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,9 +1,9 @@
-"""python -m conformance.report: see conformance.report._cli."""
+"""python -m parametrize_conformance.report: see parametrize_conformance.report._cli."""
 
 from __future__ import annotations
 
 import sys
 
-from conformance.report._cli import main
+from parametrize_conformance.report._cli import main
 
 sys.exit(main())

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from conformance.report._files import check_writable, load_report, selected, write_report
-from conformance.report._gate import DEFAULT_BASELINES
-from conformance.report._model import BAD_STATUSES, STATUSES
-from conformance.report._usage import PROG, UsageError
+from parametrize_conformance.report._files import check_writable, load_report, selected, write_report
+from parametrize_conformance.report._gate import DEFAULT_BASELINES
+from parametrize_conformance.report._model import BAD_STATUSES, STATUSES
+from parametrize_conformance.report._usage import PROG, UsageError
 
 
 def bless_from_args(args: argparse.Namespace) -> int:
@@ -40,7 +40,7 @@ def _check_completed(source: Path, report: dict[str, Any]) -> None:
     if run["exit"] != "completed":
         said = f": {run['message']}" if run["message"] else ""
         raise UsageError(f"{source}: the run did not complete (run.exit is {run['exit']!r}{said}), so its statuses "
-                         f"are no baseline; rerun it to the end (pytest --pyargs conformance --adapter "
+                         f"are no baseline; rerun it to the end (pytest --pyargs parametrize_conformance --adapter "
                          f"{report['adapter']['spec']} --report {source}) and bless that report")
 
 

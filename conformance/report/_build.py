@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from conformance.clauses import CLAUSES, Clause
-from conformance.report._model import BAD_STATUSES, DEFAULT_LEVEL, SCHEMA_VERSION, STATUSES, clause_status, level_counts
+from parametrize_conformance.clauses import CLAUSES, Clause
+from parametrize_conformance.report._model import (
+    BAD_STATUSES,
+    DEFAULT_LEVEL,
+    SCHEMA_VERSION,
+    STATUSES,
+    clause_status,
+    level_counts,
+)
 
 _FAILING_OUTCOMES = ("crashed", "timeout", "aborted", "failed", "error")
 

@@ -1,7 +1,7 @@
 """The clause × version matrix: reports of one adapter at several versions, one column per version, oldest first.
 
 A clause whose status differs between versions is a change; the renderers mark its row and list it on its own.
-The runs file (versions.json, written by `python -m conformance.report versions`) says which versions ran and why
+The runs file (versions.json, written by `python -m parametrize_conformance.report versions`) says which versions ran and why
 the others did not; the renderers show it when it is given.
 """
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance.report._schema import ReportError
-from conformance.report._styles import rows, status_of
+from parametrize_conformance.report._schema import ReportError
+from parametrize_conformance.report._styles import rows, status_of
 
 RUNS_FILE = "versions.json"
 RUNS_FORMAT = 1
@@ -57,7 +57,8 @@ def version_columns(reports: Sequence[dict[str, Any]], names: Sequence[str] | No
     """
     names = list(names) if names is not None else [f"report {i + 1}" for i in range(len(reports))]
     if not reports:
-        raise ReportError("a matrix by version needs at least one report; run python -m conformance.report versions")
+        raise ReportError("a matrix by version needs at least one report; run python -m parametrize_conformance.report "
+                          "versions")
     _check_one_adapter(reports, names)
     seen: dict[str, str] = {}
     for report, name in zip(reports, names, strict=True):
@@ -119,12 +120,13 @@ def load_runs(path: Path) -> list[dict[str, Any]]:
     except OSError as exc:
         raise ReportError(f"{path}: cannot read it ({exc.strerror})") from None
     except ValueError as exc:
-        raise ReportError(f"{path}: not JSON ({exc}); rewrite it with python -m conformance.report versions") from None
+        raise ReportError(f"{path}: not JSON ({exc}); rewrite it with python -m parametrize_conformance.report "
+                          "versions") from None
     entries = data.get("versions") if isinstance(data, dict) and data.get("format") == RUNS_FORMAT else None
     if not isinstance(entries, list) or not all(_is_entry(e) for e in entries):
         raise ReportError(f"{path} is not a versions file of format {RUNS_FORMAT} (a \"versions\" list of objects "
                           f"with \"version\", \"status\" and \"reason\"); rewrite it with "
-                          f"python -m conformance.report versions")
+                          f"python -m parametrize_conformance.report versions")
     return entries
 
 

@@ -1,4 +1,4 @@
-"""python -m conformance.report: render the matrix, gate a run against a baseline, bless a run as the baseline.
+"""python -m parametrize_conformance.report: render the matrix, gate a run against a baseline, bless a run as the baseline.
 
 Exit status: 0 success (no regression), 1 a regression or a baseline without a report, 2 a usage error. Every
 usage error is one line on stderr; a failing command writes nothing.
@@ -12,18 +12,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from conformance.report._bless import bless_from_args
-from conformance.report._by_version import RUNS_FILE
-from conformance.report._diff import diff_from_args
-from conformance.report._gate import DEFAULT_BASELINES, DEFAULT_OUT, gate_from_args
-from conformance.report._history import DEFAULT_OUT as DEFAULT_HISTORY_OUT
-from conformance.report._history import history_from_args
-from conformance.report._render import render_from_args
-from conformance.report._schema import ReportError
-from conformance.report._usage import PROG, UsageError
-from conformance.report._versions import DEFAULT_ENVS, versions_from_args
-from conformance.report._versions import DEFAULT_OUT as DEFAULT_VERSIONS_OUT
-from conformance.suggest import did_you_mean
+from parametrize_conformance.report._bless import bless_from_args
+from parametrize_conformance.report._by_version import RUNS_FILE
+from parametrize_conformance.report._diff import diff_from_args
+from parametrize_conformance.report._gate import DEFAULT_BASELINES, DEFAULT_OUT, gate_from_args
+from parametrize_conformance.report._history import DEFAULT_OUT as DEFAULT_HISTORY_OUT
+from parametrize_conformance.report._history import history_from_args
+from parametrize_conformance.report._render import render_from_args
+from parametrize_conformance.report._schema import ReportError
+from parametrize_conformance.report._usage import PROG, UsageError
+from parametrize_conformance.report._versions import DEFAULT_ENVS, versions_from_args
+from parametrize_conformance.report._versions import DEFAULT_OUT as DEFAULT_VERSIONS_OUT
+from parametrize_conformance.suggest import did_you_mean
 
 COMMANDS = ("render", "diff", "gate", "bless")
 # Note: versions runs the suite rather than reading reports; it is kept apart so that messages about reports name

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance.report._files import load_report, pair_name
-from conformance.report._folders import load_all
-from conformance.report._model import DEFAULT_LEVEL, level_of, rank
-from conformance.report._pairing import pair
-from conformance.report._usage import PROG
+from parametrize_conformance.report._files import load_report, pair_name
+from parametrize_conformance.report._folders import load_all
+from parametrize_conformance.report._model import DEFAULT_LEVEL, level_of, rank
+from parametrize_conformance.report._pairing import pair
+from parametrize_conformance.report._usage import PROG
 
 KINDS: tuple[str, ...] = ("unchanged", "fixed", "regressed", "added", "removed")
 _DETAIL_WIDTH = 100

@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from conformance.report._model import with_levels
-from conformance.report._schema import ReportError, validate
+from parametrize_conformance.report._model import with_levels
+from parametrize_conformance.report._schema import ReportError, validate
 
 SUBSET_SUFFIX = ".subset.json"
 
@@ -86,7 +86,7 @@ def load_report(path: str | os.PathLike) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ReportError(f"{path}: no such report; write one with pytest --pyargs conformance --adapter NAME "
+        raise ReportError(f"{path}: no such report; write one with pytest --pyargs parametrize_conformance --adapter NAME "
                           f"--report {path}") from None
     except OSError as exc:
         raise ReportError(f"{path}: cannot read it ({exc.strerror})") from None
@@ -115,7 +115,7 @@ def check_writable(path: str | os.PathLike, allow_baseline: bool = False) -> Non
                           f"or move that file away")
     if "baseline" in existing and not allow_baseline:
         raise ReportError(f"{path} is a blessed baseline and is never overwritten by a run; write the run elsewhere "
-                          f"(e.g. reports/out/) and bless it with python -m conformance.report bless")
+                          f"(e.g. reports/out/) and bless it with python -m parametrize_conformance.report bless")
 
 
 def write_report(path: str | os.PathLike, report: dict[str, Any], allow_baseline: bool = False) -> Path:

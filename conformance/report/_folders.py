@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from conformance.report._files import is_subset, load_report, pair_name, peek
+from parametrize_conformance.report._files import is_subset, load_report, pair_name, peek
 
 Loaded = list[tuple[Path, dict[str, Any]]]
 

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from conformance.report._diff import compare
-from conformance.report._files import is_subset, load_report, report_file_name
-from conformance.report._folders import reports_in
-from conformance.report._schema import ReportError
-from conformance.report._usage import PROG, UsageError
+from parametrize_conformance.report._diff import compare
+from parametrize_conformance.report._files import is_subset, load_report, report_file_name
+from parametrize_conformance.report._folders import reports_in
+from parametrize_conformance.report._schema import ReportError
+from parametrize_conformance.report._usage import PROG, UsageError
 
 DEFAULT_BASELINES = Path("reports", "baseline")
 DEFAULT_OUT = Path("reports", "out")
@@ -39,7 +39,7 @@ def gate_from_args(args: argparse.Namespace) -> int:
 
 def gate_command(baselines: dict[Path, dict[str, Any]], out: Path, jobs: int, pytest_arguments: Sequence[str]) -> list[str]:
     """The pytest command that re-runs the baselines' adapters into `out`."""
-    command = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-p", "no:cacheprovider", "--isolate",
+    command = [sys.executable, "-m", "pytest", "--pyargs", "parametrize_conformance", "-p", "no:cacheprovider", "--isolate",
                "--report-dir", str(out), "--jobs", str(jobs)]
     for path, report in baselines.items():
         spec = report["adapter"]["spec"]
@@ -58,8 +58,8 @@ def load_baselines(paths: Sequence[Path]) -> dict[Path, dict[str, Any]]:
     baselines = {path: load_report(path) for path in paths}
     for path, report in baselines.items():
         if "baseline" not in report:
-            raise ReportError(f"{path} is a report, not a blessed baseline; bless it with python -m conformance.report "
-                              f"bless {path}")
+            raise ReportError(f"{path} is a report, not a blessed baseline; bless it with python -m "
+                              f"parametrize_conformance.report bless {path}")
         if is_subset(report):
             raise ReportError(f"{path} is the baseline of a --clauses run, whose other clauses are untested; bless a "
                               f"run of every clause in its place")

@@ -1,4 +1,5 @@
-"""python -m conformance.report history: every torch release's own parametrize.py, run by the suite on this torch.
+"""python -m parametrize_conformance.report history: every torch release's own parametrize.py, run by the suite on this
+torch.
 
 For each minor release from 1.9 (the first that shipped parametrize) to the newest pip lists: download the release's
 smallest wheel (`pip download torch==X --no-deps`, for another Python or platform where this one has none), keep only
@@ -25,11 +26,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from conformance.report._by_version import version_key
-from conformance.report._files import write_atomically
-from conformance.report._pip import pip_reason
-from conformance.report._usage import UsageError, command_line, release_list
-from conformance.report._versions import (
+from parametrize_conformance.report._by_version import version_key
+from parametrize_conformance.report._files import write_atomically
+from parametrize_conformance.report._pip import pip_reason
+from parametrize_conformance.report._usage import UsageError, command_line, release_list
+from parametrize_conformance.report._versions import (
     Outcome,
     candidates,
     progress,
@@ -135,8 +136,8 @@ def run_release(release: str, options: HistoryOptions) -> Outcome:
     fetch_s = time.monotonic() - started
     if isinstance(folder, str):
         return Outcome(release, "not available", folder)
-    from adapters import AdapterError
-    from adapters._release import release_adapter
+    from parametrize_conformance.adapters import AdapterError
+    from parametrize_conformance.adapters._release import release_adapter
 
     try:
         release_adapter(folder)

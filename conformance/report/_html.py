@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from conformance.report._by_version import Change, changes, describe, run_line, version_columns
-from conformance.report._model import STATUSES
-from conformance.report._styles import (
+from parametrize_conformance.report._by_version import Change, changes, describe, run_line, version_columns
+from parametrize_conformance.report._model import STATUSES
+from parametrize_conformance.report._styles import (
     ABSENT,
     HEADER_COLUMNS,
     STATUS_COLOUR,

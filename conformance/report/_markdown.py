@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from conformance.report._by_version import Change, changes, describe, run_line, version_columns
-from conformance.report._styles import (
+from parametrize_conformance.report._by_version import Change, changes, describe, run_line, version_columns
+from parametrize_conformance.report._styles import (
     ABSENT,
     HEADER_COLUMNS,
     Note,

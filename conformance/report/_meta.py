@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import platform
 import subprocess
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import hypothesis
 import pytest
+
+from parametrize_conformance._version import __version__
 
 SUITE_NAME = "parametrize-conformance"
 
@@ -20,10 +21,7 @@ def suite_info(clause_count: int) -> dict[str, Any]:
 
 
 def _suite_version() -> str:
-    try:
-        return version(SUITE_NAME)
-    except PackageNotFoundError:
-        return "unknown"
+    return __version__
 
 
 def _git_commit() -> str | None:

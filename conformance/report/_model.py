@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# Note: the levels are the clause table's (conformance.clauses imports nothing heavy, so reading reports still needs
+# Note: the levels are the clause table's (parametrize_conformance.clauses imports nothing heavy, so reading reports still
+# needs
 # neither torch nor pytest).
-from conformance.clauses import CLAUSES, LEVELS
+from parametrize_conformance.clauses import CLAUSES, LEVELS
 
 SCHEMA_VERSION = 1
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from conformance.report._folders import by_name, kind, latest
-from conformance.report._usage import PROG, UsageError
+from parametrize_conformance.report._folders import by_name, kind, latest
+from parametrize_conformance.report._usage import PROG, UsageError
 
 
 class Pairing(NamedTuple):
@@ -26,8 +26,8 @@ def pair(base: Path, new: Path) -> Pairing:
     if not base.exists():
         raise UsageError(f"{base}: no such baseline; bless a completed run's report with {PROG} bless REPORT --to {base}")
     if not new.exists():
-        raise UsageError(f"{new}: no such report or directory; write it with pytest --pyargs conformance --adapter "
-                         f"NAME --report PATH")
+        raise UsageError(f"{new}: no such report or directory; write it with pytest --pyargs parametrize_conformance "
+                         f"--adapter NAME --report PATH")
     if not base.is_dir():
         return _pair_file(base, new)
     if not new.is_dir():

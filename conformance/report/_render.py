@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from conformance.report._by_version import RUNS_FILE, load_runs, version_columns
-from conformance.report._files import write_atomically
-from conformance.report._folders import by_name, for_matrix, kind, load_all, looks_like_report, reports_in
-from conformance.report._usage import UsageError
+from parametrize_conformance.report._by_version import RUNS_FILE, load_runs, version_columns
+from parametrize_conformance.report._files import write_atomically
+from parametrize_conformance.report._folders import by_name, for_matrix, kind, load_all, looks_like_report, reports_in
+from parametrize_conformance.report._usage import UsageError
 
 
 def render_from_args(args: argparse.Namespace) -> int:
@@ -50,7 +50,7 @@ def report_files(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
         found = reports_in(path) if path.is_dir() else [path]
         if not found:
             raise UsageError(f"{path} holds no reports (*.json files with a \"schema\" field); write one with "
-                             f"pytest --pyargs conformance --adapter NAME --report {path / 'NAME.json'}")
+                             f"pytest --pyargs parametrize_conformance --adapter NAME --report {path / 'NAME.json'}")
         if path.is_dir():
             # Note: a matrix has one column per adapter: a --clauses run beside a full one would be a second column
             # of mostly untested clauses, so the full run is shown and the subset named.
@@ -75,8 +75,8 @@ def _runs(args: argparse.Namespace) -> list[dict[str, Any]] | None:
 
 def _renderers() -> tuple[Any, Any]:
     """render_markdown and render_html, looked up when called (so that tests can stand in for them)."""
-    from conformance.report._html import render_html
-    from conformance.report._markdown import render_markdown
+    from parametrize_conformance.report._html import render_html
+    from parametrize_conformance.report._markdown import render_markdown
 
     return render_markdown, render_html
 

@@ -16,7 +16,7 @@ class ReportError(Exception):
 
 @cache
 def _load(name: str) -> dict[str, Any]:
-    return json.loads(files("conformance.report").joinpath(name).read_text())
+    return json.loads(files("parametrize_conformance.report").joinpath(name).read_text())
 
 
 def schema() -> dict[str, Any]:

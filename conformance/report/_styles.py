@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.report._model import BAD_STATUSES, DEFAULT_LEVEL, STATUSES, level_of
+from parametrize_conformance.report._model import BAD_STATUSES, DEFAULT_LEVEL, STATUSES, level_of
 
 # Plain-text symbols (no emoji), so a matrix reads the same in a terminal, in Markdown and in a browser.
 STATUS_SYMBOL: dict[str, str] = {

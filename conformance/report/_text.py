@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from conformance.report._model import BAD_STATUSES, LEVELS, STATUSES, counted_levels, level_of, run_level
+from parametrize_conformance.report._model import BAD_STATUSES, LEVELS, STATUSES, counted_levels, level_of, run_level
 
 _ALWAYS_SHOWN = ("passed", "diverged", "unexpected-pass", "untested", "failed")
 _NAMED_AT_MOST = 10

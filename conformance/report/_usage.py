@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
-PROG = "python -m conformance.report"
+PROG = "python -m parametrize_conformance.report"
 
 
 class UsageError(Exception):

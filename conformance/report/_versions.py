@@ -1,4 +1,4 @@
-"""python -m conformance.report versions: the suite's torch adapter on each torch release installable here.
+"""python -m parametrize_conformance.report versions: the suite's torch adapter on each torch release installable here.
 
 For each candidate version: ask pip what installing it would fetch (a dry run), install it into an environment of its
 own, run the suite there (Hypothesis profile ci), and keep the report when the run completed. Then write versions.json
@@ -23,14 +23,14 @@ from importlib.metadata import PackageNotFoundError, requires
 from pathlib import Path
 from typing import Any
 
-from conformance.report._by_version import RUNS_FILE, RUNS_FORMAT, load_runs, version_key
-from conformance.report._files import load_report, write_atomically
-from conformance.report._html import render_html
-from conformance.report._markdown import render_markdown
-from conformance.report._pip import Plan, plan_install, torch_releases
-from conformance.report._schema import ReportError
-from conformance.report._usage import command_line, release_list
-from conformance.torch_installs import env_python, env_size_mb, install_torch
+from parametrize_conformance.report._by_version import RUNS_FILE, RUNS_FORMAT, load_runs, version_key
+from parametrize_conformance.report._files import load_report, write_atomically
+from parametrize_conformance.report._html import render_html
+from parametrize_conformance.report._markdown import render_markdown
+from parametrize_conformance.report._pip import Plan, plan_install, torch_releases
+from parametrize_conformance.report._schema import ReportError
+from parametrize_conformance.report._usage import command_line, release_list
+from parametrize_conformance.torch_installs import env_python, env_size_mb, install_torch
 
 DEFAULT_OUT = Path("reports", "out", "versions")
 DEFAULT_ENVS = Path(".nox", "torch_versions-envs")
@@ -153,7 +153,7 @@ def run_suite(version: str, python: str, adapter: str, arguments: Sequence[str],
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{name}.", dir=out) as staging:
         report = Path(staging, f"{name}.json")
-        command = [python, "-m", "pytest", "--pyargs", "conformance", "-p", "no:cacheprovider",
+        command = [python, "-m", "pytest", "--pyargs", "parametrize_conformance", "-p", "no:cacheprovider",
                    "--adapter", adapter, "--report", str(report), *arguments]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CI": "true"}, cwd=project)
         problem = incomplete_run(report, done.returncode)

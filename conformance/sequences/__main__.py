@@ -1,4 +1,5 @@
-"""`python -m conformance.sequences --adapter SPEC`: run the state machine longer than the suite does, and say how
+"""`python -m parametrize_conformance.sequences --adapter SPEC`: run the state machine longer than the suite does, and say
+how
 fast it went. Exit 1 with the shrunk reproducer at the first difference, 2 on bad options."""
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ import sys
 import torch
 from hypothesis import settings
 
-from adapters import AdapterError, load_adapter
-from conformance.profiles import register_profiles
-from conformance.sequences.engine import SequenceDivergence
-from conformance.sequences.machine import STEPS_PER_SEQUENCE, Stats, run_sequences
+from parametrize_conformance.adapters import AdapterError, load_adapter
+from parametrize_conformance.profiles import register_profiles
+from parametrize_conformance.sequences.engine import SequenceDivergence
+from parametrize_conformance.sequences.machine import STEPS_PER_SEQUENCE, Stats, run_sequences
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m conformance.sequences", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m parametrize_conformance.sequences", description=__doc__)
     parser.add_argument("--adapter", required=True, help="adapter spec, as for the suite's --adapter")
     parser.add_argument("--examples", type=int, default=50, help="sequences per dtype and swap flag (default 50)")
     parser.add_argument("--steps", type=int, default=STEPS_PER_SEQUENCE, help="steps per sequence at most")

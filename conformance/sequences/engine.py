@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import reference
-from conformance.sequences.observe import differences, observe_model
-from conformance.sequences.world import Outcome, Step, World
+from parametrize_conformance import reference
+from parametrize_conformance.sequences.observe import differences, observe_model
+from parametrize_conformance.sequences.world import Outcome, Step, World
 
 
 class SequenceDivergence(AssertionError):
@@ -81,7 +81,7 @@ class Differential:
         """A script that replays the steps so far on the adapter and the reference and fails at the difference."""
         lines = [f"    {s!r}," for s in self.steps]
         return ("Reproducer (replays the steps on the adapter and on the reference, failing at the first "
-                "difference):\n    from conformance.sequences import Step, replay\n"
+                "difference):\n    from parametrize_conformance.sequences import Step, replay\n"
                 f"    replay({self.adapter_spec!r}, [\n" + "\n".join(f"    {line}" for line in lines)
                 + f"\n    ], swap={self.swap})")
 

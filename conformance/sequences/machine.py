@@ -1,5 +1,6 @@
 """The Hypothesis state machine: random sequences of API operations on a few small models, run on the adapter and on
-the reference side by side (conformance.sequences.engine), steering clear of the adapter's declared divergences."""
+the reference side by side (parametrize_conformance.sequences.engine), steering clear of the adapter's declared
+divergences."""
 
 from __future__ import annotations
 
@@ -15,15 +16,15 @@ from hypothesis.errors import FlakyFailure
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 from torch import nn
 
-import reference
-from adapters import Adapter
-from conformance.hosts import HostSpec
-from conformance.sequences.engine import FlakyOracle, SequenceDivergence
-from conformance.sequences.guards import Guards
-from conformance.sequences.observe import TENSOR_NAMES
-from conformance.sequences.options import FAILING_FIRST, VIEW_INVERSE, parametrization_options
-from conformance.sequences.replay import differential, run_steps, same_difference, shrink, swap_flag
-from conformance.sequences.world import Step
+from parametrize_conformance import reference
+from parametrize_conformance.adapters import Adapter
+from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.sequences.engine import FlakyOracle, SequenceDivergence
+from parametrize_conformance.sequences.guards import Guards
+from parametrize_conformance.sequences.observe import TENSOR_NAMES
+from parametrize_conformance.sequences.options import FAILING_FIRST, VIEW_INVERSE, parametrization_options
+from parametrize_conformance.sequences.replay import differential, run_steps, same_difference, shrink, swap_flag
+from parametrize_conformance.sequences.world import Step
 
 MAX_MODELS = 4
 STEPS_PER_SEQUENCE = 30

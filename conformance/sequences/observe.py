@@ -6,7 +6,7 @@ from typing import Any
 
 from torch import Tensor, nn
 
-from conformance.checks import assert_close
+from parametrize_conformance.checks import assert_close
 
 # Every tensor name a model of the sequences can hold (the hosts' names; transfer can add a missing one).
 TENSOR_NAMES = ("weight", "bias", "running", "scratch")

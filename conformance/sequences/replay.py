@@ -6,11 +6,11 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from adapters import Adapter, load_adapter
-from conformance.checks import swap_flag  # noqa: F401 - handed on: the machine and replays use it from here
-from conformance.sequences.engine import Differential, SequenceDivergence
-from conformance.sequences.guards import Guards
-from conformance.sequences.world import Step
+from parametrize_conformance.adapters import Adapter, load_adapter
+from parametrize_conformance.checks import swap_flag  # noqa: F401 - handed on: the machine and replays use it from here
+from parametrize_conformance.sequences.engine import Differential, SequenceDivergence
+from parametrize_conformance.sequences.guards import Guards
+from parametrize_conformance.sequences.world import Step
 
 
 def differential(adapter: Adapter, swap: bool) -> Differential:

@@ -11,11 +11,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from conformance import library as L
-from conformance.checks import assert_unchanged, snapshot
-from conformance.hosts import HostSpec
-from conformance.sequences.observe import error_key
-from conformance.strategies import seeded_randn
+from parametrize_conformance import library as L
+from parametrize_conformance.checks import assert_unchanged, snapshot
+from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.sequences.observe import error_key
+from parametrize_conformance.strategies import seeded_randn
 
 
 @dataclass(frozen=True)

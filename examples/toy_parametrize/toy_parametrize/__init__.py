@@ -3,8 +3,8 @@ remove_parametrizations puts the tensor back at the end of the module's paramete
 
 from torch import nn
 
-import reference
-from reference import (
+from parametrize_conformance import reference
+from parametrize_conformance.reference import (
     ParametrizationList,
     cached,
     is_parametrized,

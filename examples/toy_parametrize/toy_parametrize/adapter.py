@@ -1,7 +1,7 @@
 """The adapter through which parametrize-conformance tests toy-parametrize, with its one declared divergence."""
 
 import toy_parametrize
-from adapters import Adapter, Divergence
+from parametrize_conformance.adapters import Adapter, Divergence
 
 ADAPTER = Adapter(
     name="toy",

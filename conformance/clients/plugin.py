@@ -1,4 +1,5 @@
-"""Keeps the client tests out of conformance runs (which recurse into conformance/) unless they are named."""
+"""Keeps the client tests out of conformance runs (which recurse into conformance/) unless they are named; registered
+by the suite's plugin (a conftest.py would be imported under the folder's name, beside the package's)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from conformance.clients.selection import CLIENTS_DIR, ONE_ADAPTER, clients_named
+from parametrize_conformance.clients.selection import CLIENTS_DIR, ONE_ADAPTER, clients_named
 
 RECORDER = "parametrize-conformance-recorder"
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    # Note: `pytest --pyargs conformance --adapter X` reaches this directory; its tests are no clauses and must not be
+    # Note: `pytest --pyargs parametrize_conformance --adapter X` reaches this directory; its tests are no clauses and must
+    # not be
     # collected, counted or reported there, so they run only when the command line names them.
     if Path(collection_path).resolve().parent == CLIENTS_DIR and not clients_named(config):
         return True
@@ -35,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def _adapter_can_run(request: pytest.FixtureRequest) -> None:
     """Skip each client test of an adapter that cannot run here (a CUDA adapter without a GPU), or fail it under
     --require-adapter, as the conformance plugin does for clause tests."""
-    if "adapter" not in request.fixturenames:
+    if "adapter" not in request.fixturenames or Path(request.node.path).resolve().parent != CLIENTS_DIR:
         return
     reason = request.getfixturevalue("adapter").unavailable_reason()
     if reason and request.config.getoption("--require-adapter"):
