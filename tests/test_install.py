@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -75,7 +76,10 @@ def test_the_installed_wheel_runs_the_suite_the_report_cli_and_the_toy_example(b
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
     python = venv / "bin" / "python"
     _run(python, "-m", "pip", "install", "-q", built["wheel"], TORCH, cwd=tmp_path)
-    _run(python, "-m", "pip", "install", "-q", "--no-deps", ROOT / "examples" / "toy_parametrize", cwd=tmp_path)
+    # Note: from a copy: building the toy example writes build/ beside its sources, which stay untouched in the clone.
+    toy = shutil.copytree(ROOT / "examples" / "toy_parametrize", tmp_path / "toy_parametrize",
+                          ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    _run(python, "-m", "pip", "install", "-q", "--no-deps", toy, cwd=tmp_path)
     where = _run(python, "-c", f"import {PACKAGE}; print({PACKAGE}.__file__)", cwd=tmp_path).stdout
     assert "site-packages" in where and str(ROOT) not in where, where
     elsewhere = tmp_path / "elsewhere"
