@@ -150,7 +150,7 @@ def test_an_unknown_hypothesis_profile_is_a_one_line_error_listing_the_known_one
 # 2 and 3. The spec in reproducers; a short repr.
 
 def test_load_adapter_sets_the_spec_it_was_given(tmp_path, monkeypatch):
-    write(tmp_path, "thirdparty_spec", ADAPTER_OF.format(package="reference"))
+    write(tmp_path, "thirdparty_spec", ADAPTER_OF.format(package="parametrize_conformance.reference"))
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
         loaded = load_adapter(" thirdparty_spec:ADAPTER ")
