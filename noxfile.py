@@ -3,7 +3,10 @@ tests and lint; arguments after `--` go to pytest (or ruff)."""
 
 from __future__ import annotations
 
+import ast
 import os
+import shutil
+from pathlib import Path
 
 import nox
 
@@ -19,6 +22,17 @@ CUDA_ADAPTERS = ["reference-cuda", "torch-cuda"]
 OUT = "reports/out"
 # Note: the libraries of conformance/clients/third_party.py, pinned there and in pyproject's `clients` extra
 # (tests/test_third_party_clients.py checks the three agree).
+PACKAGE = "parametrize_conformance"
+
+
+def _setup_folders() -> dict[str, str]:
+    """setup.py's FOLDERS (the import package and the folder each of its parts lives in), read without running it."""
+    tree = ast.parse(Path(__file__).with_name("setup.py").read_text())
+    node = next(node for node in tree.body if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "FOLDERS")
+    return ast.literal_eval(node.value)
+
+
+FOLDERS = _setup_folders()
 THIRD_PARTY = ["geotorch", "orthogonium", "monotonicnetworks"]
 
 
@@ -145,6 +159,40 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over the whole project."""
-    session.install("ruff>=0.5")
+    """ruff over the whole project, then mypy over the package's non-test modules (strict for the public API)."""
+    _install(session, "lint,bench")
     session.run("ruff", "check", ".", *session.posargs)
+    typecheck(session)
+
+
+def typecheck(session: nox.Session) -> None:
+    """mypy over the package as installed (see pyproject's [tool.mypy]), its messages naming the repository's files."""
+    tree = Path(session.create_tmp()).resolve() / "typecheck"
+    _link_tree(tree / PACKAGE)
+    config = Path("pyproject.toml").resolve()
+    with session.chdir(tree):
+        output = str(session.run("mypy", "--config-file", str(config), silent=True, success_codes=[0, 1]) or "")
+    for line in output.splitlines():
+        print(_repository_path(line))
+    if "error:" in output:
+        session.error("mypy found type errors (above); fix them, or run `python -m nox -s lint` again after the fix")
+
+
+def _link_tree(package: Path) -> None:
+    """Lay the repository's folders out as the installed package, by symbolic links."""
+    shutil.rmtree(package, ignore_errors=True)
+    package.mkdir(parents=True)
+    for entry in Path(FOLDERS[PACKAGE]).iterdir():
+        (package / entry.name).symlink_to(entry.resolve())
+    for name, folder in FOLDERS.items():
+        if name != PACKAGE:
+            (package / name.rpartition(".")[2]).symlink_to(Path(folder).resolve())
+
+
+def _repository_path(line: str) -> str:
+    """A mypy line with the installed module's path turned back into the repository file's."""
+    for name, folder in sorted(FOLDERS.items(), key=lambda item: -len(item[0])):
+        prefix = name.replace(".", "/") + "/"
+        if line.startswith(prefix):
+            return folder + "/" + line[len(prefix):]
+    return line

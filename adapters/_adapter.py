@@ -236,7 +236,8 @@ def device_problem(device: str) -> str | None:
         return _cuda_problem(where)
     backend = getattr(torch, where.type, None)
     # Note: other accelerators (mps, xpu, ...) are asked through their torch.<type>.is_available(), when there is one.
-    if callable(getattr(backend, "is_available", None)) and not backend.is_available():
+    is_available = getattr(backend, "is_available", None)
+    if callable(is_available) and not is_available():
         return (f"a device of type {where.type!r}: torch.{where.type}.is_available() is False (torch "
                 f"{torch.__version__}); run it on a machine that has one")
     return None

@@ -8,7 +8,8 @@ import importlib
 import importlib.util
 import os
 import traceback
-from importlib.metadata import entry_points
+from collections.abc import Callable
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -76,7 +77,8 @@ def _resolve(spec: str) -> tuple[str, Any]:
 def _load(spec: str) -> Adapter:
     kind, target = _resolve(spec)
     if kind == "built-in":
-        return target()
+        make: Callable[[], Adapter] = target
+        return make()
     if kind == "release":
         return release_adapter(target)
     if kind == "entry point":
@@ -129,7 +131,7 @@ def _did_you_mean(spec: str) -> str:
     return did_you_mean(spec, known_adapters(), quoted=True)
 
 
-def _load_entry_point(entry_point) -> Any:
+def _load_entry_point(entry_point: EntryPoint) -> Any:
     try:
         return entry_point.load()
     except Exception as exc:

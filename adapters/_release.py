@@ -56,6 +56,8 @@ def _load_source(path: Path, release: str) -> ModuleType:
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
+    # Note: `path` is always a .py file (SOURCE_FILE), for which there is always a spec with a source loader.
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)

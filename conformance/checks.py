@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import torch
 from torch import Tensor, nn
 from torch.func import functional_call
+
+from parametrize_conformance.library import inverse_of
 
 if TYPE_CHECKING:
     from parametrize_conformance.strategies import Case
@@ -66,7 +68,9 @@ def assert_grads(originals: Sequence[Tensor], leaves: Sequence[Tensor], what: st
     missing = missing or f"is None {what}, expected the chain's gradient"
     for i, (original, leaf) in enumerate(zip(originals, leaves, strict=True)):
         if original.requires_grad:
-            assert_true(original.grad is not None, f"{who} {i}.grad {missing}")
+            if original.grad is None:
+                raise AssertionError(f"{who} {i}.grad {missing}")
+            assert leaf.grad is not None, f"the by-hand {who} {i}.grad is None (the suite's computation reaches each leaf)"
             assert_close(original.grad, leaf.grad, f"{who} {i}.grad {what}")
 
 
@@ -144,7 +148,7 @@ def assert_unchanged(before: ModuleState, module: nn.Module, what: str = "after 
 def assert_list_unchanged(before: ModuleState, module: nn.Module, name: str, chain: list, what: str) -> None:
     """The whole module is as it was, and its list still holds exactly the parametrizations of `chain`."""
     assert_unchanged(before, module, what)
-    plist = module.parametrizations[name]
+    plist = plist_of(module, name)
     assert_equal(len(plist), len(chain), f"the list's length {what}")
     for i, p in enumerate(chain):
         assert_same(plist[i], p, f"parametrizations[{name!r}][{i}] {what}")
@@ -172,6 +176,17 @@ def assert_same_tensor(module: nn.Module, name: str, tensor: Tensor, kind: str, 
     assert_equal(tensor.requires_grad, requires_grad, f"module.{name}.requires_grad")
 
 
+def plist_of(module: nn.Module, name: str) -> nn.ModuleList:
+    """module.parametrizations[name], typed as the ModuleList it is."""
+    # Note: torch types a module's attributes as Tensor | Module, hence the casts.
+    return cast(nn.ModuleList, cast(nn.ModuleDict, module.parametrizations)[name])
+
+
+def original_of(module: nn.Module, name: str) -> Tensor:
+    """module.parametrizations[name].original, the original of a parametrization of one."""
+    return cast(Tensor, plist_of(module, name).original)
+
+
 def original_names(plist: nn.Module) -> list[str]:
     """The names starting with 'original' that the list has as attributes (registered tensors, or any other kind, so an
     original kept outside _parameters and _buffers shows too), in index order: original, original0, original1, ..."""
@@ -180,7 +195,7 @@ def original_names(plist: nn.Module) -> list[str]:
 
 def originals_of(module: nn.Module, name: str) -> list[Tensor]:
     """The originals of module.parametrizations[name], in index order (see original_names)."""
-    plist = module.parametrizations[name]
+    plist = plist_of(module, name)
     return [getattr(plist, n) for n in original_names(plist)]
 
 
@@ -216,7 +231,7 @@ def composed_inverse(chain: Sequence[nn.Module], value: Tensor) -> tuple[Tensor,
     """The chain's right_inverses applied last to first (without the implementation, under no_grad), as a tuple."""
     with torch.no_grad():
         for p in reversed(chain):
-            value = p.right_inverse(value)
+            value = inverse_of(p, value)
     return (value,) if isinstance(value, Tensor) else tuple(value)
 
 

@@ -33,6 +33,7 @@ class SuiteModule(pytest.Module):
 
     def _getobj(self) -> ModuleType:
         name = canonical_name(self.path)
+        assert name is not None, "make_module makes a SuiteModule for a module of the suite only"
         try:
             module = importlib.import_module(name)
         except BaseException:
@@ -48,7 +49,9 @@ class SuitePackage(pytest.Package):
     def setup(self) -> None:
         # Note: the suite's packages define no setup_module or teardown_module, which is what pytest imports the
         # __init__ for; importing it by name keeps the package's one module object.
-        importlib.import_module(canonical_name(self.path))
+        name = canonical_name(self.path)
+        assert name is not None, "make_package makes a SuitePackage for a package of the suite only"
+        importlib.import_module(name)
 
 
 def make_module(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import Tensor, nn
@@ -12,6 +13,11 @@ from torch import Tensor, nn
 
 class WithBuffers(nn.Module):
     """A square `weight` Parameter, a persistent buffer `running` and a non-persistent buffer `scratch`."""
+
+    # Note: for the type checker only: an annotation at run time would change what torch.jit.script reads.
+    if TYPE_CHECKING:
+        running: Tensor
+        scratch: Tensor
 
     def __init__(self, n: int) -> None:
         super().__init__()
@@ -151,6 +157,9 @@ def owner_of(module: nn.Module, name: str) -> tuple[nn.Module, str]:
 
 class CachedTwice(nn.Module):
     """A wrapper whose forward enters cached() and calls the wrapped module twice inside it: `inner(x) + inner(x)`."""
+
+    if TYPE_CHECKING:  # the type checker's view of vars(self)["api"]
+        api: Any
 
     def __init__(self, api, inner: nn.Module) -> None:
         super().__init__()

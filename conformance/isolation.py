@@ -141,7 +141,8 @@ def run_isolated(plan: IsolationPlan, say: Callable[[str], None] | None = None) 
                 time.sleep(_POLL_S)
             if stop.is_set():
                 say("interrupted: stopping the adapters' processes and writing what they reached")
-            reports = {spec: f.result() for spec, f in zip(plan.specs, futures, strict=True) if f.result() is not None}
+            reports = {spec: report for spec, f in zip(plan.specs, futures, strict=True)
+                       if (report := f.result()) is not None}
     finally:
         restore()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -155,7 +156,7 @@ def run_isolated(plan: IsolationPlan, say: Callable[[str], None] | None = None) 
     return int(pytest.ExitCode.TESTS_FAILED if bad else pytest.ExitCode.OK)
 
 
-def _stop_on_sigint(stop: threading.Event) -> Callable[[], None]:
+def _stop_on_sigint(stop: threading.Event) -> Callable[[], object]:
     """Make Ctrl-C set `stop` (in the main thread only); returns what puts the previous handler back."""
     # Note: a KeyboardInterrupt raised into the polling loop can land inside Future.done(), between the acquiring and
     # the releasing of the future's lock, and the adapter's thread then never finishes. That is the likely cause of an

@@ -7,6 +7,9 @@ Class attributes tell the strategies what each one can do:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
 import torch
 from torch import Tensor, nn
 
@@ -329,7 +332,8 @@ class Weighted(Library):
         return repr(self.k)
 
     def forward(self, *xs: Tensor) -> Tensor:
-        return sum((i + 1) * x for i, x in enumerate(xs))
+        # Note: no typing.cast in a forward: torch.jit.script compiles it, and knows no cast.
+        return sum((i + 1) * x for i, x in enumerate(xs))  # type: ignore[return-value]  # k >= 1 tensors, never 0
 
     def right_inverse(self, x: Tensor) -> tuple[Tensor, ...]:
         squares = self.k * (self.k + 1) * (2 * self.k + 1) / 6
@@ -347,10 +351,12 @@ class Spoiling(Weighted):
         self.spoil: tuple[int, str] | None = None
 
     def right_inverse(self, x: Tensor):
-        outs = list(super().right_inverse(x))
+        inverse = super().right_inverse(x)
+        outs: list[Tensor | None] = list(inverse)
         if self.spoil is not None:
             i, mode = self.spoil
-            outs[i] = None if mode == "none" else outs[i].to(torch.float16 if x.dtype != torch.float16 else torch.float32)
+            other = torch.float16 if x.dtype != torch.float16 else torch.float32
+            outs[i] = None if mode == "none" else inverse[i].to(other)
         return tuple(outs)
 
 
@@ -388,6 +394,10 @@ class Arity(Library):
 
 class Shift(Library):
     """X -> X + shift, where `shift` is a buffer of the parametrization (it appears in state_dict)."""
+
+    # Note: for the type checker only: an annotation at run time would change what torch.jit.script reads.
+    if TYPE_CHECKING:
+        shift: Tensor
 
     def __init__(self, value: float = 1.0) -> None:
         super().__init__()
@@ -443,7 +453,13 @@ class Logged(Library):
 
     def right_inverse(self, x: Tensor):
         self.log.append(("ri", self.tag))
-        return self.inner.right_inverse(x)
+        return inverse_of(self.inner, x)
+
+
+def inverse_of(parametrization: nn.Module, value: Any) -> Any:
+    """parametrization.right_inverse(value): a tensor, or a sequence of them for several originals."""
+    # Note: torch types a module's attributes as Tensor | Module, so its right_inverse needs the cast.
+    return cast(Callable[[Any], Any], parametrization.right_inverse)(value)
 
 
 # Shape- and dtype-preserving parametrizations with right_inverse; their `square` and `exact` say where they fit.

@@ -224,11 +224,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _clause_of(item: pytest.Item) -> str:
-    clause_id = item.get_closest_marker("clause").args[0]
+    marker = item.get_closest_marker("clause")
+    assert marker is not None, "called for the items the clause marker marks only"
+    clause_id = marker.args[0]
     if clause_id not in CLAUSES:
         raise pytest.UsageError(f"{item.nodeid}: unknown clause {clause_id!r}; add it to conformance/clauses.py")
     expected = CLAUSES[clause_id].test_name
-    if item.originalname != expected:
+    if not isinstance(item, pytest.Function) or item.originalname != expected:
         raise pytest.UsageError(f"{item.nodeid}: clause {clause_id} must be tested by a function named {expected}")
     return clause_id
 

@@ -44,8 +44,15 @@ def default_profile() -> str:
     return "ci" if os.environ.get("CI", "").lower() not in ("", "0", "false", "no") else "dev"
 
 
+def current_settings() -> settings:
+    """settings.default: the loaded profile's settings (Hypothesis types it optional; it loads a profile on import)."""
+    current = settings.default
+    assert current is not None, "Hypothesis loads its default profile on import"
+    return current
+
+
 def costly(divisor: int = 5) -> settings:
     """Settings for a test whose every example is costly (a compile, an export, threads): the loaded profile's
     max_examples divided by `divisor`, at least 2 (ci: 3, dev: 4, thorough: 60 with the default divisor)."""
     # Note: read when the test module is imported, after pytest_configure has loaded the profile.
-    return settings(max_examples=max(2, settings.default.max_examples // divisor))
+    return settings(max_examples=max(2, current_settings().max_examples // divisor))

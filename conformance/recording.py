@@ -16,6 +16,7 @@ from hypothesis import settings
 from parametrize_conformance.adapters import Adapter
 from parametrize_conformance.clauses import CLAUSES
 from parametrize_conformance.journal import Journal
+from parametrize_conformance.profiles import current_settings
 from parametrize_conformance.report import (
     adapter_info,
     build_report,
@@ -30,7 +31,7 @@ from parametrize_conformance.report._model import counted_levels
 _FAILING_OUTCOMES = frozenset({"failed", "error", "crashed", "timeout", "aborted"})
 
 CLAUSE_OF_TEST = {clause.test_name: clause.id for clause in CLAUSES.values()}
-_USER_INTERRUPTED = []
+_USER_INTERRUPTED: list[float] = []
 
 
 class ImplementationAbort(Exception):
@@ -188,7 +189,7 @@ class RunRecorder:
         """The Hypothesis settings, arguments, clause selection and counted level of this run."""
         return {"hypothesis_profile": settings._current_profile,
                 "hypothesis_seed": self.config.getoption("hypothesis_seed", None),
-                "derandomize": settings.default.derandomize,
+                "derandomize": current_settings().derandomize,
                 "arguments": _without_journal([str(a) for a in self.config.invocation_params.args]),
                 "clauses": self._selection(), "level": self.level}
 

@@ -38,7 +38,7 @@ class Switch:
 
     name: str
     get: Callable[[], Any]
-    set: Callable[[Any], None]
+    set: Callable[[Any], object]
 
 
 SWITCHES: tuple[Switch, ...] = (

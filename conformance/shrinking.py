@@ -22,7 +22,7 @@ from hypothesis import Phase, settings
 try:
     from hypothesis.internal.conjecture import engine as _engine
 except ImportError:  # pragma: no cover - a Hypothesis whose internals moved
-    _engine = None
+    _engine = None  # type: ignore[assignment]  # the installed Hypothesis has the module
 
 PER_TEST_S = 5.0
 PER_CLAUSE_S = 0.25
@@ -78,14 +78,15 @@ class ShrinkBudget:
         test = getattr(item, "obj", None)
         current = getattr(test, "_hypothesis_internal_use_settings", None)
         clause = self.clause_of(item)
-        if current is None or clause is None or Phase.shrink not in current.phases:
+        if test is None or current is None or clause is None or Phase.shrink not in current.phases:
             return (yield)
         shrink = self.allows(clause)
         limit = getattr(_engine, "MAX_SHRINKING_SECONDS", None)
         if not shrink:
             test._hypothesis_internal_use_settings = settings(current, phases=_NO_SHRINK)
         elif _engine is not None and limit is not None and self.left != float("inf"):
-            _engine.MAX_SHRINKING_SECONDS = min(PER_TEST_S, self.left)
+            # Note: typed int, but Hypothesis only adds it to a time.perf_counter() reading.
+            _engine.MAX_SHRINKING_SECONDS = min(PER_TEST_S, self.left)  # type: ignore[assignment]  # seconds, a float
         start = time.monotonic()
         try:
             return (yield)

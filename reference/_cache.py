@@ -3,7 +3,7 @@
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
@@ -57,12 +57,13 @@ def _entries() -> dict[tuple[int, str], Entry] | None:
     return getattr(_local, "entries", None)
 
 
-def read(module: Module, name: str, plist: Module) -> Tensor:
+def read(module: Module, name: str, plist: Any) -> Tensor:
     """The value of ``module.<name>``: computed by its list, or inside ``cached()`` the value computed first."""
     try:  # Note (speed): read-8x8-scale-chain1: a try block costs nothing until it catches
-        entries = getattr(_local, "entries", None) if _any_open else None
+        entries: dict[tuple[int, str], Entry] | None = getattr(_local, "entries", None) if _any_open else None
         if entries is None:
-            return call(plist)
+            computed: Tensor = call(plist)
+            return computed
         # Note: JIT-TRACE-CACHED-REFUSED, COMPILE-FULLGRAPH, EXPORT-CACHED: Dynamo folds torch._C._get_tracing_state to
         # None.
         if tracing_state():
@@ -75,7 +76,7 @@ def read(module: Module, name: str, plist: Module) -> Tensor:
         if entry is not None and holds(entry, module, plist):
             return entry[2]  # Note (speed): read-cached-8x8-scale-chain1: by index, as in holds
         originals = plist._originals()
-        value = call(plist)
+        value: Tensor = call(plist)
         entries[key] = Entry(module, originals, value)
         return value
     except AttributeError as error:  # Note: REGISTER-FORWARD-ERROR: see surfacing_getattr

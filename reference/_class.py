@@ -3,6 +3,7 @@
 import copy
 import copyreg
 import weakref
+from typing import Any, cast
 
 from torch.nn import Module, ModuleDict
 
@@ -43,14 +44,14 @@ def _refuse_getstate(self: Module) -> None:
     raise RuntimeError(_SERIALIZATION_MESSAGE)
 
 
-def _deepcopy(self: Module, memo: dict) -> Module:
+def _deepcopy(self: Module, memo: dict[int, Any]) -> Module:
     """A plain deep copy (``__getstate__`` refuses, so ``copy.deepcopy`` needs this path)."""
     if id(self) in memo:
-        return memo[id(self)]
+        return cast(Module, memo[id(self)])
     replica = self.__new__(type(self))
     memo[id(self)] = replica
     replica.__dict__ = copy.deepcopy(self.__dict__, memo)
-    for slot in copyreg._slotnames(type(self)):
+    for slot in copyreg._slotnames(type(self)):  # type: ignore[attr-defined]  # not in typeshed
         if hasattr(self, slot):
             setattr(replica, slot, copy.deepcopy(getattr(self, slot), memo))
     return replica
@@ -61,7 +62,7 @@ def _deepcopy(self: Module, memo: dict) -> Module:
 _classes: "weakref.WeakValueDictionary[tuple[int, tuple[str, ...]], type]" = weakref.WeakValueDictionary()
 
 
-def parametrized_class(base: type, names: list[str]) -> type:
+def parametrized_class(base: type[Module], names: list[str]) -> type:
     """The subclass of ``base`` with one property per parametrized name in ``names``."""
     key = (id(base), tuple(names))
     cls = _classes.get(key)
@@ -70,7 +71,7 @@ def parametrized_class(base: type, names: list[str]) -> type:
     return cls
 
 
-def _new_class(base: type, names: list[str]) -> type:
+def _new_class(base: type[Module], names: list[str]) -> type:
     # Note: COPY-INDEPENDENT: a class is never changed once made; every structural change gives the instance another.
     # Note (implementation): __module__ names this module, not torch's parametrize module (which Dynamo keys on).
     namespace = {"__module__": __name__, "__getstate__": _refuse_getstate}

@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -16,8 +17,9 @@ tracing_state = torch._C._get_tracing_state
 _raised = threading.local()
 
 
-def call(module: Module, *args: object) -> object:
-    """``module(*args)``; calls ``forward`` directly when no hook, tracer or compiled wrapper would see the call."""
+def call(module: Module, *args: object) -> Any:
+    """``module(*args)`` (whatever the module returns); calls ``forward`` directly when no hook, tracer or compiled
+    wrapper would see the call."""
     # Note (speed): read-8x8-scale-chain1: nn.Module.__call__ costs more than a Scale forward.
     # Note: REGISTER-HOOKS-FIRE: only when __call__ would go straight to forward (no hook, trace or module.compile()).
     if (module._forward_hooks or module._forward_pre_hooks or module._backward_hooks or module._backward_pre_hooks
@@ -27,21 +29,28 @@ def call(module: Module, *args: object) -> object:
     return module.forward(*args)
 
 
-def list_property(name: str, read: Callable[[Module, str, Module], Tensor]) -> property:
+def list_property(name: str, read: Callable[[Module, str, Any], Tensor]) -> property:
     """The property of ``name``: reads ``read(module, name, plist)``, assigns ``plist.right_inverse`` (no try blocks:
     ``torch.jit.script`` compiles it and fails at run time)."""
     # Note (speed): read-cached-8x8-scale-chain1: the list read inline from the _modules dicts, not Module.__getattr__.
     def get(self: Module) -> Tensor:
         if torch.jit.is_scripting():
             raise RuntimeError("Parametrization is not working with scripting.")
-        return read(self, name, self._modules["parametrizations"]._modules[name])
+        chains: Any = self._modules["parametrizations"]  # Note (implementation): typed Any: read inline, as above
+        return read(self, name, chains._modules[name])
 
     def put(self: Module, value: Tensor) -> None:
         if torch.jit.is_scripting():
             raise RuntimeError("Parametrization is not working with scripting.")
-        self._modules["parametrizations"]._modules[name].right_inverse(value)
+        chains: Any = self._modules["parametrizations"]
+        chains._modules[name].right_inverse(value)
 
     return property(get, put)
+
+
+def right_inverse_of(parametrization: Module) -> Callable[[Any], Any] | None:
+    """The parametrization's ``right_inverse`` (it takes and returns what the user's code does), or None."""
+    return getattr(parametrization, "right_inverse", None)
 
 
 def raised_in_read(module: Module, name: str, error: AttributeError) -> None:
@@ -72,8 +81,9 @@ def set_plain(module: Module, **attributes: object) -> None:
     vars(module).update(attributes)  # Note (speed): register-remove-8x8-scale-chain1
 
 
-def own_originals(plist: Module) -> tuple[Tensor, ...]:
-    """The original(s) of a list of class ParametrizationList itself, read from its dicts."""
+def own_originals(plist: Any) -> tuple[Tensor, ...]:
+    """The original(s) of a list of class ParametrizationList itself, read from its dicts (typed Any here: this module
+    sits below the list's own)."""
     # Note (speed): read-8x8-scale-chain1: Module.__getattr__ costs as much as a Scale chain.
     parameters = plist._parameters
     if plist.is_tensor and "original" in parameters:
@@ -83,7 +93,7 @@ def own_originals(plist: Module) -> tuple[Tensor, ...]:
                  for key in plist._original_names())
 
 
-def holds(entry: tuple, module: Module, plist: Module) -> bool:
+def holds(entry: tuple[Module, tuple[Tensor, ...], Tensor], module: Module, plist: Any) -> bool:
     """Whether a cache ``Entry`` still serves ``module``: its own module, and ``plist``'s originals its objects."""
     # Note (speed): read-cached-8x8-scale-chain1: Entry fields by index (a field name costs more); a single Parameter
     # original looked up in its slot (a third of _originals()' cost); a loop, not all() over a generator (0.6 us).

@@ -2,13 +2,14 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 import torch
 from torch import Tensor
-from torch.nn import Module, ModuleList, Parameter
+from torch.nn import Module, ModuleDict, ModuleList, Parameter
 
 from ._class import _deepcopy, is_parametrized
-from ._fast import call, own_originals, set_plain
+from ._fast import call, own_originals, right_inverse_of, set_plain
 from ._tensors import check_same, like, require_tensor, write_into
 
 _RI_TYPE = "'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...). Got "
@@ -39,7 +40,7 @@ class Slot:
     after: tuple[str, ...]
     persistent: bool
 
-    def __deepcopy__(self, memo: dict) -> "Slot":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Slot":
         return self  # immutable: copies of a list may share it
 
 
@@ -50,6 +51,10 @@ class ParametrizationList(ModuleList):
 
     original: Tensor
     unsafe: bool
+    is_tensor: bool
+    ntensors: int
+    if TYPE_CHECKING:  # Note: JIT-SCRIPT-REFUSED: torch.jit.script compiles annotated attributes' types (not Slot's)
+        _slot: Slot | None
     # Note (speed): deepcopy-8x8-scale-chain1: copied through its instance dict, as the generated classes are.
     __deepcopy__ = _deepcopy
 
@@ -65,19 +70,20 @@ class ParametrizationList(ModuleList):
         if not self.unsafe:
             self._check_forward(original, candidates)
         # Note: REGISTER-ATOMIC: the checks ran on stand-ins; only now is the user's tensor written.
-        if self.is_tensor:
+        if isinstance(new, Tensor):
             write_into(original, new)
             candidates = (original,)
         for key, t in zip(self._original_names(), candidates, strict=True):
             self.register_parameter(key, t) if isinstance(t, Parameter) else self.register_buffer(key, t)
 
-    def _inverse(self, original: Tensor) -> object:
+    def _inverse(self, original: Tensor) -> Tensor | Sequence[object]:
         """The chain's ``right_inverse``s applied to ``original``, last to first: a tensor or a sequence."""
         with torch.no_grad():
             new = original
             for module in reversed(self._chain()):
+                inverse = right_inverse_of(module)
                 try:
-                    new = module.right_inverse(new) if hasattr(module, "right_inverse") else new
+                    new = inverse(new) if inverse is not None else new
                 except NotImplementedError:
                     pass  # treated as the identity
         if isinstance(new, Tensor) and new._base is not None:  # Note: REMOVE-VIEW-VALUE: as in _restore_single
@@ -86,9 +92,9 @@ class ParametrizationList(ModuleList):
             raise ValueError(f"{_RI_TYPE}{type(new).__name__}")
         return new
 
-    def _candidates(self, original: Tensor, new: object) -> tuple[Tensor, ...]:
+    def _candidates(self, original: Tensor, new: Tensor | Sequence[object]) -> tuple[Tensor, ...]:
         """The originals to be, as the forward check sees them (a stand-in for the single original)."""
-        if not self.is_tensor:
+        if not isinstance(new, Tensor):
             return tuple(_as_original(original, t, i) for i, t in enumerate(new))
         check_same(("dtype", "device"), original, new, _RI_CHANGED)
         return (original if new is original else like(original, new, original.requires_grad),)
@@ -127,7 +133,7 @@ class ParametrizationList(ModuleList):
 
     def _evaluate(self, originals: tuple[Tensor, ...]) -> Tensor:
         first, *rest = self._chain()
-        x = call(first, *originals)
+        x: Tensor = call(first, *originals)
         for module in rest:
             x = call(module, x)
         return x
@@ -142,9 +148,10 @@ class ParametrizationList(ModuleList):
         """Store ``value``: run the ``right_inverse``s last to first, then write into the original(s) in place."""
         with torch.no_grad():
             for module in reversed(self._chain()):
-                if not hasattr(module, "right_inverse"):
+                inverse = right_inverse_of(module)
+                if inverse is None:
                     raise RuntimeError(f"parametrization {type(module).__name__} does not implement right_inverse.")
-                value = module.right_inverse(value)
+                value = inverse(value)
             pairs = self._checked_pairs(value)  # Note: ASSIGN-MULTI-ATOMIC: all are checked before the first write.
             nested = type(self) is not ParametrizationList and is_parametrized(self)
             for key, (dest, src) in zip(self._original_names(), pairs, strict=True):
@@ -176,3 +183,13 @@ class ParametrizationList(ModuleList):
         check_same(("dtype",), dest, new, _DTYPE_CHANGED, label=label, key=key)
         if not self.unsafe:  # Note: ASSIGN-SHAPE-CHECKED: torch silently resizes the original.
             check_same(("shape",), dest, new, _SHAPE_CHANGED, key=key)
+
+
+def chains_of(module: Module) -> ModuleDict:
+    """``module.parametrizations``: a ParametrizationList per parametrized name (the module must have one)."""
+    return cast(ModuleDict, module.parametrizations)
+
+
+def chain_of(module: Module, name: str) -> ParametrizationList:
+    """``module.parametrizations[name]``: the list of the parametrized name ``name``."""
+    return cast(ParametrizationList, chains_of(module)[name])

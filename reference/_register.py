@@ -1,13 +1,16 @@
 """``register_parametrization``."""
 
+from collections.abc import Mapping
+from typing import cast
+
 from torch import Tensor
 from torch.nn import Module, ModuleDict
-from torch.nn.parameter import UninitializedTensorMixin
+from torch.nn.parameter import UninitializedTensorMixin  # type: ignore[attr-defined]  # not in torch's stubs
 
 from . import _cache
 from ._class import class_before, generated_of, is_parametrized, parametrized_class, with_generated
-from ._fast import set_plain
-from ._list import ParametrizationList, Slot
+from ._fast import right_inverse_of, set_plain
+from ._list import ParametrizationList, Slot, chain_of, chains_of
 from ._tensors import check_same, fully_shard_refusal, require_tensor
 
 _UNSAFE = ", unless the `unsafe` flag is enabled.\nmodule.{name}.{what}: {old}\n"
@@ -31,7 +34,7 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
     if is_parametrized(module, tensor_name) and generated_of(type(module)) is not None:
         if not unsafe:
             _check_stack(module, tensor_name, parametrization)
-        plist = module.parametrizations[tensor_name]
+        plist = chain_of(module, tensor_name)
         plist._append(parametrization)
         plist.unsafe |= unsafe  # sticky: once unsafe, always unsafe
         # Note: CACHE-KEPT-IN-CONTEXT: stacking keeps a value cached in the current cached() context.
@@ -54,10 +57,11 @@ def _check_stack(module: Module, name: str, parametrization: Module) -> None:
     if not isinstance(x, Tensor):
         raise ValueError(f"A parametrization must return a tensor. Got {type(x).__name__}.")
     check_same(("dtype", "shape"), y, x, _STACK_FORWARD, name=name)
-    if not hasattr(parametrization, "right_inverse"):
+    inverse = right_inverse_of(parametrization)
+    if inverse is None:
         return  # the identity
     try:
-        z = parametrization.right_inverse(x)
+        z = inverse(x)
     except NotImplementedError:
         return
     if not isinstance(z, Tensor):
@@ -69,10 +73,10 @@ def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> 
     """First parametrization on ``name``: move the tensor into a new list and give the module a property."""
     slots = module._parameters if name in module._parameters else module._buffers
     first = _check_first(module, name, slots[name])
-    names = [name] if first else [*module.parametrizations, name]
+    names = [name] if first else [*chains_of(module), name]
     cls = parametrized_class(type(module), names) if first else with_generated(
         type(module), parametrized_class(class_before(type(module)), names))
-    plist = ParametrizationList([parametrization], slots[name], unsafe=unsafe)
+    plist = ParametrizationList([parametrization], cast(Tensor, slots[name]), unsafe=unsafe)  # not None: checked
     persistent = name not in module._non_persistent_buffers_set  # Note: BUFFER-PERSISTENCE-KEPT: torch makes it persistent
     set_plain(plist, _slot=Slot(*_neighbours(module, slots, name), persistent))
     if not persistent:
@@ -81,7 +85,7 @@ def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> 
     module.__class__ = cls
     if first:
         module.parametrizations = ModuleDict()
-    module.parametrizations[name] = plist
+    chains_of(module)[name] = plist
     _cache.forget(module, name)
 
 
@@ -98,12 +102,13 @@ def _check_first(module: Module, name: str, tensor: Tensor | None) -> bool:
     return first
 
 
-def _neighbours(module: Module, slots: dict, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _neighbours(module: Module, slots: Mapping[str, object], name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The names before and after ``name`` in ``slots``, counting parametrized names at their old places."""
     keys = list(slots)
     i = keys.index(name)
     before, after = set(keys[:i]), set(keys[i + 1 :])
-    for other, plist in module.parametrizations.items() if generated_of(type(module)) is not None else ():
+    for other in chains_of(module) if generated_of(type(module)) is not None else ():
+        plist = chain_of(module, other)
         if plist._slot is not None and name in plist._slot.after:
             before.add(other)
         if plist._slot is not None and name in plist._slot.before:

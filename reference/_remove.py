@@ -1,12 +1,14 @@
 """``remove_parametrizations``."""
 
+from typing import Any
+
 import torch
 from torch import Tensor
 from torch.nn import Module, Parameter
 
 from . import _cache
 from ._class import class_before, generated_of, is_parametrized, parametrized_class, with_generated
-from ._list import ParametrizationList
+from ._list import ParametrizationList, chain_of, chains_of
 from ._tensors import fully_shard_refusal, like, uses_swap, write_into
 
 _SWAP = "enable torch.__future__.set_swap_module_params_on_conversion(True)."
@@ -27,7 +29,7 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     refusal = fully_shard_refusal(module, "remove a parametrization")
     if refusal:
         raise ValueError(refusal)
-    plist = module.parametrizations[tensor_name]
+    plist = chain_of(module, tensor_name)
     if plist.is_tensor:
         value = _restore_single(module, tensor_name, plist.original, leave_parametrized)
     elif leave_parametrized:
@@ -35,11 +37,11 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     else:
         raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is parametrized in "
                          "terms of a sequence of tensors.")
-    del module.parametrizations[tensor_name]
+    del chains_of(module)[tensor_name]
     _cache.forget(module, tensor_name)
     base = class_before(type(module))
     if is_parametrized(module):
-        module.__class__ = with_generated(type(module), parametrized_class(base, list(module.parametrizations)))
+        module.__class__ = with_generated(type(module), parametrized_class(base, list(chains_of(module))))
     else:
         delattr(module, "parametrizations")
         # Note: SUBCLASS-GENERATED-CLASS: a class made from the generated one later keeps its behaviour over the base.
@@ -75,7 +77,7 @@ def _restore_multi(module: Module, name: str, plist: ParametrizationList) -> Ten
     with torch.enable_grad():
         value = getattr(module, name)
     # Note: REMOVE-MULTI-KEEPS-KIND: the kind of original0, requires_grad of the value (computed with grad enabled).
-    return like(plist.original0, value.detach(), value.requires_grad, detach=False)
+    return like(plist._originals()[0], value.detach(), value.requires_grad, detach=False)
 
 
 def _put_back(module: Module, name: str, value: Tensor, plist: ParametrizationList) -> None:
@@ -85,7 +87,7 @@ def _put_back(module: Module, name: str, value: Tensor, plist: ParametrizationLi
     else:
         module.register_buffer(name, value, persistent=plist._persistent())
     if plist._slot is not None:  # Note: REMOVE-KEEPS-ORDER: right after the last name that preceded it
-        slots = module._parameters if isinstance(value, Parameter) else module._buffers
+        slots: dict[str, Any] = module._parameters if isinstance(value, Parameter) else module._buffers
         items = list(slots.items())
         item = items.pop()
         after = [i + 1 for i, (key, _) in enumerate(items) if key in plist._slot.before]

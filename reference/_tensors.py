@@ -3,12 +3,17 @@ and the tensors and modules of torch.distributed (never imported here: a program
 
 import sys
 import weakref
+from collections.abc import Callable
+from typing import Any, cast
 
 import torch
 from torch import Tensor
 from torch.__future__ import get_swap_module_params_on_conversion
 from torch.nn import Module, Parameter
 from torch.utils._python_dispatch import is_traceable_wrapper_subclass
+
+# Note (implementation): torch.utils.swap_tensors has no annotations; its type is given here.
+swap_tensors: Callable[[Tensor, Tensor], None] = torch.utils.swap_tensors
 
 
 def like(kind: Tensor, value: Tensor, requires_grad: bool, detach: bool = True) -> Tensor:
@@ -59,15 +64,16 @@ def weakly_held(dest: Tensor) -> bool:
 
 def _write(dest: Tensor, src: Tensor) -> None:
     # Note: GRAD-LIVE-GRAPH: swap_tensors refuses a frozen Parameter whose gradient node a live graph holds: set_.
-    swap = uses_swap(dest) and not (type(dest) is Parameter and not dest.requires_grad and dest._use_count() > 1)
+    frozen = type(dest) is Parameter and not dest.requires_grad
+    swap = uses_swap(dest) and not (frozen and dest._use_count() > 1)  # type: ignore[attr-defined]  # not in torch's stubs
     # Note: REGISTER-SWAP-WEAKREF: swap_tensors refuses a tensor that weak references point to (nn.RNN, nn.LSTM and
     # nn.GRU keep them in _flat_weight_refs; torch's registration fails there under the swap flag): set_.
     if swap and not weakly_held(dest):
         # Note: ASSIGN-NO-GRAD: a fresh, detached object is swapped in, never the caller's tensor (torch swaps an
         # identity right_inverse's input in: the original takes its graph, the caller's tensor the old value).
-        torch.utils.swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=False))
+        swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=False))
     else:
-        dest.set_(src)
+        dest.set_(src)  # type: ignore[call-overload]  # torch's stubs lack set_(Tensor)
 
 
 def _loaded(name: str, attribute: str) -> type | None:
@@ -81,9 +87,10 @@ def in_layout_of(dest: Tensor, src: Tensor) -> Tensor:
     # Note: DISTRIBUTED-DTENSOR-ORIGINALS: the original keeps its own layout (set_ would give it the value's).
     if dtensor is None or not (isinstance(dest, dtensor) and isinstance(src, dtensor)):
         return src
-    if src.device_mesh == dest.device_mesh and tuple(src.placements) == tuple(dest.placements):
+    new, old = cast(Any, src), cast(Any, dest)  # DTensors (the type is never imported here, so not named)
+    if new.device_mesh == old.device_mesh and tuple(new.placements) == tuple(old.placements):
         return src
-    return src.redistribute(dest.device_mesh, dest.placements)
+    return cast(Tensor, new.redistribute(old.device_mesh, old.placements))
 
 
 def fully_shard_refusal(module: Module, action: str) -> str | None:

@@ -145,10 +145,10 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     PlantedBug(
         "stack-not-implemented-propagates", "STACK-INVERSE-CHECKED", "_register.py", "_check_stack",
         Replace("try:\n"
-                "    z = parametrization.right_inverse(x)\n"
+                "    z = inverse(x)\n"
                 "except NotImplementedError:\n"
                 "    return",
-                "z = parametrization.right_inverse(x)"),
+                "z = inverse(x)"),
         "stacking a parametrization whose right_inverse raises NotImplementedError fails instead of "
         "skipping the check",
     ),
@@ -161,8 +161,8 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # unsafe
     PlantedBug(
         "unsafe-not-passed-to-list", "UNSAFE-SHAPE-ALLOWED", "_register.py", "_first",
-        Replace("ParametrizationList([parametrization], slots[name], unsafe=unsafe)",
-                "ParametrizationList([parametrization], slots[name])"),
+        Replace("ParametrizationList([parametrization], cast(Tensor, slots[name]), unsafe=unsafe)",
+                "ParametrizationList([parametrization], cast(Tensor, slots[name]))"),
         "a first registration does not pass unsafe on to the ParametrizationList, which then checks the shape",
     ),
     PlantedBug(
@@ -253,12 +253,12 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "assign-missing-inverse-as-identity", "ASSIGN-NO-INVERSE", "_list.py", "ParametrizationList.right_inverse",
-        Replace("if not hasattr(module, 'right_inverse'):\n"
+        Replace("if inverse is None:\n"
                 "    raise RuntimeError(f'parametrization {type(module).__name__} does not implement "
                 "right_inverse.')\n"
-                "value = module.right_inverse(value)",
-                "if hasattr(module, 'right_inverse'):\n"
-                "    value = module.right_inverse(value)"),
+                "value = inverse(value)",
+                "if inverse is not None:\n"
+                "    value = inverse(value)"),
         "assignment treats a parametrization without right_inverse as the identity instead of raising",
     ),
     PlantedBug(
@@ -268,9 +268,9 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "assign-not-implemented-swallowed", "ASSIGN-NOT-IMPLEMENTED", "_list.py", "ParametrizationList.right_inverse",
-        Replace("value = module.right_inverse(value)",
+        Replace("value = inverse(value)",
                 "try:\n"
-                "    value = module.right_inverse(value)\n"
+                "    value = inverse(value)\n"
                 "except NotImplementedError:\n"
                 "    pass"),
         "assignment treats a right_inverse raising NotImplementedError as the identity, like registration",
@@ -322,8 +322,9 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # remove
     PlantedBug(
         "remove-mixed-value-in-original0-dtype", "REMOVE-MIXED-DTYPE", "_remove.py", "_restore_multi",
-        Replace("like(plist.original0, value.detach(), value.requires_grad, detach=False)",
-                "like(plist.original0, value.detach().to(plist.original0.dtype), value.requires_grad, detach=False)"),
+        Replace("like(plist._originals()[0], value.detach(), value.requires_grad, detach=False)",
+                "like(plist._originals()[0], value.detach().to(plist._originals()[0].dtype), value.requires_grad, "
+                "detach=False)"),
         "removing a multi-input parametrization leaves the value in original0's dtype (integer codes: truncated)",
     ),
     PlantedBug(
@@ -361,7 +362,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "remove-multi-kind-from-requires-grad", "REMOVE-MULTI-KEEPS-KIND", "_remove.py", "_restore_multi",
-        Replace("return like(plist.original0, value.detach(), value.requires_grad, detach=False)",
+        Replace("return like(plist._originals()[0], value.detach(), value.requires_grad, detach=False)",
                 "if value.requires_grad:\n"
                 "    return Parameter(value.detach(), requires_grad=value.requires_grad)\n"
                 "return value.detach().requires_grad_(value.requires_grad)"),
@@ -409,7 +410,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "cache-detached-value", "CACHE-GRAD", "_cache.py", "read",
-        Replace("value = call(plist)", "value = call(plist).detach()"),
+        Replace("value: Tensor = call(plist)", "value: Tensor = call(plist).detach()"),
         "the cache stores a detached value, so no gradient reaches the original",
     ),
     PlantedBug(
@@ -427,7 +428,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     PlantedBug(
         "copy-remove-mutates-shared-class", "COPY-INDEPENDENT", "_remove.py", "remove_parametrizations",
         Replace("module.__class__ = with_generated(type(module), parametrized_class(base, "
-                "list(module.parametrizations)))",
+                "list(chains_of(module))))",
                 "delattr(generated_of(type(module)), tensor_name)"),
         "removing one of several parametrizations deletes the property from the generated class, which "
         "deep copies share",
@@ -454,14 +455,14 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     # transfer
     PlantedBug(
         "transfer-copies-not-ties", "TRANSFER-ALL", "_transfer.py", "_transfer_one",
-        Replace("setattr(to_module.parametrizations[name], key, getattr(source, key))",
-                "write_into(getattr(to_module.parametrizations[name], key), getattr(source, key).detach())"),
+        Replace("setattr(chain_of(to_module, name), key, getattr(source, key))",
+                "write_into(getattr(chain_of(to_module, name), key), getattr(source, key).detach())"),
         "transfer copies the originals' values into the target's own tensors instead of tying them",
     ),
     PlantedBug(
         "transfer-ignores-tensor-name", "TRANSFER-ONE-NAME", "_transfer.py", "transfer_parametrizations_and_params",
-        Replace("list(from_module.parametrizations) if tensor_name is None else [tensor_name]",
-                "list(from_module.parametrizations)"),
+        Replace("list(chains_of(from_module)) if tensor_name is None else [tensor_name]",
+                "list(chains_of(from_module))"),
         "transfer ignores tensor_name and transfers every parametrized tensor",
     ),
     PlantedBug(
@@ -617,7 +618,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     PlantedBug(
         "remove-keeps-stale-class", "SEQUENCE-DIFFERENTIAL", "_remove.py", "remove_parametrizations",
         Replace("module.__class__ = with_generated(type(module), parametrized_class(base, "
-                "list(module.parametrizations)))",
+                "list(chains_of(module))))",
                 "pass"),
         "removing one of several parametrized names keeps the generated class, whose property for it now fails",
     ),
@@ -643,7 +644,8 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "compile-read-memo-ignores-updates", "COMPILE-SEES-UPDATES", "_cache.py", "read",
-        Replace("return call(plist)",
+        Replace("computed: Tensor = call(plist)\n"
+                "return computed",
                 "memo = vars(plist).get('_memo')\n"
                 "if memo is None or not _same(memo[0], plist._originals()):\n"
                 "    memo = vars(plist)['_memo'] = (plist._originals(), call(plist))\n"
@@ -673,8 +675,9 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         Insert("with torch.no_grad():\n"
                "    new = original\n"
                "    for module in reversed(self._chain()):\n"
+               "        inverse = right_inverse_of(module)\n"
                "        try:\n"
-               "            new = module.right_inverse(new) if hasattr(module, 'right_inverse') else new\n"
+               "            new = inverse(new) if inverse is not None else new\n"
                "        except NotImplementedError:\n"
                "            pass",
                "if torch.compiler.is_compiling():\n"
@@ -684,7 +687,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "compile-remove-skipped-while-compiling", "COMPILE-REGISTER-INSIDE", "_remove.py", "remove_parametrizations",
-        Insert("plist = module.parametrizations[tensor_name]",
+        Insert("plist = chain_of(module, tensor_name)",
                "if torch.compiler.is_compiling():\n"
                "    return module"),
         "remove_parametrizations returns at once while Dynamo traces it (taking the trace for a dry run whose "
@@ -713,7 +716,7 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     PlantedBug(
         "functional-setter-skips-right-inverse", "FUNCTIONAL-PLAIN-NAME",
         "_list.py", "ParametrizationList.right_inverse",
-        Replace("value = module.right_inverse(value)", "pass"),
+        Replace("value = inverse(value)", "pass"),
         "the property's setter (which functional_call with the plain name goes through) stores the value "
         "as given instead of its right_inverse",
     ),

@@ -19,8 +19,8 @@ from parametrize_conformance.shrinking import PER_CLAUSE_S, PER_TEST_S, ShrinkBu
 # fail, as on a half-written port. The areas are those where the slow answers were first met (register, cache).
 CHAINLESS = PlantedBug(
     "reads-ignore-the-chain", "REGISTER-VALUE", "_list.py", "ParametrizationList._evaluate",
-    Replace("first, *rest = self._chain()\nx = call(first, *originals)\nfor module in rest:\n    x = call(module, x)\n"
-            "return x", "return originals[0]"),
+    Replace("first, *rest = self._chain()\nx: Tensor = call(first, *originals)\n"
+            "for module in rest:\n    x = call(module, x)\nreturn x", "return originals[0]"),
     "every read returns the original as it is: the chain is never applied",
 )
 AREAS = "register,cache"

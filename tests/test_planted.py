@@ -70,5 +70,5 @@ def test_a_planted_bug_whose_target_is_gone_fails_naming_it(bug, missing):
 
 
 def test_a_negated_condition_is_planted():
-    text = planted(Negate("not hasattr(parametrization, 'right_inverse')")).apply()
-    assert "if not not hasattr(parametrization, 'right_inverse'):" in text
+    text = planted(Negate("inverse is None")).apply()
+    assert "if not inverse is None:" in text

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
+from typing import TypeVar
 
 import torch
 from torch import nn
 
-from parametrize_conformance.library import CayleyOrthogonal, Scale
+from parametrize_conformance.library import CayleyOrthogonal, Scale, inverse_of
 
 # Note: one test function per operation; "gpu-forward" has a single case and runs on non-CPU adapters only.
 OPS: tuple[str, ...] = (
@@ -29,6 +30,8 @@ PARAMETRIZATIONS: dict[str, type[nn.Module]] = {"scale": Scale, "cayley": Cayley
 CHAINS: tuple[int, ...] = (1, 3)
 GPU_SIZE = 1024
 SEED = 0
+
+_M = TypeVar("_M", bound=nn.Module)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def linear(case: Case, device: str, seed: int = SEED) -> nn.Linear:
     return nn.Linear(case.size, case.size, device=device)
 
 
-def parametrize(api, module: nn.Module, case: Case, device: str, name: str = "weight") -> nn.Module:
+def parametrize(api, module: _M, case: Case, device: str, name: str = "weight") -> _M:
     """`module` with the case's chain registered on `name` through the adapter's API namespace `api`."""
     for parametrization in chain_modules(case, device):
         api.register_parametrization(module, name, parametrization)
@@ -111,5 +114,5 @@ def forward_chain(modules: list[nn.Module], x: torch.Tensor) -> torch.Tensor:
 def inverse_chain(modules: list[nn.Module], x: torch.Tensor) -> torch.Tensor:
     """The chain's `right_inverse` calls, last module first (what assignment must compute)."""
     for module in reversed(modules):
-        x = module.right_inverse(x)
+        x = inverse_of(module, x)
     return x

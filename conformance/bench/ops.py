@@ -21,9 +21,10 @@ from __future__ import annotations
 import copy
 import io
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from typing import cast
 
 import torch
 import torch._dynamo
@@ -42,6 +43,7 @@ from parametrize_conformance.bench.cases import (
     parametrized_linear,
 )
 from parametrize_conformance.bench.targets import FLOOR, Target
+from parametrize_conformance.library import inverse_of
 
 BATCH = 16
 GPU_BATCH = 64
@@ -142,7 +144,7 @@ def _register_remove_floor(case: Case, device: str) -> Timing:
     def register_remove(module: nn.Linear, chain: list[nn.Module]) -> None:
         with torch.no_grad():
             weight = module.weight
-            weight.copy_(forward_chain(chain, chain[0].right_inverse(weight)))
+            weight.copy_(forward_chain(chain, inverse_of(chain[0], weight)))
 
     return Timing(register_remove, setup=_fresh(case, device))
 
@@ -153,7 +155,7 @@ class ChainedLinear(nn.Module):
     def __init__(self, plain: nn.Linear, chain: list[nn.Module]) -> None:
         super().__init__()
         with torch.no_grad():
-            self.original = nn.Parameter(chain[0].right_inverse(plain.weight).clone())
+            self.original = nn.Parameter(inverse_of(chain[0], plain.weight).clone())
         self.bias = plain.bias
         self.forwards = tuple(m.forward for m in chain)
 
@@ -278,11 +280,12 @@ def _dense_layers(case: Case, device: str) -> list[nn.Linear]:
     return [linear(case, device, seed=1 + i) for i in range(COMPILED_LAYERS)]
 
 
-def _compiled(layers: list[nn.Module], whole: bool, case: Case, device: str) -> Timing:
+def _compiled(layers: Sequence[nn.Module], whole: bool, case: Case, device: str) -> Timing:
     """The MLP step of `layers`, compiled as a whole or layer by layer, warmed up, with its compile counts."""
     net = nn.Sequential(*layers)
     if whole:
-        compiled: nn.Module = torch.compile(net, backend=COMPILE_BACKEND)
+        # Note: torch.compile of a module returns a module (an OptimizedModule), typed as a plain callable.
+        compiled = cast(nn.Module, torch.compile(net, backend=COMPILE_BACKEND))
     else:
         for layer in layers:
             layer.compile(backend=COMPILE_BACKEND)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import nn
@@ -13,6 +13,7 @@ from parametrize_conformance.checks import (
     assert_true,
     chain_value,
     composed_inverse,
+    original_of,
     originals_of,
 )
 from parametrize_conformance.distributed.training import (
@@ -36,7 +37,8 @@ def _on_rank(r: Rank, what: str) -> str:
 def _sharded(r: Rank, module: nn.Module) -> nn.Module:
     from torch.distributed.fsdp import fully_shard
 
-    return fully_shard(module, mesh=r.mesh)
+    # Note: fully_shard returns `module` itself, typed as the FSDPModule mixin its class now has.
+    return cast(nn.Module, fully_shard(module, mesh=r.mesh))
 
 
 def _check_sharded_step(r: Rank, model: nn.Module, build: Any, case: Case, seed: int, what: str) -> None:
@@ -178,12 +180,12 @@ def dtensor_originals(r: Rank, case: Case, placement: str, assigned: str, leave:
     plain = getattr(module, name).detach().clone()
     setattr(module, name, nn.Parameter(distribute_tensor(plain, mesh, [_placement(placement)])))
     case.register_on(P, module)
-    original = module.parametrizations[name].original
+    original = original_of(module, name)
     placements = (_placement(placement),)
 
     def check_original(value: torch.Tensor, what: str, inverted: int) -> None:
         """The original holds the `inverted` first right_inverses applied to `value` (stacking inverts nothing)."""
-        got = module.parametrizations[name].original
+        got = original_of(module, name)
         assert_true(got is original, _on_rank(r, f"the original {what} is another object, expected the same"))
         assert_true(isinstance(got, DTensor) and tuple(got.placements) == placements, _on_rank(
             r, f"the original {what}: got {type(got).__name__} {getattr(got, 'placements', '')}, expected a DTensor "

@@ -59,9 +59,10 @@ def _baseline_of(path: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("baseline")
+        baseline: dict[str, Any] | None = json.loads(path.read_text(encoding="utf-8")).get("baseline")
     except (OSError, ValueError, AttributeError):
         return None
+    return baseline
 
 
 def _bless_lines(source: Path, target: Path, report: dict[str, Any], replaced: dict[str, Any] | None) -> list[str]:

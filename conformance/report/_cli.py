@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from parametrize_conformance.report._bless import bless_from_args
 from parametrize_conformance.report._by_version import RUNS_FILE
@@ -46,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _parse(argv)
         except SystemExit as exc:  # --help
             return exc.code if isinstance(exc.code, int) else 0
-        return args.run(args)
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
     except (UsageError, ReportError) as exc:
         print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
@@ -120,7 +121,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
                     "history": history}
 
 
-def _versions_parser(sub: Any) -> _Parser:
+def _versions_parser(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     """The parser of the versions command."""
     versions = sub.add_parser("versions", help="run the torch adapter on each installable torch release and render "
                               "the clause x version matrix", description="For each torch version (default: the "
@@ -143,7 +144,7 @@ def _versions_parser(sub: Any) -> _Parser:
     return versions
 
 
-def _history_parser(sub: Any) -> _Parser:
+def _history_parser(sub: argparse._SubParsersAction[_Parser]) -> _Parser:
     """The parser of the history command."""
     history = sub.add_parser("history", help="run the suite on each torch release's own parametrize.py and render "
                              "the clause x release matrix", description="For each torch release (default: the newest "

@@ -33,7 +33,8 @@ def is_subset(report: dict[str, Any]) -> bool:
 
 def selected(report: dict[str, Any]) -> list[str] | None:
     """The clause ids the report's run selected with --clauses; None for a run of every clause."""
-    return report["run"].get("clauses")
+    clauses: list[str] | None = report["run"].get("clauses")
+    return clauses
 
 
 def peek(path: Path) -> dict[str, Any] | None:
@@ -45,7 +46,7 @@ def peek(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and "schema" in data and "clauses" in data else None
 
 
-def report_destination(path: str | os.PathLike, subset: bool, explicit: bool) -> Path:
+def report_destination(path: str | os.PathLike[str], subset: bool, explicit: bool) -> Path:
     """Where a run writes the report meant for `path`: a --clauses (`subset`) run never writes over a full report.
     Beside one it writes NAME.subset.json, unless `explicit` (--report PATH), where it raises ReportError."""
     path = Path(path)
@@ -59,7 +60,7 @@ def report_destination(path: str | os.PathLike, subset: bool, explicit: bool) ->
     return path.with_name(subset_file_name(path.name))
 
 
-def pair_name(path: str | os.PathLike) -> str:
+def pair_name(path: str | os.PathLike[str]) -> str:
     """The file name a report pairs under in a directory: NAME.json for NAME.subset.json holding a --clauses run
     (whose adapter's full report is NAME.json), else its own name."""
     path = Path(path)
@@ -67,7 +68,7 @@ def pair_name(path: str | os.PathLike) -> str:
     return path.name.removesuffix(SUBSET_SUFFIX) + ".json" if data is not None and is_subset(data) else path.name
 
 
-def destination_note(path: str | os.PathLike) -> str:
+def destination_note(path: str | os.PathLike[str]) -> str:
     """' (a --clauses run: FULL holds a full report, left as it was)' for a subset file beside a full report; else ''."""
     path = Path(path)
     if not path.name.endswith(SUBSET_SUFFIX):
@@ -79,7 +80,7 @@ def destination_note(path: str | os.PathLike) -> str:
     return f" (a --clauses run: {full} holds a full report, left as it was)"
 
 
-def load_report(path: str | os.PathLike) -> dict[str, Any]:
+def load_report(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The report at `path`, validated against the schema; raises ReportError saying what is wrong. A report older
     than the level fields gets them (see with_levels): each clause's level from the current clause table."""
     path = Path(path)
@@ -99,7 +100,7 @@ def load_report(path: str | os.PathLike) -> dict[str, Any]:
     return with_levels(report)
 
 
-def check_writable(path: str | os.PathLike, allow_baseline: bool = False) -> None:
+def check_writable(path: str | os.PathLike[str], allow_baseline: bool = False) -> None:
     """Raise ReportError unless a report may be written at `path` without destroying something else."""
     path = Path(path)
     if path.is_dir():
@@ -118,7 +119,7 @@ def check_writable(path: str | os.PathLike, allow_baseline: bool = False) -> Non
                           f"(e.g. reports/out/) and bless it with python -m parametrize_conformance.report bless")
 
 
-def write_report(path: str | os.PathLike, report: dict[str, Any], allow_baseline: bool = False) -> Path:
+def write_report(path: str | os.PathLike[str], report: dict[str, Any], allow_baseline: bool = False) -> Path:
     """Validate `report` and write it to `path` atomically (a reader sees the old file or the whole new one)."""
     path = Path(path)
     validate(report, f"the report for {path}")

@@ -40,6 +40,8 @@ def by_name(directory: Path) -> dict[str, list[Path]]:
 def _finished(path: Path) -> float:
     """When the report's run finished (POSIX seconds; 0 when it does not say)."""
     run = (peek(path) or {}).get("run")
+    if not isinstance(run, dict):
+        return 0.0
     try:
         return datetime.fromisoformat(run["finished"]).timestamp()
     except (TypeError, KeyError, ValueError):

@@ -68,7 +68,7 @@ class HistoryOptions:
     pytest_arguments: tuple[str, ...] = ()
 
 
-def _pip(arguments: Sequence[str], options: HistoryOptions) -> subprocess.CompletedProcess:
+def _pip(arguments: Sequence[str], options: HistoryOptions) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     if options.ignore_pip_config:
         # Note: --ignore-pip-config: pip reads no configuration file (a local constraint file may cap torch at the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import subprocess
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import hypothesis
@@ -54,15 +55,21 @@ def unloaded_adapter_info(spec: str) -> dict[str, Any]:
 
 def environment_info(device: str = "cpu") -> dict[str, Any]:
     """Python, platform, library versions and the device (with CUDA details on CUDA)."""
-    try:
-        import torch
-        torch_version = torch.__version__
-    except ImportError:
-        torch, torch_version = None, None
+    torch = _import_torch()
+    torch_version = torch.__version__ if torch is not None else None
     return {
         "python": platform.python_version(), "platform": platform.platform(), "torch": torch_version,
         "hypothesis": hypothesis.__version__, "pytest": pytest.__version__, "device": _device_info(torch, device),
     }
+
+
+def _import_torch() -> ModuleType | None:
+    """torch, or None where it is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
 
 
 def _device_info(torch: Any, device: str) -> dict[str, Any]:

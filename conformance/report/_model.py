@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 # Note: the levels are the clause table's (parametrize_conformance.clauses imports nothing heavy, so reading reports still
 # needs
@@ -56,21 +57,22 @@ def counted_levels(level: str) -> tuple[str, ...]:
     return LEVELS[:LEVELS.index(level) + 1]
 
 
-def level_of(clause_id: str, entry: dict | None = None) -> str:
+def level_of(clause_id: str, entry: dict[str, Any] | None = None) -> str:
     """The level of a clause: its report entry's, else the current clause table's, else required (a clause this
     version of the suite does not know)."""
-    if entry and entry.get("level") in LEVELS:
-        return entry["level"]
+    level = entry.get("level") if entry else None
+    if isinstance(level, str) and level in LEVELS:
+        return level
     clause = CLAUSES.get(clause_id)
     return clause.level if clause is not None else DEFAULT_LEVEL
 
 
-def run_level(report: dict) -> str:
+def run_level(report: dict[str, Any]) -> str:
     """The level a report's run counted (required for a report older than the field)."""
     return report["run"].get("level") or DEFAULT_LEVEL
 
 
-def level_counts(clauses: dict) -> dict[str, dict[str, int]]:
+def level_counts(clauses: dict[str, Any]) -> dict[str, dict[str, int]]:
     """{level: {"total": n, status: n, ...}} over `clauses` (a report's clause entries, keyed by id)."""
     by_level = {level: {"total": 0, **{status: 0 for status in STATUSES}} for level in LEVELS}
     for clause_id, entry in clauses.items():
@@ -80,7 +82,7 @@ def level_counts(clauses: dict) -> dict[str, dict[str, int]]:
     return by_level
 
 
-def with_levels(report: dict) -> dict:
+def with_levels(report: dict[str, Any]) -> dict[str, Any]:
     """`report` (modified in place and returned) with the level fields of reports older than them filled in: each
     clause's level and basis from the current clause table, the summary's per-level counts, and the run's level."""
     for clause_id, entry in report["clauses"].items():

@@ -92,5 +92,5 @@ def _local_path(url: str) -> Path | None:
     return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
 
 
-def _pip(*arguments: str) -> subprocess.CompletedProcess:
+def _pip(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pip", *arguments], capture_output=True, text=True)

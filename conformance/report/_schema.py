@@ -16,7 +16,8 @@ class ReportError(Exception):
 
 @cache
 def _load(name: str) -> dict[str, Any]:
-    return json.loads(files("parametrize_conformance.report").joinpath(name).read_text())
+    loaded: dict[str, Any] = json.loads(files("parametrize_conformance.report").joinpath(name).read_text())
+    return loaded
 
 
 def schema() -> dict[str, Any]:

@@ -44,7 +44,8 @@ class Note:
 
     @property
     def status(self) -> str:
-        return self.entry["status"]
+        status: str = self.entry["status"]
+        return status
 
     @property
     def detail(self) -> str:

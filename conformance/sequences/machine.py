@@ -18,7 +18,9 @@ from torch import nn
 
 from parametrize_conformance import reference
 from parametrize_conformance.adapters import Adapter
+from parametrize_conformance.checks import plist_of
 from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.profiles import current_settings
 from parametrize_conformance.sequences.engine import FlakyOracle, SequenceDivergence
 from parametrize_conformance.sequences.guards import Guards
 from parametrize_conformance.sequences.observe import TENSOR_NAMES
@@ -92,9 +94,9 @@ class SequenceMachine(RuleBasedStateMachine):
     def _ref(self, model: str) -> nn.Module:
         return self.run.reference.model(model)
 
-    def _plist(self, model: str, name: str) -> Any:
+    def _plist(self, model: str, name: str) -> nn.ModuleList | None:
         module = self._ref(model)
-        return module.parametrizations[name] if reference.is_parametrized(module, name) else None
+        return plist_of(module, name) if reference.is_parametrized(module, name) else None
 
     def _value(self, model: str, name: str) -> TensorInfo | None:
         """The shape, dtype and view-ness of the reference's tensor, or None (no such tensor, or its chain fails)."""
@@ -121,10 +123,12 @@ class SequenceMachine(RuleBasedStateMachine):
         besides the module holds (a live autograd graph, through its gradient node)."""
         module = self.run.subject.model(model)
         plists = module.__dict__["_modules"].get("parametrizations")
-        holder = plists[name] if plists is not None and name in plists else module
+        holder: nn.Module = plists[name] if plists is not None and name in plists else module
         keys = [k for k in holder._parameters if k.startswith("original")] if holder is not module else [name]
         tensors = [holder._parameters.get(k) for k in keys]
-        return self.swap and any(t is not None and t._use_count() > 1 for t in tensors)
+        return self.swap and any(
+            t is not None and t._use_count() > 1  # type: ignore[attr-defined]  # not in torch's stubs
+            for t in tensors)
 
     def _is_view(self, model: str, name: str) -> bool:
         value = self._value(model, name)
@@ -134,7 +138,7 @@ class SequenceMachine(RuleBasedStateMachine):
         plist = self._plist(model, name)
         return plist is not None and hasattr(plist, "original0")
 
-    def _new_name(self) -> str:
+    def _fresh_name(self) -> str:
         return f"m{len(self.run.reference.names)}"
 
     def _original_is_buffer(self, model: str, name: str) -> bool:
@@ -190,8 +194,9 @@ class SequenceMachine(RuleBasedStateMachine):
     def remove(self, data: st.DataObject) -> None:
         model, name = self._target(data, "parametrized")
         leave = data.draw(st.booleans(), label="leave_parametrized")
-        frozen = self._multi(model, name) and any(not p.requires_grad for p in self._plist(model, name).parameters())
-        if (self._skip("COPY-INDEPENDENT", self._plist(model, name) is not None and self._shares_class(model))
+        plist = self._plist(model, name)
+        frozen = self._multi(model, name) and plist is not None and any(not p.requires_grad for p in plist.parameters())
+        if (self._skip("COPY-INDEPENDENT", plist is not None and self._shares_class(model))
                 or self._skip("REMOVE-MULTI-KEEPS-KIND", frozen)
                 or self._skip("REMOVE-VIEW-VALUE", self.swap and leave and self._is_view(model, name))
                 or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
@@ -233,7 +238,7 @@ class SequenceMachine(RuleBasedStateMachine):
     @precondition(lambda self: len(self.run.reference.names) < MAX_MODELS)
     @rule(data=st.data())
     def deepcopy(self, data: st.DataObject) -> None:
-        self.run.step(Step(f"{self._new_name()} = copy.deepcopy({self._pick(data)})"))
+        self.run.step(Step(f"{self._fresh_name()} = copy.deepcopy({self._pick(data)})"))
 
     @rule(data=st.data())
     def state_dict_round_trip(self, data: st.DataObject) -> None:
@@ -254,12 +259,14 @@ class SequenceMachine(RuleBasedStateMachine):
         target = host or (source if itself else data.draw(st.sampled_from(others), label="target"))
         name = data.draw(st.sampled_from([None, *TENSOR_NAMES]), label="tensor_name")
         moved = [n for n in TENSOR_NAMES if name in (None, n) and self._original_is_buffer(source, n)]
-        lacking = [n for n in moved if (n not in HostSpec(kind).tensor_names() if fresh else self._value(target, n) is None)]
+        # Note: kind is a host kind exactly when the target is fresh.
+        lacking = [n for n in moved if (n not in HostSpec(kind).tensor_names() if kind is not None
+                                        else self._value(target, n) is None)]
         if (self._skip("TRANSFER-BUFFER", bool(lacking)) or self._skip("TRANSFER-SELF", target == source)
                 or self._skip("COPY-INDEPENDENT", not fresh and self._shares_class(target))):
             return
         call = f"P.transfer_parametrizations_and_params({source}, {target}" + (f", {name!r})" if name else ")")
-        code = f"{self._new_name()} = {call}" if fresh else call
+        code = f"{self._fresh_name()} = {call}" if fresh else call
         self.run.step(Step(code, not fresh, self.guards.refusal("TRANSFER-ATOMIC")))
 
     @rule(data=st.data())
@@ -293,7 +300,7 @@ class SequenceMachine(RuleBasedStateMachine):
 
     # Note: a compile costs a Dynamo trace (a few tenths of a second on this project's 2-core machine), dozens per
     # run: too slow for the ci and dev profiles, so the compile step is drawn under the thorough profile only.
-    @precondition(lambda self: settings.default.max_examples >= 100)
+    @precondition(lambda self: current_settings().max_examples >= 100)
     @rule(data=st.data())
     def compiled_forward(self, data: st.DataObject) -> None:
         """A model's forward compiled with torch.compile (eager backend), then a backward through it."""
@@ -344,8 +351,9 @@ def run_sequences(adapter: Adapter, dtype: torch.dtype, swap: bool, steps: int =
     apply) and return what it did; a difference raises SequenceDivergence."""
     # Note: Hypothesis's own shrinking of a state machine whose draws depend on the state crawls (minutes, and still
     # long sequences); the failing sequence is shrunk instead by removing steps and replaying (replay.shrink).
-    phases = [p for p in settings.default.phases if p is not Phase.shrink]
-    chosen = settings(settings.default, stateful_step_count=steps, phases=phases, verbosity=Verbosity.quiet,
+    current = current_settings()
+    phases = [p for p in current.phases if p is not Phase.shrink]
+    chosen = settings(current, stateful_step_count=steps, phases=phases, verbosity=Verbosity.quiet,
                       **overrides)
     stats, start = Stats(), time.perf_counter()
     try:
@@ -356,10 +364,10 @@ def run_sequences(adapter: Adapter, dtype: torch.dtype, swap: bool, steps: int =
     except FlakyFailure as flaky:
         # Note: Hypothesis re-runs a failing example; one that then passes comes back as FlakyFailure. Its
         # difference goes through the same replay, which tells a flaky oracle from a divergence.
-        found = flaky.subgroup(SequenceDivergence)
-        if found is None:
+        group = flaky.subgroup(SequenceDivergence)
+        if group is None:
             raise
-        _report(adapter, _first_leaf(found), swap)
+        _report(adapter, _first_leaf(group), swap)
     stats.seconds = time.perf_counter() - start
     return stats
 
@@ -371,10 +379,13 @@ def _report(adapter: Adapter, found: SequenceDivergence, swap: bool) -> None:
                              shrunk.steps, shrunk.signature) from None
 
 
-def _first_leaf(group: Exception) -> SequenceDivergence:
-    """The first exception of an exception group (nested groups too)."""
-    first = group.exceptions[0]
-    return _first_leaf(first) if hasattr(first, "exceptions") else first
+def _first_leaf(group: BaseException) -> SequenceDivergence:
+    """The first exception of an exception group of SequenceDivergences (nested groups too)."""
+    # Note: hasattr, not isinstance(BaseExceptionGroup): Python 3.10 has no such builtin.
+    while hasattr(group, "exceptions"):
+        group = group.exceptions[0]
+    assert isinstance(group, SequenceDivergence), "subgroup(SequenceDivergence) holds SequenceDivergences only"
+    return group
 
 
 def confirmed(adapter: Adapter, shrunk: SequenceDivergence, swap: bool) -> SequenceDivergence:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from torch import Tensor, nn
 
@@ -51,7 +51,8 @@ def _chains(module: nn.Module) -> dict[str, Any]:
     plists = module.__dict__.get("_modules", {}).get("parametrizations")
     if not isinstance(plists, nn.ModuleDict):
         return {}
-    return {name: (tuple(type(p).__name__ for p in plist), getattr(plist, "unsafe", None))
+    # Note: a ModuleDict types its values as Module; each is a ParametrizationList (a ModuleList).
+    return {name: (tuple(type(p).__name__ for p in cast(nn.ModuleList, plist)), getattr(plist, "unsafe", None))
             for name, plist in plists.items()}
 
 

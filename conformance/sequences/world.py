@@ -27,7 +27,7 @@ class Step:
     atomic: bool = False
     # (clause, phrase): when the reference refuses the step (its error's key phrase holding `phrase`) and the adapter
     # declares `clause` divergent, the step is dropped on both sides, as if it had not been taken.
-    refusal: tuple[str, str] = ()
+    refusal: tuple[str, str] | tuple[()] = ()
 
     def __repr__(self) -> str:
         return (f"Step({self.code!r}" + (", atomic=True" if self.atomic else "")
