@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -63,11 +64,26 @@ def test_an_unknown_level_is_refused_with_the_known_ones():
         Clause("X-ONE", "x", "Statement.", "§0", level="must")
 
 
-def test_the_readme_lists_the_recommended_clauses_with_their_basis():
-    readme = (SUITE.parent / "README.md").read_text()
-    section = readme.split("### Clause levels", 1)[1].split("\n### ", 1)[0]
-    listed = dict(line.strip("| ").split(" | ", 1) for line in section.splitlines()
-                  if line.startswith("| ") and not line.startswith(("| clause", "| ---")))
+def _bullets(section: str) -> list[str]:
+    """The section's top-level list items, each with its continuation lines joined by one space."""
+    items: list[list[str]] = []
+    current: list[str] | None = None
+    for line in section.splitlines():
+        if line.startswith("- "):
+            current = [line[2:]]
+            items.append(current)
+        elif line.startswith("  ") and current is not None:
+            current.append(line.strip())
+        else:
+            current = None
+    return [" ".join(parts) for parts in items]
+
+
+def test_the_design_page_lists_the_recommended_clauses_with_their_basis():
+    page = (SUITE.parent / "docs" / "design.md").read_text()
+    section = page.split("\n## Clause levels\n", 1)[1].split("\n## ", 1)[0]
+    listed = dict(re.fullmatch(r"`([A-Z0-9-]+)`: (.*)", item).groups() for item in _bullets(section)
+                  if item.startswith("`"))
     assert listed == {c.id: c.basis for c in CLAUSES.values() if c.level == "recommended"}
     counts = {level: sum(c.level == level for c in CLAUSES.values()) for level in LEVELS}
     assert f"**required** ({counts['required']} clauses)" in section

@@ -225,8 +225,8 @@ def test_like_torch_declares_torchs_divergences_and_takes_the_other_fields():
     assert {"torch_divergences", "Adapter"} <= set(adapters.__all__)
 
 
-def test_the_readme_example_of_wrapping_torch_runs(monkeypatch):
-    section = _section(_readme(), "### Adapters")
+def test_the_user_guide_example_of_wrapping_torch_runs(monkeypatch):
+    section = _section(_user_guide(), "## Adapters")
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
     example = next(b for b in blocks if "like_torch" in b)
     assert "torch_divergences()" in example
@@ -282,6 +282,10 @@ def test_a_users_own_profile_runs_without_a_database_under_its_name(tmp_path):
 
 def _readme() -> str:
     return (ROOT / "README.md").read_text()
+
+
+def _user_guide() -> str:
+    return (ROOT / "docs" / "user-guide.md").read_text()
 
 
 def _section(text: str, heading: str) -> str:
