@@ -65,7 +65,7 @@ def _load_source(path: Path, release: str) -> ModuleType:
         raise AdapterError(f"torch {release}'s parametrize.py is not loadable on torch {torch.__version__}: "
                            f"{_what_is_missing(exc)}; run it on the release itself (python -m "
                            f"parametrize_conformance.report versions)") from None
-    except Exception as exc:  # noqa: BLE001 - any failure of the old file is reported, in one line
+    except Exception as exc:  # any failure of the old file is reported, in one line
         raise AdapterError(f"torch {release}'s parametrize.py is not loadable on torch {torch.__version__}: it raised "
                            f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}") from None
     sys.modules[name] = module

@@ -344,7 +344,7 @@ def adapter(pytestconfig: pytest.Config) -> Adapter:
 
 
 @pytest.fixture(scope="session")
-def P(adapter: Adapter):  # noqa: N802 - the API namespace reads as P in every test
+def P(adapter: Adapter):  # the API namespace reads as P in every test
     """The implementation's API namespace: P.register_parametrization, P.cached, ..."""
     return adapter.api
 

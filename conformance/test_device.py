@@ -352,7 +352,7 @@ def test_device_cached(P, adapter, devices, dtype, data, reads):
     assert_close(original.grad, leaf.grad, f"parametrizations[{name!r}].original.grad")
 
 
-def memory_cycle(P, module: nn.Module, i: int) -> None:  # noqa: N803 - the API namespace reads as P
+def memory_cycle(P, module: nn.Module, i: int) -> None:  # the API namespace reads as P
     """One cycle of DEVICE-NO-MEMORY-GROWTH on a Linear: register on weight and bias, read (with grad, and inside
     cached()), assign, remove. The weight keeps its value; the bias is divided by 4 when i is even and restored when
     i is odd (removed with leave_parametrized=False, it keeps right_inverse's output), so pairs of cycles restore it."""

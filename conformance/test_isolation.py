@@ -42,17 +42,17 @@ PROBES: tuple[str, ...] = (
 )
 
 
-def _scope(P) -> dict:  # noqa: N803 - the API namespace reads as P
+def _scope(P) -> dict:  # the API namespace reads as P
     names = {n: getattr(L, n) for n in dir(L) if isinstance(getattr(L, n), type)}
     return names | {"P": P, "torch": torch, "nn": nn, "copy": copy, "io": io, "HostSpec": HostSpec}
 
 
-def _probe(P, code: str) -> list[str]:  # noqa: N803
+def _probe(P, code: str) -> list[str]:
     """What running `code` changed of the shared state (undone before returning)."""
     before = SharedState.take(guard.watched())
     try:
         exec(compile(code, "<probe>", "exec"), _scope(P))
-    except Exception:  # noqa: BLE001, S110 - a failing call is judged by the other clauses
+    except Exception:  # a failing call is judged by the other clauses
         pass
     found = changes_since(before)
     restore(before)

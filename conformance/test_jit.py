@@ -96,7 +96,7 @@ def test_jit_script_refused(P, adapter, device, data):
     try:
         with quiet():
             scripted = torch.jit.script(module)
-    except Exception:  # noqa: BLE001 - a refusal at compile time fails loudly too
+    except Exception:  # a refusal at compile time fails loudly too
         # Note: JIT-SCRIPT-REFUSED: torch 2.13 compiles and fails at the call; older releases refuse to compile
         # (the history matrix). Either is loud; what no release may do is change the module.
         assert_unchanged(before, module, "after torch.jit.script(module) raised")
@@ -118,7 +118,7 @@ def test_jit_script_message(P, adapter, device, data):
     try:
         with quiet():
             scripted = torch.jit.script(module)
-    except Exception as exc:  # noqa: BLE001 - a refusal at compile time must say why too
+    except Exception as exc:  # a refusal at compile time must say why too
         assert_true(_SCRIPT_PHRASE in str(exc), f"torch.jit.script(module): got {type(exc).__name__}({str(exc)!r}), "
                     f"expected its message to contain {_SCRIPT_PHRASE!r}")
         return

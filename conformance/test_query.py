@@ -13,7 +13,7 @@ from parametrize_conformance.hosts import HostSpec
 from parametrize_conformance.strategies import several_cases
 
 
-def _check_answers(P, module, host: HostSpec, parametrized: set[str], when: str) -> None:  # noqa: N803
+def _check_answers(P, module, host: HostSpec, parametrized: set[str], when: str) -> None:
     assert_equal(P.is_parametrized(module), bool(parametrized), f"is_parametrized(module) {when}")
     assert_equal(P.is_parametrized(module, None), bool(parametrized), f"is_parametrized(module, None) {when}")
     for name in (*host.tensor_names(), "nonexistent", "parametrizations"):

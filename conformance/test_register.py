@@ -264,7 +264,7 @@ def test_register_atomic(P, adapter, device, dtype, swap, data, mode):
     old = weight.detach().clone()
     # Note: REGISTER-ATOMIC: any exception from the constructor (no docs or upstream test fix its type); the
     # registration's ValueError is the one the upstream test pins.
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the type is beyond the clause
+    with pytest.raises(Exception):  # the type is beyond the clause
         P.ParametrizationList([L.Scale(3.0), L.BadForward(mode)], weight)
     assert_close(weight, old, "the tensor's values after a failed ParametrizationList construction")
     with pytest.raises(ValueError):

@@ -40,7 +40,7 @@ class _Worker:
     def _run(self) -> None:
         try:
             self.body()
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread in check()
+        except BaseException as exc:  # reported by the main thread in check()
             self.error = exc
             self.on_error()
 

@@ -194,7 +194,7 @@ def _refusal(call: Callable[[], object], what: str) -> str:
     """Run `call`, which must raise (any exception: the docs fix none); "Type('message')" of what it raised."""
     try:
         call()
-    except Exception as exc:  # noqa: BLE001 - any exception refuses
+    except Exception as exc:  # any exception refuses
         return f"{type(exc).__name__}({str(exc)!r})"
     raise AssertionError(f"{what}: got no exception, expected an exception")
 

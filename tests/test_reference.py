@@ -128,7 +128,7 @@ def outcome(fn):
     """The result of ``fn()``, or (exception type, message)."""
     try:
         return fn()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         return type(e), str(e)
 
 

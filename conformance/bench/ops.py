@@ -28,7 +28,7 @@ from typing import cast
 
 import torch
 import torch._dynamo
-import torch.nn.functional as F  # noqa: N812 - the usual spelling
+import torch.nn.functional as F  # the usual spelling
 from torch import Tensor, nn
 from torch._dynamo.eval_frame import _debug_get_cache_entry_list
 from torch._dynamo.utils import counters

@@ -135,7 +135,7 @@ def fsdp_remove(r: Rank, case: Case, leave: bool, seed: int) -> str:
     call = f"remove_parametrizations(module, {case.name!r}, leave_parametrized={leave}) after fully_shard"
     try:
         r.P.remove_parametrizations(model, case.name, leave_parametrized=leave)
-    except Exception as exc:  # noqa: BLE001 - refusing is allowed; then nothing may have changed
+    except Exception as exc:  # refusing is allowed; then nothing may have changed
         _check_refused(r, model, (before_class, before), f"{call} raised {type(exc).__name__}({str(exc)[:120]})",
                        lambda: case.build(r.P), case, seed)
         return "raised"
@@ -155,7 +155,7 @@ def fsdp_register_after(r: Rank, case: Case, seed: int) -> str:
     call = f"register_parametrization(module, {case.name!r}, ...) after fully_shard"
     try:
         case.register_on(r.P, model)
-    except Exception as exc:  # noqa: BLE001 - refusing is allowed; then nothing may have changed
+    except Exception as exc:  # refusing is allowed; then nothing may have changed
         assert_true(not r.P.is_parametrized(model), _on_rank(r, f"{call} raised and left the module parametrized"))
         _check_refused(r, model, (before_class, before), f"{call} raised {type(exc).__name__}", case.host.build,
                        case, seed)

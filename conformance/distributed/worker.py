@@ -29,7 +29,7 @@ class Rank:
     scratch: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def P(self) -> Any:  # noqa: N802 - the API namespace reads as P, as in the tests
+    def P(self) -> Any:  # the API namespace reads as P, as in the tests
         return self.adapter.api
 
     @cached_property
@@ -48,7 +48,7 @@ def _loopback_interface() -> str:
 
 def _redirect_output(log_path: str) -> Any:
     """Send this process's stdout and stderr (and faulthandler's stacks, on a crash or SIGUSR1) to `log_path`."""
-    log = open(log_path, "a", buffering=1)  # noqa: SIM115 - open for the life of the process
+    log = open(log_path, "a", buffering=1)  # open for the life of the process
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     sys.stdout = sys.stderr = log
@@ -64,7 +64,7 @@ def serve(rank: int, world_size: int, port: int, spec: str, timeout_s: float, lo
     _redirect_output(log_path)
     try:
         rank_state = _join(rank, world_size, port, spec, timeout_s)
-    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the clause with it
+    except BaseException:  # reported to the parent, which fails the clause with it
         results.put(("raised", -1, rank, traceback.format_exc()))
         return
     results.put(("ok", -1, rank, None))
@@ -84,7 +84,7 @@ def _answer(rank_state: Rank, task_id: int, body: Any, args: tuple, watched: lis
     before = SharedState.take(watched)
     try:
         return ("ok", task_id, rank_state.rank, body(rank_state, *args))
-    except BaseException:  # noqa: BLE001 - a rank's failure, with its traceback, is the clause's failure
+    except BaseException:  # a rank's failure, with its traceback, is the clause's failure
         return ("raised", task_id, rank_state.rank, traceback.format_exc())
     finally:
         if changes_since(before):

@@ -105,7 +105,7 @@ class SequenceMachine(RuleBasedStateMachine):
         # the reference's side alone, and swap_tensors then refuses it there: a difference no replay shows.
         try:
             value = getattr(self._ref(model), name)
-        except Exception:  # noqa: BLE001 - no such tensor, or its chain fails to read
+        except Exception:  # no such tensor, or its chain fails to read
             return None
         if not isinstance(value, torch.Tensor):
             return None

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from parametrize_conformance.adapters import Adapter, load_adapter
-from parametrize_conformance.checks import swap_flag  # noqa: F401 - handed on: the machine and replays use it from here
+from parametrize_conformance.checks import swap_flag  # handed on: the machine and replays use it from here
 from parametrize_conformance.sequences.engine import Differential, SequenceDivergence
 from parametrize_conformance.sequences.guards import Guards
 from parametrize_conformance.sequences.world import Step

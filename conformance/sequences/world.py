@@ -72,7 +72,7 @@ class World:
         self.scope.pop("out", None)
         try:
             exec(_compiled(step.code), self.scope)
-        except Exception as exc:  # noqa: BLE001 - every error of the implementation is an observation
+        except Exception as exc:  # every error of the implementation is an observation
             return Outcome(error=error_key(exc), message=f"{type(exc).__name__}: {exc}", changed=self._changes(before))
         self.names += [n for n in self._new_models() if n not in self.names]
         return Outcome(out=self.scope.get("out"))
