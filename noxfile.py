@@ -45,8 +45,19 @@ def conformance(session: nox.Session) -> None:
     """Run the suite on the built-in adapters, each in a process of its own; one JSON report each in reports/out."""
     _install(session)
     adapters = [option for adapter in BUILTIN_ADAPTERS for option in ("--adapter", adapter)]
-    session.run("pytest", "--pyargs", "parametrize_conformance", "-p", "no:cacheprovider", *adapters, "--report-dir", OUT,
-                "--jobs", "2", *session.posargs)
+    session.run(
+        "pytest",
+        "--pyargs",
+        "parametrize_conformance",
+        "-p",
+        "no:cacheprovider",
+        *adapters,
+        "--report-dir",
+        OUT,
+        "--jobs",
+        "2",
+        *session.posargs,
+    )
 
 
 @nox.session
@@ -55,16 +66,27 @@ def conformance_cuda(session: nox.Session) -> None:
     _install(session)
     adapters = [option for adapter in CUDA_ADAPTERS for option in ("--adapter", adapter)]
     # Note: --require-adapter makes an adapter that cannot run here a failure, so a green run means the GPU ran it.
-    session.run("pytest", "--pyargs", "parametrize_conformance", "-p", "no:cacheprovider", *adapters, "--require-adapter",
-                "--report-dir", f"{OUT}/cuda", *session.posargs)
+    session.run(
+        "pytest",
+        "--pyargs",
+        "parametrize_conformance",
+        "-p",
+        "no:cacheprovider",
+        *adapters,
+        "--require-adapter",
+        "--report-dir",
+        f"{OUT}/cuda",
+        *session.posargs,
+    )
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmark every available adapter against torch; bench.json, bench.md, bench.png in reports/out (-- --gate)."""
     _install(session, "bench")
-    session.run("pytest", "--pyargs", "parametrize_conformance.bench", "-p", "no:cacheprovider", "--bench-out", OUT,
-                *session.posargs)
+    session.run(
+        "pytest", "--pyargs", "parametrize_conformance.bench", "-p", "no:cacheprovider", "--bench-out", OUT, *session.posargs
+    )
 
 
 @nox.session
@@ -82,8 +104,9 @@ def clients(session: nox.Session) -> None:
         else:
             rest.append(arg)
     for adapter in adapters or BUILTIN_ADAPTERS:
-        session.run("pytest", "--pyargs", "parametrize_conformance.clients", "-p", "no:cacheprovider", "--adapter", adapter,
-                    *rest)
+        session.run(
+            "pytest", "--pyargs", "parametrize_conformance.clients", "-p", "no:cacheprovider", "--adapter", adapter, *rest
+        )
 
 
 @nox.session
@@ -106,8 +129,17 @@ def torch_versions(session: nox.Session) -> None:
     _install(session)
     # Note: opt-in (not in nox.options.sessions). The driver gives each version a virtual environment of its own under
     # this session's and deletes it after the run (a CUDA build's takes ~5.4 GiB).
-    session.run("python", "-m", "parametrize_conformance.report", "versions", "--out", f"{OUT}/versions",
-                "--envs", os.path.join(session.virtualenv.location, "torch-versions"), *session.posargs)
+    session.run(
+        "python",
+        "-m",
+        "parametrize_conformance.report",
+        "versions",
+        "--out",
+        f"{OUT}/versions",
+        "--envs",
+        os.path.join(session.virtualenv.location, "torch-versions"),
+        *session.posargs,
+    )
 
 
 @nox.session
@@ -118,10 +150,21 @@ def torch_history(session: nox.Session) -> None:
     _install(session)
     # Note: opt-in. Each release's parametrize.py (torch's code) is kept in PARAMETRIZE_CONFORMANCE_TORCH_CACHE,
     # default ~/.cache/parametrize-conformance/torch, outside the repository; only reports are written under it.
-    cache = os.environ.get("PARAMETRIZE_CONFORMANCE_TORCH_CACHE",
-                           os.path.join(os.path.expanduser("~"), ".cache", "parametrize-conformance", "torch"))
-    session.run("python", "-m", "parametrize_conformance.report", "history", "--cache", cache, "--out", f"{OUT}/history",
-                *session.posargs)
+    cache = os.environ.get(
+        "PARAMETRIZE_CONFORMANCE_TORCH_CACHE",
+        os.path.join(os.path.expanduser("~"), ".cache", "parametrize-conformance", "torch"),
+    )
+    session.run(
+        "python",
+        "-m",
+        "parametrize_conformance.report",
+        "history",
+        "--cache",
+        cache,
+        "--out",
+        f"{OUT}/history",
+        *session.posargs,
+    )
 
 
 @nox.session
@@ -194,5 +237,5 @@ def _repository_path(line: str) -> str:
     for name, folder in sorted(FOLDERS.items(), key=lambda item: -len(item[0])):
         prefix = name.replace(".", "/") + "/"
         if line.startswith(prefix):
-            return folder + "/" + line[len(prefix):]
+            return folder + "/" + line[len(prefix) :]
     return line

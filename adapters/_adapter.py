@@ -21,17 +21,17 @@ class AdapterError(Exception):
 @dataclass(frozen=True)
 class Divergence:
     """A clause the implementation knowingly breaks: its id, why, a short reproducer, the releases it holds for, and
-its signature: what its failure looks like.
+    its signature: what its failure looks like.
 
-    `releases` is a PEP 440 specifier set over the implementation's version (">=2.0,<2.3"); `core_releases` one
-    over the installed torch's, for a behaviour of torch's core rather than of the implementation's own code (a
-    torch release's parametrize.py run on another torch); empty means every release.
+        `releases` is a PEP 440 specifier set over the implementation's version (">=2.0,<2.3"); `core_releases` one
+        over the installed torch's, for a behaviour of torch's core rather than of the implementation's own code (a
+        torch release's parametrize.py run on another torch); empty means every release.
 
-    The signature is `raises`, the exception's class names (one of them must be in the raised exception's MRO:
-    "AssertionError" for a check of the suite, "RuntimeError" for an error of the implementation), and `match`, a
-    regular expression searched in its message (for a check, its subject and values: "original0.requires_grad: got
-    True"). A failure of the clause that does not match is a failure, never the declared divergence. A divergence
-    with neither is unsigned: it covers any failure of its clause (adapters warn about it).
+        The signature is `raises`, the exception's class names (one of them must be in the raised exception's MRO:
+        "AssertionError" for a check of the suite, "RuntimeError" for an error of the implementation), and `match`, a
+        regular expression searched in its message (for a check, its subject and values: "original0.requires_grad: got
+        True"). A failure of the clause that does not match is a failure, never the declared divergence. A divergence
+        with neither is unsigned: it covers any failure of its clause (adapters warn about it).
     """
 
     clause: str
@@ -47,20 +47,26 @@ its signature: what its failure looks like.
             # Note: a single class name is the one-element tuple; the dataclass is frozen.
             object.__setattr__(self, "raises", tuple(self.raises.split()))
         if not all(isinstance(name, str) and name.isidentifier() for name in self.raises):
-            raise AdapterError(f"divergence {self.clause}: raises {self.raises!r} must be exception class names "
-                               f"such as ('AssertionError',) or ('RuntimeError', 'ValueError')")
+            raise AdapterError(
+                f"divergence {self.clause}: raises {self.raises!r} must be exception class names "
+                f"such as ('AssertionError',) or ('RuntimeError', 'ValueError')"
+            )
         try:
             re.compile(self.match)
         except re.error as exc:
-            raise AdapterError(f"divergence {self.clause}: match {self.match!r} is not a regular expression ({exc}); "
-                               f"escape it with re.escape, or give a key phrase") from None
+            raise AdapterError(
+                f"divergence {self.clause}: match {self.match!r} is not a regular expression ({exc}); "
+                f"escape it with re.escape, or give a key phrase"
+            ) from None
         for field_name in ("releases", "core_releases"):
             try:
                 SpecifierSet(getattr(self, field_name))
             except InvalidSpecifier:
-                raise AdapterError(f"divergence {self.clause}: {field_name} {getattr(self, field_name)!r} is not a "
-                                   f"version specifier set; give one such as '>=2.0,<2.3', or '' for every "
-                                   f"release") from None
+                raise AdapterError(
+                    f"divergence {self.clause}: {field_name} {getattr(self, field_name)!r} is not a "
+                    f"version specifier set; give one such as '>=2.0,<2.3', or '' for every "
+                    f"release"
+                ) from None
 
     @property
     def signed(self) -> bool:
@@ -121,8 +127,7 @@ class Adapter:
     spec: str = ""
 
     @classmethod
-    def like_torch(cls, api: Any, *, name: str, spec: str = "", torch_release: str | None = None,
-                   **fields: Any) -> Adapter:
+    def like_torch(cls, api: Any, *, name: str, spec: str = "", torch_release: str | None = None, **fields: Any) -> Adapter:
         """An adapter over `api` (a namespace with the seven names, e.g. a fork of torch.nn.utils.parametrize) that
         declares torch's known divergences of `torch_release` (default: the installed torch's; see
         `torch_divergences()`); `fields` sets the others (device, version, ...)."""
@@ -149,12 +154,15 @@ class Adapter:
         if not isinstance(self.name, str) or not self.name.strip():
             raise AdapterError(f"adapter name must be a non-empty string, got {self.name!r}: give name='mine'")
         if not isinstance(self.spec, str):
-            raise AdapterError(f"adapter {self.name!r}: spec must be a string (how load_adapter finds it), got "
-                               f"{type(self.spec).__name__}")
+            raise AdapterError(
+                f"adapter {self.name!r}: spec must be a string (how load_adapter finds it), got {type(self.spec).__name__}"
+            )
         if len(self.missing) == len(API_NAMES):
             # Note: a namespace with none of the seven names is the wrong object, not a partial implementation.
-            raise AdapterError(f"adapter {self.name!r}: its API namespace ({type(self.api).__name__}) has none of "
-                               f"the seven names {', '.join(API_NAMES)}: give the module that implements them")
+            raise AdapterError(
+                f"adapter {self.name!r}: its API namespace ({type(self.api).__name__}) has none of "
+                f"the seven names {', '.join(API_NAMES)}: give the module that implements them"
+            )
         _check_device(self.name, self.device)
         if not self.dtypes or not all(isinstance(d, torch.dtype) for d in self.dtypes):
             raise AdapterError(f"adapter {self.name!r}: dtypes must be a non-empty tuple of torch.dtype")
@@ -175,25 +183,31 @@ class Adapter:
     def require_full_api(self) -> None:
         """Raise AdapterError unless the API namespace has all seven names (what --strict-api asks)."""
         if self.missing:
-            raise AdapterError(f"adapter {self.name!r}: its API namespace lacks {', '.join(self.missing)} "
-                               f"(--strict-api); it must expose all of {', '.join(API_NAMES)}, or run without "
-                               f"--strict-api to leave the clauses that need them untested")
+            raise AdapterError(
+                f"adapter {self.name!r}: its API namespace lacks {', '.join(self.missing)} "
+                f"(--strict-api); it must expose all of {', '.join(API_NAMES)}, or run without "
+                f"--strict-api to leave the clauses that need them untested"
+            )
 
     def missing_summary(self) -> str:
         """One line on what a partial implementation lacks, or '' for a complete one."""
         if not self.missing:
             return ""
-        return (f"adapter {self.name!r} lacks {', '.join(self.missing)}: the clauses that need "
-                f"{'it' if len(self.missing) == 1 else 'them'} are untested (--strict-api makes this a load error)")
+        return (
+            f"adapter {self.name!r} lacks {', '.join(self.missing)}: the clauses that need "
+            f"{'it' if len(self.missing) == 1 else 'them'} are untested (--strict-api makes this a load error)"
+        )
 
     def unsigned_summary(self) -> str:
         """One warning line naming the declared divergences without a signature, or '' when every one has one."""
         unsigned = [d.clause for d in self.divergences if not d.signed]
         if not unsigned:
             return ""
-        return (f"adapter {self.name!r} declares {', '.join(unsigned)} without a signature: "
-                f"{'it covers' if len(unsigned) == 1 else 'each covers'} any failure of its clause, a new bug "
-                f"included; give each Divergence raises= (exception class names) and match= (a message pattern)")
+        return (
+            f"adapter {self.name!r} declares {', '.join(unsigned)} without a signature: "
+            f"{'it covers' if len(unsigned) == 1 else 'each covers'} any failure of its clause, a new bug "
+            f"included; give each Divergence raises= (exception class names) and match= (a message pattern)"
+        )
 
     def unavailable_reason(self) -> str | None:
         """Why this adapter cannot run on this machine (its device is missing), in one line; None when it can."""
@@ -220,13 +234,16 @@ class Adapter:
 def _check_device(name: str, device: object) -> None:
     """Raise AdapterError unless `device` is a string torch.device accepts (whether it exists here is checked later)."""
     if not isinstance(device, str):
-        raise AdapterError(f"adapter {name!r}: device must be a string such as 'cpu' or 'cuda', got "
-                           f"{type(device).__name__} {device!r}")
+        raise AdapterError(
+            f"adapter {name!r}: device must be a string such as 'cpu' or 'cuda', got {type(device).__name__} {device!r}"
+        )
     try:
         torch.device(device)
     except (RuntimeError, ValueError) as exc:
-        raise AdapterError(f"adapter {name!r}: device {device!r} is not a torch device ({exc}); give a string "
-                           f"such as 'cpu', 'cuda' or 'cuda:1'") from None
+        raise AdapterError(
+            f"adapter {name!r}: device {device!r} is not a torch device ({exc}); give a string "
+            f"such as 'cpu', 'cuda' or 'cuda:1'"
+        ) from None
 
 
 def device_problem(device: str) -> str | None:
@@ -238,18 +255,24 @@ def device_problem(device: str) -> str | None:
     # Note: other accelerators (mps, xpu, ...) are asked through their torch.<type>.is_available(), when there is one.
     is_available = getattr(backend, "is_available", None)
     if callable(is_available) and not is_available():
-        return (f"a device of type {where.type!r}: torch.{where.type}.is_available() is False (torch "
-                f"{torch.__version__}); run it on a machine that has one")
+        return (
+            f"a device of type {where.type!r}: torch.{where.type}.is_available() is False (torch "
+            f"{torch.__version__}); run it on a machine that has one"
+        )
     return None
 
 
 def _cuda_problem(where: torch.device) -> str | None:
     if not torch.cuda.is_available():
         build = "a build without CUDA" if torch.version.cuda is None else f"built for CUDA {torch.version.cuda}"
-        return (f"a CUDA device: torch.cuda.is_available() is False (torch {torch.__version__}, {build}); run it on "
-                f"a machine with an NVIDIA GPU and a CUDA build of torch")
+        return (
+            f"a CUDA device: torch.cuda.is_available() is False (torch {torch.__version__}, {build}); run it on "
+            f"a machine with an NVIDIA GPU and a CUDA build of torch"
+        )
     count = torch.cuda.device_count()
     if where.index is not None and where.index >= count:
-        return (f"CUDA device {where}, but torch sees {count} CUDA device(s) (cuda:0 to cuda:{count - 1}); give an "
-                f"existing index, or check CUDA_VISIBLE_DEVICES")
+        return (
+            f"CUDA device {where}, but torch sees {count} CUDA device(s) (cuda:0 to cuda:{count - 1}); give an "
+            f"existing index, or check CUDA_VISIBLE_DEVICES"
+        )
     return None

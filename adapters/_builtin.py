@@ -18,6 +18,7 @@ CUDA_DTYPES: tuple[torch.dtype, ...] = (torch.float32, torch.float64, torch.bflo
 def reference_adapter() -> Adapter:
     """The project's clean-room reference, on CPU."""
     from parametrize_conformance import reference
+
     return Adapter(
         name="reference",
         api=reference,
@@ -40,14 +41,21 @@ def torch_adapter() -> Adapter:
 
 def reference_cuda_adapter() -> Adapter:
     """The reference with its modules and tensors on the current CUDA device (unavailable without one)."""
-    return dataclasses.replace(reference_adapter(), name="reference-cuda", spec="reference-cuda", device="cuda",
-                               dtypes=CUDA_DTYPES)
+    return dataclasses.replace(
+        reference_adapter(), name="reference-cuda", spec="reference-cuda", device="cuda", dtypes=CUDA_DTYPES
+    )
 
 
 def torch_cuda_adapter() -> Adapter:
     """torch.nn.utils.parametrize on the current CUDA device, with torch's divergences (unavailable without one)."""
-    return dataclasses.replace(torch_adapter(), name="torch-cuda", spec="torch-cuda", device="cuda", dtypes=CUDA_DTYPES,
-                               divergences=torch_divergences("cuda"))
+    return dataclasses.replace(
+        torch_adapter(),
+        name="torch-cuda",
+        spec="torch-cuda",
+        device="cuda",
+        dtypes=CUDA_DTYPES,
+        divergences=torch_divergences("cuda"),
+    )
 
 
 BUILTIN_ADAPTERS = {

@@ -46,8 +46,9 @@ def load_adapter(spec: str, *, strict_api: bool = False) -> Adapter:
     loaded (whatever the module or the factory raised). A partial implementation (lacking some of the seven names)
     loads, unless `strict_api`."""
     if not isinstance(spec, str) or not spec.strip():
-        raise AdapterError(f"empty adapter spec: give a built-in name ({', '.join(BUILTIN_ADAPTERS)}), a module path "
-                           f"or pkg.mod:OBJ")
+        raise AdapterError(
+            f"empty adapter spec: give a built-in name ({', '.join(BUILTIN_ADAPTERS)}), a module path or pkg.mod:OBJ"
+        )
     spec = spec.strip()
     # Note: the spec is what reproducers print as load_adapter(spec), so it is the one the user gave, whatever the
     # adapter's name.
@@ -94,8 +95,10 @@ def _attribute(module: ModuleType, attr: str, spec: str) -> Any:
     try:
         obj = getattr(module, attr, _MISSING)
     except Exception as exc:
-        raise AdapterError(f"looking up {attr!r} in module {module.__name__!r} for adapter {spec!r} raised "
-                           f"{_described(exc)}{_where(exc)}: fix the module's __getattr__") from exc
+        raise AdapterError(
+            f"looking up {attr!r} in module {module.__name__!r} for adapter {spec!r} raised "
+            f"{_described(exc)}{_where(exc)}: fix the module's __getattr__"
+        ) from exc
     if obj is _MISSING:
         raise AdapterError(f"module {module.__name__!r} has no attribute {attr!r}: check the name after ':' in {spec!r}")
     return obj
@@ -114,8 +117,10 @@ def check_spec(spec: str) -> None:
     elif kind == "release":
         release_info(Path(target).expanduser())
     elif kind in ("object", "module") and not _findable(spec):
-        raise AdapterError(f"unknown adapter {spec!r}{_did_you_mean(spec)}; known adapters: "
-                           f"{', '.join(known_adapters())}; or give an importable module path or pkg.mod:OBJ")
+        raise AdapterError(
+            f"unknown adapter {spec!r}{_did_you_mean(spec)}; known adapters: "
+            f"{', '.join(known_adapters())}; or give an importable module path or pkg.mod:OBJ"
+        )
 
 
 def _findable(target: str) -> bool:
@@ -232,5 +237,7 @@ def _called(factory: Any, spec: str) -> Any:
         return factory()
     except Exception as exc:
         name = getattr(factory, "__qualname__", type(factory).__name__)
-        raise AdapterError(f"calling {name}() for adapter {spec!r} raised {_described(exc)}{_where(exc)}: fix it so "
-                           f"that it returns a parametrize_conformance.adapters.Adapter") from exc
+        raise AdapterError(
+            f"calling {name}() for adapter {spec!r} raised {_described(exc)}{_where(exc)}: fix it so "
+            f"that it returns a parametrize_conformance.adapters.Adapter"
+        ) from exc

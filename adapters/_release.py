@@ -25,8 +25,10 @@ def release_info(folder: Path) -> dict[str, str]:
     """The release a cached folder holds (source.json: release, wheel, sha256); AdapterError saying what is wrong."""
     info_path, source = folder / INFO_FILE, folder / SOURCE_FILE
     if not source.is_file() or not info_path.is_file():
-        raise AdapterError(f"{folder} holds no cached torch release ({SOURCE_FILE} and {INFO_FILE}): fetch it with "
-                           f"python -m parametrize_conformance.report history --cache {folder.parent}")
+        raise AdapterError(
+            f"{folder} holds no cached torch release ({SOURCE_FILE} and {INFO_FILE}): fetch it with "
+            f"python -m parametrize_conformance.report history --cache {folder.parent}"
+        )
     try:
         info = json.loads(info_path.read_text(encoding="utf-8"))
     except ValueError as exc:
@@ -42,8 +44,14 @@ def release_adapter(folder: str | Path) -> Adapter:
     release = release_info(folder)["release"]
     module = _load_source(folder / SOURCE_FILE, release)
     spec = f"{PREFIX}{folder}"
-    return Adapter.like_torch(module, name=ADAPTER_NAME, spec=spec, version=release, torch_release=release,
-                              import_line=f"from {__package__} import load_adapter; P = load_adapter({spec!r}).api")
+    return Adapter.like_torch(
+        module,
+        name=ADAPTER_NAME,
+        spec=spec,
+        version=release,
+        torch_release=release,
+        import_line=f"from {__package__} import load_adapter; P = load_adapter({spec!r}).api",
+    )
 
 
 def _module_name(release: str) -> str:
@@ -62,12 +70,16 @@ def _load_source(path: Path, release: str) -> ModuleType:
     try:
         spec.loader.exec_module(module)
     except ImportError as exc:
-        raise AdapterError(f"torch {release}'s parametrize.py is not loadable on torch {torch.__version__}: "
-                           f"{_what_is_missing(exc)}; run it on the release itself (python -m "
-                           f"parametrize_conformance.report versions)") from None
+        raise AdapterError(
+            f"torch {release}'s parametrize.py is not loadable on torch {torch.__version__}: "
+            f"{_what_is_missing(exc)}; run it on the release itself (python -m "
+            f"parametrize_conformance.report versions)"
+        ) from None
     except Exception as exc:  # any failure of the old file is reported, in one line
-        raise AdapterError(f"torch {release}'s parametrize.py is not loadable on torch {torch.__version__}: it raised "
-                           f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}") from None
+        raise AdapterError(
+            f"torch {release}'s parametrize.py is not loadable on torch {torch.__version__}: it raised "
+            f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+        ) from None
     sys.modules[name] = module
     return module
 

@@ -45,8 +45,9 @@ def assert_true(condition: bool, what: str) -> None:
 def assert_same(got: Any, expected: Any, what: str) -> None:
     """Fail unless got is expected (the same object)."""
     if got is not expected:
-        raise AssertionError(f"{what}: got object id {id(got)} ({type(got).__name__}), "
-                             f"expected the same object id {id(expected)}")
+        raise AssertionError(
+            f"{what}: got object id {id(got)} ({type(got).__name__}), expected the same object id {id(expected)}"
+        )
 
 
 def assert_close(got: torch.Tensor, expected: torch.Tensor, what: str) -> None:
@@ -60,8 +61,9 @@ def assert_close(got: torch.Tensor, expected: torch.Tensor, what: str) -> None:
         raise AssertionError(f"{what}: got {got_}, expected {expected_} (max abs difference {diff:.3g})")
 
 
-def assert_grads(originals: Sequence[Tensor], leaves: Sequence[Tensor], what: str, missing: str = "",
-                 who: str = "original") -> None:
+def assert_grads(
+    originals: Sequence[Tensor], leaves: Sequence[Tensor], what: str, missing: str = "", who: str = "original"
+) -> None:
     """Each of `originals` that requires grad got the gradient its by-hand copy in `leaves` got: "<who> <i>.grad
     <what>" names it, and one with no gradient fails with "<who> <i>.grad <missing>" (by default "is None <what>,
     expected the chain's gradient")."""
@@ -87,13 +89,15 @@ def raises(exc_type: type[BaseException], phrase: str | tuple[str, ...] = "", wh
     `raises(Exception)` asks only that the block raise, where no documentation or upstream test fixes the type."""
     phrases = (phrase,) if isinstance(phrase, str) else phrase
     expected = ("an exception" if exc_type is Exception else exc_type.__name__) + (
-        f" containing {phrase!r}" if any(phrases) else "")
+        f" containing {phrase!r}" if any(phrases) else ""
+    )
     try:
         yield
     except exc_type as exc:
         if not all(p in str(exc) for p in phrases):
-            raise AssertionError(f"{what}: got {type(exc).__name__}({str(exc)!r}), expected its message to "
-                                 f"contain {phrase!r}") from exc
+            raise AssertionError(
+                f"{what}: got {type(exc).__name__}({str(exc)!r}), expected its message to contain {phrase!r}"
+            ) from exc
     except Exception as exc:
         raise AssertionError(f"{what}: got {type(exc).__name__}({str(exc)!r}), expected {expected}") from exc
     else:
@@ -136,13 +140,13 @@ def assert_unchanged(before: ModuleState, module: nn.Module, what: str = "after 
         old, new = getattr(before, field.name), getattr(after, field.name)
         if field.name == "values":
             same = len(old) == len(new) and all(
-                a[0] == b[0] and a[1].shape == b[1].shape and a[1].dtype == b[1].dtype
-                and torch.equal(a[1], b[1]) for a, b in zip(old, new, strict=True))
+                a[0] == b[0] and a[1].shape == b[1].shape and a[1].dtype == b[1].dtype and torch.equal(a[1], b[1])
+                for a, b in zip(old, new, strict=True)
+            )
         else:
             same = old == new
         if not same:
-            raise AssertionError(f"{what}, the module's {field.name} changed: got {_brief(new)}, "
-                                 f"expected {_brief(old)}")
+            raise AssertionError(f"{what}, the module's {field.name} changed: got {_brief(new)}, expected {_brief(old)}")
 
 
 def assert_list_unchanged(before: ModuleState, module: nn.Module, name: str, chain: list, what: str) -> None:
@@ -213,8 +217,10 @@ def transfer(api: Any, from_module: nn.Module, to_module: nn.Module, tensor_name
     try:
         returned = api.transfer_parametrizations_and_params(from_module, to_module, tensor_name)
     except Exception as exc:
-        raise AssertionError(f"transfer_parametrizations_and_params(..., tensor_name={tensor_name!r}): got "
-                             f"{type(exc).__name__}({exc}), expected it to succeed") from exc
+        raise AssertionError(
+            f"transfer_parametrizations_and_params(..., tensor_name={tensor_name!r}): got "
+            f"{type(exc).__name__}({exc}), expected it to succeed"
+        ) from exc
     assert_same(returned, to_module, "transfer_parametrizations_and_params's return value")
     return returned
 
@@ -241,8 +247,9 @@ def plain_forward(case: Case, device: str, value: Tensor, x: Tensor) -> Tensor:
     return functional_call(case.host.build(device), {case.name: value}, (x,))
 
 
-def forward_by_hand(case: Case, device: str, originals: list[Tensor], x: Tensor,
-                    chain: list[nn.Module] | None = None) -> Tensor:
+def forward_by_hand(
+    case: Case, device: str, originals: list[Tensor], x: Tensor, chain: list[nn.Module] | None = None
+) -> Tensor:
     """The host's forward on `x` with case.name holding the chain (or `chain`) applied to `originals`, by hand."""
     return plain_forward(case, device, chain_value(chain or case.fresh_chain(), *originals), x)
 
@@ -275,9 +282,13 @@ def raises_itself(error: Exception, what: str) -> Iterator[None]:
         yield
     except Exception as got:
         if got is not error:
-            raise AssertionError(f"{what}: got {type(got).__name__}({str(got)!r}), expected the "
-                                 f"{type(error).__name__}({str(error)!r}) raised inside the parametrization, that "
-                                 "very object") from got
+            raise AssertionError(
+                f"{what}: got {type(got).__name__}({str(got)!r}), expected the "
+                f"{type(error).__name__}({str(error)!r}) raised inside the parametrization, that "
+                "very object"
+            ) from got
     else:
-        raise AssertionError(f"{what}: got no exception, expected the {type(error).__name__}({str(error)!r}) raised "
-                             "inside the parametrization")
+        raise AssertionError(
+            f"{what}: got no exception, expected the {type(error).__name__}({str(error)!r}) raised "
+            "inside the parametrization"
+        )

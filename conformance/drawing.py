@@ -19,8 +19,14 @@ def note_case(case: Case, adapter: Any, device: str, then: str = "") -> None:
     note(case.reproducer(adapter.spec, device) + then)
 
 
-def draw_case(data: Any, strategy: st.SearchStrategy[Case], adapter: Any, device: str,
-              then: str | Callable[[Case], str] = "", label: str = "case") -> Case:
+def draw_case(
+    data: Any,
+    strategy: st.SearchStrategy[Case],
+    adapter: Any,
+    device: str,
+    then: str | Callable[[Case], str] = "",
+    label: str = "case",
+) -> Case:
     """Draw a case from `strategy` (as `label`) and note its reproducer followed by `then` (or by `then(case)`, for
     words that name the case's tensor)."""
     case = data.draw(strategy, label=label)

@@ -50,9 +50,11 @@ class Expected:
         """Say on `exc` (a failure that does not match) what was declared instead."""
         if _is_failure(exc) and hasattr(exc, "add_note"):
             met = f"; the declared failure was met {self.seen} time(s), first as: {self.first}" if self.seen else ""
-            exc.add_note(f"Declared divergence of {self.divergences[0].clause}: {self.reason}\n"
-                         f"Its signature: {self.signature}. This failure does not match it, so it fails the "
-                         f"clause{met}")
+            exc.add_note(
+                f"Declared divergence of {self.divergences[0].clause}: {self.reason}\n"
+                f"Its signature: {self.signature}. This failure does not match it, so it fails the "
+                f"clause{met}"
+            )
 
 
 def _is_failure(exc: BaseException) -> bool:
@@ -64,7 +66,7 @@ def _is_failure(exc: BaseException) -> bool:
 
 
 def first_line(exc: BaseException) -> str:
-    """"Type: the message's first line"."""
+    """ "Type: the message's first line"."""
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
@@ -95,6 +97,7 @@ def _absorbing(test: Callable[..., Any]) -> Callable[..., Any]:
                 return None
             _RUNNING[-1].explain(exc)
             raise
+
     run_example._pc_absorbing = True  # type: ignore[attr-defined]
     return run_example
 

@@ -65,8 +65,11 @@ class HostSpec:
     bias: bool = True
 
     def __repr__(self) -> str:
-        return (f"HostSpec({self.kind!r}, n={self.n}, m={self.m}, dtype={self.dtype}, seed={self.seed}"
-                + ("" if self.bias else ", bias=False") + ")")
+        return (
+            f"HostSpec({self.kind!r}, n={self.n}, m={self.m}, dtype={self.dtype}, seed={self.seed}"
+            + ("" if self.bias else ", bias=False")
+            + ")"
+        )
 
     def build(self, device: str = "cpu") -> nn.Module:
         """A fresh module on `device` whose tensors hold values drawn from `seed`."""
@@ -114,8 +117,15 @@ class HostSpec:
         generator = torch.Generator().manual_seed(seed)
         if self.kind == "embedding":
             return torch.randint(0, self.m, (2, 3), generator=generator).to(device)
-        shape = {"lstm": (3, 2, self.n), "gru": (3, 2, self.n), "rnn": (3, 2, self.n), "mha": (3, 2, self.n),
-                 "convtranspose1d": (2, self.n, 3), "convtranspose2d": (2, self.n, 3, 3), "conv1d": (2, self.n, 3)}
+        shape = {
+            "lstm": (3, 2, self.n),
+            "gru": (3, 2, self.n),
+            "rnn": (3, 2, self.n),
+            "mha": (3, 2, self.n),
+            "convtranspose1d": (2, self.n, 3),
+            "convtranspose2d": (2, self.n, 3, 3),
+            "conv1d": (2, self.n, 3),
+        }
         return torch.randn(shape.get(self.kind, (2, self.n)), generator=generator, dtype=self.dtype).to(device)
 
     def run_forward(self, module: nn.Module, x: Tensor) -> Tensor:

@@ -39,8 +39,21 @@ from parametrize_conformance.report._files import destination_note, report_desti
 from parametrize_conformance.report._model import counted_levels
 
 # Options of the parent run that the child processes must not see (each child runs one adapter, serially).
-_VALUED_OPTIONS = ("--adapter", "--report", "--report-dir", "--test-timeout", "--jobs", "--max-restarts", "--journal",
-                   "--junitxml", "--junit-xml", "-n", "--numprocesses", "--maxprocesses", "--dist")
+_VALUED_OPTIONS = (
+    "--adapter",
+    "--report",
+    "--report-dir",
+    "--test-timeout",
+    "--jobs",
+    "--max-restarts",
+    "--journal",
+    "--junitxml",
+    "--junit-xml",
+    "-n",
+    "--numprocesses",
+    "--maxprocesses",
+    "--dist",
+)
 _FLAG_OPTIONS = ("--isolate",)
 _POLL_S = 0.1
 _PROGRESS_EVERY_S = 5.0
@@ -80,11 +93,17 @@ def plan_from_config(config: pytest.Config, specs: Sequence[str]) -> IsolationPl
     except ReportError as exc:
         raise pytest.UsageError(str(exc)) from None
     return IsolationPlan(
-        specs=tuple(specs), reports=reports, child_arguments=tuple(child_arguments(config.invocation_params.args)),
-        cwd=Path(config.invocation_params.dir), test_timeout=config.getoption("--test-timeout"),
-        max_restarts=config.getoption("--max-restarts"), jobs=config.getoption("--jobs"),
-        junit=config.getoption("xmlpath", None), clauses=None if clauses is None else tuple(clauses),
-        level=config.getoption("--level", None) or "required")
+        specs=tuple(specs),
+        reports=reports,
+        child_arguments=tuple(child_arguments(config.invocation_params.args)),
+        cwd=Path(config.invocation_params.dir),
+        test_timeout=config.getoption("--test-timeout"),
+        max_restarts=config.getoption("--max-restarts"),
+        jobs=config.getoption("--jobs"),
+        junit=config.getoption("xmlpath", None),
+        clauses=None if clauses is None else tuple(clauses),
+        level=config.getoption("--level", None) or "required",
+    )
 
 
 def _check_limits(config: pytest.Config) -> None:
@@ -131,8 +150,10 @@ def run_isolated(plan: IsolationPlan, say: Callable[[str], None] | None = None) 
     say = say or _printer()
     stop = threading.Event()
     scratch = Path(tempfile.mkdtemp(prefix="conformance-journals-"))
-    say(f"parametrize-conformance: {len(plan.specs)} adapter(s), each in its own process; reports in "
-        f"{_common_dir(plan.reports.values())}")
+    say(
+        f"parametrize-conformance: {len(plan.specs)} adapter(s), each in its own process; reports in "
+        f"{_common_dir(plan.reports.values())}"
+    )
     restore = _stop_on_sigint(stop)
     try:
         with ThreadPoolExecutor(max_workers=plan.jobs) as pool:
@@ -141,8 +162,9 @@ def run_isolated(plan: IsolationPlan, say: Callable[[str], None] | None = None) 
                 time.sleep(_POLL_S)
             if stop.is_set():
                 say("interrupted: stopping the adapters' processes and writing what they reached")
-            reports = {spec: report for spec, f in zip(plan.specs, futures, strict=True)
-                       if (report := f.result()) is not None}
+            reports = {
+                spec: report for spec, f in zip(plan.specs, futures, strict=True) if (report := f.result()) is not None
+            }
     finally:
         restore()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -151,8 +173,10 @@ def run_isolated(plan: IsolationPlan, say: Callable[[str], None] | None = None) 
         return int(pytest.ExitCode.INTERRUPTED)
     # Note: only the clauses at the levels --level counts fail the run (the children get --level too).
     counted = counted_levels(plan.level)
-    bad = any(r["run"]["exit"] != "completed" or any(r["summary"]["by_level"][lv][s] for lv in counted
-                                                      for s in BAD_STATUSES) for r in reports.values())
+    bad = any(
+        r["run"]["exit"] != "completed" or any(r["summary"]["by_level"][lv][s] for lv in counted for s in BAD_STATUSES)
+        for r in reports.values()
+    )
     return int(pytest.ExitCode.TESTS_FAILED if bad else pytest.ExitCode.OK)
 
 
@@ -174,6 +198,7 @@ def _printer() -> Callable[[str], None]:
     def say(line: str) -> None:
         with lock:
             print(line, flush=True)
+
     return say
 
 
@@ -181,8 +206,9 @@ def _common_dir(paths) -> str:
     return os.path.commonpath([str(p.parent.resolve()) for p in paths])
 
 
-def _run_adapter(plan: IsolationPlan, spec: str, scratch: Path, stop: threading.Event,
-                 say: Callable[[str], None]) -> dict[str, Any] | None:
+def _run_adapter(
+    plan: IsolationPlan, spec: str, scratch: Path, stop: threading.Event, say: Callable[[str], None]
+) -> dict[str, Any] | None:
     """Supervise one adapter's children until its tests are done; write and return its report (None when the run
     was interrupted before this adapter started)."""
     if stop.is_set():
@@ -263,13 +289,15 @@ def _results_before_last_collection(events: list[dict[str, Any]]) -> int:
     return 0 if last is None else sum(e.get("event") == "result" for e in events[:last])
 
 
-def _run_child(command: list[str], plan: IsolationPlan, journal: Path, log: Path, stop: threading.Event,
-               progress: Callable[[], None]) -> tuple[str, int | None]:
+def _run_child(
+    command: list[str], plan: IsolationPlan, journal: Path, log: Path, stop: threading.Event, progress: Callable[[], None]
+) -> tuple[str, int | None]:
     """Run one child; its ending is finished, crashed, timeout or interrupted, with its exit code."""
     finished_before = len(events_of(read_journal(journal), "finish"))
     with open(log, "ab") as out:
-        child = subprocess.Popen(command, cwd=plan.cwd, stdout=out, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, start_new_session=True)
+        child = subprocess.Popen(
+            command, cwd=plan.cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
     size, changed = -1, time.monotonic()
     try:
         while child.poll() is None:
@@ -308,8 +336,14 @@ def _record_failure(spec: str, ending: str, code: int | None, journal: Path, tim
     else:
         message = f"the suite process {_death(code)} {where}"
     if running and ending != "interrupted":
-        Journal(journal).append("result", nodeid=running["nodeid"], clause=running["clause"], outcome=ending,
-                                duration_s=max(time.time() - running["time"], 0.0), message=message)
+        Journal(journal).append(
+            "result",
+            nodeid=running["nodeid"],
+            clause=running["clause"],
+            outcome=ending,
+            duration_s=max(time.time() - running["time"], 0.0),
+            message=message,
+        )
     return ending, message
 
 
@@ -331,19 +365,49 @@ def _can_restart(journal: Path, restarts: int, max_restarts: int) -> bool:
     return events[last]["count"] > done_since
 
 
-def _assemble(spec: str, events: list[dict[str, Any]], failures: list[tuple[str, str]], restarts: int,
-              started: str, start: float, clauses: Sequence[str] | None = None, level: str = "required"
-              ) -> dict[str, Any]:
+def _assemble(
+    spec: str,
+    events: list[dict[str, Any]],
+    failures: list[tuple[str, str]],
+    restarts: int,
+    started: str,
+    start: float,
+    clauses: Sequence[str] | None = None,
+    level: str = "required",
+) -> dict[str, Any]:
     metas = events_of(events, "meta")
-    header = metas[-1]["header"] if metas else {
-        "suite": suite_info(len(CLAUSES)), "adapter": unloaded_adapter_info(spec),
-        "environment": environment_info("cpu"), "declared": {}}
-    run_settings = metas[-1]["settings"] if metas else {
-        "hypothesis_profile": None, "hypothesis_seed": None, "derandomize": None, "arguments": [],
-        "clauses": None if clauses is None else list(clauses), "level": level}
-    run = {"started": started, "finished": now_iso(), "duration_s": round(time.monotonic() - start, 3), **run_settings,
-           "exit": failures[-1][0] if failures else "completed", "message": "; ".join(m for _, m in failures),
-           "restarts": restarts, "isolated": True}
+    header = (
+        metas[-1]["header"]
+        if metas
+        else {
+            "suite": suite_info(len(CLAUSES)),
+            "adapter": unloaded_adapter_info(spec),
+            "environment": environment_info("cpu"),
+            "declared": {},
+        }
+    )
+    run_settings = (
+        metas[-1]["settings"]
+        if metas
+        else {
+            "hypothesis_profile": None,
+            "hypothesis_seed": None,
+            "derandomize": None,
+            "arguments": [],
+            "clauses": None if clauses is None else list(clauses),
+            "level": level,
+        }
+    )
+    run = {
+        "started": started,
+        "finished": now_iso(),
+        "duration_s": round(time.monotonic() - start, 3),
+        **run_settings,
+        "exit": failures[-1][0] if failures else "completed",
+        "message": "; ".join(m for _, m in failures),
+        "restarts": restarts,
+        "isolated": True,
+    }
     return build_report(header, events_of(events, "result"), run)
 
 
@@ -357,8 +421,10 @@ def _print_summary(plan: IsolationPlan, reports: dict[str, dict[str, Any]], say:
         say(f"{spec}: not run (the run was interrupted before it started)")
     for spec, report in reports.items():
         a, run = report["adapter"], report["run"]
-        say(f"{'=' * 20} {a['name']} {a['version']} on {a['device']}, hypothesis profile "
-            f"{run['hypothesis_profile']}: {run['exit']} {'=' * 20}")
+        say(
+            f"{'=' * 20} {a['name']} {a['version']} on {a['device']}, hypothesis profile "
+            f"{run['hypothesis_profile']}: {run['exit']} {'=' * 20}"
+        )
         if run["message"]:
             say(f"run: {run['message']}")
         for line in summary_lines(report):

@@ -42,40 +42,81 @@ def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Col
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("parametrize-conformance")
-    group.addoption("--adapter", action="append", default=None, metavar="SPEC",
-                    help="implementation under test: a built-in name (reference, torch), an installed adapter "
-                         "name, a module path exposing the seven names, or pkg.mod:OBJ for an Adapter; repeat it, "
-                         "or give 'all', to run several adapters, each in a process of its own")
-    group.addoption("--clauses", default=None, metavar="IDS",
-                    help="comma-separated clause ids or areas to run (default: all)")
-    group.addoption("--level", default="required", choices=LEVELS,
-                    help="the clause level the exit status counts: required (default) counts the required clauses "
-                         "alone, so a failing recommended clause is reported but does not fail the run; recommended "
-                         "counts both levels")
+    group.addoption(
+        "--adapter",
+        action="append",
+        default=None,
+        metavar="SPEC",
+        help="implementation under test: a built-in name (reference, torch), an installed adapter "
+        "name, a module path exposing the seven names, or pkg.mod:OBJ for an Adapter; repeat it, "
+        "or give 'all', to run several adapters, each in a process of its own",
+    )
+    group.addoption(
+        "--clauses", default=None, metavar="IDS", help="comma-separated clause ids or areas to run (default: all)"
+    )
+    group.addoption(
+        "--level",
+        default="required",
+        choices=LEVELS,
+        help="the clause level the exit status counts: required (default) counts the required clauses "
+        "alone, so a failing recommended clause is reported but does not fail the run; recommended "
+        "counts both levels",
+    )
     group.addoption("--report", default=None, metavar="PATH", help="write this run's JSON report to PATH")
-    group.addoption("--report-dir", default=None, metavar="DIR",
-                    help="write one JSON report per adapter, named DIR/<adapter>.json (with several adapters, "
-                         "default: a new temporary directory)")
-    group.addoption("--require-adapter", action="store_true",
-                    help="fail every test, instead of skipping it, when the adapter cannot run on this machine (a "
-                         "CUDA adapter without a GPU), so that a green run means the adapter really ran")
-    group.addoption("--isolate", action="store_true",
-                    help="run the adapter in a child process, so a crash, exit or hang of the implementation is "
-                         "reported instead of ending the run (always on with several adapters)")
-    group.addoption("--test-timeout", type=float, default=300.0, metavar="SECONDS",
-                    help="isolated runs: a test that makes no progress for SECONDS is killed and reported as a "
-                         "timeout (default 300)")
+    group.addoption(
+        "--report-dir",
+        default=None,
+        metavar="DIR",
+        help="write one JSON report per adapter, named DIR/<adapter>.json (with several adapters, "
+        "default: a new temporary directory)",
+    )
+    group.addoption(
+        "--require-adapter",
+        action="store_true",
+        help="fail every test, instead of skipping it, when the adapter cannot run on this machine (a "
+        "CUDA adapter without a GPU), so that a green run means the adapter really ran",
+    )
+    group.addoption(
+        "--isolate",
+        action="store_true",
+        help="run the adapter in a child process, so a crash, exit or hang of the implementation is "
+        "reported instead of ending the run (always on with several adapters)",
+    )
+    group.addoption(
+        "--test-timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="isolated runs: a test that makes no progress for SECONDS is killed and reported as a timeout (default 300)",
+    )
     group.addoption("--jobs", type=int, default=1, metavar="N", help="isolated runs: adapters run at once (default 1)")
-    group.addoption("--max-restarts", type=int, default=3, metavar="N",
-                    help="isolated runs: child processes started again after a crash or hang, per adapter (default 3)")
-    group.addoption("--distributed-world-sizes", default="2,4", metavar="SIZES",
-                    help="comma-separated world sizes the distributed area runs on (default 2,4; each from 1 to 16)")
-    group.addoption("--distributed-timeout", type=float, default=60.0, metavar="SECONDS",
-                    help="distributed area: a rank that has not finished a task after SECONDS is stopped and its "
-                         "clause reported as a timeout (default 60)")
-    group.addoption("--strict-api", action="store_true",
-                    help="refuse an adapter that lacks any of the seven API names (by default a partial "
-                         "implementation loads, and the clauses that need a missing name are untested)")
+    group.addoption(
+        "--max-restarts",
+        type=int,
+        default=3,
+        metavar="N",
+        help="isolated runs: child processes started again after a crash or hang, per adapter (default 3)",
+    )
+    group.addoption(
+        "--distributed-world-sizes",
+        default="2,4",
+        metavar="SIZES",
+        help="comma-separated world sizes the distributed area runs on (default 2,4; each from 1 to 16)",
+    )
+    group.addoption(
+        "--distributed-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="distributed area: a rank that has not finished a task after SECONDS is stopped and its "
+        "clause reported as a timeout (default 60)",
+    )
+    group.addoption(
+        "--strict-api",
+        action="store_true",
+        help="refuse an adapter that lacks any of the seven API names (by default a partial "
+        "implementation loads, and the clauses that need a missing name are untested)",
+    )
     shrinking.add_option(group)
     group.addoption("--journal", default=None, help=argparse.SUPPRESS)
 
@@ -93,8 +134,9 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
             continue
         hint = did_you_mean(name, ours, cutoff=0.75)
         if hint and not _known_option(parser, name):
-            raise pytest.UsageError(f"unknown option {name}{hint}; pytest --help lists the "
-                                    f"options under 'parametrize-conformance'")
+            raise pytest.UsageError(
+                f"unknown option {name}{hint}; pytest --help lists the options under 'parametrize-conformance'"
+            )
 
 
 def _known_option(parser: pytest.Parser, name: str) -> bool:
@@ -109,6 +151,7 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     if len(specs) > 1 or (specs and config.getoption("isolate")):
         from parametrize_conformance.clients.selection import refuse_isolation
         from parametrize_conformance.isolation import plan_from_config, run_isolated
+
         refuse_isolation(config)
         return run_isolated(plan_from_config(config, specs))
     return None
@@ -132,8 +175,10 @@ def check_profile(name: str | None) -> None:
         return
     known = _profile_names()
     hint = did_you_mean(name, known, quoted=True)
-    raise pytest.UsageError(f"--hypothesis-profile {name}: no such Hypothesis profile{hint}; known profiles: "
-                            f"{', '.join(known)}; register another with settings.register_profile in a conftest.py")
+    raise pytest.UsageError(
+        f"--hypothesis-profile {name}: no such Hypothesis profile{hint}; known profiles: "
+        f"{', '.join(known)}; register another with settings.register_profile in a conftest.py"
+    )
 
 
 def _profile_names() -> list[str]:
@@ -172,8 +217,10 @@ def _configure_run(config: pytest.Config) -> None:
     config.pluginmanager.register(recording, "parametrize-conformance-recording")
     config.pluginmanager.register(guard, "parametrize-conformance-guard")
     config.pluginmanager.register(expectations, "parametrize-conformance-expectations")
-    config.pluginmanager.register(shrinking.ShrinkBudget.for_run(config, lambda item: item.stash.get(CLAUSE, None)),
-                                  "parametrize-conformance-shrinking")
+    config.pluginmanager.register(
+        shrinking.ShrinkBudget.for_run(config, lambda item: item.stash.get(CLAUSE, None)),
+        "parametrize-conformance-shrinking",
+    )
     if hasattr(config, "workerinput"):
         return
     recording.watch_user_interrupts()
@@ -333,8 +380,10 @@ def unavailable_summary(config: pytest.Config, done: bool = True) -> str:
     reason = config.stash[UNAVAILABLE]
     if config.getoption("--require-adapter"):
         return f"{reason}; every conformance test {'failed' if done else 'fails'} (--require-adapter)"
-    return (f"{reason}; every conformance test {'was' if done else 'is'} skipped (its clauses are untested); "
-            f"--require-adapter makes this a failure")
+    return (
+        f"{reason}; every conformance test {'was' if done else 'is'} skipped (its clauses are untested); "
+        f"--require-adapter makes this a failure"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -372,8 +421,9 @@ def world_sizes(config: pytest.Config) -> list[int]:
     except ValueError:
         sizes = []
     if not sizes or any(not 1 <= n <= 16 for n in sizes):
-        raise pytest.UsageError(f"--distributed-world-sizes {text!r}: give comma-separated integers from 1 to 16, "
-                                "such as 2,4")
+        raise pytest.UsageError(
+            f"--distributed-world-sizes {text!r}: give comma-separated integers from 1 to 16, such as 2,4"
+        )
     return list(dict.fromkeys(sizes))
 
 

@@ -17,14 +17,20 @@ def register_profiles() -> None:
     # example database (see load_without_database).
     settings.register_profile("dev", max_examples=20, deadline=None, database=None, suppress_health_check=_QUIET)
     parent = settings.get_profile("ci")
-    settings.register_profile("ci", parent, max_examples=15, derandomize=True, database=None, deadline=None,
-                              print_blob=True, suppress_health_check=_QUIET)
-    settings.register_profile("thorough", max_examples=300, deadline=None, database=None,
-                              suppress_health_check=_QUIET)
+    settings.register_profile(
+        "ci",
+        parent,
+        max_examples=15,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=_QUIET,
+    )
+    settings.register_profile("thorough", max_examples=300, deadline=None, database=None, suppress_health_check=_QUIET)
     # Note: verdict decides each clause by its first failing example, as ci would; shrinking only makes a reproducer
     # smaller, and on an implementation with many failing clauses (an old torch release) it takes most of the run.
-    settings.register_profile("verdict", settings.get_profile("ci"),
-                              phases=(Phase.explicit, Phase.reuse, Phase.generate))
+    settings.register_profile("verdict", settings.get_profile("ci"), phases=(Phase.explicit, Phase.reuse, Phase.generate))
 
 
 def load_without_database(name: str) -> None:

@@ -51,9 +51,11 @@ def now_iso() -> str:
 def watch_user_interrupts() -> None:
     """Tell a real Ctrl-C apart from a KeyboardInterrupt the implementation raises."""
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+
         def on_sigint(signum, frame):
             _USER_INTERRUPTED.append(time.monotonic())
             raise KeyboardInterrupt
+
         signal.signal(signal.SIGINT, on_sigint)
 
 
@@ -70,15 +72,17 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
         if lacking:
             # Note: a clause whose needs (conformance/clauses.py) leave out a name the partial implementation lacks
             # is untested, not failed; the reason says the table is to be completed.
-            pytest.skip(f"lacks {lacking} (found while the test ran: add it to the clause's needs in "
-                        f"conformance/clauses.py)")
+            pytest.skip(
+                f"lacks {lacking} (found while the test ran: add it to the clause's needs in conformance/clauses.py)"
+            )
         raise
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt) and _USER_INTERRUPTED:
             raise
         raise ImplementationAbort(
             f"the implementation raised {type(exc).__name__}{exc.args!r} from inside a call; an implementation must "
-            f"raise an Exception, never exit or interrupt the process") from exc
+            f"raise an Exception, never exit or interrupt the process"
+        ) from exc
 
 
 def _adapter_of(config: pytest.Config) -> Adapter | None:
@@ -135,7 +139,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 def _rank_outcome(exc: BaseException) -> str | None:
-    """"timeout" or "crashed" for a rank of the distributed area that hung or died (see RankFailure), else None."""
+    """ "timeout" or "crashed" for a rank of the distributed area that hung or died (see RankFailure), else None."""
     outcome = getattr(exc, "outcome", None)
     if outcome in ("timeout", "crashed") and type(exc).__name__ == "RankFailure":
         return outcome
@@ -153,8 +157,8 @@ def _reproducer(exc: BaseException) -> str:
         # Note: SEQUENCE-DIFFERENTIAL's SequenceDivergence carries its replay script in its own message.
         at = str(exc).find("\nReproducer")
         if at >= 0:
-            return re.sub(r" \(shrunk from \d+ steps? to \d+\)$", "", str(exc)[at + 1:].rstrip())
-    return "\n".join(notes[starts[0]:] if starts else notes)
+            return re.sub(r" \(shrunk from \d+ steps? to \d+\)$", "", str(exc)[at + 1 :].rstrip())
+    return "\n".join(notes[starts[0] :] if starts else notes)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -174,7 +178,8 @@ class RunRecorder:
     def __init__(self, config: pytest.Config, adapter: Adapter, spec: str, report_path=None, journal_path=None):
         self.config = config
         self.header = {
-            "suite": suite_info(len(CLAUSES)), "adapter": adapter_info(adapter, spec),
+            "suite": suite_info(len(CLAUSES)),
+            "adapter": adapter_info(adapter, spec),
             "environment": environment_info(adapter.device),
             "declared": {c: reason for c, (reason, _) in adapter.declared().items()},
             "signatures": {c: signature for c, (_, signature) in adapter.declared().items()},
@@ -187,11 +192,14 @@ class RunRecorder:
 
     def run_settings(self) -> dict[str, Any]:
         """The Hypothesis settings, arguments, clause selection and counted level of this run."""
-        return {"hypothesis_profile": settings._current_profile,
-                "hypothesis_seed": self.config.getoption("hypothesis_seed", None),
-                "derandomize": current_settings().derandomize,
-                "arguments": _without_journal([str(a) for a in self.config.invocation_params.args]),
-                "clauses": self._selection(), "level": self.level}
+        return {
+            "hypothesis_profile": settings._current_profile,
+            "hypothesis_seed": self.config.getoption("hypothesis_seed", None),
+            "derandomize": current_settings().derandomize,
+            "arguments": _without_journal([str(a) for a in self.config.invocation_params.args]),
+            "clauses": self._selection(),
+            "level": self.level,
+        }
 
     @property
     def level(self) -> str:
@@ -267,16 +275,17 @@ class RunRecorder:
             return False
         failing = [r for r in self.results if r["outcome"] in _FAILING_OUTCOMES]
         counted = counted_levels(self.level)
-        return bool(failing) and all(r["clause"] in CLAUSES and CLAUSES[r["clause"]].level not in counted
-                                     for r in failing)
+        return bool(failing) and all(r["clause"] in CLAUSES and CLAUSES[r["clause"]].level not in counted for r in failing)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         report = getattr(self, "report", None)
         if report is None or not self.results:
             return
         a, run = report["adapter"], report["run"]
-        terminalreporter.section(f"parametrize-conformance: {a['name']} {a['version']} on {a['device']}, "
-                                 f"hypothesis profile {run['hypothesis_profile']}")
+        terminalreporter.section(
+            f"parametrize-conformance: {a['name']} {a['version']} on {a['device']}, "
+            f"hypothesis profile {run['hypothesis_profile']}"
+        )
         for line in summary_lines(report):
             terminalreporter.write_line(line)
         if self.report_path:
@@ -285,15 +294,22 @@ class RunRecorder:
     def run_record(self, interrupted: bool) -> dict[str, Any]:
         """The report's "run" section for an in-process run."""
         started, start = self._started
-        return {"started": started, "finished": now_iso(), "duration_s": round(time.monotonic() - start, 3),
-                **self.run_settings(), "exit": "interrupted" if interrupted else "completed",
-                "message": "interrupted by the user" if interrupted else "", "restarts": 0, "isolated": False}
+        return {
+            "started": started,
+            "finished": now_iso(),
+            "duration_s": round(time.monotonic() - start, 3),
+            **self.run_settings(),
+            "exit": "interrupted" if interrupted else "completed",
+            "message": "interrupted by the user" if interrupted else "",
+            "restarts": 0,
+            "isolated": False,
+        }
 
 
 def _without_journal(arguments: list[str]) -> list[str]:
     if "--journal" in arguments:
         at = arguments.index("--journal")
-        return arguments[:at] + arguments[at + 2:]
+        return arguments[:at] + arguments[at + 2 :]
     return arguments
 
 

@@ -19,9 +19,14 @@ from torch.nn.modules import module as _module
 
 # torch's module-global hook registries (torch.nn.modules.module), each an OrderedDict of handle id -> hook.
 _HOOK_DICTS: tuple[str, ...] = (
-    "_global_buffer_registration_hooks", "_global_module_registration_hooks",
-    "_global_parameter_registration_hooks", "_global_backward_pre_hooks", "_global_backward_hooks",
-    "_global_forward_pre_hooks", "_global_forward_hooks", "_global_forward_hooks_always_called",
+    "_global_buffer_registration_hooks",
+    "_global_module_registration_hooks",
+    "_global_parameter_registration_hooks",
+    "_global_backward_pre_hooks",
+    "_global_backward_hooks",
+    "_global_forward_pre_hooks",
+    "_global_forward_hooks",
+    "_global_forward_hooks_always_called",
     "_global_forward_hooks_with_kwargs",
 )
 # Note (ISOLATION-SHARED-STATE): torch.nn.modules.module._global_is_full_backward_hook is not watched: torch sets it
@@ -42,11 +47,16 @@ class Switch:
 
 
 SWITCHES: tuple[Switch, ...] = (
-    Switch("torch.__future__.get_swap_module_params_on_conversion()",
-           torch.__future__.get_swap_module_params_on_conversion, torch.__future__.set_swap_module_params_on_conversion),
-    Switch("torch.__future__.get_overwrite_module_params_on_conversion()",
-           torch.__future__.get_overwrite_module_params_on_conversion,
-           torch.__future__.set_overwrite_module_params_on_conversion),
+    Switch(
+        "torch.__future__.get_swap_module_params_on_conversion()",
+        torch.__future__.get_swap_module_params_on_conversion,
+        torch.__future__.set_swap_module_params_on_conversion,
+    ),
+    Switch(
+        "torch.__future__.get_overwrite_module_params_on_conversion()",
+        torch.__future__.get_overwrite_module_params_on_conversion,
+        torch.__future__.set_overwrite_module_params_on_conversion,
+    ),
     Switch("torch.is_grad_enabled()", torch.is_grad_enabled, torch.set_grad_enabled),
     Switch("torch.get_default_dtype()", torch.get_default_dtype, torch.set_default_dtype),
     Switch("torch.is_anomaly_enabled()", torch.is_anomaly_enabled, torch.set_anomaly_enabled),
@@ -96,8 +106,10 @@ def changes_since(before: SharedState) -> list[str]:
     for name, items in before.hooks.items():
         now = list(getattr(_module, name).items())
         if now != items:
-            found.append(f"torch.nn.modules.module.{name} holds {len(now)} hook(s), expected {len(items)} "
-                         f"(a global module hook was left registered or removed)")
+            found.append(
+                f"torch.nn.modules.module.{name} holds {len(now)} hook(s), expected {len(items)} "
+                f"(a global module hook was left registered or removed)"
+            )
     for name, value in before.flags.items():
         if getattr(_module, name, _MISSING) is not value:
             found.append(f"torch.nn.modules.module.{name} is {getattr(_module, name, None)!r}, expected {value!r}")

@@ -33,11 +33,15 @@ _NO_SHRINK = tuple(p for p in Phase if p not in (Phase.shrink, Phase.explain))
 def add_option(group) -> None:
     """--shrink-budget, in the suite's option group."""
     group.addoption(
-        "--shrink-budget", type=float, default=None, metavar="SECONDS",
+        "--shrink-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
         help=f"seconds a run may spend shrinking failing examples, all tests together (default {PER_CLAUSE_S:g} for "
-             f"each clause collected, at least {PER_TEST_S:g}; "
-             f"at most {PER_TEST_S:g} per test; only the first failing test of each clause is shrunk; 0: none; "
-             f"the thorough profile: no limit)")
+        f"each clause collected, at least {PER_TEST_S:g}; "
+        f"at most {PER_TEST_S:g} per test; only the first failing test of each clause is shrunk; 0: none; "
+        f"the thorough profile: no limit)",
+    )
 
 
 class ShrinkBudget:

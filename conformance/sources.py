@@ -56,8 +56,15 @@ UPSTREAM_TESTS: tuple[str, ...] = (
 
 _DOCS = "https://docs.pytorch.org/docs/stable"
 _MODULE = f"{_DOCS}/generated/torch.nn.Module.html#torch.nn.Module"
-_PARAMETRIZE_NAMES = ("cached", "ParametrizationList", "register_parametrization", "is_parametrized",
-                      "remove_parametrizations", "type_before_parametrizations", "transfer_parametrizations_and_params")
+_PARAMETRIZE_NAMES = (
+    "cached",
+    "ParametrizationList",
+    "register_parametrization",
+    "is_parametrized",
+    "remove_parametrizations",
+    "type_before_parametrizations",
+    "transfer_parametrizations_and_params",
+)
 DOCS_PAGES: dict[str, str] = {
     **{name: f"{_DOCS}/generated/torch.nn.utils.parametrize.{name}.html" for name in _PARAMETRIZE_NAMES},
     "parametrizations tutorial": "https://docs.pytorch.org/tutorials/intermediate/parametrizations.html",
@@ -102,24 +109,26 @@ def references(source: str) -> tuple[Reference, ...]:
 
 
 def _resolve(text: str) -> Reference:
-    if text.startswith(_UPSTREAM) and text[len(_UPSTREAM):] in UPSTREAM_TESTS:
+    if text.startswith(_UPSTREAM) and text[len(_UPSTREAM) :] in UPSTREAM_TESTS:
         return Reference(text, UPSTREAM_TEST_FILE)
-    if text.startswith(_DOCS_PREFIX) and text[len(_DOCS_PREFIX):] in DOCS_PAGES:
-        return Reference(text, DOCS_PAGES[text[len(_DOCS_PREFIX):]])
+    if text.startswith(_DOCS_PREFIX) and text[len(_DOCS_PREFIX) :] in DOCS_PAGES:
+        return Reference(text, DOCS_PAGES[text[len(_DOCS_PREFIX) :]])
     if issue := _ISSUE.fullmatch(text):
         return Reference(text, f"https://github.com/pytorch/pytorch/issues/{issue.group(1)}")
-    if text.startswith(_BEHAVIOUR) and _FUNCTION.fullmatch(text[len(_BEHAVIOUR):]):
+    if text.startswith(_BEHAVIOUR) and _FUNCTION.fullmatch(text[len(_BEHAVIOUR) :]):
         return Reference(text, PARAMETRIZE_SOURCE)
-    if text.startswith(_FOUND) and _CLAUSE_ID.fullmatch(text[len(_FOUND):]):
-        return Reference(text, "#" + text[len(_FOUND):])
-    raise ValueError(f"source reference {text!r} is of no known kind: write '{_UPSTREAM}<one of UPSTREAM_TESTS>', "
-                     f"'{_DOCS_PREFIX}<a key of DOCS_PAGES>', 'pytorch/pytorch#<number>', "
-                     f"'{_BEHAVIOUR}<function of parametrize.py>' or '{_FOUND}<CLAUSE-ID>', joined by {SEPARATOR!r}")
+    if text.startswith(_FOUND) and _CLAUSE_ID.fullmatch(text[len(_FOUND) :]):
+        return Reference(text, "#" + text[len(_FOUND) :])
+    raise ValueError(
+        f"source reference {text!r} is of no known kind: write '{_UPSTREAM}<one of UPSTREAM_TESTS>', "
+        f"'{_DOCS_PREFIX}<a key of DOCS_PAGES>', 'pytorch/pytorch#<number>', "
+        f"'{_BEHAVIOUR}<function of parametrize.py>' or '{_FOUND}<CLAUSE-ID>', joined by {SEPARATOR!r}"
+    )
 
 
 def behaviour_functions(source: str) -> tuple[str, ...]:
     """The parametrize.py functions a source's `torch 2.13 behaviour:` references name."""
-    return tuple(part[len(_BEHAVIOUR):] for part in source.split(SEPARATOR) if part.startswith(_BEHAVIOUR))
+    return tuple(part[len(_BEHAVIOUR) :] for part in source.split(SEPARATOR) if part.startswith(_BEHAVIOUR))
 
 
 def upstream_test(number: int) -> str:

@@ -31,12 +31,16 @@ _UPSTREAM_NUMBER = re.compile(r"\bT(\d+)\b")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 
 
-def divergences_on(clause_id: str, release: str = TORCH_RELEASE,
-                      divergences: Iterable[Divergence] = TORCH_DIVERGENCES) -> list[Divergence]:
+def divergences_on(
+    clause_id: str, release: str = TORCH_RELEASE, divergences: Iterable[Divergence] = TORCH_DIVERGENCES
+) -> list[Divergence]:
     """The torch adapter's divergences of one clause that hold for torch `release` (both ranges contain it), sorted."""
     version = Version(release)
-    found = [d for d in divergences if d.clause == clause_id
-             and all(not spec or version in SpecifierSet(spec) for spec in (d.releases, d.core_releases))]
+    found = [
+        d
+        for d in divergences
+        if d.clause == clause_id and all(not spec or version in SpecifierSet(spec) for spec in (d.releases, d.core_releases))
+    ]
     return sorted(found, key=lambda d: d.reason)
 
 
@@ -53,8 +57,11 @@ def readable(text: str) -> str:
     return _UPSTREAM_NUMBER.sub(lambda m: f"{m.group(0)} (`{upstream_test(int(m.group(1)))}`)", escaped)
 
 
-def render(clauses: Mapping[str, Clause] = CLAUSES, divergences: Sequence[Divergence] = TORCH_DIVERGENCES,
-           reports: Sequence[UpstreamReport] = UPSTREAM_REPORTS) -> str:
+def render(
+    clauses: Mapping[str, Clause] = CLAUSES,
+    divergences: Sequence[Divergence] = TORCH_DIVERGENCES,
+    reports: Sequence[UpstreamReport] = UPSTREAM_REPORTS,
+) -> str:
     """The whole page, deterministic: areas and clauses in the table's order, then the upstream reports by number."""
     areas = [a for a in AREAS if any(c.area == a for c in clauses.values())]
     lines = _intro(clauses, areas, divergences, reports)
@@ -71,12 +78,15 @@ def torch_status(clause: Clause, divergences: Sequence[Divergence] = TORCH_DIVER
     return "diverges" if divergences_on(clause.id, divergences=divergences) else "conforms"
 
 
-def _intro(clauses: Mapping[str, Clause], areas: Sequence[str], divergences: Sequence[Divergence],
-           reports: Sequence[UpstreamReport]) -> list[str]:
+def _intro(
+    clauses: Mapping[str, Clause], areas: Sequence[str], divergences: Sequence[Divergence], reports: Sequence[UpstreamReport]
+) -> list[str]:
     counts = {level: sum(c.level == level for c in clauses.values()) for level in LEVELS}
     statuses = [torch_status(c, divergences) for c in clauses.values()]
-    tally = ", ".join(f"{statuses.count(s)} {s.replace('conforms', 'conform').replace('diverges', 'diverge')}"
-                      for s in ("conforms", "diverges", "untested"))
+    tally = ", ".join(
+        f"{statuses.count(s)} {s.replace('conforms', 'conform').replace('diverges', 'diverge')}"
+        for s in ("conforms", "diverges", "untested")
+    )
     return [
         "# The torch.nn.utils.parametrize conformance spec",
         "",
@@ -139,8 +149,9 @@ def _area_row(area: str, clauses: Sequence[Clause], divergences: Sequence[Diverg
     return f"| [{area}](#area-{area}) | {len(clauses)} | {required} | {len(clauses) - required} | {diverged} |"
 
 
-def _area(area: str, clauses: Sequence[Clause], divergences: Sequence[Divergence],
-          reports: Sequence[UpstreamReport]) -> list[str]:
+def _area(
+    area: str, clauses: Sequence[Clause], divergences: Sequence[Divergence], reports: Sequence[UpstreamReport]
+) -> list[str]:
     lines = [f'<a id="area-{area}"></a>', "", f"## {area}", ""]
     for clause in clauses:
         lines += _clause(clause, divergences, [r for r in reports if r.clause == clause.id])
@@ -150,12 +161,22 @@ def _area(area: str, clauses: Sequence[Clause], divergences: Sequence[Divergence
 def _clause(clause: Clause, divergences: Sequence[Divergence], reports: Sequence[UpstreamReport] = ()) -> list[str]:
     sources = "; ".join(f"[{readable(r.text)}]({r.url})" for r in references(clause.source))
     needs = ", ".join(f"`{name}`" for name in clause.needs) or "none of the seven names"
-    lines = [f'<a id="{clause.id}"></a>', "", f"### {clause.id}", "", readable(clause.statement), "",
-             f"- **Level**: {clause.level}: {readable(clause.basis)}", f"- **Sources**: {sources}",
-             f"- **Needs**: {needs}"]
+    lines = [
+        f'<a id="{clause.id}"></a>',
+        "",
+        f"### {clause.id}",
+        "",
+        readable(clause.statement),
+        "",
+        f"- **Level**: {clause.level}: {readable(clause.basis)}",
+        f"- **Sources**: {sources}",
+        f"- **Needs**: {needs}",
+    ]
     if reports:
-        lines.append("- **Upstream reports**: " + "; ".join(
-            f"[{r.reference}](#upstream-{r.number}) ({readable(r.title)})" for r in sorted(reports, key=_number)))
+        lines.append(
+            "- **Upstream reports**: "
+            + "; ".join(f"[{r.reference}](#upstream-{r.number}) ({readable(r.title)})" for r in sorted(reports, key=_number))
+        )
     lines += _torch_lines(clause, divergences)
     return lines + [""]
 
@@ -169,15 +190,18 @@ def _torch_lines(clause: Clause, divergences: Sequence[Divergence]) -> list[str]
         lines = [f"{label}: conforms"]
     else:
         lines = [f"{label}: diverges: " + "; ".join(readable(d.reason) for d in current)]
-        lines += [f"  - its failure (a failure of the clause that does not match fails it): `{d.signature}`"
-                  for d in current]
+        lines += [
+            f"  - its failure (a failure of the clause that does not match fails it): `{d.signature}`" for d in current
+        ]
         lines += [line for d in current for line in ("", "```python", d.reproducer.rstrip("\n"), "```", "")]
     return lines + _history_lines(clause, current, divergences)
 
 
 def _history_lines(clause: Clause, current: Sequence[Divergence], divergences: Sequence[Divergence]) -> list[str]:
-    history = [f"  - {_releases(d)}: " + (f"the torch {TORCH_RELEASE} divergence above" if d in current
-                                           else readable(d.reason)) for d in release_history(clause.id, divergences)]
+    history = [
+        f"  - {_releases(d)}: " + (f"the torch {TORCH_RELEASE} divergence above" if d in current else readable(d.reason))
+        for d in release_history(clause.id, divergences)
+    ]
     return ["- **Releases that diverge**:", *history] if history else []
 
 
@@ -194,13 +218,19 @@ def _number(report: UpstreamReport) -> int:
 def _upstream(reports: Sequence[UpstreamReport]) -> list[str]:
     caught = sorted((r for r in reports if r.clause), key=_number)
     uncaught = sorted((r for r in reports if not r.clause), key=_number)
-    lines = ['<a id="upstream-reports"></a>', "", "## Upstream reports", "",
-             f"{len(reports)} pytorch/pytorch issues and pull requests that report wrong behaviour of "
-             "`torch.nn.utils.parametrize` or of its use under torch.compile, torch.export, torch.jit, torch.func, "
-             "DistributedDataParallel and tensor subclasses, from `conformance/upstream.py`. **Releases** are those the "
-             "report affects by the history matrices: `reports/history/source/matrix.md` runs each release's own "
-             "parametrize.py from 1.9 on, `reports/history/installed/matrix.md` the installed releases from the "
-             "project's floor, torch 2.4, on; a report about releases below the floor only says so.", ""]
+    lines = [
+        '<a id="upstream-reports"></a>',
+        "",
+        "## Upstream reports",
+        "",
+        f"{len(reports)} pytorch/pytorch issues and pull requests that report wrong behaviour of "
+        "`torch.nn.utils.parametrize` or of its use under torch.compile, torch.export, torch.jit, torch.func, "
+        "DistributedDataParallel and tensor subclasses, from `conformance/upstream.py`. **Releases** are those the "
+        "report affects by the history matrices: `reports/history/source/matrix.md` runs each release's own "
+        "parametrize.py from 1.9 on, `reports/history/installed/matrix.md` the installed releases from the "
+        "project's floor, torch 2.4, on; a report about releases below the floor only says so.",
+        "",
+    ]
     lines += [f"### Caught by a clause ({len(caught)})", ""]
     for report in caught:
         lines += _report(report)
@@ -213,9 +243,13 @@ def _upstream(reports: Sequence[UpstreamReport]) -> list[str]:
 def _report(report: UpstreamReport) -> list[str]:
     url = references(report.reference)[0].url
     caught = f"[{report.clause}](#{report.clause})" if report.clause else "no clause"
-    return [f'- <a id="upstream-{report.number}"></a>[{report.reference}]({url}) ({report.kind}): '
-            f"{readable(report.title)}", f"  - **Caught by**: {caught}", f"  - **Releases**: {readable(report.releases)}",
-            f"  - **Note**: {readable(report.note)}", ""]
+    return [
+        f'- <a id="upstream-{report.number}"></a>[{report.reference}]({url}) ({report.kind}): {readable(report.title)}',
+        f"  - **Caught by**: {caught}",
+        f"  - **Releases**: {readable(report.releases)}",
+        f"  - **Note**: {readable(report.note)}",
+        "",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

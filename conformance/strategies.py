@@ -43,8 +43,14 @@ def hosts(draw, dtypes=FLOAT_DTYPES, kinds=KINDS, square: bool = False, bias: bo
     n = draw(st.integers(2, 5))
     m = n if square else draw(st.integers(2, 5))
     has_bias = draw(st.booleans()) if bias is None else bias
-    return HostSpec(kind, n=n, m=m, dtype=draw(st.sampled_from(dtypes)), seed=draw(st.integers(0, 2**16)),
-                    bias=has_bias or kind == "buffers")
+    return HostSpec(
+        kind,
+        n=n,
+        m=m,
+        dtype=draw(st.sampled_from(dtypes)),
+        seed=draw(st.integers(0, 2**16)),
+        bias=has_bias or kind == "buffers",
+    )
 
 
 # The constructor arguments drawn for the library parametrizations that take one.
@@ -129,11 +135,14 @@ class Case:
         """A script that rebuilds this case through the adapter `adapter_spec` loads (Adapter.spec: the --adapter value,
         which load_adapter takes back, unlike a name)."""
         unsafe = ", unsafe=True" if self.unsafe else ""
-        lines = ["import torch",
-                 "from parametrize_conformance.adapters import load_adapter",
-                 "from parametrize_conformance.hosts import HostSpec",
-                 "from parametrize_conformance.library import *", f"P = load_adapter({adapter_spec!r}).api",
-                 f"module = {self.host!r}.build({device!r})"]
+        lines = [
+            "import torch",
+            "from parametrize_conformance.adapters import load_adapter",
+            "from parametrize_conformance.hosts import HostSpec",
+            "from parametrize_conformance.library import *",
+            f"P = load_adapter({adapter_spec!r}).api",
+            f"module = {self.host!r}.build({device!r})",
+        ]
         path, _, leaf = self.name.rpartition(".")
         owner = f"module.get_submodule({path!r})" if path else "module"
         lines += [f"P.register_parametrization({owner}, {leaf!r}, {p!r}{unsafe})" for p in self.chain]
@@ -141,8 +150,16 @@ class Case:
 
 
 @st.composite
-def cases(draw, dtypes=FLOAT_DTYPES, kinds=KINDS, names: tuple[str, ...] | None = None, square: bool = False,
-          min_chain: int = 1, max_chain: int = 3, exact: bool = False) -> Case:
+def cases(
+    draw,
+    dtypes=FLOAT_DTYPES,
+    kinds=KINDS,
+    names: tuple[str, ...] | None = None,
+    square: bool = False,
+    min_chain: int = 1,
+    max_chain: int = 3,
+    exact: bool = False,
+) -> Case:
     """A Case with a preserving chain: `names` limits the tensor, `square` makes it a square matrix, `exact`
     keeps only parametrizations whose right_inverse round-trips exactly."""
     host = draw(hosts(dtypes, kinds, square=square), label="host")
@@ -155,8 +172,14 @@ def cases(draw, dtypes=FLOAT_DTYPES, kinds=KINDS, names: tuple[str, ...] | None 
 
 
 @st.composite
-def multi_cases(draw, dtypes=FLOAT_DTYPES, max_extra: int = 2, exact: bool = False, weighted: tuple[int, ...] = (),
-                any_tensor: bool = False) -> Case:
+def multi_cases(
+    draw,
+    dtypes=FLOAT_DTYPES,
+    max_extra: int = 2,
+    exact: bool = False,
+    weighted: tuple[int, ...] = (),
+    any_tensor: bool = False,
+) -> Case:
     """A Case on the weight of a Linear or buffers host whose chain starts with a two-input parametrization:
     `weighted` lists arities k for which Weighted(k) may replace it, `any_tensor` allows any tensor of a buffers host."""
     host = draw(hosts(dtypes, kinds=("linear", "buffers")), label="host")
@@ -200,8 +223,9 @@ INTEGER_DTYPES = (torch.int8, torch.int16, torch.int32, torch.int64)
 
 
 @st.composite
-def mixed_cases(draw, dtypes=FLOAT_DTYPES, names: tuple[str, ...] = ("weight", "bias", "running"),
-                max_extra: int = 2) -> Case:
+def mixed_cases(
+    draw, dtypes=FLOAT_DTYPES, names: tuple[str, ...] = ("weight", "bias", "running"), max_extra: int = 2
+) -> Case:
     """A Case whose chain starts with Quantized(codes), a multi-input parametrization whose originals differ in dtype
     (integer codes of one of INTEGER_DTYPES beside a floating scale), then up to `max_extra` exact preserving ones; on
     one of `names` of a Linear, Conv1d or buffers host (the non-persistent `scratch` is left out by default)."""
@@ -278,16 +302,21 @@ def serial_cases(draw, dtypes=FLOAT_DTYPES) -> Case:
 
 
 @st.composite
-def several_cases(draw, dtypes=FLOAT_DTYPES, kinds=KINDS, names: tuple[str, ...] | None = None, min_names: int = 1,
-                  exact: bool = False) -> list[Case]:
+def several_cases(
+    draw, dtypes=FLOAT_DTYPES, kinds=KINDS, names: tuple[str, ...] | None = None, min_names: int = 1, exact: bool = False
+) -> list[Case]:
     """A case, plus chains on a drawn subset of the host's other tensors (same host): `names` limits the tensors,
     `min_names` is how many get a chain at least (or all the host has, if fewer)."""
     case = draw(cases(dtypes=dtypes, kinds=kinds, names=names, exact=exact), label="case")
     others = [n for n in case.host.tensor_names() if n != case.name and (names is None or n in names)]
-    extra = draw(st.lists(st.sampled_from(others), unique=True, min_size=min(min_names - 1, len(others))),
-                 label="extra names") if others else []
-    return [case] + [Case(case.host, n, tuple(draw(chains(shape_of(case.host, n), exact=exact), label=f"chain of {n}")))
-                     for n in extra]
+    extra = (
+        draw(st.lists(st.sampled_from(others), unique=True, min_size=min(min_names - 1, len(others))), label="extra names")
+        if others
+        else []
+    )
+    return [case] + [
+        Case(case.host, n, tuple(draw(chains(shape_of(case.host, n), exact=exact), label=f"chain of {n}"))) for n in extra
+    ]
 
 
 def other_seeds(host: HostSpec) -> st.SearchStrategy[int]:
@@ -352,7 +381,8 @@ def registered_reproducer(case: Case, adapter_spec: str, device: str, requires_g
     if kind_of(case.host.build(), case.name) != "parameter":
         return case.reproducer(adapter_spec, device)
     return case.reproducer(adapter_spec, device).replace(
-        "\n    P.register", f"\n    module.{case.name}.requires_grad_({requires_grad})\n    P.register", 1)
+        "\n    P.register", f"\n    module.{case.name}.requires_grad_({requires_grad})\n    P.register", 1
+    )
 
 
 def seeded_randn(shape: tuple[int, ...], dtype: torch.dtype, device: str, seed: int) -> Tensor:

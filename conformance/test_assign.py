@@ -43,8 +43,12 @@ from parametrize_conformance.strategies import (
 def test_assign_round_trip(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
-    note_case(case, adapter, device, f"\nthen module.{case.name} = <its value on the host with seed={seed}>"
-              "\n(each parametrization wrapped in Logged)")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen module.{case.name} = <its value on the host with seed={seed}>\n(each parametrization wrapped in Logged)",
+    )
     module, log = case.build_logged(P, device)
     value = image_value(case, device, seed)
     setattr(module, case.name, value.clone())
@@ -63,8 +67,13 @@ def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
     is_parameter = case.name in module._parameters
     requires_grad = data.draw(st.booleans(), label="requires_grad") if is_parameter else False
     getattr(module, case.name).requires_grad_(requires_grad)
-    note_case(case, adapter, device, f"\n(module.{case.name}.requires_grad_({requires_grad}) first)"
-              f"\nthen module.{case.name} = <its value on the host with seed={seed}>")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\n(module.{case.name}.requires_grad_({requires_grad}) first)"
+        f"\nthen module.{case.name} = <its value on the host with seed={seed}>",
+    )
     chain = case.fresh_chain()
     case.register_on(P, module, chain)
     before = originals_of(module, case.name)
@@ -76,9 +85,11 @@ def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
     for i, (new, old, expected) in enumerate(zip(after, before, composed_inverse(chain, value), strict=True)):
         assert_same(new, old, f"original {i} after the assignment")
         assert_equal(isinstance(new, nn.Parameter), is_parameter, f"original {i} is an nn.Parameter")
-        assert_true(any(t is new for t in plist._parameters.values()) == is_parameter,
-                    f"original {i}: registered as a {'buffer' if is_parameter else 'parameter'}, expected as a "
-                    f"{'parameter' if is_parameter else 'buffer'}")
+        assert_true(
+            any(t is new for t in plist._parameters.values()) == is_parameter,
+            f"original {i}: registered as a {'buffer' if is_parameter else 'parameter'}, expected as a "
+            f"{'parameter' if is_parameter else 'buffer'}",
+        )
         assert_equal(new.requires_grad, requires_grad, f"original {i}.requires_grad")
         assert_close(new, expected, f"original {i}'s value after the assignment")
 
@@ -88,8 +99,13 @@ def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
 def test_assign_no_grad(P, adapter, device, dtype, swap, data, multi, leaf):
     case = data.draw(assign_cases((dtype,), multi), label="case")
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
-    note_case(case, adapter, device, f"\nthen module.{case.name} = <its value on the host with "
-              f"seed={seed}, {'a leaf' if leaf else 'computed from a leaf'} that requires grad>")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen module.{case.name} = <its value on the host with "
+        f"seed={seed}, {'a leaf' if leaf else 'computed from a leaf'} that requires grad>",
+    )
     _check_identity_buffer_no_grad(P, device, dtype, leaf)
     module = case.build(P, device)
     flags = [t.requires_grad for t in originals_of(module, case.name)]
@@ -107,9 +123,11 @@ def test_assign_no_grad(P, adapter, device, dtype, swap, data, multi, leaf):
 def _check_identity_buffer_no_grad(P, device: str, dtype: torch.dtype, leaf: bool) -> None:
     """The case random draws rarely reach: a buffer under an identity right_inverse, where the assigned tensor
     itself reaches the original (under the swap flag, torch swaps it in, graph and all)."""
-    note(f"fixed case: m = nn.Module(); m.register_buffer('b', torch.zeros(3, dtype={dtype}, device={device!r}))\n"
-         f"P.register_parametrization(m, 'b', GradModeProbe()); m.b = <a tensor {'that is a leaf' if leaf else 'computed'}"
-         " requiring grad>")
+    note(
+        f"fixed case: m = nn.Module(); m.register_buffer('b', torch.zeros(3, dtype={dtype}, device={device!r}))\n"
+        f"P.register_parametrization(m, 'b', GradModeProbe()); m.b = <a tensor {'that is a leaf' if leaf else 'computed'}"
+        " requiring grad>"
+    )
     module = nn.Module()
     module.register_buffer("b", torch.zeros(3, dtype=dtype, device=device))
     probe = L.GradModeProbe()
@@ -126,8 +144,13 @@ def _check_identity_buffer_no_grad(P, device: str, dtype: torch.dtype, leaf: boo
 @pytest.mark.clause("ASSIGN-NO-INVERSE")
 @given(data=st.data(), c=st.sampled_from([3.0, -0.5]))
 def test_assign_no_inverse(P, adapter, device, dtype, swap, data, c):
-    case = draw_case(data, with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.NoInverse(c)), adapter, device,
-                     lambda case: f"\nthen module.{case.name} = module.{case.name}.detach().clone()")
+    case = draw_case(
+        data,
+        with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.NoInverse(c)),
+        adapter,
+        device,
+        lambda case: f"\nthen module.{case.name} = module.{case.name}.detach().clone()",
+    )
     module = case.build(P, device)
     value = getattr(module, case.name).detach().clone()
     before = snapshot(module)
@@ -141,8 +164,13 @@ def test_assign_no_inverse(P, adapter, device, dtype, swap, data, c):
 @pytest.mark.clause("ASSIGN-NO-INVERSE-ERROR")
 @given(data=st.data(), c=st.sampled_from([3.0, -0.5]))
 def test_assign_no_inverse_error(P, adapter, device, dtype, data, c):
-    case = draw_case(data, with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.NoInverse(c)), adapter, device,
-                     lambda case: f"\nthen module.{case.name} = module.{case.name}.detach().clone()")
+    case = draw_case(
+        data,
+        with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.NoInverse(c)),
+        adapter,
+        device,
+        lambda case: f"\nthen module.{case.name} = module.{case.name}.detach().clone()",
+    )
     module = case.build(P, device)
     value = getattr(module, case.name).detach().clone()
     # Note: ASSIGN-NO-INVERSE-ERROR: the message names the parametrization and right_inverse; its wording is torch
@@ -154,8 +182,13 @@ def test_assign_no_inverse_error(P, adapter, device, dtype, data, c):
 @pytest.mark.clause("ASSIGN-NOT-IMPLEMENTED")
 @given(data=st.data())
 def test_assign_not_implemented(P, adapter, device, dtype, swap, data):
-    case = draw_case(data, with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.InverseNotImplemented()),
-                     adapter, device, lambda case: f"\nthen module.{case.name} = module.{case.name}.detach().clone()")
+    case = draw_case(
+        data,
+        with_inserted(cases(dtypes=(dtype,), min_chain=0, max_chain=2), L.InverseNotImplemented()),
+        adapter,
+        device,
+        lambda case: f"\nthen module.{case.name} = module.{case.name}.detach().clone()",
+    )
     module = case.build(P, device)
     value = getattr(module, case.name).detach().clone()
     before = snapshot(module)
@@ -241,8 +274,9 @@ def test_assign_multi_atomic(P, adapter, device, dtype, swap, data, k, mode):
     index = data.draw(st.integers(1, k - 1), label="failing element")
     spoiling = L.Spoiling(k)
     case = dataclasses.replace(base, chain=(spoiling, *base.chain[1:]))
-    note_case(case, adapter, device, f"\nthen Spoiling.spoil = ({index}, {mode!r}) and "
-              f"module.{case.name} = module.{case.name} + 1")
+    note_case(
+        case, adapter, device, f"\nthen Spoiling.spoil = ({index}, {mode!r}) and module.{case.name} = module.{case.name} + 1"
+    )
     module = case.build(P, device, chain=[spoiling, *case.fresh_chain()[1:]])
     value = getattr(module, case.name).detach() + 1
     spoiling.spoil = (index, mode)
@@ -256,8 +290,7 @@ def test_assign_multi_atomic(P, adapter, device, dtype, swap, data, k, mode):
     except Exception:  # the failing call is what the checks below judge
         pass
     else:
-        assert_true(mode == "dtype", f"an assignment whose element {index} is None: got no exception, "
-                    "expected an exception")
+        assert_true(mode == "dtype", f"an assignment whose element {index} is None: got no exception, expected an exception")
         return
     for i, (t, old) in enumerate(zip(originals_of(module, case.name), olds, strict=True)):
         assert_close(t, old, f"original{i} after the failed assignment")
@@ -282,8 +315,12 @@ def test_assign_multi_error_type(P, adapter, device, dtype, data, bad, wrong_len
         index = data.draw(st.integers(1, n - 1), label="failing element")
         spoiling = L.Spoiling(n)
         case = dataclasses.replace(base, chain=(spoiling, *base.chain[1:]))
-        note_case(case, adapter, device, f"\nthen Spoiling.spoil = ({index}, 'none') and "
-                  f"module.{case.name} = module.{case.name} + 1")
+        note_case(
+            case,
+            adapter,
+            device,
+            f"\nthen Spoiling.spoil = ({index}, 'none') and module.{case.name} = module.{case.name} + 1",
+        )
         module = case.build(P, device, chain=[spoiling, *case.fresh_chain()[1:]])
         spoiling.spoil = (index, "none")
         phrase, what = f"Got element {index} of type NoneType", f"element {index} of right_inverse's output is None"
@@ -295,8 +332,13 @@ def test_assign_multi_error_type(P, adapter, device, dtype, data, bad, wrong_len
 @pytest.mark.clause("ASSIGN-PARAMETER-REFUSED")
 @given(data=st.data(), multi=st.booleans())
 def test_assign_parameter_refused(P, adapter, device, dtype, swap, data, multi):
-    case = draw_case(data, assign_cases((dtype,), multi, exact=False), adapter, device,
-                     lambda case: f"\nthen module.{case.name} = nn.Parameter(<its value>)")
+    case = draw_case(
+        data,
+        assign_cases((dtype,), multi, exact=False),
+        adapter,
+        device,
+        lambda case: f"\nthen module.{case.name} = nn.Parameter(<its value>)",
+    )
     module = case.build(P, device)
     value = nn.Parameter(getattr(module, case.name).detach().clone())
     before = snapshot(module)
@@ -320,8 +362,10 @@ def test_assign_inverse_error(P, adapter, device, dtype, data):
     else:
         arm = f"p = module.parametrizations[{name!r}][{at}]; p.fail"
         code = f"module.{name} = <its value on the host built with seed {seed}>"
-    note(first.reproducer(adapter.spec, device) + f"\n    {arm} = ('right_inverse', {error!r})\n    {code}  # raises "
-         f"that very {type(error).__name__}, and module is unchanged")
+    note(
+        first.reproducer(adapter.spec, device) + f"\n    {arm} = ('right_inverse', {error!r})\n    {code}  # raises "
+        f"that very {type(error).__name__}, and module is unchanged"
+    )
     module = case.host.build(device)
     first.register_on(P, module, chain[:at] if call == "register" else chain)
     value = image_value(case, device, seed) if call == "assign" else None

@@ -17,8 +17,9 @@ from parametrize_conformance.strategies import buffer_cases
 @pytest.mark.clause("BUFFER-STAYS-BUFFER")
 @given(data=st.data())
 def test_buffer_stays_buffer(P, adapter, device, dtype, data):
-    case = draw_case(data, buffer_cases("running", (dtype,)), adapter, device,
-                     "\nthen P.remove_parametrizations(module, 'running')")
+    case = draw_case(
+        data, buffer_cases("running", (dtype,)), adapter, device, "\nthen P.remove_parametrizations(module, 'running')"
+    )
     module = case.host.build(device)
     buffer = module.running
     parameters = [id(p) for p in module.parameters()]
@@ -26,17 +27,23 @@ def test_buffer_stays_buffer(P, adapter, device, dtype, data):
     plist = module.parametrizations["running"]
     assert_equal([id(p) for p in module.parameters()], parameters, "the ids of module.parameters() while parametrized")
     for key in original_names(plist):
-        assert_true(key in plist._buffers and key not in plist._parameters,
-                    f"plist.{key} is {'a parameter' if key in plist._parameters else 'not a buffer'}, expected a buffer")
+        assert_true(
+            key in plist._buffers and key not in plist._parameters,
+            f"plist.{key} is {'a parameter' if key in plist._parameters else 'not a buffer'}, expected a buffer",
+        )
         assert_true(not isinstance(getattr(plist, key), nn.Parameter), f"plist.{key} is an nn.Parameter")
     with torch.no_grad():
         expected = module.running.clone()
     P.remove_parametrizations(module, "running")
-    assert_true("running" in module._buffers and "running" not in module._parameters,
-                "'running' is not a buffer of the module after removal")
+    assert_true(
+        "running" in module._buffers and "running" not in module._parameters,
+        "'running' is not a buffer of the module after removal",
+    )
     assert_true(not isinstance(module.running, nn.Parameter), "module.running is an nn.Parameter after removal")
-    assert_true("running" in module.state_dict(), "'running' is not in state_dict() after removal, expected it to "
-                "stay a persistent buffer")
+    assert_true(
+        "running" in module.state_dict(),
+        "'running' is not in state_dict() after removal, expected it to stay a persistent buffer",
+    )
     if not isinstance(case.chain[0], L.SumOfTwo):
         assert_same(module.running, buffer, "module.running after removal")
     assert_equal([id(p) for p in module.parameters()], parameters, "the ids of module.parameters() after removal")
@@ -55,5 +62,7 @@ def test_buffer_persistence_kept(P, adapter, device, dtype, data):
     assert_equal(leaked, [], "state_dict keys holding the non-persistent buffer 'scratch' while parametrized")
     P.remove_parametrizations(module, "scratch", leave_parametrized=leave)
     assert_true("scratch" in module._buffers, "'scratch' is not a buffer of the module after removal")
-    assert_true("scratch" not in module.state_dict(), "'scratch' is in state_dict() after removal, expected it to "
-                "stay non-persistent")
+    assert_true(
+        "scratch" not in module.state_dict(),
+        "'scratch' is in state_dict() after removal, expected it to stay non-persistent",
+    )

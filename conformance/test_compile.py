@@ -110,8 +110,10 @@ def graphs() -> int:
 def assert_compiled(what: str) -> None:
     """Dynamo converted at least one frame (the check did not pass on code Dynamo gave up on)."""
     # Note: frames, not graphs: a forward of one op (an Identity chain on a Linear without bias) converts to no graph.
-    assert_true(counters["frames"]["ok"] >= 1, f"{what}: Dynamo converted no frame, expected at least one (the "
-                "compiled values were computed by eager code)")
+    assert_true(
+        counters["frames"]["ok"] >= 1,
+        f"{what}: Dynamo converted no frame, expected at least one (the compiled values were computed by eager code)",
+    )
 
 
 @pytest.mark.clause("COMPILE-VALUES")
@@ -121,8 +123,9 @@ def test_compile_values(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     backend = data.draw(st.sampled_from(backends(device)), label="backend")
     seed = data.draw(st.integers(0, 2**16), label="seed of the input")
-    note_case(case, adapter, device, f"\nthen out = torch.compile(module, backend={backend!r})(x); "
-              "out.square().sum().backward()")
+    note_case(
+        case, adapter, device, f"\nthen out = torch.compile(module, backend={backend!r})(x); out.square().sum().backward()"
+    )
     module = case.build(P, device)
     x = host_input(case.host, device, seed)
     leaves = own_leaves(module, case.name)
@@ -146,12 +149,15 @@ def test_compile_fullgraph(P, adapter, device, data, where):
     case = data.draw(forward_cases(adapter.dtypes[:1]), label="case")
     backend = data.draw(st.sampled_from(backends(device)), label="backend")
     read_first = where == "around" and data.draw(st.booleans(), label="read the tensor in cached() before the call")
-    doing = {"outside": "compiled(x)",
-             "around": f"with P.cached(): {f'module.{case.name}; ' if read_first else ''}compiled(x); then compiled(x)",
-             "within": "compiled = torch.compile(CachedTwice(P, module), ...) (forward: with P.cached(): "
-                       "return module(x) + module(x)); compiled(x)"}[where]
-    note_case(case, adapter, device, f"\nthen compiled = torch.compile(module, backend={backend!r}, "
-              f"fullgraph=True); {doing}")
+    doing = {
+        "outside": "compiled(x)",
+        "around": f"with P.cached(): {f'module.{case.name}; ' if read_first else ''}compiled(x); then compiled(x)",
+        "within": "compiled = torch.compile(CachedTwice(P, module), ...) (forward: with P.cached(): "
+        "return module(x) + module(x)); compiled(x)",
+    }[where]
+    note_case(
+        case, adapter, device, f"\nthen compiled = torch.compile(module, backend={backend!r}, fullgraph=True); {doing}"
+    )
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     with torch.no_grad():
@@ -159,8 +165,9 @@ def test_compile_fullgraph(P, adapter, device, data, where):
     with fresh_dynamo():
         if where == "within":
             out = _fullgraph_call(torch.compile(CachedTwice(P, module), backend=backend, fullgraph=True), x, where)
-            assert_close(out, 2 * expected, "the compiled wrapper's output (its forward calls the module twice "
-                         "inside cached())")
+            assert_close(
+                out, 2 * expected, "the compiled wrapper's output (its forward calls the module twice inside cached())"
+            )
             return
         compiled = torch.compile(module, backend=backend, fullgraph=True)
         if where == "around":
@@ -168,8 +175,11 @@ def test_compile_fullgraph(P, adapter, device, data, where):
                 if read_first:
                     getattr(module, case.name)
                 assert_close(_fullgraph_call(compiled, x, where), expected, "the compiled output inside cached()")
-        assert_close(_fullgraph_call(compiled, x, "outside"), expected, "the compiled output outside cached()"
-                     + (" (after a call inside it)" if where == "around" else ""))
+        assert_close(
+            _fullgraph_call(compiled, x, "outside"),
+            expected,
+            "the compiled output outside cached()" + (" (after a call inside it)" if where == "around" else ""),
+        )
 
 
 def _fullgraph_call(compiled: nn.Module, x: Tensor, where: str) -> Tensor:
@@ -177,8 +187,10 @@ def _fullgraph_call(compiled: nn.Module, x: Tensor, where: str) -> Tensor:
     try:
         return compiled(x)
     except Exception as exc:
-        raise AssertionError(f"calling the fullgraph-compiled module ({where} cached()): got {type(exc).__name__}: "
-                             f"{str(exc).splitlines()[0] if str(exc) else ''}, expected one graph") from exc
+        raise AssertionError(
+            f"calling the fullgraph-compiled module ({where} cached()): got {type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}, expected one graph"
+        ) from exc
 
 
 @pytest.mark.clause("COMPILE-SEES-UPDATES")
@@ -189,9 +201,14 @@ def _fullgraph_call(compiled: nn.Module, x: Tensor, where: str) -> Tensor:
 def test_compile_sees_updates(P, adapter, device, swap, data, seed):
     case = data.draw(forward_cases(adapter.dtypes[:1], exact=True), label="case")
     backend = data.draw(st.sampled_from(backends(device)), label="backend")
-    note_case(case, adapter, device, f"\nthen (swap flag {swap}) compiled = torch.compile(module, "
-              f"backend={backend!r}); compiled(x); original_i.copy_(randn(seed={seed}+i)) under no_grad; compiled(x); "
-              f"module.{case.name} = <its value on the host with seed={seed}>; compiled(x)")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen (swap flag {swap}) compiled = torch.compile(module, "
+        f"backend={backend!r}); compiled(x); original_i.copy_(randn(seed={seed}+i)) under no_grad; compiled(x); "
+        f"module.{case.name} = <its value on the host with seed={seed}>; compiled(x)",
+    )
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     with fresh_dynamo(), torch.no_grad():  # the swap fixture has set the flag
@@ -199,16 +216,21 @@ def test_compile_sees_updates(P, adapter, device, swap, data, seed):
         first = forward_by_hand(case, device, own_leaves(module, case.name), x)
         assert_close(compiled(x), first, "the first compiled output")
         assert_compiled("torch.compile(module)(x)")
-        new = [seeded_randn(tuple(t.shape), t.dtype, device, seed + i)
-               for i, t in enumerate(originals_of(module, case.name))]
+        new = [
+            seeded_randn(tuple(t.shape), t.dtype, device, seed + i) for i, t in enumerate(originals_of(module, case.name))
+        ]
         for t, value in zip(originals_of(module, case.name), new, strict=True):
             t.copy_(value)
-        assert_close(compiled(x), forward_by_hand(case, device, new, x), "the compiled output after an in-place update of "
-                     "the originals")
+        assert_close(
+            compiled(x),
+            forward_by_hand(case, device, new, x),
+            "the compiled output after an in-place update of the originals",
+        )
         value = image_value(case, device, seed)
         setattr(module, case.name, value.clone())
-        assert_close(compiled(x), plain_forward(case, device, value, x), f"the compiled output after module."
-                     f"{case.name} = value")
+        assert_close(
+            compiled(x), plain_forward(case, device, value, x), f"the compiled output after module.{case.name} = value"
+        )
 
 
 @pytest.mark.clause("COMPILE-PER-LAYER-GRAPHS")
@@ -225,18 +247,26 @@ def test_compile_per_layer_graphs(P, adapter, device, data):
     user = dataclasses.replace(host, kind="buffers", bias=True)
     x = host_input(host, device, host.seed)
     for case in (Case(host, "weight", chain), Case(user, "weight", chain)):
-        note(case.reproducer(adapter.spec, device).replace("module = ", f"# for each of {_LAYERS} layers:\n    "
-             "module = ") + "\n    module.compile(backend='eager')\nthen module(x) for each layer; graphs counted "
-             "after torch._dynamo.reset(), against torch.nn.utils.parametrize doing the same")
+        note(
+            case.reproducer(adapter.spec, device).replace("module = ", f"# for each of {_LAYERS} layers:\n    module = ")
+            + "\n    module.compile(backend='eager')\nthen module(x) for each layer; graphs counted "
+            "after torch._dynamo.reset(), against torch.nn.utils.parametrize doing the same"
+        )
         # Note: the oracle is torch.nn.utils.parametrize itself, measured in the same run (what users get from it).
         oracle, _ = _compile_layers(torch_parametrize, case, device, x)
         got, hit = _compile_layers(P, case, device, x)
         kind = type(case.host.build(device)).__name__
-        assert_true(hit is None, f"calling {_LAYERS} {kind} layers compiled one by one hit Dynamo's recompile limit "
-                    f"(config.recompile_limit = {_recompile_limit()}): {hit}; expected no layer to "
-                    f"fall back to eager ({oracle} graph(s) under torch)")
-        assert_true(got <= oracle, f"graphs for {_LAYERS} identical {kind} layers compiled one by one: got {got}, "
-                    f"expected at most {oracle} (what torch.nn.utils.parametrize needs)")
+        assert_true(
+            hit is None,
+            f"calling {_LAYERS} {kind} layers compiled one by one hit Dynamo's recompile limit "
+            f"(config.recompile_limit = {_recompile_limit()}): {hit}; expected no layer to "
+            f"fall back to eager ({oracle} graph(s) under torch)",
+        )
+        assert_true(
+            got <= oracle,
+            f"graphs for {_LAYERS} identical {kind} layers compiled one by one: got {got}, "
+            f"expected at most {oracle} (what torch.nn.utils.parametrize needs)",
+        )
 
 
 def _recompile_limit() -> object:
@@ -284,9 +314,14 @@ def test_compile_after_change(P, adapter, device, data, leave):
     extra = data.draw(preserving(case.shape), label="stacked parametrization")
     # Note: leave_parametrized=False needs a single original to put back.
     leave = leave or case.chain[0].inputs > 1
-    note_case(case, adapter, device, f"\nthen module.compile(backend='eager'); module(x); "
-              f"P.register_parametrization(module, {case.name!r}, {extra!r}); module(x); "
-              f"P.remove_parametrizations(module, {case.name!r}, leave_parametrized={leave}); module(x)")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen module.compile(backend='eager'); module(x); "
+        f"P.register_parametrization(module, {case.name!r}, {extra!r}); module(x); "
+        f"P.remove_parametrizations(module, {case.name!r}, leave_parametrized={leave}); module(x)",
+    )
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     x = host_input(case.host, device, case.host.seed)
@@ -297,12 +332,18 @@ def test_compile_after_change(P, adapter, device, data, leave):
         assert_compiled("module.compile(); module(x)")
         P.register_parametrization(module, case.name, extra)
         chain.append(extra)
-        assert_close(module(x), forward_by_hand(case, device, originals, x, chain), "the compiled module's output after a "
-                     "parametrization was stacked on it")
+        assert_close(
+            module(x),
+            forward_by_hand(case, device, originals, x, chain),
+            "the compiled module's output after a parametrization was stacked on it",
+        )
         value = chain_value(chain, *originals) if leave else originals[0]
         P.remove_parametrizations(module, case.name, leave_parametrized=leave)
-        assert_close(module(x), plain_forward(case, device, value, x), "the compiled module's output after "
-                     f"remove_parametrizations(leave_parametrized={leave})")
+        assert_close(
+            module(x),
+            plain_forward(case, device, value, x),
+            f"the compiled module's output after remove_parametrizations(leave_parametrized={leave})",
+        )
 
 
 @pytest.mark.clause("COMPILE-REGISTER-INSIDE")
@@ -336,35 +377,51 @@ def test_compile_register_inside(P, adapter, device, swap, data, then, built_ins
     with fresh_dynamo():  # the swap fixture has set the flag
         compiled = torch.compile(step, backend=backend)
         for call, one in enumerate((case, case.reseeded())):
-            _check_register_inside(one, device, compiled, step, built_inside, (remove, leave), f"call {call + 1} of "
-                                   f"torch.compile(step, backend={backend!r}), on host seed {one.host.seed}")
+            _check_register_inside(
+                one,
+                device,
+                compiled,
+                step,
+                built_inside,
+                (remove, leave),
+                f"call {call + 1} of torch.compile(step, backend={backend!r}), on host seed {one.host.seed}",
+            )
         assert_compiled(f"torch.compile(step, backend={backend!r})(module, x)")
 
 
-def _register_inside_reproducer(case: Case, spec: str, device: str, backend: str, built_inside: bool, remove: bool,
-                                leave: bool, swap: bool) -> str:
+def _register_inside_reproducer(
+    case: Case, spec: str, device: str, backend: str, built_inside: bool, remove: bool, leave: bool, swap: bool
+) -> str:
     """A script that runs COMPILE-REGISTER-INSIDE's compiled step on the case's two hosts."""
     name = case.name
-    lines = ["import torch",
-             "from parametrize_conformance.adapters import load_adapter",
-             "from parametrize_conformance.hosts import HostSpec",
-             "from parametrize_conformance.library import *", "from parametrize_conformance.strategies import host_input",
-             f"P = load_adapter({spec!r}).api", f"torch.__future__.set_swap_module_params_on_conversion({swap})",
-             "def step(module, x, host):"]
+    lines = [
+        "import torch",
+        "from parametrize_conformance.adapters import load_adapter",
+        "from parametrize_conformance.hosts import HostSpec",
+        "from parametrize_conformance.library import *",
+        "from parametrize_conformance.strategies import host_input",
+        f"P = load_adapter({spec!r}).api",
+        f"torch.__future__.set_swap_module_params_on_conversion({swap})",
+        "def step(module, x, host):",
+    ]
     lines += [f"    module = host.build({device!r})"] if built_inside else []
     lines += [f"    P.register_parametrization(module, {name!r}, {p!r})" for p in case.chain]
     lines += [f"    out, value = module(x).detach(), module.{name}.detach()"]
     lines += [f"    P.remove_parametrizations(module, {name!r}, leave_parametrized={leave})"] if remove else []
-    lines += ["    return module, out, value, module(x).detach()", f"compiled = torch.compile(step, backend={backend!r})",
-              f"for host in ({case.host!r}, {case.reseeded().host!r}):",
-              f"    module = {'None' if built_inside else f'host.build({device!r})'}",
-              f"    print(compiled(module, host_input(host, {device!r}, host.seed), host))",
-              "# checked against step run eagerly on the same host built again, and against the values computed by hand"]
+    lines += [
+        "    return module, out, value, module(x).detach()",
+        f"compiled = torch.compile(step, backend={backend!r})",
+        f"for host in ({case.host!r}, {case.reseeded().host!r}):",
+        f"    module = {'None' if built_inside else f'host.build({device!r})'}",
+        f"    print(compiled(module, host_input(host, {device!r}, host.seed), host))",
+        "# checked against step run eagerly on the same host built again, and against the values computed by hand",
+    ]
     return "Reproducer:\n    " + "\n    ".join(lines)
 
 
-def _check_register_inside(case: Case, device: str, compiled, step, built_inside: bool, removal: tuple[bool, bool],
-                           what: str) -> None:
+def _check_register_inside(
+    case: Case, device: str, compiled, step, built_inside: bool, removal: tuple[bool, bool], what: str
+) -> None:
     """One call of the compiled step on a fresh host of `case`, against the same step run eagerly on another fresh host
     (the module it leaves) and against the values computed by hand."""
     (remove, leave), name = removal, case.name
@@ -374,8 +431,11 @@ def _check_register_inside(case: Case, device: str, compiled, step, built_inside
     originals = list(composed_inverse(chain[:1], raw))  # Note: stacking leaves the originals as they are
     with torch.no_grad():
         value = chain_value(case.fresh_chain(), *originals)
-        expected = (plain_forward(case, device, value, x), value,
-                    plain_forward(case, device, value if leave else originals[0], x))
+        expected = (
+            plain_forward(case, device, value, x),
+            value,
+            plain_forward(case, device, value if leave else originals[0], x),
+        )
     twin = case.host.build(device)
     twin_before = _tensors(twin)
     twin, *_ = step(twin, case.fresh_chain(), x, case.host)
@@ -384,11 +444,14 @@ def _check_register_inside(case: Case, device: str, compiled, step, built_inside
     try:
         module, *got = compiled(module, chain, x, case.host)
     except Exception as exc:
-        raise AssertionError(f"registering{' and removing' if remove else ''} inside the compiled function ({what}): "
-                             f"got {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}, expected what "
-                             "eager code gives") from exc
-    for label, g, e in zip(("module(x) after registering", f"module.{name}", "module(x) after removing"), got, expected,
-                           strict=True):
+        raise AssertionError(
+            f"registering{' and removing' if remove else ''} inside the compiled function ({what}): "
+            f"got {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}, expected what "
+            "eager code gives"
+        ) from exc
+    for label, g, e in zip(
+        ("module(x) after registering", f"module.{name}", "module(x) after removing"), got, expected, strict=True
+    ):
         if label != "module(x) after removing" or remove:
             assert_close(g, e, f"{label} inside the compiled function ({what})")
     what = f"after {what}"
@@ -396,23 +459,29 @@ def _check_register_inside(case: Case, device: str, compiled, step, built_inside
     for key, tensor in twin.state_dict().items():
         assert_close(module.state_dict()[key], tensor, f"the module's {key} {what}")
     if before:
-        assert_equal(_kept(module, before), _kept(twin, twin_before), f"which tensor objects the module keeps (name "
-                     f"now: name before) {what}, against eager code's")
+        assert_equal(
+            _kept(module, before),
+            _kept(twin, twin_before),
+            f"which tensor objects the module keeps (name now: name before) {what}, against eager code's",
+        )
 
 
 def _tensors(module: nn.Module) -> dict[str, Tensor]:
     """The module's parameters and buffers by qualified name (shared ones under each name)."""
     return dict(module.named_parameters(remove_duplicate=False)) | {
-        n: b for n, b in module.named_buffers(remove_duplicate=False) if b is not None}
+        n: b for n, b in module.named_buffers(remove_duplicate=False) if b is not None
+    }
 
 
 def _layout(module: nn.Module) -> tuple:
     """What eager and compiled registration must agree on, ids and values aside: each submodule's class (by name, with
     its bases), each tensor's name, kind and requires_grad, the non-persistent buffers and the state_dict keys."""
-    return (tuple((n, [c.__qualname__ for c in type(m).__mro__]) for n, m in module.named_modules()),
-            tuple((n, type(t).__name__, t.requires_grad) for n, t in _tensors(module).items()),
-            tuple((n, sorted(m._non_persistent_buffers_set)) for n, m in module.named_modules()),
-            tuple(module.state_dict()))
+    return (
+        tuple((n, [c.__qualname__ for c in type(m).__mro__]) for n, m in module.named_modules()),
+        tuple((n, type(t).__name__, t.requires_grad) for n, t in _tensors(module).items()),
+        tuple((n, sorted(m._non_persistent_buffers_set)) for n, m in module.named_modules()),
+        tuple(module.state_dict()),
+    )
 
 
 def _kept(module: nn.Module, before: dict[str, Tensor]) -> dict[str, str | None]:

@@ -57,8 +57,9 @@ def test_convert_dtype(P, adapter, device, dtype, swap, data):
     how, target = data.draw(st.sampled_from(_CONVERSIONS), label="conversion")
     target = target or data.draw(st.sampled_from(ANY_FLOAT_DTYPES), label="dtype of .to")
     call = f"module.{how}()" if how != "to" else f"module.to({target})"
-    note_case(case, adapter, device, f"\n    (swap={swap}) then read module.{case.name}; {call}; read "
-              f"module.{case.name}; backward")
+    note_case(
+        case, adapter, device, f"\n    (swap={swap}) then read module.{case.name}; {call}; read module.{case.name}; backward"
+    )
     module = case.build(P, device)
     name = case.name
     with torch.no_grad():
@@ -71,8 +72,9 @@ def test_convert_dtype(P, adapter, device, dtype, swap, data):
     assert_equal(len(after), len(before), f"the number of originals after {call}")
     for i, (new, old, value) in enumerate(zip(after, before, stored, strict=True)):
         assert_equal(new.dtype, target, f"original {i}'s dtype after {call}")
-        assert_equal(isinstance(new, nn.Parameter), isinstance(old, nn.Parameter), f"original {i} is an nn.Parameter "
-                     f"after {call}")
+        assert_equal(
+            isinstance(new, nn.Parameter), isinstance(old, nn.Parameter), f"original {i} is an nn.Parameter after {call}"
+        )
         assert_equal(new.requires_grad, old.requires_grad, f"original {i}.requires_grad after {call}")
         if isinstance(old, nn.Parameter):
             # Note: measured on torch, swap flag on and off: nn.Module._apply keeps Parameter objects (param.data = ...
@@ -124,11 +126,20 @@ def _conv2d_cases(draw, dtype: torch.dtype) -> tuple[dict, Case]:
     # unused), and the Conv2d is built by _build_conv2d.
     # Note: at least 2 in channels and a 2x2 kernel, so that channels_last strides differ from contiguous ones and
     # every example can tell a converted original from one left as it was (a 1x1 kernel or one channel cannot).
-    conv = {"cin": draw(st.integers(2, 3), label="in channels"), "cout": draw(st.integers(1, 3), label="out channels"),
-            "k": draw(st.integers(2, 3), label="kernel size"), "bias": draw(st.booleans(), label="bias"),
-            "seed": draw(st.integers(0, 2**16), label="seed"), "dtype": dtype}
-    options = [st.just(L.Identity()), st.builds(L.Scale, st.sampled_from([2.0, -0.5])),
-               st.builds(L.Shift, st.sampled_from([1.0, -0.5])), st.just(_FlipChannels())]
+    conv = {
+        "cin": draw(st.integers(2, 3), label="in channels"),
+        "cout": draw(st.integers(1, 3), label="out channels"),
+        "k": draw(st.integers(2, 3), label="kernel size"),
+        "bias": draw(st.booleans(), label="bias"),
+        "seed": draw(st.integers(0, 2**16), label="seed"),
+        "dtype": dtype,
+    }
+    options = [
+        st.just(L.Identity()),
+        st.builds(L.Scale, st.sampled_from([2.0, -0.5])),
+        st.builds(L.Shift, st.sampled_from([1.0, -0.5])),
+        st.just(_FlipChannels()),
+    ]
     first = draw(st.sampled_from(["single", "SumOfTwo"]), label="first parametrization")
     rest = draw(st.lists(st.one_of(options), min_size=0 if first == "SumOfTwo" else 1, max_size=3), label="chain")
     chain = ((L.SumOfTwo(),) if first == "SumOfTwo" else ()) + tuple(rest)
@@ -146,13 +157,18 @@ def _build_conv2d(conv: dict, device: str) -> nn.Conv2d:
 
 
 def _conv2d_reproducer(conv: dict, case: Case, adapter_spec: str, device: str, then: str) -> str:
-    lines = ["import torch", "from torch import nn", "from parametrize_conformance.adapters import load_adapter",
-             "from parametrize_conformance.library import *",
-             "from parametrize_conformance.test_convert import _FlipChannels",
-             f"P = load_adapter({adapter_spec!r}).api",
-             f"module = nn.Conv2d({conv['cin']}, {conv['cout']}, {conv['k']}, bias={conv['bias']}).to({device!r}, "
-             f"{conv['dtype']})", f"g = torch.Generator().manual_seed({conv['seed']})",
-             f"[t.data.copy_(torch.randn(t.shape, generator=g, dtype={conv['dtype']})) for t in module.parameters()]"]
+    lines = [
+        "import torch",
+        "from torch import nn",
+        "from parametrize_conformance.adapters import load_adapter",
+        "from parametrize_conformance.library import *",
+        "from parametrize_conformance.test_convert import _FlipChannels",
+        f"P = load_adapter({adapter_spec!r}).api",
+        f"module = nn.Conv2d({conv['cin']}, {conv['cout']}, {conv['k']}, bias={conv['bias']}).to({device!r}, "
+        f"{conv['dtype']})",
+        f"g = torch.Generator().manual_seed({conv['seed']})",
+        f"[t.data.copy_(torch.randn(t.shape, generator=g, dtype={conv['dtype']})) for t in module.parameters()]",
+    ]
     lines += [f"P.register_parametrization(module, 'weight', {p!r})" for p in case.chain]
     return "Reproducer:\n    " + "\n    ".join(lines) + f"\n    {then}"
 
@@ -164,8 +180,11 @@ def test_convert_memory_format(P, adapter, device, dtype, swap, data):
     conv, case = data.draw(_conv2d_cases(dtype), label="conv2d and chain")
     channels_last = torch.channels_last
     call = "module.to(memory_format=torch.channels_last)"
-    note(_conv2d_reproducer(conv, case, adapter.spec, device, f"(swap={swap}) then {call}; forward a channels_last "
-                            "input; backward"))
+    note(
+        _conv2d_reproducer(
+            conv, case, adapter.spec, device, f"(swap={swap}) then {call}; forward a channels_last input; backward"
+        )
+    )
     module = _build_conv2d(conv, device)
     case.register_on(P, module)
     before = originals_of(module, "weight")
@@ -178,8 +197,11 @@ def test_convert_memory_format(P, adapter, device, dtype, swap, data):
         # Note: measured on torch, swap flag on and off: the Parameter originals are kept and made channels_last.
         assert_same(new, old, f"original {i} (a Parameter) after {call}")
         assert_close(new, value, f"original {i}'s value after {call}")
-        assert_true(new.is_contiguous(memory_format=channels_last), f"original {i} is not channels_last after {call} "
-                    f"(strides {new.stride()}), expected it converted as every 4-D parameter is")
+        assert_true(
+            new.is_contiguous(memory_format=channels_last),
+            f"original {i} is not channels_last after {call} "
+            f"(strides {new.stride()}), expected it converted as every 4-D parameter is",
+        )
     x = seeded_randn((2, conv["cin"], 4, 4), dtype, device, conv["seed"] + 1).to(memory_format=channels_last)
     x.requires_grad_(True)
     leaves, x_leaf = leaves_like(after), x.detach().clone().requires_grad_(True)
@@ -221,8 +243,9 @@ class _Mix(L.Library):
 def _autocast_cases(draw, dtype: torch.dtype) -> Case:
     """A case on a Linear, Conv1d or buffers host (single- or multi-input chain) with a _Mix inserted somewhere
     after the first position of a multi-input chain."""
-    case = draw(st.one_of(cases(dtypes=(dtype,), kinds=("linear", "conv1d", "buffers")), multi_cases((dtype,))),
-                label="case")
+    case = draw(
+        st.one_of(cases(dtypes=(dtype,), kinds=("linear", "conv1d", "buffers")), multi_cases((dtype,))), label="case"
+    )
     # Note: always a _Mix: without an op that autocast casts, the chain computes the same with autocast on or off,
     # and an implementation that evaluated it outside autocast would go unseen.
     first = 1 if case.chain[0].inputs > 1 else 0
@@ -262,16 +285,22 @@ def test_convert_autocast(P, adapter, device, data):
     device_type = torch.device(device).type
     reproducer = case.reproducer(adapter.spec, device).replace(
         "from parametrize_conformance.library import *",
-        "from parametrize_conformance.library import *\n    from parametrize_conformance.test_convert "
-        "import _Mix", 1)
-    note(reproducer + f"\nthen, under torch.autocast({device_type!r}, dtype=torch.bfloat16): "
-         "out = module(x); then backward; compared with the host's forward written by hand on chain(originals)")
+        "from parametrize_conformance.library import *\n    from parametrize_conformance.test_convert import _Mix",
+        1,
+    )
+    note(
+        reproducer + f"\nthen, under torch.autocast({device_type!r}, dtype=torch.bfloat16): "
+        "out = module(x); then backward; compared with the host's forward written by hand on chain(originals)"
+    )
     module = case.build(P, device)
     originals = originals_of(module, case.name)
     leaves = leaves_like(originals)
     # The module's other tensors, as detached copies, for the by-hand forward.
-    plain = {n: t.detach().clone() for n, t in [*module.named_parameters(), *module.named_buffers()]
-             if not n.startswith("parametrizations.")}
+    plain = {
+        n: t.detach().clone()
+        for n, t in [*module.named_parameters(), *module.named_buffers()]
+        if not n.startswith("parametrizations.")
+    }
     x = _input_of(case.host, device)
     x_leaf = x.detach().clone().requires_grad_(True)
     with torch.autocast(device_type, dtype=torch.bfloat16):
@@ -283,4 +312,3 @@ def test_convert_autocast(P, adapter, device, data):
     (expected * weights).sum().backward()
     assert_grads(originals, leaves, "after backward through module(x) computed under autocast")
     assert_close(x.grad, x_leaf.grad, "x.grad after backward through module(x) computed under autocast")
-

@@ -42,8 +42,10 @@ def test_copy_deepcopy_equal(P, adapter, device, dtype, data):
         assert_equal(type(theirs[key]), type(tensor), f"the type of replica's {key}")
         assert_close(theirs[key], tensor, f"replica's {key}")
         if tensor.device.type != "meta":
-            assert_true(theirs[key].untyped_storage().data_ptr() != tensor.untyped_storage().data_ptr(),
-                        f"replica's {key} shares storage with the source's, expected its own storage")
+            assert_true(
+                theirs[key].untyped_storage().data_ptr() != tensor.untyped_storage().data_ptr(),
+                f"replica's {key} shares storage with the source's, expected its own storage",
+            )
     for c in several:
         assert_true(P.is_parametrized(replica, c.name), f"is_parametrized(replica, {c.name!r}) is False, expected True")
         ours_list, theirs_list = module.parametrizations[c.name], replica.parametrizations[c.name]
@@ -76,14 +78,17 @@ def _check_slots_and_cycles(P, device, dtype) -> None:
     module.tag = [module, torch.ones(1)]
     module.loop = [module]
     P.register_parametrization(module, "weight", L.Scale(2.0))
-    what = ("module = _Slotted(2, 2) (a Linear with __slots__ = ('tag',)); module.tag = [module, torch.ones(1)]; "
-            "module.loop = [module]; register Scale(2.0) on weight; replica = copy.deepcopy(module)")
+    what = (
+        "module = _Slotted(2, 2) (a Linear with __slots__ = ('tag',)); module.tag = [module, torch.ones(1)]; "
+        "module.loop = [module]; register Scale(2.0) on weight; replica = copy.deepcopy(module)"
+    )
     replica = copy.deepcopy(module)
-    assert_true(replica.loop[0] is replica, f"{what}: replica.loop[0] is not replica, expected the copy to refer to "
-                "itself")
+    assert_true(replica.loop[0] is replica, f"{what}: replica.loop[0] is not replica, expected the copy to refer to itself")
     tag = getattr(replica, "tag", None)
-    assert_true(isinstance(tag, list) and tag is not module.tag and tag[0] is replica and tag[1] is not module.tag[1],
-                f"{what}: replica.tag is {tag!r}, expected a copy of the slot [replica, a copy of the tensor]")
+    assert_true(
+        isinstance(tag, list) and tag is not module.tag and tag[0] is replica and tag[1] is not module.tag[1],
+        f"{what}: replica.tag is {tag!r}, expected a copy of the slot [replica, a copy of the tensor]",
+    )
 
 
 @pytest.mark.clause("COPY-INDEPENDENT")
@@ -97,8 +102,11 @@ def test_copy_independent(P, adapter, device, dtype, data):
     action = data.draw(st.sampled_from(["remove", "register"] if free else ["remove"]), label="action")
     name = data.draw(st.sampled_from(parametrized if action == "remove" else free), label="name")
     leave = data.draw(st.booleans(), label="leave_parametrized")
-    step = (f"P.remove_parametrizations({actor}, {name!r}, leave_parametrized={leave})" if action == "remove"
-            else f"P.register_parametrization({actor}, {name!r}, Scale(2.0))")
+    step = (
+        f"P.remove_parametrizations({actor}, {name!r}, leave_parametrized={leave})"
+        if action == "remove"
+        else f"P.register_parametrization({actor}, {name!r}, Scale(2.0))"
+    )
     note(several_reproducer(several, adapter.spec, device, "replica = copy.deepcopy(module)", step))
     module = build_several(P, several, device)
     replica = copy.deepcopy(module)
@@ -125,8 +133,10 @@ def test_copy_independent(P, adapter, device, dtype, data):
         try:
             P.remove_parametrizations(other, n)
         except Exception as exc:
-            raise AssertionError(f"remove_parametrizations({other_name}, {n!r}) after acting on {actor}: got "
-                                 f"{type(exc).__name__}({exc}), expected it to succeed") from exc
+            raise AssertionError(
+                f"remove_parametrizations({other_name}, {n!r}) after acting on {actor}: got "
+                f"{type(exc).__name__}({exc}), expected it to succeed"
+            ) from exc
     assert_same(type(other), base, f"type({other_name}) after removing all its parametrizations")
     for n in host.tensor_names():
         assert_close(read_value(other, n, other_name), values[n], f"{other_name}.{n} after removing its parametrizations")

@@ -82,8 +82,11 @@ def devices(adapter) -> Devices:
     if switch == "cpu" and kind == "cpu":
         return Devices("cpu", "cpu")
     if switch and switch != "cpu":
-        pytest.fail(f"{SECOND_DEVICE}={switch!r}: the only value is 'cpu' (a test-only switch that runs the device "
-                     f"clauses from the CPU to the CPU); unset it", pytrace=False)
+        pytest.fail(
+            f"{SECOND_DEVICE}={switch!r}: the only value is 'cpu' (a test-only switch that runs the device "
+            f"clauses from the CPU to the CPU); unset it",
+            pytrace=False,
+        )
     pytest.skip(NEEDS_DEVICE)
 
 
@@ -108,19 +111,22 @@ class ToDevice(L.Library):
 
 def script(adapter_name: str, *lines: str) -> str:
     """A runnable reproducer: the imports, P for the adapter, then `lines`."""
-    head = ["import copy, gc, io, torch",
-            "from parametrize_conformance.adapters import load_adapter",
-            "from parametrize_conformance.hosts import HostSpec",
-            "from parametrize_conformance.library import *",
-            "from parametrize_conformance.test_device import ToDevice, memory_cycle",
-            f"P = load_adapter({adapter_name!r}).api"]
+    head = [
+        "import copy, gc, io, torch",
+        "from parametrize_conformance.adapters import load_adapter",
+        "from parametrize_conformance.hosts import HostSpec",
+        "from parametrize_conformance.library import *",
+        "from parametrize_conformance.test_device import ToDevice, memory_cycle",
+        f"P = load_adapter({adapter_name!r}).api",
+    ]
     return "Reproducer:\n    " + "\n    ".join(head + list(lines))
 
 
 def _tensors(module: nn.Module) -> dict[str, Tensor]:
     """Every parameter and buffer of `module`, by qualified name."""
     return dict(module.named_parameters(remove_duplicate=False)) | {
-        n: b for n, b in module.named_buffers(remove_duplicate=False) if b is not None}
+        n: b for n, b in module.named_buffers(remove_duplicate=False) if b is not None
+    }
 
 
 @pytest.mark.clause("DEVICE-INVERSE-SAME-DEVICE")
@@ -161,8 +167,13 @@ def test_device_move_keeps_ids(P, adapter, devices, dtype, swap, data, multi):
     how = data.draw(st.sampled_from(_moves(devices.accelerator)), label="how to move")
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
     acc, name = devices.accelerator, case.name
-    note_case(case, adapter, devices.host, f"\n    (swap={swap}) then move it with {how} to {acc}; read, "
-              f"backward, module.{name} = <its value on the host with seed={seed}>, remove_parametrizations")
+    note_case(
+        case,
+        adapter,
+        devices.host,
+        f"\n    (swap={swap}) then move it with {how} to {acc}; read, "
+        f"backward, module.{name} = <its value on the host with seed={seed}>, remove_parametrizations",
+    )
     module = case.build(P, devices.host)
     plist = module.parametrizations[name]
     keys = original_names(plist)
@@ -206,8 +217,9 @@ def _assert_backward(module: nn.Module, name: str, dtype: torch.dtype, device: s
         return
     weights = seeded_randn(tuple(getattr(module, name).shape), dtype, device, seed)
     copies = [o.detach().clone().requires_grad_(o.requires_grad) for o in originals]
-    expected = torch.autograd.grad((chain_value(list(plist), *copies) * weights).sum(),
-                                   [c for c in copies if c.requires_grad], allow_unused=True)
+    expected = torch.autograd.grad(
+        (chain_value(list(plist), *copies) * weights).sum(), [c for c in copies if c.requires_grad], allow_unused=True
+    )
     (getattr(module, name) * weights).sum().backward()
     for i, (original, grad) in enumerate(zip(wanting, expected, strict=True)):
         grad = torch.zeros_like(original) if grad is None else grad
@@ -235,8 +247,11 @@ def _load_across(source: nn.Module, target: nn.Module, case: Case, map_location:
         assert_on_device(tensor, map_location, f"{key} loaded with map_location={map_location!r}")
     kept = {k: (id(t), t.device) for k, t in target.state_dict(keep_vars=True).items()}
     target.load_state_dict(loaded)
-    assert_equal({k: (id(t), t.device) for k, t in target.state_dict(keep_vars=True).items()}, kept,
-                 f"{what}'s tensor ids and devices after load_state_dict")
+    assert_equal(
+        {k: (id(t), t.device) for k, t in target.state_dict(keep_vars=True).items()},
+        kept,
+        f"{what}'s tensor ids and devices after load_state_dict",
+    )
     for key, tensor in source.state_dict().items():
         assert_close(target.state_dict()[key], tensor, f"{what}'s {key}")
     saved = case.host.build("cpu").state_dict()
@@ -250,9 +265,14 @@ def test_device_state_dict_map_location(P, adapter, devices, dtype, data):
     case = data.draw(serial_cases((dtype,)), label="case")
     host, acc = devices.host, devices.accelerator
     on_host, back = case.reseeded(), case.reseeded(case.host.seed + 2)
-    note_case(case, adapter, acc, f"\n    (its state_dict saved, loaded with map_location={host!r} into "
-              f"{on_host.host!r} parametrized alike on {host}; that one's saved and loaded with map_location={acc!r} into "
-              f"{back.host!r} parametrized alike on {acc})")
+    note_case(
+        case,
+        adapter,
+        acc,
+        f"\n    (its state_dict saved, loaded with map_location={host!r} into "
+        f"{on_host.host!r} parametrized alike on {host}; that one's saved and loaded with map_location={acc!r} into "
+        f"{back.host!r} parametrized alike on {acc})",
+    )
     source = case.build(P, acc)
     _bump_state(source, case)
     cpu_target = on_host.build(P, host)
@@ -275,8 +295,10 @@ def test_device_deepcopy(P, adapter, devices, dtype, data):
     assert_equal(sorted(theirs), sorted(ours), "the copy's tensor names")
     for key, tensor in ours.items():
         assert_equal(theirs[key].device, tensor.device, f"the device of the copy's {key}")
-        assert_true(theirs[key].untyped_storage().data_ptr() != tensor.untyped_storage().data_ptr(),
-                    f"the copy's {key} shares storage with the source's, expected its own storage")
+        assert_true(
+            theirs[key].untyped_storage().data_ptr() != tensor.untyped_storage().data_ptr(),
+            f"the copy's {key} shares storage with the source's, expected its own storage",
+        )
     for n in names:
         value = read_value(replica, n, "replica")
         assert_on_device(value, acc, f"replica.{n}")
@@ -305,10 +327,20 @@ def test_device_transfer(P, adapter, devices, dtype, data):
     spec = several[0].host.reseeded()
     # Note: only Parameters go missing: torch creates a missing buffer as a Parameter (TRANSFER-BUFFER).
     parameters = [c.name for c in several if c.name in spec.build("cpu")._parameters]
-    missing = data.draw(st.lists(st.sampled_from(parameters), unique=True) if parameters else st.just([]),
-                        label="Parameters deleted from the target first")
-    note(several_reproducer(several, adapter.spec, acc, f"target = {spec!r}.build({acc!r})",
-                            *[f"del target.{n}" for n in missing], "P.transfer_parametrizations_and_params(module, target)"))
+    missing = data.draw(
+        st.lists(st.sampled_from(parameters), unique=True) if parameters else st.just([]),
+        label="Parameters deleted from the target first",
+    )
+    note(
+        several_reproducer(
+            several,
+            adapter.spec,
+            acc,
+            f"target = {spec!r}.build({acc!r})",
+            *[f"del target.{n}" for n in missing],
+            "P.transfer_parametrizations_and_params(module, target)",
+        )
+    )
     source = build_several(P, several, acc)
     target = spec.build(acc)
     for n in missing:
@@ -346,8 +378,11 @@ def test_device_cached(P, adapter, devices, dtype, data, reads):
     sum((v * weights).sum() for v in values).backward()
     leaf = original.detach().clone().requires_grad_(True)
     (chain_value(chain, leaf) * weights * reads).sum().backward()
-    assert_true(original.grad is not None, f"parametrizations[{name!r}].original.grad is None after backward through "
-                "cached reads, expected the chain's gradient")
+    assert_true(
+        original.grad is not None,
+        f"parametrizations[{name!r}].original.grad is None after backward through "
+        "cached reads, expected the chain's gradient",
+    )
     assert_on_device(original.grad, acc, f"parametrizations[{name!r}].original.grad")
     assert_close(original.grad, leaf.grad, f"parametrizations[{name!r}].original.grad")
 
@@ -379,10 +414,14 @@ def _allocated(device: str) -> int | None:
 def test_device_no_memory_growth(P, adapter, devices, dtype):
     acc = devices.accelerator
     host = HostSpec("linear", n=16, m=16, dtype=dtype, seed=0)
-    reproducer = script(adapter.spec, f"module = {host!r}.build({acc!r})",
-                        "memory_cycle(P, module, 0); memory_cycle(P, module, 1); gc.collect()",
-                        "start = torch.cuda.memory_allocated()", f"for i in range({CYCLES}): memory_cycle(P, module, i)",
-                        "gc.collect(); print(torch.cuda.memory_allocated() - start)  # expected 0 or less")
+    reproducer = script(
+        adapter.spec,
+        f"module = {host!r}.build({acc!r})",
+        "memory_cycle(P, module, 0); memory_cycle(P, module, 1); gc.collect()",
+        "start = torch.cuda.memory_allocated()",
+        f"for i in range({CYCLES}): memory_cycle(P, module, i)",
+        "gc.collect(); print(torch.cuda.memory_allocated() - start)  # expected 0 or less",
+    )
     module = host.build(acc)
     weight, values = module.weight, {n: t.detach().clone() for n, t in _tensors(module).items()}
     # Note: two warm-up cycles first: kernels and workspaces that torch allocates once are not growth.
@@ -393,9 +432,12 @@ def test_device_no_memory_growth(P, adapter, devices, dtype):
         memory_cycle(P, module, i)
     end = _allocated(acc)
     if start is not None and end > start:
-        _fail(f"torch.cuda.memory_allocated after {CYCLES} register/read/assign/remove cycles: got {end} bytes, "
-              f"expected at most the {start} bytes before them ({end - start} bytes more, "
-              f"{(end - start) / CYCLES:.0f} per cycle)", reproducer)
+        _fail(
+            f"torch.cuda.memory_allocated after {CYCLES} register/read/assign/remove cycles: got {end} bytes, "
+            f"expected at most the {start} bytes before them ({end - start} bytes more, "
+            f"{(end - start) / CYCLES:.0f} per cycle)",
+            reproducer,
+        )
     try:
         assert_same(type(module), nn.Linear, f"type(module) after {CYCLES} cycles")
         assert_same(module.weight, weight, f"module.weight after {CYCLES} cycles")

@@ -53,8 +53,7 @@ def _assert_ends_alike(ends: list[str], call: str) -> None:
 @given(data=st.data())
 def test_distributed_ddp_step(adapter, rank_pool, data):
     case = data.draw(sharded_cases(adapter.dtypes, elementwise_only=False), label="case")
-    _run(rank_pool, adapter, B.ddp_step, case, data.draw(_SEEDS, label="seed"),
-         data.draw(st.booleans(), label="cached"))
+    _run(rank_pool, adapter, B.ddp_step, case, data.draw(_SEEDS, label="seed"), data.draw(st.booleans(), label="cached"))
 
 
 @pytest.mark.clause("DISTRIBUTED-DDP-STATE-DICT")
@@ -83,8 +82,7 @@ def test_distributed_fsdp_type_before(adapter, fsdp2, rank_pool, data):
 @given(data=st.data())
 def test_distributed_fsdp_stack(adapter, fsdp2, rank_pool, data):
     case = data.draw(sharded_cases(adapter.dtypes), label="case")
-    _run(rank_pool, adapter, B.fsdp_stack, case, data.draw(elementwise(), label="extra"),
-         data.draw(_SEEDS, label="seed"))
+    _run(rank_pool, adapter, B.fsdp_stack, case, data.draw(elementwise(), label="extra"), data.draw(_SEEDS, label="seed"))
 
 
 @pytest.mark.clause("DISTRIBUTED-FSDP-REMOVE")
@@ -92,8 +90,14 @@ def test_distributed_fsdp_stack(adapter, fsdp2, rank_pool, data):
 @given(data=st.data())
 def test_distributed_fsdp_remove(adapter, fsdp2, rank_pool, data):
     case = data.draw(sharded_cases(adapter.dtypes), label="case")
-    ends = _run(rank_pool, adapter, B.fsdp_remove, case, data.draw(st.booleans(), label="leave_parametrized"),
-                data.draw(_SEEDS, label="seed"))
+    ends = _run(
+        rank_pool,
+        adapter,
+        B.fsdp_remove,
+        case,
+        data.draw(st.booleans(), label="leave_parametrized"),
+        data.draw(_SEEDS, label="seed"),
+    )
     _assert_ends_alike(ends, "remove_parametrizations")
 
 

@@ -36,8 +36,9 @@ def export(model: nn.Module, x: Tensor, strict: bool, what: str) -> torch.export
             return torch.export.export(model, (x,), strict=strict)
     except Exception as exc:
         first = str(exc).splitlines()[0] if str(exc) else ""
-        raise AssertionError(f"torch.export.export({what}, strict={strict}): got {type(exc).__name__}: {first}, "
-                             "expected a program") from exc
+        raise AssertionError(
+            f"torch.export.export({what}, strict={strict}): got {type(exc).__name__}: {first}, expected a program"
+        ) from exc
 
 
 def layout(case: Case, device: str, prefix: str = "") -> tuple[set[str], set[str]]:
@@ -46,16 +47,21 @@ def layout(case: Case, device: str, prefix: str = "") -> tuple[set[str], set[str
     chain), and the i-th parametrization's own state sits under parametrizations.<name>.<i>."""
     plain = case.host.build(device)
     arity = case.chain[0].inputs
-    moved = [f"parametrizations.{case.name}.original"] if arity == 1 else [
-        f"parametrizations.{case.name}.original{i}" for i in range(arity)]
+    moved = (
+        [f"parametrizations.{case.name}.original"]
+        if arity == 1
+        else [f"parametrizations.{case.name}.original{i}" for i in range(arity)]
+    )
 
     def rename(keys, of_chain) -> set[str]:
         own = {m for k in keys for m in (moved if k == case.name else [k])}
         chain = {f"parametrizations.{case.name}.{i}.{k}" for i, p in enumerate(case.chain) for k in of_chain(p)}
         return {prefix + k for k in own | chain}
 
-    return (rename(plain.state_dict(), lambda p: p.state_dict()),
-            rename([n for n, _ in plain.named_parameters()], lambda p: [n for n, _ in p.named_parameters()]))
+    return (
+        rename(plain.state_dict(), lambda p: p.state_dict()),
+        rename([n for n, _ in plain.named_parameters()], lambda p: [n for n, _ in p.named_parameters()]),
+    )
 
 
 def assert_layout(ep: torch.export.ExportedProgram, case: Case, device: str, prefix: str = "") -> None:
@@ -71,8 +77,12 @@ def assert_layout(ep: torch.export.ExportedProgram, case: Case, device: str, pre
 def test_export_program(P, adapter, device, dtype, data, strict):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of a second input")
-    note_case(case, adapter, device, f"\nthen ep = torch.export.export(module, (x,), strict={strict}); "
-              "ep.state_dict; ep.module()(x); ep.module()(x2)")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen ep = torch.export.export(module, (x,), strict={strict}); ep.state_dict; ep.module()(x); ep.module()(x2)",
+    )
     module = case.build(P, device)
     x, x2 = host_input(case.host, device, case.host.seed), host_input(case.host, device, seed)
     ep = export(module, x, strict, "module")
@@ -93,11 +103,15 @@ def test_export_program(P, adapter, device, dtype, data, strict):
 @given(data=st.data(), strict=st.booleans(), how=st.sampled_from(["wrapper", "around"]))
 def test_export_cached(P, adapter, device, data, strict, how):
     # Note: one dtype: what is checked (that the cache lets export trace through) does not depend on it.
-    doing = ("ep = torch.export.export(CachedTwice(P, module), (x,), strict=...) (forward: with P.cached(): return "
-             "module(x) + module(x))" if how == "wrapper" else
-             "with P.cached(): ep = torch.export.export(module, (x,), strict=...)")
-    case = draw_case(data, forward_cases(adapter.dtypes[:1]), adapter, device,
-                     f"\nthen (strict={strict}) {doing}; ep.module()(x)")
+    doing = (
+        "ep = torch.export.export(CachedTwice(P, module), (x,), strict=...) (forward: with P.cached(): return "
+        "module(x) + module(x))"
+        if how == "wrapper"
+        else "with P.cached(): ep = torch.export.export(module, (x,), strict=...)"
+    )
+    case = draw_case(
+        data, forward_cases(adapter.dtypes[:1]), adapter, device, f"\nthen (strict={strict}) {doing}; ep.module()(x)"
+    )
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     with torch.no_grad():

@@ -40,8 +40,10 @@ def original_keys(module: nn.Module, name: str) -> list[str]:
 
 def drawn_originals(module: nn.Module, name: str, seed: int, batch: tuple[int, ...] = ()) -> list[Tensor]:
     """New tensors of the originals' shapes (with `batch` dimensions in front) and dtype, drawn from `seed`."""
-    return [seeded_randn(batch + tuple(t.shape), t.dtype, str(t.device), seed + i)
-            for i, t in enumerate(originals_of(module, name))]
+    return [
+        seeded_randn(batch + tuple(t.shape), t.dtype, str(t.device), seed + i)
+        for i, t in enumerate(originals_of(module, name))
+    ]
 
 
 def built_with_passed(P, case: Case, device: str, seed: int) -> tuple[nn.Module, list[str], list[Tensor], Tensor]:
@@ -73,8 +75,10 @@ def assert_own_value(case: Case, module: nn.Module, what: str) -> None:
     """module.<name> reads the chain applied to the module's own originals, which got no gradient."""
     originals = originals_of(module, case.name)
     for i, t in enumerate(originals):
-        assert_true(t.grad is None, f"the module's original {i} has a gradient {what}, expected none (the call "
-                    "used the tensors passed)")
+        assert_true(
+            t.grad is None,
+            f"the module's original {i} has a gradient {what}, expected none (the call used the tensors passed)",
+        )
     with torch.no_grad():
         expected = chain_value(case.fresh_chain(), *(t.detach().clone() for t in originals))
         assert_close(getattr(module, case.name), expected, f"module.{case.name} {what}")
@@ -86,8 +90,13 @@ def assert_own_value(case: Case, module: nn.Module, what: str) -> None:
 def test_functional_originals(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the passed originals and the input")
-    note_case(case, adapter, device, f"\nthen torch.func.functional_call(module, {{<the originals' keys>: "
-              f"randn(seed={seed}+i)}}, (x,)); backward; compare with the plain host's forward on chain(passed)")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen torch.func.functional_call(module, {{<the originals' keys>: "
+        f"randn(seed={seed}+i)}}, (x,)); backward; compare with the plain host's forward on chain(passed)",
+    )
     module, keys, passed, x = built_with_passed(P, case, device, seed)
     before = snapshot(module)
     out = functional_call(module, dict(zip(keys, passed, strict=True)), (x,))
@@ -107,9 +116,14 @@ def test_functional_originals(P, adapter, device, dtype, data):
 def test_functional_transforms(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the passed originals and the input")
-    note_case(case, adapter, device, f"\nthen torch.func.grad of loss(functional_call(module, "
-              f"{{<the originals' keys>: randn(seed={seed}+i)}}, (x,))), and torch.func.vmap of functional_call over a "
-              f"batch of {_BATCH} originals each")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen torch.func.grad of loss(functional_call(module, "
+        f"{{<the originals' keys>: randn(seed={seed}+i)}}, (x,))), and torch.func.vmap of functional_call over a "
+        f"batch of {_BATCH} originals each",
+    )
     module = case.build(P, device)
     keys, x = original_keys(module, case.name), host_input(case.host, device, seed)
     before = snapshot(module)
@@ -135,8 +149,13 @@ def test_functional_transforms(P, adapter, device, dtype, data):
 def test_functional_cached(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the passed originals and the input")
-    note_case(case, adapter, device, f"\nthen, inside cached(): read module.{case.name}; "
-              f"functional_call(module, {{<the originals' keys>: randn(seed={seed}+i)}}, (x,)); backward; read again")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen, inside cached(): read module.{case.name}; "
+        f"functional_call(module, {{<the originals' keys>: randn(seed={seed}+i)}}, (x,)); backward; read again",
+    )
     module, keys, passed, x = built_with_passed(P, case, device, seed)
     before = snapshot(module)
     with P.cached():
@@ -147,8 +166,9 @@ def test_functional_cached(P, adapter, device, dtype, data):
         assert_close(out, expected, f"functional_call's output inside cached(), after module.{case.name} was read")
         loss(out).backward()
         loss(expected).backward()
-        assert_passed_grads([t.grad for t in passed], [t.grad for t in by_hand],
-                            "after backward through functional_call inside cached()")
+        assert_passed_grads(
+            [t.grad for t in passed], [t.grad for t in by_hand], "after backward through functional_call inside cached()"
+        )
         # Note: the value computed from the passed tensors must not outlive the call either.
         assert_own_value(case, module, "read inside cached() after functional_call")
     assert_unchanged(before, module, "after functional_call inside cached()")
@@ -160,7 +180,8 @@ def _plain_name_cases(dtypes: tuple[torch.dtype, ...]) -> st.SearchStrategy[Case
     # (a Parameter original also fails on exit with KeyError "attribute 'weight' already exists"), see the report of
     # the inside-PyTorch areas. Exact chains, so that the value assigned back on exit reads back as the value before.
     return cases(dtypes=dtypes, names=FORWARD_NAMES, exact=True).filter(
-        lambda c: not all(isinstance(p, L.Identity) for p in c.chain))
+        lambda c: not all(isinstance(p, L.Identity) for p in c.chain)
+    )
 
 
 def _check_plain_name(case: Case, module: nn.Module, w: Tensor, x: Tensor, call: str, device: str) -> None:
@@ -186,16 +207,24 @@ def _check_plain_name(case: Case, module: nn.Module, w: Tensor, x: Tensor, call:
         assert_close(getattr(module, case.name), old_value, f"module.{case.name} after {call}")
     loss(out).backward()
     loss(expected).backward()
-    assert_true(w.grad is None, f"W.grad after backward through {call} is not None, expected None (torch stores "
-                "right_inverse(W) under no_grad)")
+    assert_true(
+        w.grad is None,
+        f"W.grad after backward through {call} is not None, expected None (torch stores right_inverse(W) under no_grad)",
+    )
     # torch: the call computed from the original holding right_inverse(W): the gradient reaches the original.
     what = f"after backward through {call}"
-    assert_grads(after, by_hand, what, f"{what} is None, expected the chain's gradient at right_inverse(W)",
-                 who="the module's original")
+    assert_grads(
+        after,
+        by_hand,
+        what,
+        f"{what} is None, expected the chain's gradient at right_inverse(W)",
+        who="the module's original",
+    )
 
 
-def _check_plain_name_refused(module: nn.Module, name: str, w: Tensor, x: Tensor, strict: bool,
-                              phrase: str | tuple[str, ...]) -> None:
+def _check_plain_name_refused(
+    module: nn.Module, name: str, w: Tensor, x: Tensor, strict: bool, phrase: str | tuple[str, ...]
+) -> None:
     """functional_call(module, {name: W}, (x,), strict=strict) raises RuntimeError containing `phrase` and changes
     nothing."""
     before = snapshot(module)
@@ -214,8 +243,13 @@ def test_functional_plain_name(P, adapter, device, dtype, data):
     at = data.draw(st.integers(0, len(case.chain)), label="position of NoInverse(3.0) in the second module's chain")
     no_inverse = Case(case.host, case.name, (*case.chain[:at], L.NoInverse(3.0), *case.chain[at:]))
     call = f"functional_call(module, {{{case.name!r}: W}}, (x,))"
-    note_case(case, adapter, device, f"\nthen W = randn(seed={seed}).requires_grad_(); {call}; backward; "
-              f"then the same call with strict=True; then on the same host with the chain {list(no_inverse.chain)}")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen W = randn(seed={seed}).requires_grad_(); {call}; backward; "
+        f"then the same call with strict=True; then on the same host with the chain {list(no_inverse.chain)}",
+    )
     w = seeded_randn(case.shape, dtype, device, seed).requires_grad_(True)
     x = host_input(case.host, device, seed)
     module = case.build(P, device)

@@ -26,8 +26,13 @@ def _hand_grads(chain, originals, weights):
 @pytest.mark.clause("GRAD-FLOWS")
 @given(data=st.data())
 def test_grad_flows(P, adapter, device, dtype, data):
-    case = draw_case(data, any_cases((dtype,), names=("weight", "bias")), adapter, device,
-                     "\n    (getattr(module, name) * weights).sum().backward()")
+    case = draw_case(
+        data,
+        any_cases((dtype,), names=("weight", "bias")),
+        adapter,
+        device,
+        "\n    (getattr(module, name) * weights).sum().backward()",
+    )
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     plist = module.parametrizations[case.name]
@@ -45,9 +50,13 @@ def test_grad_flows(P, adapter, device, dtype, data):
 @pytest.mark.clause("GRAD-OPTIMIZER-STEP")
 @given(data=st.data(), lr=st.sampled_from([0.1, 0.5]))
 def test_grad_optimizer_step(P, adapter, device, dtype, data, lr):
-    case = draw_case(data, any_cases((dtype,), names=("weight", "bias")), adapter, device,
-                     f"\n    one SGD(module.parameters(), lr={lr}) step on "
-                     "(getattr(module, name) * weights).sum()")
+    case = draw_case(
+        data,
+        any_cases((dtype,), names=("weight", "bias")),
+        adapter,
+        device,
+        f"\n    one SGD(module.parameters(), lr={lr}) step on (getattr(module, name) * weights).sum()",
+    )
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     plist = module.parametrizations[case.name]
@@ -84,8 +93,11 @@ def test_grad_requires_grad(P, adapter, device, dtype, data):
     flags = data.draw(st.lists(st.booleans(), min_size=len(keys), max_size=len(keys)), label="originals' requires_grad")
     for key, f in zip(keys, flags, strict=True):
         getattr(plist, key).requires_grad_(f)
-    assert_equal(getattr(module, case.name).requires_grad, any(flags),
-                 f"module.{case.name}.requires_grad with the originals' flags set to {flags}")
+    assert_equal(
+        getattr(module, case.name).requires_grad,
+        any(flags),
+        f"module.{case.name}.requires_grad with the originals' flags set to {flags}",
+    )
 
 
 @pytest.mark.clause("GRAD-LIVE-GRAPH")
@@ -101,9 +113,12 @@ def test_grad_live_graph(P, adapter, device, dtype, swap, data):
 
 
 def _check_live_graph(P, adapter, device, case, frozen: bool, swap: bool) -> None:
-    note(case.reproducer(adapter.spec, device).split("\n    P.register")[0] + f"\n    loss = (module.{case.name} * 2)"
-         f".sum(); loss.backward(retain_graph=True)" + (f"; module.{case.name}.requires_grad_(False)" if frozen else "")
-         + f"\n    (then the registrations of {list(case.chain)}, under swap={swap}, and a backward)")
+    note(
+        case.reproducer(adapter.spec, device).split("\n    P.register")[0] + f"\n    loss = (module.{case.name} * 2)"
+        f".sum(); loss.backward(retain_graph=True)"
+        + (f"; module.{case.name}.requires_grad_(False)" if frozen else "")
+        + f"\n    (then the registrations of {list(case.chain)}, under swap={swap}, and a backward)"
+    )
     module = case.host.build(device)
     tensor = getattr(module, case.name)
     loss = (tensor * 2).sum()  # the graph holds the Parameter while it is parametrized
@@ -122,8 +137,11 @@ def _check_live_graph(P, adapter, device, case, frozen: bool, swap: bool) -> Non
         original.grad = None
     if not frozen:
         getattr(module, case.name).sum().backward()
-        assert_true(any(o.grad is not None for o in originals), f"after backward through module.{case.name}, no "
-                    "original has a gradient, expected the chain's gradient to reach them")
+        assert_true(
+            any(o.grad is not None for o in originals),
+            f"after backward through module.{case.name}, no "
+            "original has a gradient, expected the chain's gradient to reach them",
+        )
     del loss
 
 
@@ -136,17 +154,26 @@ def _host_values(host: HostSpec, module: torch.nn.Module) -> dict[str, torch.Ten
 def _check_host_forward(host: HostSpec, module: torch.nn.Module, x: torch.Tensor, device: str, when: str) -> None:
     """The host's own forward equals the one computed by hand with the values `module` reads now."""
     expected = host.forward_with(_host_values(host, module), x, device)
-    assert_close(host.run_forward(module, x), expected, f"the host's own forward {when} (expected: functional_call of "
-                 "an unparametrized host with the parametrized value in place)")
+    assert_close(
+        host.run_forward(module, x),
+        expected,
+        f"the host's own forward {when} (expected: functional_call of "
+        "an unparametrized host with the parametrized value in place)",
+    )
 
 
 @pytest.mark.clause("GRAD-HOST-FORWARD")
 @given(data=st.data())
 def test_grad_host_forward(P, adapter, device, dtype, data):
-    case = draw_case(data, keeping_cases((dtype,)), adapter, device,
-                     "\n    (a forward of the host before registering; then its forward, host.run_forward(module, x), after "
-                     "registering, after an assignment, after an in-place change of the originals, in eval mode under "
-                     "no_grad, and inside cached())")
+    case = draw_case(
+        data,
+        keeping_cases((dtype,)),
+        adapter,
+        device,
+        "\n    (a forward of the host before registering; then its forward, host.run_forward(module, x), after "
+        "registering, after an assignment, after an in-place change of the originals, in eval mode under "
+        "no_grad, and inside cached())",
+    )
     host = case.host
     x = host.forward_input(device, host.seed)
     module = host.build(device)
@@ -173,9 +200,14 @@ def test_grad_host_forward(P, adapter, device, dtype, data):
 @pytest.mark.clause("GRAD-HOST-STEP")
 @given(data=st.data(), lr=st.sampled_from([0.1, 0.5]))
 def test_grad_host_step(P, adapter, device, dtype, data, lr):
-    case = draw_case(data, keeping_cases((dtype,)), adapter, device,
-                     "\n    (a forward of the host before registering, and one in eval mode under no_grad after; then one "
-                     f"SGD(module.parameters(), lr={lr}) step on (host.run_forward(module, x) * weights).sum())")
+    case = draw_case(
+        data,
+        keeping_cases((dtype,)),
+        adapter,
+        device,
+        "\n    (a forward of the host before registering, and one in eval mode under no_grad after; then one "
+        f"SGD(module.parameters(), lr={lr}) step on (host.run_forward(module, x) * weights).sum())",
+    )
     host = case.host
     x = host.forward_input(device, host.seed)
     module = host.build(device)
@@ -200,10 +232,13 @@ def test_grad_host_step(P, adapter, device, dtype, data, lr):
     (host.run_forward(module, x) * weights).sum().backward()
     for key, original, grad in zip(keys, originals, grads, strict=True):
         if original.grad is None:
-            raise AssertionError(f"parametrizations[{leaf!r}].{key}.grad after a backward through the host's own "
-                                 f"forward: got None, expected {grad}")
-        assert_close(original.grad, grad, f"parametrizations[{leaf!r}].{key}.grad after a backward through the host's "
-                     "own forward")
+            raise AssertionError(
+                f"parametrizations[{leaf!r}].{key}.grad after a backward through the host's own "
+                f"forward: got None, expected {grad}"
+            )
+        assert_close(
+            original.grad, grad, f"parametrizations[{leaf!r}].{key}.grad after a backward through the host's own forward"
+        )
     optimizer.step()
     for key, original, before, grad in zip(keys, originals, old, grads, strict=True):
         assert_same(getattr(plist, key), original, f"parametrizations[{leaf!r}].{key} after the step")

@@ -65,15 +65,21 @@ def test_init_meta(P, adapter, device, dtype, data, how):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the real module")
     made = "with torch.device('meta'): <the host and its chain>" if how == "context" else "<the case>, on 'meta'"
-    note_case(case, adapter, device, f"\n(built as {made}) then module.to_empty(device={device!r}); "
-              f"module.load_state_dict(<the case's module with seed={seed}>.state_dict()); forward, backward, SGD step")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\n(built as {made}) then module.to_empty(device={device!r}); "
+        f"module.load_state_dict(<the case's module with seed={seed}>.state_dict()); forward, backward, SGD step",
+    )
     module = meta_module(case, P, how)
     real_host = case.host.reseeded(seed)
     sd = {k: v.detach().clone() for k, v in case.reseeded(seed).build(P, device).state_dict().items()}
     assert_same(module.to_empty(device=device), module, "the return value of to_empty")
     result = module.load_state_dict(sd)
-    assert_equal((list(result.missing_keys), list(result.unexpected_keys)), ([], []),
-                 "load_state_dict's (missing, unexpected) keys")
+    assert_equal(
+        (list(result.missing_keys), list(result.unexpected_keys)), ([], []), "load_state_dict's (missing, unexpected) keys"
+    )
     state = module.state_dict()
     assert_equal(list(state), list(sd), "the state_dict keys after to_empty and load_state_dict")
     for key, t in state.items():
@@ -81,12 +87,16 @@ def test_init_meta(P, adapter, device, dtype, data, how):
         assert_close(t, sd[key], f"state_dict()[{key!r}] after load_state_dict")
     loaded = loaded_originals(case, module, sd)
     with torch.no_grad():
-        assert_close(getattr(module, case.name), chain_value(case.fresh_chain(), *loaded),
-                     f"module.{case.name} after to_empty and load_state_dict")
+        assert_close(
+            getattr(module, case.name),
+            chain_value(case.fresh_chain(), *loaded),
+            f"module.{case.name} after to_empty and load_state_dict",
+        )
     # Training works: the gradients are the chain's, and an SGD step moves the originals by them.
     x = host_input(case.host, device, seed)
-    by_hand = [t.clone().requires_grad_(o.requires_grad) for t, o in zip(loaded, originals_of(module, case.name),
-                                                                        strict=True)]
+    by_hand = [
+        t.clone().requires_grad_(o.requires_grad) for t, o in zip(loaded, originals_of(module, case.name), strict=True)
+    ]
     eager(real_host, case, device, by_hand, x).square().sum().backward()
     optimizer = torch.optim.SGD(module.parameters(), lr=_LR)
     module(x).square().sum().backward()
@@ -100,15 +110,17 @@ def test_init_meta(P, adapter, device, dtype, data, how):
         assert_close(getattr(module, case.name), expected, f"module.{case.name} after an SGD step")
 
 
-def assert_assigned(case: Case, module: nn.Module, loaded: list[Tensor], kinds: list[tuple[bool, bool]],
-                    what: str) -> None:
+def assert_assigned(case: Case, module: nn.Module, loaded: list[Tensor], kinds: list[tuple[bool, bool]], what: str) -> None:
     """The originals are the loaded tensors: each loaded tensor itself for a buffer original, and for a Parameter
     original a Parameter wrapping it (sharing its storage, with the old requires_grad), as torch makes them."""
     for i, (t, new, (was_parameter, requires_grad)) in enumerate(
-            zip(originals_of(module, case.name), loaded, kinds, strict=True)):
+        zip(originals_of(module, case.name), loaded, kinds, strict=True)
+    ):
         if was_parameter:
-            assert_true(isinstance(t, nn.Parameter), f"original {i} {what} is a {type(t).__name__}, expected an "
-                        "nn.Parameter wrapping the loaded tensor")
+            assert_true(
+                isinstance(t, nn.Parameter),
+                f"original {i} {what} is a {type(t).__name__}, expected an nn.Parameter wrapping the loaded tensor",
+            )
             assert_equal(t.data_ptr(), new.data_ptr(), f"original {i}'s storage {what} (the loaded tensor's)")
             assert_equal(t.requires_grad, requires_grad, f"original {i}.requires_grad {what}")
         else:
@@ -122,8 +134,13 @@ def test_init_assign_load(P, adapter, device, dtype, data, in_cached):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the loaded module")
     where = f"inside cached(), after a read of module.{case.name}" if in_cached else "outside cached()"
-    note_case(case, adapter, device, f"\nthen, {where}: module.load_state_dict(<the case's module with "
-              f"seed={seed}>.state_dict(), assign=True); read module.{case.name}; backward")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen, {where}: module.load_state_dict(<the case's module with "
+        f"seed={seed}>.state_dict(), assign=True); read module.{case.name}; backward",
+    )
     module = case.build(P, device)
     sd = {k: v.detach().clone() for k, v in case.reseeded(seed).build(P, device).state_dict().items()}
     kinds = [(isinstance(t, nn.Parameter), t.requires_grad) for t in originals_of(module, case.name)]
@@ -140,38 +157,63 @@ def test_init_assign_load(P, adapter, device, dtype, data, in_cached):
         if value.requires_grad:
             value.square().sum().backward()
             expected.square().sum().backward()
-    assert_grads(originals_of(module, case.name), by_hand, "after backward", "is None after backward through the "
-                 f"read that followed load_state_dict(assign=True) {where}, expected the chain's gradient")
+    assert_grads(
+        originals_of(module, case.name),
+        by_hand,
+        "after backward",
+        "is None after backward through the "
+        f"read that followed load_state_dict(assign=True) {where}, expected the chain's gradient",
+    )
 
 
 def lazy_state(module: nn.Module) -> tuple:
     """What a user sees of a lazy module: its class, its tensors by name, id, type and requires_grad, its
     submodules, its state_dict keys and its hooks. (checks.snapshot reads tensor values, which an uninitialized
     parameter refuses.)"""
-    tensors = [(n, id(t), type(t).__name__, t.requires_grad) for n, t in
-               [*module._parameters.items(), *module._buffers.items()] if t is not None]
-    return (type(module), tuple(tensors), tuple(module._modules), tuple(module.state_dict()),
-            len(module._forward_pre_hooks), len(module._load_state_dict_pre_hooks), module.training)
+    tensors = [
+        (n, id(t), type(t).__name__, t.requires_grad)
+        for n, t in [*module._parameters.items(), *module._buffers.items()]
+        if t is not None
+    ]
+    return (
+        type(module),
+        tuple(tensors),
+        tuple(module._modules),
+        tuple(module.state_dict()),
+        len(module._forward_pre_hooks),
+        len(module._load_state_dict_pre_hooks),
+        module.training,
+    )
 
 
 @pytest.mark.clause("INIT-LAZY")
 @costly()
-@given(data=st.data(), n=st.integers(2, 5), m=st.integers(2, 5), name=st.sampled_from(["weight", "bias"]),
-       seed=st.integers(0, 2**16))
+@given(
+    data=st.data(),
+    n=st.integers(2, 5),
+    m=st.integers(2, 5),
+    name=st.sampled_from(["weight", "bias"]),
+    seed=st.integers(0, 2**16),
+)
 def test_init_lazy(P, adapter, device, dtype, data, n, m, name, seed):
     shape = (m, n) if name == "weight" else (m,)
     chain = data.draw(chains(shape), label="chain")
-    note(f"module = nn.LazyLinear({m}, dtype={dtype}, device={device!r}); P.register_parametrization(module, "
-         f"{name!r}, {chain[0]!r}) before the first forward; then module(randn(2, {n}, seed={seed})), the tensors "
-         f"set from seed={seed}, and the chain {chain} registered")
+    note(
+        f"module = nn.LazyLinear({m}, dtype={dtype}, device={device!r}); P.register_parametrization(module, "
+        f"{name!r}, {chain[0]!r}) before the first forward; then module(randn(2, {n}, seed={seed})), the tensors "
+        f"set from seed={seed}, and the chain {chain} registered"
+    )
     module = nn.LazyLinear(m, dtype=dtype, device=device)
     before = lazy_state(module)
     # Note: INIT-LAZY: any exception will do (no documentation of parametrize fixes one); torch's RuntimeError is
     # INIT-LAZY-ERROR-TYPE's.
     with raises(Exception, "", f"registering on the uninitialized {name} of a LazyLinear"):
         P.register_parametrization(module, name, chain[0])
-    assert_equal(lazy_state(module), before, "the LazyLinear after the refused registration (class, tensors, "
-                 "submodules, state_dict keys, hooks, training)")
+    assert_equal(
+        lazy_state(module),
+        before,
+        "the LazyLinear after the refused registration (class, tensors, submodules, state_dict keys, hooks, training)",
+    )
     x = seeded_randn((2, n), dtype, device, seed)
     module(x)
     with torch.no_grad():
@@ -185,8 +227,12 @@ def test_init_lazy(P, adapter, device, dtype, data, n, m, name, seed):
     with torch.no_grad():
         # The first registration stores the first parametrization's right_inverse; stacking keeps the original.
         stored = composed_inverse(by_hand[:1], raw)[0]
-        assert_close(original, stored, f"parametrizations.{name}.original (right_inverse of the first "
-                     "parametrization applied to the initialized tensor)")
+        assert_close(
+            original,
+            stored,
+            f"parametrizations.{name}.original (right_inverse of the first "
+            "parametrization applied to the initialized tensor)",
+        )
         value = chain_value(by_hand, original.detach().clone())
         assert_close(getattr(module, name), value, f"module.{name} after the first forward and the registration")
         weight, bias = (value, module.bias) if name == "weight" else (module.weight, value)
@@ -200,8 +246,10 @@ def test_init_lazy_error_type(P, adapter, device, dtype, data, n, m, name):
     chain = data.draw(chains(shape), label="chain")
     # A right_inverse that computes (Scale) and none at all (NoInverse) too: each meets the lazy tensor another way.
     for p in (chain[0], L.Scale(2.0), L.NoInverse(2.0)):
-        note(f"module = nn.LazyLinear({m}, dtype={dtype}, device={device!r}); P.register_parametrization(module, "
-             f"{name!r}, {p!r}) before the first forward  # expected RuntimeError")
+        note(
+            f"module = nn.LazyLinear({m}, dtype={dtype}, device={device!r}); P.register_parametrization(module, "
+            f"{name!r}, {p!r}) before the first forward  # expected RuntimeError"
+        )
         module = nn.LazyLinear(m, dtype=dtype, device=device)
         with raises(RuntimeError, "", f"registering {p!r} on the uninitialized {name} of a LazyLinear"):
             P.register_parametrization(module, name, p)

@@ -62,16 +62,23 @@ def _probe(P, code: str) -> list[str]:
 def _reproducer(adapter, code: str) -> str:
     """A script that runs the probe and prints what it changed of the classes it watches most (nn.Linear and the
     other torch.nn classes the hosts build on)."""
-    lines = ["import copy, io, torch", "from torch import nn", "from parametrize_conformance.adapters import load_adapter",
-             "from parametrize_conformance.hosts import HostSpec, WithBuffers, WithDeepcopy",
-             "from parametrize_conformance.library import *",
-             f"P = load_adapter({adapter.spec!r}).api",
-             "watched = (nn.Linear, nn.Conv1d, nn.Module, WithBuffers, WithDeepcopy)",
-             "before = {c: dict(vars(c)) for c in watched}", "try:", *[f"    {line}" for line in code.splitlines()],
-             "except Exception as exc:", "    print('raised', type(exc).__name__, exc)",
-             "for c in watched:",
-             "    changed = sorted(k for k in vars(c).keys() | before[c].keys() if vars(c).get(k) is not before[c].get(k))",
-             "    print(c.__name__, 'changed:', [k for k in changed if k != '__slotnames__'])"]
+    lines = [
+        "import copy, io, torch",
+        "from torch import nn",
+        "from parametrize_conformance.adapters import load_adapter",
+        "from parametrize_conformance.hosts import HostSpec, WithBuffers, WithDeepcopy",
+        "from parametrize_conformance.library import *",
+        f"P = load_adapter({adapter.spec!r}).api",
+        "watched = (nn.Linear, nn.Conv1d, nn.Module, WithBuffers, WithDeepcopy)",
+        "before = {c: dict(vars(c)) for c in watched}",
+        "try:",
+        *[f"    {line}" for line in code.splitlines()],
+        "except Exception as exc:",
+        "    print('raised', type(exc).__name__, exc)",
+        "for c in watched:",
+        "    changed = sorted(k for k in vars(c).keys() | before[c].keys() if vars(c).get(k) is not before[c].get(k))",
+        "    print(c.__name__, 'changed:', [k for k in changed if k != '__slotnames__'])",
+    ]
     return "Reproducer:\n    " + "\n    ".join(lines)
 
 
@@ -80,12 +87,17 @@ def test_isolation_shared_state(P, adapter, swap):
     for code in PROBES:
         found = _probe(P, code)
         if found:
-            error = AssertionError(f"the implementation changed shared state, got: {'; '.join(found)}; expected no "
-                                   f"change (undone after the probe)")
+            error = AssertionError(
+                f"the implementation changed shared state, got: {'; '.join(found)}; expected no "
+                f"change (undone after the probe)"
+            )
             error.add_note(_reproducer(adapter, code))
             raise error
     if guard.TRESPASSES:
         shown = "\n".join(str(t) for t in guard.TRESPASSES[:5])
         more = len(guard.TRESPASSES) - 5
-        raise AssertionError(f"checks of this run changed shared state (each undone after its check), got:\n{shown}"
-                             + (f"\n(and {more} more)" if more > 0 else "") + "\nexpected no change")
+        raise AssertionError(
+            f"checks of this run changed shared state (each undone after its check), got:\n{shown}"
+            + (f"\n(and {more} more)" if more > 0 else "")
+            + "\nexpected no change"
+        )

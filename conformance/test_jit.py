@@ -62,8 +62,13 @@ def trace(module: nn.Module, x: Tensor) -> torch.jit.ScriptModule:
 def test_jit_trace(P, adapter, device, dtype, data):
     case = data.draw(forward_cases((dtype,)), label="case")
     seed = data.draw(st.integers(0, 2**16), label="seed of the input and the update")
-    note_case(case, adapter, device, f"\nthen traced = torch.jit.trace(module, (x,)); traced(x); backward; "
-              f"original_i.copy_(randn(seed={seed}+i)) under no_grad; traced(x)")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen traced = torch.jit.trace(module, (x,)); traced(x); backward; "
+        f"original_i.copy_(randn(seed={seed}+i)) under no_grad; traced(x)",
+    )
     module = case.build(P, device)
     x = host_input(case.host, device, seed)
     traced = trace(module, x)
@@ -88,8 +93,9 @@ def test_jit_trace(P, adapter, device, dtype, data):
 @given(data=st.data())
 def test_jit_script_refused(P, adapter, device, data):
     # Note: one dtype: scripting does not depend on it, and each example compiles a module.
-    case = draw_case(data, forward_cases(adapter.dtypes[:1]), adapter, device,
-                     "\nthen scripted = torch.jit.script(module); scripted(x)")
+    case = draw_case(
+        data, forward_cases(adapter.dtypes[:1]), adapter, device, "\nthen scripted = torch.jit.script(module); scripted(x)"
+    )
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     before = snapshot(module)
@@ -111,16 +117,20 @@ def test_jit_script_refused(P, adapter, device, data):
 @costly()
 @given(data=st.data())
 def test_jit_script_message(P, adapter, device, data):
-    case = draw_case(data, forward_cases(adapter.dtypes[:1]), adapter, device,
-                     "\nthen scripted = torch.jit.script(module); scripted(x)")
+    case = draw_case(
+        data, forward_cases(adapter.dtypes[:1]), adapter, device, "\nthen scripted = torch.jit.script(module); scripted(x)"
+    )
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     try:
         with quiet():
             scripted = torch.jit.script(module)
     except Exception as exc:  # a refusal at compile time must say why too
-        assert_true(_SCRIPT_PHRASE in str(exc), f"torch.jit.script(module): got {type(exc).__name__}({str(exc)!r}), "
-                    f"expected its message to contain {_SCRIPT_PHRASE!r}")
+        assert_true(
+            _SCRIPT_PHRASE in str(exc),
+            f"torch.jit.script(module): got {type(exc).__name__}({str(exc)!r}), "
+            f"expected its message to contain {_SCRIPT_PHRASE!r}",
+        )
         return
     # Note: torch.jit.Error (TorchScript's wrapper of the getter's RuntimeError), which is no RuntimeError subclass.
     with raises(torch.jit.Error, _SCRIPT_PHRASE, "calling the scripted module"):
@@ -133,8 +143,12 @@ def test_jit_script_message(P, adapter, device, data):
 def test_jit_trace_cached_refused(P, adapter, device, dtype, data, read_first):
     case = data.draw(forward_cases((dtype,)), label="case")
     read = f"read module.{case.name}; " if read_first else ""
-    note_case(case, adapter, device, f"\nthen, inside cached(): {read}torch.jit.trace(module, (x,)); "
-              "then, after the exit, trace again")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen, inside cached(): {read}torch.jit.trace(module, (x,)); then, after the exit, trace again",
+    )
     module = case.build(P, device)
     x = host_input(case.host, device, case.host.seed)
     before = snapshot(module)

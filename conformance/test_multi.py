@@ -60,8 +60,11 @@ def test_multi_originals(P, adapter, device, dtype, data):
     for i in range(n):
         t = getattr(plist, f"original{i}")
         kind = plist._parameters if was_parameter else plist._buffers
-        assert_true(f"original{i}" in kind, f"original{i} is not a {'parameter' if was_parameter else 'buffer'} of "
-                    f"the list, expected one since module.{case.name} was")
+        assert_true(
+            f"original{i}" in kind,
+            f"original{i} is not a {'parameter' if was_parameter else 'buffer'} of "
+            f"the list, expected one since module.{case.name} was",
+        )
         assert_equal(isinstance(t, nn.Parameter), was_parameter, f"original{i} is an nn.Parameter")
         assert_equal(t.requires_grad, requires_grad, f"original{i}.requires_grad")
         assert_close(t, expected[i], f"original{i}")
@@ -89,9 +92,13 @@ def test_multi_single_sequence(P, adapter, device, dtype, data):
 @pytest.mark.clause("MULTI-VALUE")
 @given(data=st.data(), seed=st.integers(0, 2**16))
 def test_multi_value(P, adapter, device, dtype, data, seed):
-    case = draw_case(data, multi_cases(dtypes=(dtype,), weighted=(2, 3, 4), any_tensor=True), adapter, device,
-                     "\n(after the first registration, every original_i is refilled from "
-                     f"torch.Generator().manual_seed({seed}))")
+    case = draw_case(
+        data,
+        multi_cases(dtypes=(dtype,), weighted=(2, 3, 4), any_tensor=True),
+        adapter,
+        device,
+        f"\n(after the first registration, every original_i is refilled from torch.Generator().manual_seed({seed}))",
+    )
     chain = case.fresh_chain()
     module = case.host.build(device)
     P.register_parametrization(module, case.name, chain[0])
@@ -109,12 +116,16 @@ def test_multi_value(P, adapter, device, dtype, data, seed):
 
 
 @pytest.mark.clause("MULTI-ARITY")
-@given(data=st.data(),
-       arity=st.tuples(st.integers(1, 3), st.integers(0, 3)).filter(lambda io: io[0] != max(io[1], 1)))
+@given(data=st.data(), arity=st.tuples(st.integers(1, 3), st.integers(0, 3)).filter(lambda io: io[0] != max(io[1], 1)))
 def test_multi_arity(P, adapter, device, dtype, data, arity):
     inputs, outputs = arity
-    case = draw_case(data, cases(dtypes=(dtype,), min_chain=0, max_chain=0), adapter, device,
-                     f"\nthen registering Arity({inputs}, {outputs})")
+    case = draw_case(
+        data,
+        cases(dtypes=(dtype,), min_chain=0, max_chain=0),
+        adapter,
+        device,
+        f"\nthen registering Arity({inputs}, {outputs})",
+    )
     p = L.Arity(inputs, outputs)
     module = case.host.build(device)
     before = snapshot(module)
@@ -141,9 +152,11 @@ def test_multi_mixed_dtype(P, adapter, device, dtype, swap, data):
     case = data.draw(mixed_cases(dtypes=(dtype,)), label="case")
     seed = data.draw(other_seeds(case.host), label="seed of the assigned value")
     name = case.name
-    note(registered_reproducer(case, adapter.spec, device, False)
-         + f"\n(swap flag {swap}; then module.{name} = <its value on the host built with seed {seed}>; a state_dict "
-           "save and load into the case built with the next seed; a transfer to a fresh host built alike)")
+    note(
+        registered_reproducer(case, adapter.spec, device, False)
+        + f"\n(swap flag {swap}; then module.{name} = <its value on the host built with seed {seed}>; a state_dict "
+        "save and load into the case built with the next seed; a transfer to a fresh host built alike)"
+    )
     chain = case.fresh_chain()
     module = case.host.build(device)
     tensor = getattr(module, name).requires_grad_(False)
@@ -166,8 +179,11 @@ def test_multi_mixed_dtype(P, adapter, device, dtype, swap, data):
 
     saved = module.state_dict()
     for i, e in enumerate(expected):
-        assert_equal(saved[f"parametrizations.{name}.original{i}"].dtype, e.dtype,
-                     f"the dtype of state_dict()['parametrizations.{name}.original{i}']")
+        assert_equal(
+            saved[f"parametrizations.{name}.original{i}"].dtype,
+            e.dtype,
+            f"the dtype of state_dict()['parametrizations.{name}.original{i}']",
+        )
     target = registered(case.reseeded(), P, device, False)[0]
     ids = [id(t) for t in originals_of(target, name)]
     target.load_state_dict(saved)
@@ -188,10 +204,12 @@ def test_multi_mixed_dtype(P, adapter, device, dtype, swap, data):
 def test_multi_mixed_dtype_trainable(P, adapter, device, dtype, swap, data, seed):
     case = data.draw(mixed_cases(dtypes=(dtype,), names=("weight", "bias")), label="case")
     name = case.name
-    note(registered_reproducer(case, adapter.spec, device, True)
-         + f"\n(swap flag {swap}; then backward of (module.{name} * w).sum(), w drawn from "
-           f"torch.Generator().manual_seed({seed}); then module.{name} = <its value on the host built with the next "
-           "seed>)")
+    note(
+        registered_reproducer(case, adapter.spec, device, True)
+        + f"\n(swap flag {swap}; then backward of (module.{name} * w).sum(), w drawn from "
+        f"torch.Generator().manual_seed({seed}); then module.{name} = <its value on the host built with the next "
+        "seed>)"
+    )
     chain = case.fresh_chain()
     module = case.host.build(device)
     tensor = getattr(module, name).requires_grad_(True)
@@ -199,8 +217,9 @@ def test_multi_mixed_dtype_trainable(P, adapter, device, dtype, swap, data, seed
     try:
         case.register_on(P, module, chain)
     except Exception as exc:
-        raise AssertionError(f"registering {chain[0]!r} on a trainable Parameter: got {type(exc).__name__}({exc}), "
-                             "expected it to register") from exc
+        raise AssertionError(
+            f"registering {chain[0]!r} on a trainable Parameter: got {type(exc).__name__}({exc}), expected it to register"
+        ) from exc
     # Note: autograd lets floating (and complex) tensors only require grad: the integer codes never can.
     grads = [e.is_floating_point() for e in expected]
     _assert_originals(module, name, expected, True, grads, "after registering on a trainable Parameter")

@@ -22,10 +22,15 @@ def test_nested_register_remove(P, adapter, device, dtype, data):
     inner = data.draw(chains(case.shape, 1, 2), label="inner chain (on parametrizations[name].original)")
     leave_inner = data.draw(st.booleans(), label="leave_parametrized for the inner removal")
     leave_outer = data.draw(st.booleans(), label="leave_parametrized for the outer removal")
-    note_case(case, adapter, device, f"\nplist = module.parametrizations[{case.name!r}]\n"
-              + "".join(f"P.register_parametrization(plist, 'original', {p!r})\n" for p in inner)
-              + f"then remove 'original' from plist (leave_parametrized={leave_inner}), "
-              f"then {case.name!r} from module (leave_parametrized={leave_outer})")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nplist = module.parametrizations[{case.name!r}]\n"
+        + "".join(f"P.register_parametrization(plist, 'original', {p!r})\n" for p in inner)
+        + f"then remove 'original' from plist (leave_parametrized={leave_inner}), "
+        f"then {case.name!r} from module (leave_parametrized={leave_outer})",
+    )
     host_class = type(case.host.build(device))
     outer = case.fresh_chain()
     module = case.build(P, device, chain=outer)
@@ -46,11 +51,16 @@ def test_nested_register_remove(P, adapter, device, dtype, data):
     assert_same(type(plist), list_class, "the ParametrizationList's class after removing the nested parametrization")
     assert_true(not hasattr(plist, "parametrizations"), "plist.parametrizations still exists after the inner removal")
     assert_same(type(module).__bases__[0], host_class, "the host's base class after the inner removal")
-    assert_true(P.is_parametrized(module, case.name), f"is_parametrized(module, {case.name!r}) is False after the "
-                "inner removal, expected True")
+    assert_true(
+        P.is_parametrized(module, case.name),
+        f"is_parametrized(module, {case.name!r}) is False after the inner removal, expected True",
+    )
     with torch.no_grad():
-        assert_close(getattr(module, case.name), chain_value(outer, plist.original),
-                     f"module.{case.name} after the inner removal (outer chain of plist.original)")
+        assert_close(
+            getattr(module, case.name),
+            chain_value(outer, plist.original),
+            f"module.{case.name} after the inner removal (outer chain of plist.original)",
+        )
         if leave_inner:
             assert_close(getattr(module, case.name), composed, f"module.{case.name} after the inner removal")
 
@@ -64,9 +74,14 @@ def test_nested_register_remove(P, adapter, device, dtype, data):
 def test_nested_assign(P, adapter, device, dtype, data, seed):
     case = data.draw(cases(dtypes=(dtype,), exact=True, max_chain=2), label="outer case")
     inner = data.draw(chains(case.shape, 1, 1, exact=True), label="inner chain")[0]
-    note_case(case, adapter, device, f"\nP.register_parametrization(module.parametrizations[{case.name!r}], "
-              f"'original', {inner!r})\nthen module.{case.name} = <outer(inner(randn(seed={seed})))>; "
-              f"then register Scale(3.0) on {case.name!r}")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nP.register_parametrization(module.parametrizations[{case.name!r}], "
+        f"'original', {inner!r})\nthen module.{case.name} = <outer(inner(randn(seed={seed})))>; "
+        f"then register Scale(3.0) on {case.name!r}",
+    )
     module = case.build(P, device)
     P.register_parametrization(module.parametrizations[case.name], "original", copy.deepcopy(inner))
     with torch.no_grad():

@@ -50,29 +50,39 @@ def test_query_is_parametrized(P, adapter, device, dtype, data):
 def test_query_type_before(P, adapter, device, dtype, data, nested):
     several = data.draw(several_cases((dtype,)), label="cases")
     host = several[0].host
-    note(f"{[(c.name, c.chain) for c in several]} registered on {host!r}.build({device!r}), then removed; "
-         f"nested on original: {nested}")
+    note(
+        f"{[(c.name, c.chain) for c in several]} registered on {host!r}.build({device!r}), then removed; "
+        f"nested on original: {nested}"
+    )
     module = host.build(device)
     cls = type(module)
     assert_same(P.type_before_parametrizations(module), cls, "type_before_parametrizations before registering")
     for case in several:
         case.register_on(P, module)
-        assert_same(P.type_before_parametrizations(module), cls,
-                    f"type_before_parametrizations after parametrizing {case.name!r}")
+        assert_same(
+            P.type_before_parametrizations(module), cls, f"type_before_parametrizations after parametrizing {case.name!r}"
+        )
     if nested:
         # The list's single original is itself parametrized: the list's class is swapped in its turn.
         plist = module.parametrizations[several[0].name]
         list_cls = type(plist)
         assert_same(list_cls, P.ParametrizationList, "type(module.parametrizations[name])")
         P.register_parametrization(plist, "original", L.Scale(2.0))
-        assert_same(P.type_before_parametrizations(plist), list_cls,
-                    "type_before_parametrizations of a ParametrizationList whose original is parametrized")
+        assert_same(
+            P.type_before_parametrizations(plist),
+            list_cls,
+            "type_before_parametrizations of a ParametrizationList whose original is parametrized",
+        )
         assert_same(P.type_before_parametrizations(module), cls, "type_before_parametrizations with a nested one")
         P.remove_parametrizations(plist, "original")
-        assert_same(P.type_before_parametrizations(plist), list_cls,
-                    "type_before_parametrizations of the list after removing the nested parametrization")
+        assert_same(
+            P.type_before_parametrizations(plist),
+            list_cls,
+            "type_before_parametrizations of the list after removing the nested parametrization",
+        )
     for case in several:
         P.remove_parametrizations(module, case.name)
-        assert_same(P.type_before_parametrizations(module), cls,
-                    f"type_before_parametrizations after removing {case.name!r}")
+        assert_same(
+            P.type_before_parametrizations(module), cls, f"type_before_parametrizations after removing {case.name!r}"
+        )
     assert_same(type(module), cls, "type(module) after removing every parametrization")

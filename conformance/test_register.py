@@ -78,8 +78,10 @@ def test_register_original_kept(P, adapter, device, dtype, swap, data):
     tensor.requires_grad_(requires_grad)
     case.register_on(P, module)
     original = module.parametrizations[case.name].original
-    assert_true(case.name not in module._parameters and case.name not in module._buffers,
-                f"{case.name!r} is still in the module's _parameters/_buffers, expected it moved to the list")
+    assert_true(
+        case.name not in module._parameters and case.name not in module._buffers,
+        f"{case.name!r} is still in the module's _parameters/_buffers, expected it moved to the list",
+    )
     assert_same(original, tensor, "parametrizations[name].original")
     assert_equal(isinstance(original, nn.Parameter), was_parameter, "original is an nn.Parameter")
     assert_equal(original.requires_grad, requires_grad, "original.requires_grad")
@@ -204,8 +206,12 @@ def test_register_inverse_checked(P, adapter, device, dtype, swap, data, mode):
     module = case.host.build(device)
     before = snapshot(module)
     # Note: REGISTER-INVERSE-CHECKED: the phrases test_errors_unparametrized_tensor_parametrization quotes.
-    phrase = {"none": "Tensor or a Sequence of", "tuple_with_none": "of the sequence with type",
-              "dtype": "may not change the dtype", "device": "may not change the device"}
+    phrase = {
+        "none": "Tensor or a Sequence of",
+        "tuple_with_none": "of the sequence with type",
+        "dtype": "may not change the dtype",
+        "device": "may not change the device",
+    }
     with raises(ValueError, phrase[mode], f"registering BadInverse({mode!r})"):
         P.register_parametrization(module, case.name, L.BadInverse(mode))
     assert_unchanged(before, module)
@@ -244,8 +250,12 @@ def test_register_none_slot(P, device, host):
 def test_register_reserved_name(P, device, host, existing):
     note(f"module = {host!r}.build({device!r}); module.parametrizations = <{existing}>; register Identity()")
     module = host.build(device)
-    value = {"int": 3, "module_dict": nn.ModuleDict({"x": nn.Identity()}), "empty_module_dict": nn.ModuleDict(),
-             "linear": nn.Linear(1, 1)}[existing]
+    value = {
+        "int": 3,
+        "module_dict": nn.ModuleDict({"x": nn.Identity()}),
+        "empty_module_dict": nn.ModuleDict(),
+        "linear": nn.Linear(1, 1),
+    }[existing]
     module.parametrizations = value
     before = snapshot(module)
     with raises(ValueError, "parametrizations", "registering on a module with a 'parametrizations' attribute"):
@@ -257,8 +267,13 @@ def test_register_reserved_name(P, device, host, existing):
 @pytest.mark.clause("REGISTER-ATOMIC")
 @given(data=st.data(), mode=bad_forward_modes())
 def test_register_atomic(P, adapter, device, dtype, swap, data, mode):
-    case = draw_case(data, cases(dtypes=(dtype,), names=("weight",), square=True, max_chain=1), adapter, device,
-                     f"\nthen registering [Scale(3.0), BadForward({mode!r})] at once")
+    case = draw_case(
+        data,
+        cases(dtypes=(dtype,), names=("weight",), square=True, max_chain=1),
+        adapter,
+        device,
+        f"\nthen registering [Scale(3.0), BadForward({mode!r})] at once",
+    )
     module = case.host.build(device)
     weight = module.weight
     old = weight.detach().clone()
@@ -275,10 +290,17 @@ def test_register_atomic(P, adapter, device, dtype, swap, data, mode):
 @pytest.mark.clause("REGISTER-SWAP-WEAKREF")
 @given(data=st.data())
 def test_register_swap_weakref(P, adapter, device, dtype, swap, data):
-    case = draw_case(data, rnn_cases((dtype,)), adapter, device,
-                     lambda case: f"\n    (under the swap flag: {swap}; the host keeps weak references to its tensors in "
-                     f"_flat_weight_refs)\n    then module.{case.name} = <its value on the host with another seed>, and "
-                     "the host's forward")
+    case = draw_case(
+        data,
+        rnn_cases((dtype,)),
+        adapter,
+        device,
+        lambda case: (
+            f"\n    (under the swap flag: {swap}; the host keeps weak references to its tensors in "
+            f"_flat_weight_refs)\n    then module.{case.name} = <its value on the host with another seed>, and "
+            "the host's forward"
+        ),
+    )
     host = case.host
     module = host.build(device)
     owner, leaf = owner_of(module, case.name)
@@ -301,9 +323,12 @@ def test_register_swap_weakref(P, adapter, device, dtype, swap, data):
     x = host.forward_input(device, host.seed)
     with torch.no_grad():
         values = {name: getattr(*owner_of(module, name)).detach() for name in host.tensor_names()}
-        assert_close(host.run_forward(module, x), host.forward_with(values, x, device),
-                     "the host's own forward after the assignment (expected: functional_call of an unparametrized host "
-                     "with the parametrized value in place)")
+        assert_close(
+            host.run_forward(module, x),
+            host.forward_with(values, x, device),
+            "the host's own forward after the assignment (expected: functional_call of an unparametrized host "
+            "with the parametrized value in place)",
+        )
 
 
 # Each hook kind: (what it is, whether it fires on backward, how to install it on parametrization p given a hook).
@@ -322,9 +347,11 @@ _HOOK_KINDS = [
 
 def _recorder(p, seen: list):
     """A hook of any kind that appends its module to `seen` when that module is `p`, and changes nothing."""
+
     def hook(module, *_):
         if module is p:
             seen.append(module)
+
     return hook
 
 
@@ -336,9 +363,15 @@ def _recorder(p, seen: list):
 def test_register_hooks_fire(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), names=("weight", "bias")), label="case")
     at = data.draw(st.integers(0, len(case.chain) - 1), label="hooked position")
-    note_case(case, adapter, device, f"\n    p = module.parametrizations[{case.name!r}][{at}]"
-              "\n    then, one at a time, each of: " + ", ".join(what for what, _, _ in _HOOK_KINDS)
-              + f"\n    (forward kinds: read module.{case.name} twice; backward kinds: module.{case.name}.sum().backward())")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\n    p = module.parametrizations[{case.name!r}][{at}]"
+        "\n    then, one at a time, each of: "
+        + ", ".join(what for what, _, _ in _HOOK_KINDS)
+        + f"\n    (forward kinds: read module.{case.name} twice; backward kinds: module.{case.name}.sum().backward())",
+    )
     module = case.build(P, device)
     p = module.parametrizations[case.name][at]
     for what, backward, install in _HOOK_KINDS:
@@ -347,14 +380,20 @@ def test_register_hooks_fire(P, adapter, device, dtype, data):
         try:
             if backward:
                 getattr(module, case.name).sum().backward()
-                assert_true(len(seen) >= 1, f"{what} calls with module=parametrizations[{case.name!r}][{at}] on "
-                            f"backward through module.{case.name}: got {len(seen)}, expected at least 1")
+                assert_true(
+                    len(seen) >= 1,
+                    f"{what} calls with module=parametrizations[{case.name!r}][{at}] on "
+                    f"backward through module.{case.name}: got {len(seen)}, expected at least 1",
+                )
                 continue
             for read in (1, 2):
                 before = len(seen)
                 getattr(module, case.name)
-                assert_true(len(seen) > before, f"{what} calls with module=parametrizations[{case.name!r}][{at}] "
-                            f"on read {read} of module.{case.name}: got {len(seen) - before}, expected at least 1")
+                assert_true(
+                    len(seen) > before,
+                    f"{what} calls with module=parametrizations[{case.name!r}][{at}] "
+                    f"on read {read} of module.{case.name}: got {len(seen) - before}, expected at least 1",
+                )
         finally:
             handle.remove()
 
@@ -372,13 +411,18 @@ def test_register_forward_error(P, adapter, device, dtype, data):
     chain, name = case.fresh_chain(), case.name
     at = next(i for i, p in enumerate(chain) if isinstance(p, L.Failing))
     first = dataclasses.replace(case, chain=case.chain[:at]) if call == "register" else case
-    code = {"read": f"module.{name}", "read inside cached()": f"with P.cached(): module.{name}",
-            "stack": f"P.register_parametrization(module, {name!r}, Identity())",
-            "remove": f"P.remove_parametrizations(module, {name!r}, leave_parametrized=True)",
-            "register": f"P.register_parametrization(module, {name!r}, p)"}[call]
+    code = {
+        "read": f"module.{name}",
+        "read inside cached()": f"with P.cached(): module.{name}",
+        "stack": f"P.register_parametrization(module, {name!r}, Identity())",
+        "remove": f"P.remove_parametrizations(module, {name!r}, leave_parametrized=True)",
+        "register": f"P.register_parametrization(module, {name!r}, p)",
+    }[call]
     arm = "p = Failing(); p.fail" if call == "register" else f"p = module.parametrizations[{name!r}][{at}]; p.fail"
-    note(first.reproducer(adapter.spec, device) + f"\n    {arm} = ('forward', {error!r})\n    {code}  # raises that "
-         f"very {type(error).__name__}, and module is unchanged")
+    note(
+        first.reproducer(adapter.spec, device) + f"\n    {arm} = ('forward', {error!r})\n    {code}  # raises that "
+        f"very {type(error).__name__}, and module is unchanged"
+    )
     module = case.host.build(device)
     first.register_on(P, module, chain[:at] if call == "register" else chain)
     chain[at].fail = ("forward", error)

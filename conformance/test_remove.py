@@ -78,8 +78,10 @@ def test_remove_restores_class(P, adapter, device, dtype, data):
     chain_of = {n: data.draw(chains(shape_of(host, n), 1, 2), label=f"chain of {n}") for n in names}
     order = data.draw(st.permutations(names), label="removal order")
     leave = data.draw(st.lists(st.booleans(), min_size=len(names), max_size=len(names)), label="leave_parametrized")
-    note(f"module = {host!r}.build({device!r}); chains {chain_of!r}; removed in order {order!r} "
-         f"with leave_parametrized {leave!r}")
+    note(
+        f"module = {host!r}.build({device!r}); chains {chain_of!r}; removed in order {order!r} "
+        f"with leave_parametrized {leave!r}"
+    )
     module = host.build(device)
     plain_class = type(module)
     for n in names:
@@ -88,22 +90,27 @@ def test_remove_restores_class(P, adapter, device, dtype, data):
     parametrized_class = type(module)
     for i, (n, keep) in enumerate(zip(order, leave, strict=True)):
         P.remove_parametrizations(module, n, leave_parametrized=keep)
-        remaining = order[i + 1:]
+        remaining = order[i + 1 :]
         assert_true(isinstance(getattr(module, n), torch.Tensor), f"module.{n} is not a tensor after its removal")
         if not remaining:
             break
-        assert_equal(type(module).__name__, parametrized_class.__name__, f"the class name after removing {order[:i + 1]}")
-        assert_equal(type(module).__bases__, (plain_class,), f"the class's bases after removing {order[:i + 1]}")
-        assert_equal(sorted(module.parametrizations.keys()), sorted(remaining),
-                     f"the keys of module.parametrizations after removing {order[:i + 1]}")
+        assert_equal(type(module).__name__, parametrized_class.__name__, f"the class name after removing {order[: i + 1]}")
+        assert_equal(type(module).__bases__, (plain_class,), f"the class's bases after removing {order[: i + 1]}")
+        assert_equal(
+            sorted(module.parametrizations.keys()),
+            sorted(remaining),
+            f"the keys of module.parametrizations after removing {order[: i + 1]}",
+        )
         for r in remaining:
             assert_true(P.is_parametrized(module, r), f"is_parametrized(module, {r!r}) is False, expected True")
             with torch.no_grad():
                 expected = chain_value(chain_of[r], module.parametrizations[r].original)
-                assert_close(getattr(module, r), expected, f"module.{r} after removing {order[:i + 1]}")
+                assert_close(getattr(module, r), expected, f"module.{r} after removing {order[: i + 1]}")
     assert_same(type(module), plain_class, "the module's class after removing every parametrization")
-    assert_true(not hasattr(module, "parametrizations") and "parametrizations" not in module._modules,
-                "module.parametrizations still exists after removing every parametrization, expected it deleted")
+    assert_true(
+        not hasattr(module, "parametrizations") and "parametrizations" not in module._modules,
+        "module.parametrizations still exists after removing every parametrization, expected it deleted",
+    )
     assert_true(not P.is_parametrized(module), "is_parametrized(module) is True after removing everything")
 
 
@@ -113,11 +120,14 @@ def test_remove_not_parametrized(P, adapter, device, dtype, data):
     host = data.draw(hosts(dtypes=(dtype,)), label="host")
     names = host.tensor_names()
     done = data.draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names) - 1), label="parametrized")
-    target = data.draw(st.sampled_from([n for n in names if n not in done] + ["nonexistent", "parametrizations"]),
-                       label="removed name")
+    target = data.draw(
+        st.sampled_from([n for n in names if n not in done] + ["nonexistent", "parametrizations"]), label="removed name"
+    )
     leave = data.draw(st.booleans(), label="leave_parametrized")
-    note(f"module = {host!r}.build({device!r}); register Scale(2.0) on {done!r}; "
-         f"P.remove_parametrizations(module, {target!r}, leave_parametrized={leave})")
+    note(
+        f"module = {host!r}.build({device!r}); register Scale(2.0) on {done!r}; "
+        f"P.remove_parametrizations(module, {target!r}, leave_parametrized={leave})"
+    )
     module = host.build(device)
     for n in done:
         P.register_parametrization(module, n, L.Scale(2.0))
@@ -152,16 +162,21 @@ def test_remove_multi_keeps_kind(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,)), label="case")
     # torch: a frozen source comes back as a buffer (its value does not require grad, so it is not re-wrapped).
     for requires_grad in (False, True):
-        note(case.reproducer(adapter.spec, device).replace(
-            "\n    P.register", f"\n    module.weight.requires_grad_({requires_grad})\n    P.register", 1))
+        note(
+            case.reproducer(adapter.spec, device).replace(
+                "\n    P.register", f"\n    module.weight.requires_grad_({requires_grad})\n    P.register", 1
+            )
+        )
         module = case.host.build(device)
         module.weight.requires_grad_(requires_grad)
         case.register_on(P, module)
         P.remove_parametrizations(module, "weight")
         what = f"after removing a {'trainable' if requires_grad else 'frozen'} multi-input parametrization"
         assert_equal(kind_of(module, "weight"), "parameter", f"where 'weight' is registered {what}")
-        assert_true(isinstance(module.weight, nn.Parameter),
-                    f"module.weight is a {type(module.weight).__name__} {what}, expected an nn.Parameter")
+        assert_true(
+            isinstance(module.weight, nn.Parameter),
+            f"module.weight is a {type(module.weight).__name__} {what}, expected an nn.Parameter",
+        )
         assert_equal(module.weight.requires_grad, requires_grad, f"module.weight.requires_grad {what}")
 
 
@@ -178,8 +193,11 @@ def test_remove_keeps_order(P, adapter, device, dtype, data):
     module = host.build(device)
 
     def order():
-        return ([n for n, _ in module.named_parameters()], [n for n, _ in module.named_buffers()],
-                list(module.state_dict().keys()))
+        return (
+            [n for n, _ in module.named_parameters()],
+            [n for n, _ in module.named_buffers()],
+            list(module.state_dict().keys()),
+        )
 
     params, buffers, keys = order()
     case.register_on(P, module)
@@ -193,6 +211,7 @@ def test_remove_keeps_order(P, adapter, device, dtype, data):
 
 def _several_names_keep_order(P, host, device, dtype, data) -> None:
     """Register on several tensors in one order, remove in another: each comes back to its own place."""
+
     def build() -> nn.Module:
         module = host.build(device)
         for k in range(2):
@@ -205,17 +224,27 @@ def _several_names_keep_order(P, host, device, dtype, data) -> None:
     removing = data.draw(st.permutations(names), label="removal order")
     for order in (removing, registering, registering[::-1]):
         module = build()
-        before = ([n for n, _ in module.named_parameters()], [n for n, _ in module.named_buffers()],
-                  list(module.state_dict().keys()))
+        before = (
+            [n for n, _ in module.named_parameters()],
+            [n for n, _ in module.named_buffers()],
+            list(module.state_dict().keys()),
+        )
         for name in registering:
             P.register_parametrization(module, name, L.Scale(2.0))
         for name in order:
             P.remove_parametrizations(module, name, leave_parametrized=False)
-        after = ([n for n, _ in module.named_parameters()], [n for n, _ in module.named_buffers()],
-                 list(module.state_dict().keys()))
-        assert_equal(after, before, f"(parameter names, buffer names, state_dict keys) after registering on "
-                     f"{registering} and removing in the order {order} (module {host!r} plus parameters extra0, "
-                     f"extra1 and buffer kept)")
+        after = (
+            [n for n, _ in module.named_parameters()],
+            [n for n, _ in module.named_buffers()],
+            list(module.state_dict().keys()),
+        )
+        assert_equal(
+            after,
+            before,
+            f"(parameter names, buffer names, state_dict keys) after registering on "
+            f"{registering} and removing in the order {order} (module {host!r} plus parameters extra0, "
+            f"extra1 and buffer kept)",
+        )
 
 
 @pytest.mark.clause("REMOVE-UNSAFE-SHAPE")
@@ -247,8 +276,13 @@ def test_remove_view_value(P, adapter, device, dtype, swap, data):
     for view in views:
         for requires_grad in (True, False):
             case = Case(host, name, (copy.deepcopy(view),), unsafe=True)
-            note_case(case, adapter, device, f"\n    (requires_grad={requires_grad}, swap={swap})"
-                      f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)")
+            note_case(
+                case,
+                adapter,
+                device,
+                f"\n    (requires_grad={requires_grad}, swap={swap})"
+                f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)",
+            )
             module, tensor, kind, flag = registered(case, P, device, requires_grad)
             with torch.no_grad():
                 expected = getattr(module, name).clone()
@@ -262,9 +296,11 @@ def test_remove_view_value(P, adapter, device, dtype, swap, data):
 def test_remove_mixed_dtype(P, adapter, device, dtype, data):
     case = data.draw(mixed_cases(dtypes=(dtype,)), label="case")
     name = case.name
-    note(registered_reproducer(case, adapter.spec, device, False)
-         + f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=False)  # ValueError, nothing changed"
-         + f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)")
+    note(
+        registered_reproducer(case, adapter.spec, device, False)
+        + f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=False)  # ValueError, nothing changed"
+        + f"\n    P.remove_parametrizations(module, {name!r}, leave_parametrized=True)"
+    )
     module = registered(case, P, device, False)[0]
     with torch.no_grad():
         expected = getattr(module, name).clone()

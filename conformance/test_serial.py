@@ -45,13 +45,17 @@ def test_serial_pickle_refused(P, adapter, device, dtype, data):
     case = draw_case(data, cases(dtypes=(dtype,)), adapter, device)
     module = case.build(P, device)
     before = snapshot(module)
-    attempts = {"pickle.dumps(module)": lambda: pickle.dumps(module), "copy.copy(module)": lambda: copy.copy(module),
-                "torch.save(module, io.BytesIO())": lambda: torch.save(module, io.BytesIO())}
+    attempts = {
+        "pickle.dumps(module)": lambda: pickle.dumps(module),
+        "copy.copy(module)": lambda: copy.copy(module),
+        "torch.save(module, io.BytesIO())": lambda: torch.save(module, io.BytesIO()),
+    }
     for what, attempt in attempts.items():
         # Note: SERIAL-PICKLE-REFUSED: the upstream tests pin RuntimeError pointing to state_dict for pickle.dumps
         # and torch.save; copy.copy must only refuse.
-        with raises(Exception if what.startswith("copy") else RuntimeError,
-                    "" if what.startswith("copy") else "state_dict", what):
+        with raises(
+            Exception if what.startswith("copy") else RuntimeError, "" if what.startswith("copy") else "state_dict", what
+        ):
             attempt()
         assert_unchanged(before, module, f"after {what}")
 
@@ -67,15 +71,19 @@ def test_serial_state_dict_keys(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-ROUND-TRIP")
 @given(data=st.data())
 def test_serial_round_trip(P, adapter, device, dtype, data):
-    case = draw_case(data, serial_cases((dtype,)), adapter, device,
-                     "\n    (loaded into the same case built with the next seed)")
+    case = draw_case(
+        data, serial_cases((dtype,)), adapter, device, "\n    (loaded into the same case built with the next seed)"
+    )
     source = case.build(P, device)
     _bump_state(source, case)
     target = case.reseeded().build(P, device)
     ids = {k: id(t) for k, t in target.state_dict(keep_vars=True).items()}
     target.load_state_dict(source.state_dict())
-    assert_equal({k: id(t) for k, t in target.state_dict(keep_vars=True).items()}, ids,
-                 "the target's tensor ids after load_state_dict")
+    assert_equal(
+        {k: id(t) for k, t in target.state_dict(keep_vars=True).items()},
+        ids,
+        "the target's tensor ids after load_state_dict",
+    )
     for key, tensor in source.state_dict().items():
         assert_close(target.state_dict()[key], tensor, f"the target's {key}")
     with torch.no_grad():
@@ -86,8 +94,9 @@ def test_serial_round_trip(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-STRICT-KEYS")
 @given(data=st.data())
 def test_serial_strict_keys(P, adapter, device, dtype, data):
-    case = draw_case(data, serial_cases((dtype,)), adapter, device,
-                     "\n    module.load_state_dict(<the plain host's state_dict>)")
+    case = draw_case(
+        data, serial_cases((dtype,)), adapter, device, "\n    module.load_state_dict(<the plain host's state_dict>)"
+    )
     module = case.build(P, device)
     # The plain module's state: the same values on the shared keys (a partial load would be invisible) and
     # another value under the parametrized name, which must not reach the module.
@@ -104,8 +113,13 @@ def test_serial_strict_keys(P, adapter, device, dtype, data):
 @pytest.mark.clause("SERIAL-WEIGHTS-ONLY")
 @given(data=st.data())
 def test_serial_weights_only(P, adapter, device, dtype, data):
-    case = draw_case(data, serial_cases((dtype,)), adapter, device,
-                     "\n    (saved, loaded with weights_only=True, loaded into the same case built with the next seed)")
+    case = draw_case(
+        data,
+        serial_cases((dtype,)),
+        adapter,
+        device,
+        "\n    (saved, loaded with weights_only=True, loaded into the same case built with the next seed)",
+    )
     source = case.build(P, device)
     _bump_state(source, case)
     buffer = io.BytesIO()

@@ -16,8 +16,9 @@ from parametrize_conformance.strategies import any_cases, bad_forward_modes, bad
 @pytest.mark.clause("STACK-FORWARD-CHECKED")
 @given(data=st.data(), modes=st.lists(bad_forward_modes(), min_size=1, max_size=3))
 def test_stack_forward_checked(P, adapter, device, dtype, swap, data, modes):
-    case = draw_case(data, any_cases((dtype,)), adapter, device,
-                     f"\nthen stacking BadForward(mode) for mode in {modes!r}, each failing")
+    case = draw_case(
+        data, any_cases((dtype,)), adapter, device, f"\nthen stacking BadForward(mode) for mode in {modes!r}, each failing"
+    )
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     for mode in modes:
@@ -25,8 +26,9 @@ def test_stack_forward_checked(P, adapter, device, dtype, swap, data, modes):
         with torch.no_grad():
             y = getattr(module, case.name)
         # Note: STACK-FORWARD-CHECKED: the phrases test_errors_parametrized_tensor_parametrization quotes.
-        phrase = {"tuple": "must return a tensor", "dtype": "may not change the dtype",
-                  "shape": "may not change the shape"}[mode]
+        phrase = {"tuple": "must return a tensor", "dtype": "may not change the dtype", "shape": "may not change the shape"}[
+            mode
+        ]
         with raises(ValueError, phrase, f"stacking BadForward({mode!r})"):
             P.register_parametrization(module, case.name, L.BadForward(mode))
         assert_list_unchanged(before, module, case.name, chain, f"after stacking BadForward({mode!r}) failed")
@@ -35,13 +37,20 @@ def test_stack_forward_checked(P, adapter, device, dtype, swap, data, modes):
 
 
 @pytest.mark.clause("STACK-INVERSE-CHECKED")
-@given(data=st.data(),
-       modes=st.lists(st.one_of(bad_inverse_modes(first_registration=False), st.just("not_implemented")),
-                      min_size=1, max_size=3))
+@given(
+    data=st.data(),
+    modes=st.lists(
+        st.one_of(bad_inverse_modes(first_registration=False), st.just("not_implemented")), min_size=1, max_size=3
+    ),
+)
 def test_stack_inverse_checked(P, adapter, device, dtype, swap, data, modes):
-    case = draw_case(data, any_cases((dtype,)), adapter, device,
-                     f"\nthen stacking BadInverse(mode) for mode in {modes!r} "
-                     "(InverseNotImplemented() for 'not_implemented')")
+    case = draw_case(
+        data,
+        any_cases((dtype,)),
+        adapter,
+        device,
+        f"\nthen stacking BadInverse(mode) for mode in {modes!r} (InverseNotImplemented() for 'not_implemented')",
+    )
     chain = case.fresh_chain()
     module = case.build(P, device, chain=chain)
     for mode in modes:
@@ -70,8 +79,12 @@ def test_stack_inverse_checked(P, adapter, device, dtype, swap, data, modes):
 
 
 @pytest.mark.clause("STACK-CHECK-DETAILS")
-@given(data=st.data(), mode=st.sampled_from(["forward tuple", "forward dtype", "forward shape", "inverse tuple",
-                                             "inverse dtype", "inverse shape"]))
+@given(
+    data=st.data(),
+    mode=st.sampled_from(
+        ["forward tuple", "forward dtype", "forward shape", "inverse tuple", "inverse dtype", "inverse shape"]
+    ),
+)
 def test_stack_check_details(P, adapter, device, dtype, data, mode):
     side, how = mode.split()
     case = draw_case(data, any_cases((dtype,)), adapter, device, f"\nthen stacking Bad{side.title()}({how!r})")
@@ -84,11 +97,17 @@ def test_stack_check_details(P, adapter, device, dtype, data, mode):
     # returned one, for a right_inverse) on the lines after them.
     unsafe = "unless the `unsafe` flag is enabled.\n"
     if side == "forward":
-        phrase = ("A parametrization must return a tensor. Got tuple" if how == "tuple" else
-                  f"may not change the {how} of the tensor, {unsafe}module.{case.name}.{how}: {getattr(y, how)}")
+        phrase = (
+            "A parametrization must return a tensor. Got tuple"
+            if how == "tuple"
+            else f"may not change the {how} of the tensor, {unsafe}module.{case.name}.{how}: {getattr(y, how)}"
+        )
     else:
-        phrase = ("parametrization.right_inverse must return a tensor. Got: tuple" if how == "tuple" else
-                  f"must have the same {how} as module.{case.name}, {unsafe}module.{case.name}.{how}: "
-                  f"{getattr(y, how)}\nreturned {how}: {getattr(z, how)}")
+        phrase = (
+            "parametrization.right_inverse must return a tensor. Got: tuple"
+            if how == "tuple"
+            else f"must have the same {how} as module.{case.name}, {unsafe}module.{case.name}.{how}: "
+            f"{getattr(y, how)}\nreturned {how}: {getattr(z, how)}"
+        )
     with raises(ValueError, phrase, f"stacking Bad{side.title()}({how!r})"):
         P.register_parametrization(module, case.name, p)

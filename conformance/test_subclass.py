@@ -100,10 +100,13 @@ def _assert_original(original: Tensor, tensor: Tensor, cls: type, kind: str, swa
 def _subclass_reproducer(case: Case, kind: str, parameter: bool, adapter_spec: str, device: str, then: str) -> str:
     """The case's reproducer with module.<name> made a tensor of class `kind` before the registrations."""
     name = case.name
-    swap_in = (f"from parametrize_conformance.test_subclass import _as_subclass, _replace\n    _replace(module, {name!r}, "
-               f"_as_subclass({kind!r}, module.{name}, parameter={parameter}), parameter={parameter})")
+    swap_in = (
+        f"from parametrize_conformance.test_subclass import _as_subclass, _replace\n    _replace(module, {name!r}, "
+        f"_as_subclass({kind!r}, module.{name}, parameter={parameter}), parameter={parameter})"
+    )
     text = case.reproducer(adapter_spec, device).replace(
-        "\n    P.register_parametrization", f"\n    {swap_in}\n    P.register_parametrization", 1)
+        "\n    P.register_parametrization", f"\n    {swap_in}\n    P.register_parametrization", 1
+    )
     return text + f"\n    {then}"
 
 
@@ -111,20 +114,29 @@ def _subclass_reproducer(case: Case, kind: str, parameter: bool, adapter_spec: s
 @costly()
 @given(data=st.data())
 def test_subclass_tensor_original(P, adapter, device, dtype, swap, data):
-    case = data.draw(cases(dtypes=(dtype,), kinds=("linear", "buffers"), names=("weight", "bias", "running"),
-                           exact=True), label="case")
+    case = data.draw(
+        cases(dtypes=(dtype,), kinds=("linear", "buffers"), names=("weight", "bias", "running"), exact=True), label="case"
+    )
     leave = data.draw(st.booleans(), label="leave_parametrized")
     parameter = kind_of(case.host.build(device), case.name) == "parameter"
     # Note: every class the slot may hold, in each example: the ci profile draws three examples only.
     for kind in (k for k, buffer in _SUBCLASSES.items() if parameter or buffer):
-        note(_subclass_reproducer(case, kind, parameter, adapter.spec, device, f"(swap={swap}) then assign "
-                                  f"module.{case.name} a value of that class; "
-                                  f"P.remove_parametrizations(module, {case.name!r}, leave_parametrized={leave})"))
+        note(
+            _subclass_reproducer(
+                case,
+                kind,
+                parameter,
+                adapter.spec,
+                device,
+                f"(swap={swap}) then assign "
+                f"module.{case.name} a value of that class; "
+                f"P.remove_parametrizations(module, {case.name!r}, leave_parametrized={leave})",
+            )
+        )
         _check_subclass_original(P, case, kind, parameter, swap, leave, device)
 
 
-def _check_subclass_original(P, case: Case, kind: str, parameter: bool, swap: bool, leave: bool,
-                             device: str) -> None:
+def _check_subclass_original(P, case: Case, kind: str, parameter: bool, swap: bool, leave: bool, device: str) -> None:
     """Register the chain on an original of class `kind`, assign a value of that class, remove: the original object
     is kept throughout, with its class where torch keeps it, and the values are the chain's."""
     module, name = case.host.build(device), case.name
@@ -141,8 +153,12 @@ def _check_subclass_original(P, case: Case, kind: str, parameter: bool, swap: bo
         _assert_components(original, inverse, f"parametrizations.{name}.original {where}")
         # Note: the class the read should have is the chain's on the original object itself (an Identity chain
         # returns a MyParameter original as is; operations on it give plain tensors).
-        _assert_value(getattr(module, name), chain_value(case.fresh_chain(), inverse), f"module.{name} {where}",
-                      type(chain_value(case.fresh_chain(), original)))
+        _assert_value(
+            getattr(module, name),
+            chain_value(case.fresh_chain(), inverse),
+            f"module.{name} {where}",
+            type(chain_value(case.fresh_chain(), original)),
+        )
     _assign_same_class(module, case, kind, device, original, cls, swap)
     with torch.no_grad():
         value, kept = getattr(module, name).detach().clone(), original.detach().clone()
@@ -151,8 +167,9 @@ def _check_subclass_original(P, case: Case, kind: str, parameter: bool, swap: bo
     left = getattr(module, name)
     what = f"module.{name} (class {kind}) after remove_parametrizations(leave_parametrized={leave})"
     _assert_original(left, tensor, type_before, kind, swap, what)
-    assert_equal(kind_of(module, name), "parameter" if parameter else "buffer", f"where {name!r} is registered "
-                 "after removal")
+    assert_equal(
+        kind_of(module, name), "parameter" if parameter else "buffer", f"where {name!r} is registered after removal"
+    )
     with torch.no_grad():
         _assert_components(left, value if leave else kept, what)
 
@@ -173,8 +190,9 @@ def _inverse(case: Case, value: Tensor) -> Tensor:
         return case.fresh_chain()[0].right_inverse(value)
 
 
-def _assign_same_class(module: nn.Module, case: Case, kind: str, device: str, original: Tensor, cls: type,
-                       swap: bool) -> None:
+def _assign_same_class(
+    module: nn.Module, case: Case, kind: str, device: str, original: Tensor, cls: type, swap: bool
+) -> None:
     """Assign module.<name> a value in the chain's image made of the original's class (plain for a Parameter
     subclass, which nn.Module would take for a new parameter); the original keeps its id, class and gets the value."""
     name = case.name
@@ -187,8 +205,12 @@ def _assign_same_class(module: nn.Module, case: Case, kind: str, device: str, or
     _assert_original(module.parametrizations[name].original, original, cls, kind, swap, what)
     with torch.no_grad():
         current = module.parametrizations[name].original
-        _assert_value(getattr(module, name), target, f"module.{name} after assigning to it",
-                      type(chain_value(case.fresh_chain(), current)))
+        _assert_value(
+            getattr(module, name),
+            target,
+            f"module.{name} after assigning to it",
+            type(chain_value(case.fresh_chain(), current)),
+        )
 
 
 class _Mixin:
@@ -222,28 +244,39 @@ def _fsdp_plans(draw, dtype: torch.dtype) -> dict:
     chain on another tensor (after), and the order and leave_parametrized flags of the two removals."""
     host = draw(hosts(dtypes=(dtype,), kinds=("linear", "conv1d", "buffers"), bias=True), label="host")
     first, second = draw(st.permutations(host.tensor_names()), label="tensor names")[:2]
-    return {"host": host, "first": first, "second": second,
-            "chain": draw(chains(shape_of(host, first)), label=f"chain of {first}"),
-            "stacked": draw(preserving(shape_of(host, first)), label=f"stacked on {first}"),
-            "other": draw(chains(shape_of(host, second)), label=f"chain of {second}"),
-            "order": draw(st.permutations([first, second]), label="removal order"),
-            "leave": draw(st.lists(st.booleans(), min_size=2, max_size=2), label="leave_parametrized flags")}
+    return {
+        "host": host,
+        "first": first,
+        "second": second,
+        "chain": draw(chains(shape_of(host, first)), label=f"chain of {first}"),
+        "stacked": draw(preserving(shape_of(host, first)), label=f"stacked on {first}"),
+        "other": draw(chains(shape_of(host, second)), label=f"chain of {second}"),
+        "order": draw(st.permutations([first, second]), label="removal order"),
+        "leave": draw(st.lists(st.booleans(), min_size=2, max_size=2), label="leave_parametrized flags"),
+    }
 
 
 def _fsdp_reproducer(plan: dict, adapter_spec: str, device: str) -> str:
     first, second = plan["first"], plan["second"]
-    lines = ["import torch",
-             "from parametrize_conformance.adapters import load_adapter",
-             "from parametrize_conformance.hosts import HostSpec",
-             "from parametrize_conformance.library import *",
-             "from parametrize_conformance.test_subclass import _fully_shard_class",
-             f"P = load_adapter({adapter_spec!r}).api", f"module = {plan['host']!r}.build({device!r})"]
+    lines = [
+        "import torch",
+        "from parametrize_conformance.adapters import load_adapter",
+        "from parametrize_conformance.hosts import HostSpec",
+        "from parametrize_conformance.library import *",
+        "from parametrize_conformance.test_subclass import _fully_shard_class",
+        f"P = load_adapter({adapter_spec!r}).api",
+        f"module = {plan['host']!r}.build({device!r})",
+    ]
     lines += [f"P.register_parametrization(module, {first!r}, {p!r})" for p in plan["chain"]]
-    lines += ["_fully_shard_class(module)  # module.__class__ = type('FSDP' + cls.__name__, (_Mixin, cls), {...})",
-              f"P.register_parametrization(module, {first!r}, {plan['stacked']!r})"]
+    lines += [
+        "_fully_shard_class(module)  # module.__class__ = type('FSDP' + cls.__name__, (_Mixin, cls), {...})",
+        f"P.register_parametrization(module, {first!r}, {plan['stacked']!r})",
+    ]
     lines += [f"P.register_parametrization(module, {second!r}, {p!r})" for p in plan["other"]]
-    lines += [f"P.remove_parametrizations(module, {n!r}, leave_parametrized={f})"
-              for n, f in zip(plan["order"], plan["leave"], strict=True)]
+    lines += [
+        f"P.remove_parametrizations(module, {n!r}, leave_parametrized={f})"
+        for n, f in zip(plan["order"], plan["leave"], strict=True)
+    ]
     return "Reproducer:\n    " + "\n    ".join(lines)
 
 
@@ -275,8 +308,10 @@ class _Expected:
     def check(self, module: nn.Module, base: type, what: str) -> None:
         """The module reads the expected values, its forward is the host's forward on them, and it keeps the
         subclass's behaviour (the mixin's method and attribute, the class's own __deepcopy__) and its base class."""
-        assert_true(isinstance(module, _Mixin), f"the module is no longer a _Mixin {what} (its class: "
-                    f"{[c.__name__ for c in type(module).__mro__]})")
+        assert_true(
+            isinstance(module, _Mixin),
+            f"the module is no longer a _Mixin {what} (its class: {[c.__name__ for c in type(module).__mro__]})",
+        )
         assert_true(isinstance(module, base), f"the module is no longer a {base.__name__} {what}")
         assert_equal(module.mixin_method(), f"mixin on {type(module).__name__}", f"module.mixin_method() {what}")
         assert_equal(module.mixin_attribute, "kept", f"module.mixin_attribute {what}")
@@ -285,8 +320,12 @@ class _Expected:
         with torch.no_grad():
             for n, value in self.values.items():
                 assert_close(getattr(module, n), value, f"module.{n} {what}")
-            x = seeded_randn((2, self.host.n, 3) if self.host.kind == "conv1d" else (2, self.host.n),
-                             self.host.dtype, str(value.device), self.host.seed + 1)
+            x = seeded_randn(
+                (2, self.host.n, 3) if self.host.kind == "conv1d" else (2, self.host.n),
+                self.host.dtype,
+                str(value.device),
+                self.host.seed + 1,
+            )
             assert_close(module(x), _forward_by_hand(self.host)(x, self.values), f"module(x) {what}")
 
 
@@ -310,15 +349,19 @@ def test_subclass_generated_class(P, adapter, device, dtype, data):
     steps = [(first, plan["stacked"]), *((second, p) for p in plan["other"])]
     for name, p in steps:
         what = f"registering {p!r} on {name!r}" + (" (stacking)" if name == first else "")
-        _run(lambda name=name, p=p: P.register_parametrization(module, name, copy.deepcopy(p)),
-             f"{what} after the subclassing")
+        _run(
+            lambda name=name, p=p: P.register_parametrization(module, name, copy.deepcopy(p)),
+            f"{what} after the subclassing",
+        )
         expected.parametrized(module, name, list(module.parametrizations[name]))
         expected.check(module, base, f"after {what}")
     for name, leave in zip(plan["order"], plan["leave"], strict=True):
         with torch.no_grad():
             kept = module.parametrizations[name].original.detach().clone()
-        _run(lambda name=name, leave=leave: P.remove_parametrizations(module, name, leave_parametrized=leave),
-             f"remove_parametrizations(module, {name!r}, leave_parametrized={leave}) after the subclassing")
+        _run(
+            lambda name=name, leave=leave: P.remove_parametrizations(module, name, leave_parametrized=leave),
+            f"remove_parametrizations(module, {name!r}, leave_parametrized={leave}) after the subclassing",
+        )
         if not leave:
             expected.values[name] = kept
         expected.check(module, base, f"after removing {name!r} (leave_parametrized={leave})")

@@ -25,7 +25,8 @@ def _computing_parameter_cases(dtype: torch.dtype) -> st.SearchStrategy[Case]:
     """Cases on a Parameter (weight or bias, so the value has a graph to backward through) whose chain computes a new
     tensor (an Identity-only chain returns the original itself, on which object checks say nothing)."""
     return cases(dtypes=(dtype,), names=("weight", "bias")).filter(
-        lambda c: not all(isinstance(p, L.Identity) for p in c.chain))
+        lambda c: not all(isinstance(p, L.Identity) for p in c.chain)
+    )
 
 
 class _Worker:
@@ -47,8 +48,10 @@ class _Worker:
     def join(self) -> None:
         """Wait for the thread; fail if it is still running after the timeout."""
         self.thread.join(timeout=_TIMEOUT)
-        assert_true(not self.thread.is_alive(), f"thread {self.name} still runs {_TIMEOUT} s after it was released "
-                    "(a hang inside cached() or a read)")
+        assert_true(
+            not self.thread.is_alive(),
+            f"thread {self.name} still runs {_TIMEOUT} s after it was released (a hang inside cached() or a read)",
+        )
 
     def check(self) -> None:
         """Re-raise, as an assertion naming the thread, what the thread raised."""
@@ -74,9 +77,14 @@ def _backward(value: torch.Tensor, weights: torch.Tensor, what: str) -> None:
 def test_threads_cache_local(P, adapter, device, dtype, data):
     case = data.draw(_computing_parameter_cases(dtype), label="case")
     name = case.name
-    note_case(case, adapter, device, f"\nthen thread 'holder' enters P.cached(), reads module.{name} and "
-              f"waits; meanwhile the main thread (outside any cached()) reads module.{name} twice, adds 1 to the original "
-              "in place, reads, and backwards through two reads")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen thread 'holder' enters P.cached(), reads module.{name} and "
+        f"waits; meanwhile the main thread (outside any cached()) reads module.{name} twice, adds 1 to the original "
+        "in place, reads, and backwards through two reads",
+    )
     module = case.build(P, device)
     original = module.parametrizations[name].original
     entered, release = threading.Event(), threading.Event()
@@ -104,8 +112,10 @@ def _check_uncached_reads(module: torch.nn.Module, case: Case, original: torch.T
     """In a thread outside any cached(): two reads are two objects, an in-place update shows, backward runs twice."""
     name, where = case.name, "in a thread outside cached() while another thread holds one open"
     first, second = getattr(module, name), getattr(module, name)
-    assert_true(first is not second, f"two reads of module.{name} {where} returned one object, expected two (no "
-                "caching in this thread)")
+    assert_true(
+        first is not second,
+        f"two reads of module.{name} {where} returned one object, expected two (no caching in this thread)",
+    )
     with torch.no_grad():
         original.add_(1.0)
     expected = chain_value(case.fresh_chain(), original.detach().clone())
@@ -134,9 +144,14 @@ class _ThreadLog(list):
 def test_threads_own_cache(P, adapter, device, dtype, data):
     case = data.draw(_computing_parameter_cases(dtype), label="case")
     name = case.name
-    note_case(case, adapter, device, f"\n(each parametrization wrapped in Logged) then threads 'a' and "
-              f"'b' each enter P.cached(): a reads module.{name}, then b reads it; each reads it again; each backwards "
-              "through its read; a exits; b reads again inside its still-open context")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\n(each parametrization wrapped in Logged) then threads 'a' and "
+        f"'b' each enter P.cached(): a reads module.{name}, then b reads it; each reads it again; each backwards "
+        "through its read; a exits; b reads again inside its still-open context",
+    )
     log = _ThreadLog()
     module = case.build(P, device, chain=case.logged_chain(log))
     log.clear()
@@ -163,8 +178,7 @@ def test_threads_own_cache(P, adapter, device, dtype, data):
             done.wait()
             _wait(a_left, "thread a's exit from its cached()")
             seen["b"] += [getattr(module, name)]
-            _backward(seen["b"][0], weights, f"thread b's backward through its cached module.{name}, after thread "
-                      "a's")
+            _backward(seen["b"][0], weights, f"thread b's backward through its cached module.{name}, after thread a's")
 
     def release() -> None:
         done.abort()
@@ -191,7 +205,13 @@ def _check_own_values(module: torch.nn.Module, case: Case, log: _ThreadLog, seen
             later = " (after thread a exited its cached())" if (thread, i) == ("b", 3) else ""
             assert_same(value, reads[0], f"thread {thread}'s read {i} of module.{name} inside its cached(){later}")
         assert_close(reads[0], expected, f"thread {thread}'s module.{name} inside its cached()")
-        assert_equal(log.forwards(thread), len(case.chain), f"forward calls made by thread {thread} for "
-                     f"{len(reads)} reads inside its cached()")
-    assert_true(seen["a"][0] is not seen["b"][0], f"threads a and b read one object as module.{name} inside their "
-                "own cached() contexts, expected each thread its own value")
+        assert_equal(
+            log.forwards(thread),
+            len(case.chain),
+            f"forward calls made by thread {thread} for {len(reads)} reads inside its cached()",
+        )
+    assert_true(
+        seen["a"][0] is not seen["b"][0],
+        f"threads a and b read one object as module.{name} inside their "
+        "own cached() contexts, expected each thread its own value",
+    )

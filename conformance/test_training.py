@@ -31,27 +31,40 @@ def test_train_sync_at_register(P, adapter, device, dtype, data):
     module_modes = data.draw(st.lists(st.booleans(), min_size=n, max_size=n), label="module.training per step")
     own_modes = data.draw(st.lists(st.booleans(), min_size=n, max_size=n), label="parametrization.training")
     wrapped = data.draw(st.lists(st.booleans(), min_size=n, max_size=n), label="wrapped in Logged")
-    note_case(case, adapter, device, f"\n    (before step i: module.train(modes[i]) with modes = "
-              f"{module_modes}; each parametrization first set to {own_modes}; Logged wrappers {wrapped})")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\n    (before step i: module.train(modes[i]) with modes = "
+        f"{module_modes}; each parametrization first set to {own_modes}; Logged wrappers {wrapped})",
+    )
     module = case.host.build(device)
     log: list = []
-    for i, (p, module_mode, own_mode, wrap) in enumerate(zip(case.fresh_chain(), module_modes, own_modes, wrapped,
-                                                             strict=True)):
+    for i, (p, module_mode, own_mode, wrap) in enumerate(
+        zip(case.fresh_chain(), module_modes, own_modes, wrapped, strict=True)
+    ):
         # A wrapped parametrization has a submodule of its own: the flag must reach it as well.
         p = L.Logged(p, str(i), log) if wrap else p
         module.train(module_mode)
         p.train(own_mode)
         P.register_parametrization(module, case.name, p)
         for sub_name, sub in p.named_modules():
-            assert_equal(sub.training, module_mode, f"parametrization {i}{'.' + sub_name if sub_name else ''}.training "
-                         f"after registering it (module.training={module_mode}, it was {own_mode})")
+            assert_equal(
+                sub.training,
+                module_mode,
+                f"parametrization {i}{'.' + sub_name if sub_name else ''}.training "
+                f"after registering it (module.training={module_mode}, it was {own_mode})",
+            )
     # Stacking always meets both mismatches: a parametrization in eval mode on a training module, and the reverse.
     for mode in (True, False):
         module.train(mode)
         stacked = L.Identity().train(not mode)
         P.register_parametrization(module, case.name, stacked)
-        assert_equal(stacked.training, mode, f"a stacked parametrization's training after registering it "
-                     f"(module.training={mode}, it was {not mode})")
+        assert_equal(
+            stacked.training,
+            mode,
+            f"a stacked parametrization's training after registering it (module.training={mode}, it was {not mode})",
+        )
 
 
 @pytest.mark.clause("TRAIN-PROPAGATES")
@@ -68,5 +81,8 @@ def test_train_propagates(P, adapter, device, dtype, data):
         for i, p in enumerate(chain):
             assert_equal(p.training, mode, f"parametrization {i}.training after module.train({mode}) (step {step})")
         with torch.no_grad():
-            assert_close(getattr(module, case.name), _by_hand(chain, original, mode),
-                         f"module.{case.name} after module.train({mode}) (step {step})")
+            assert_close(
+                getattr(module, case.name),
+                _by_hand(chain, original, mode),
+                f"module.{case.name} after module.train({mode}) (step {step})",
+            )

@@ -48,8 +48,14 @@ def _assert_transferred(from_module, to_module, name: str) -> None:
 def test_transfer_all(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), exact=True), label="cases")
     host = several[0].host
-    note(several_reproducer(several, adapter.spec, device,
-                            f"P.transfer_parametrizations_and_params(module, {host.reseeded()!r}.build({device!r}))"))
+    note(
+        several_reproducer(
+            several,
+            adapter.spec,
+            device,
+            f"P.transfer_parametrizations_and_params(module, {host.reseeded()!r}.build({device!r}))",
+        )
+    )
     source = build_several(P, several, device)
     before = snapshot(source)
     target = host.reseeded().build(device)
@@ -66,8 +72,14 @@ def test_transfer_one_name(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), min_names=2, exact=True), label="cases")
     host = several[0].host
     name = data.draw(st.sampled_from([c.name for c in several]), label="tensor_name")
-    note(several_reproducer(several, adapter.spec, device, f"P.transfer_parametrizations_and_params(module, "
-                            f"{host.reseeded()!r}.build({device!r}), {name!r})"))
+    note(
+        several_reproducer(
+            several,
+            adapter.spec,
+            device,
+            f"P.transfer_parametrizations_and_params(module, {host.reseeded()!r}.build({device!r}), {name!r})",
+        )
+    )
     source = build_several(P, several, device)
     target = host.reseeded().build(device)
     untouched = {n: getattr(target, n) for n in host.tensor_names() if n != name}
@@ -88,8 +100,13 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
     target_kind = data.draw(st.sampled_from(["host without the name", "nn.Module()"]), label="target")
     by_name = data.draw(st.booleans(), label="pass tensor_name")
     tensor_name = case.name if by_name else None
-    note_case(case, adapter, device, f"\n    target = {target_kind} (lacking {case.name!r})"
-              f"\n    P.transfer_parametrizations_and_params(module, target, {tensor_name!r})")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\n    target = {target_kind} (lacking {case.name!r})"
+        f"\n    P.transfer_parametrizations_and_params(module, target, {tensor_name!r})",
+    )
     source = case.build(P, device)
     if target_kind == "nn.Module()":
         target = nn.Module()
@@ -100,8 +117,10 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
     transfer(P, source, target, tensor_name)
     assert_true(P.is_parametrized(target, case.name), f"is_parametrized(to, {case.name!r}) is False, expected True")
     _assert_transferred(source, target, case.name)
-    assert_true(isinstance(target.parametrizations[case.name].original, nn.Parameter),
-                "to's original is not an nn.Parameter, expected a Parameter like the source's")
+    assert_true(
+        isinstance(target.parametrizations[case.name].original, nn.Parameter),
+        "to's original is not an nn.Parameter, expected a Parameter like the source's",
+    )
 
 
 @pytest.mark.clause("TRANSFER-MULTI")
@@ -109,16 +128,24 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
 def test_transfer_multi(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,), exact=True), label="case")
     missing = data.draw(st.booleans(), label="target lacks weight")
-    note_case(case, adapter, device, f"\n    target = {case.host.reseeded()!r}.build({device!r})"
-              + ("\n    del target.weight" if missing else "")
-              + "\n    P.transfer_parametrizations_and_params(module, target)")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\n    target = {case.host.reseeded()!r}.build({device!r})"
+        + ("\n    del target.weight" if missing else "")
+        + "\n    P.transfer_parametrizations_and_params(module, target)",
+    )
     source = case.build(P, device)
     target = case.host.reseeded().build(device)
     if missing:
         delattr(target, "weight")
     transfer(P, source, target)
-    assert_equal(sorted(original_names(target.parametrizations["weight"])), ["original0", "original1"],
-                 "the originals of to.parametrizations['weight']")
+    assert_equal(
+        sorted(original_names(target.parametrizations["weight"])),
+        ["original0", "original1"],
+        "the originals of to.parametrizations['weight']",
+    )
     _assert_transferred(source, target, "weight")
 
 
@@ -129,8 +156,13 @@ def test_transfer_not_parametrized(P, adapter, device, dtype, data):
     history = data.draw(st.sampled_from(["never parametrized", "parametrization removed"]), label="source")
     target_case = data.draw(st.none() | cases(dtypes=(dtype,), exact=True), label="target case")
     tensor_name = data.draw(st.sampled_from([None, case.name]), label="tensor_name")
-    note_case(case, adapter, device, f"\n    (source: {history}; target: "
-              f"{'plain host' if target_case is None else target_case}; tensor_name={tensor_name!r})")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\n    (source: {history}; target: "
+        f"{'plain host' if target_case is None else target_case}; tensor_name={tensor_name!r})",
+    )
     source = case.host.build(device)
     if history == "parametrization removed":
         source = case.build(P, device)
@@ -147,8 +179,13 @@ def test_transfer_not_parametrized(P, adapter, device, dtype, data):
 def test_transfer_buffer(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True, kinds=("buffers",), names=("running", "scratch")), label="case")
     target_kind = data.draw(st.sampled_from(["host without the name", "nn.Module()", "nn.Linear"]), label="target")
-    note_case(case, adapter, device, f"\n    target = {target_kind} (lacking {case.name!r})"
-              f"\n    P.transfer_parametrizations_and_params(module, target, {case.name!r})")
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\n    target = {target_kind} (lacking {case.name!r})"
+        f"\n    P.transfer_parametrizations_and_params(module, target, {case.name!r})",
+    )
     source = case.build(P, device)
     if target_kind == "host without the name":
         target = case.host.reseeded().build(device)
@@ -157,14 +194,21 @@ def test_transfer_buffer(P, adapter, device, dtype, data):
         target = nn.Module() if target_kind == "nn.Module()" else nn.Linear(2, 2).to(device=device, dtype=dtype)
     transfer(P, source, target, case.name)
     plist = target.parametrizations[case.name]
-    assert_true("original" in plist._buffers and "original" not in plist._parameters,
-                f"to.parametrizations[{case.name!r}].original is not a buffer, expected a buffer like the source's")
+    assert_true(
+        "original" in plist._buffers and "original" not in plist._parameters,
+        f"to.parametrizations[{case.name!r}].original is not a buffer, expected a buffer like the source's",
+    )
     assert_true(not isinstance(plist.original, nn.Parameter), "to's original is an nn.Parameter, expected a buffer")
-    assert_true(all(t is not plist.original for t in target.parameters()),
-                "to's original is among to.parameters(), expected it only among buffers")
+    assert_true(
+        all(t is not plist.original for t in target.parameters()),
+        "to's original is among to.parameters(), expected it only among buffers",
+    )
     key = f"parametrizations.{case.name}.original"
-    assert_equal(key in target.state_dict(), key in source.state_dict(),
-                 f"whether to.state_dict() holds {key} (the created buffer keeps the source's persistence)")
+    assert_equal(
+        key in target.state_dict(),
+        key in source.state_dict(),
+        f"whether to.state_dict() holds {key} (the created buffer keeps the source's persistence)",
+    )
     with torch.no_grad():
         assert_close(getattr(target, case.name), getattr(source, case.name), f"to.{case.name}")
 
@@ -182,12 +226,13 @@ def test_transfer_cache_separate(P, adapter, device, dtype, data):
     target = transfer(P, source, case.host.reseeded().build(device))
     with P.cached():
         first_source, first_target = getattr(source, name), getattr(target, name)
-        assert_true(first_source is not first_target, f"inside cached(), to.{name} is from.{name}'s object, "
-                    "expected each module's own")
+        assert_true(
+            first_source is not first_target,
+            f"inside cached(), to.{name} is from.{name}'s object, expected each module's own",
+        )
         assert_same(getattr(source, name), first_source, f"from.{name} read again inside cached()")
         assert_same(getattr(target, name), first_target, f"to.{name} read again inside cached()")
     assert_close(first_target, first_source, f"to.{name} inside cached()")
-
 
 
 def _refusal(call: Callable[[], object], what: str) -> str:
@@ -209,10 +254,15 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
     mode = data.draw(st.booleans(), label="target.training")
     source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
     target_host = dataclasses.replace(case.host.reseeded(), bias=False)
-    note_case(source_case, adapter, device, "\nP.register_parametrization(module, 'bias', Scale(2.0))"
-              f"\ntarget = {target_host!r}.build({device!r}).train({mode})"
-              + ("\nP.register_parametrization(target, 'weight', Scale(3.0))" if parametrized else "")
-              + "\nP.transfer_parametrizations_and_params(module, target)")
+    note_case(
+        source_case,
+        adapter,
+        device,
+        "\nP.register_parametrization(module, 'bias', Scale(2.0))"
+        f"\ntarget = {target_host!r}.build({device!r}).train({mode})"
+        + ("\nP.register_parametrization(target, 'weight', Scale(3.0))" if parametrized else "")
+        + "\nP.transfer_parametrizations_and_params(module, target)",
+    )
     source = source_case.build(P, device)
     P.register_parametrization(source, "bias", L.Scale(2.0))
     target = target_host.build(device).train(mode)
@@ -249,13 +299,21 @@ def test_transfer_error_type(P, adapter, device, dtype, data, route):
     source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
     target_host = dataclasses.replace(case.host.reseeded(), bias=False)
     onto = "module" if route == "itself" else "target"
-    note_case(source_case, adapter, device, "\nP.register_parametrization(module, 'bias', Scale(2.0))"
-              + ("" if route == "itself" else f"\ntarget = {target_host!r}.build({device!r})")
-              + f"\nP.transfer_parametrizations_and_params(module, {onto})  # expected ValueError")
+    note_case(
+        source_case,
+        adapter,
+        device,
+        "\nP.register_parametrization(module, 'bias', Scale(2.0))"
+        + ("" if route == "itself" else f"\ntarget = {target_host!r}.build({device!r})")
+        + f"\nP.transfer_parametrizations_and_params(module, {onto})  # expected ValueError",
+    )
     source = source_case.build(P, device)
     P.register_parametrization(source, "bias", L.Scale(2.0))
     target = source if route == "itself" else target_host.build(device)
-    what = ("transferring module's parametrizations onto module itself" if route == "itself"
-            else "transferring weight and bias onto a target whose bias is None")
+    what = (
+        "transferring module's parametrizations onto module itself"
+        if route == "itself"
+        else "transferring weight and bias onto a target whose bias is None"
+    )
     with raises(ValueError, "", what):
         P.transfer_parametrizations_and_params(source, target)

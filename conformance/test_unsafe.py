@@ -16,9 +16,14 @@ from parametrize_conformance.strategies import cases, other_dtypes
 @pytest.mark.clause("UNSAFE-SHAPE-ALLOWED")
 @given(data=st.data(), then_scale=st.booleans())
 def test_unsafe_shape_allowed(P, adapter, device, dtype, swap, data, then_scale):
-    case = draw_case(data, cases(dtypes=(dtype,), min_chain=0, max_chain=2), adapter, device,
-                     "\nthen P.register_parametrization(module, name, Flatten(), unsafe=True)"
-                     + ("\nthen P.register_parametrization(module, name, Scale(2.0))" if then_scale else ""))
+    case = draw_case(
+        data,
+        cases(dtypes=(dtype,), min_chain=0, max_chain=2),
+        adapter,
+        device,
+        "\nthen P.register_parametrization(module, name, Flatten(), unsafe=True)"
+        + ("\nthen P.register_parametrization(module, name, Scale(2.0))" if then_scale else ""),
+    )
     module = case.build(P, device) if case.chain else case.host.build(device)
     with torch.no_grad():
         before = getattr(module, case.name).detach().clone()
@@ -72,16 +77,23 @@ def test_unsafe_sticky(P, adapter, device, dtype, data):
     for i, (p, unsafe) in enumerate(zip(case.fresh_chain(), flags, strict=True)):
         P.register_parametrization(module, case.name, p, **({"unsafe": True} if unsafe else {}))
         got = module.parametrizations[case.name].unsafe
-        assert_true(got is any(flags[:i + 1]), f"the list's unsafe flag after registrations with unsafe="
-                    f"{flags[:i + 1]!r}: got {got!r}, expected {any(flags[:i + 1])!r}")
+        assert_true(
+            got is any(flags[: i + 1]),
+            f"the list's unsafe flag after registrations with unsafe="
+            f"{flags[: i + 1]!r}: got {got!r}, expected {any(flags[: i + 1])!r}",
+        )
 
 
 @pytest.mark.clause("UNSAFE-SKIPS-CALLS")
 @given(data=st.data(), first_unsafe=st.booleans())
 def test_unsafe_skips_calls(P, adapter, device, dtype, data, first_unsafe):
-    case = draw_case(data, cases(dtypes=(dtype,), min_chain=2, max_chain=3), adapter, device,
-                     f"\nwrapped in Logged, the first registered with unsafe={first_unsafe}"
-                     ", the others stacked with unsafe=True")
+    case = draw_case(
+        data,
+        cases(dtypes=(dtype,), min_chain=2, max_chain=3),
+        adapter,
+        device,
+        f"\nwrapped in Logged, the first registered with unsafe={first_unsafe}, the others stacked with unsafe=True",
+    )
     log: list = []
     module = case.host.build(device)
     chain = case.logged_chain(log)

@@ -14,6 +14,7 @@ from ._fast import call, holds, raised_in_read, tracing_state
 
 class Entry(NamedTuple):
     """A value served inside ``cached()``, with the module and the originals it was computed for."""
+
     module: Module
     originals: tuple[Tensor, ...]
     value: Tensor

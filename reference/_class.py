@@ -10,9 +10,11 @@ from torch.nn import Module, ModuleDict
 from . import _cache
 from ._fast import list_property, surfacing_getattr
 
-_SERIALIZATION_MESSAGE = ("Serialization of parametrized modules is only supported through state_dict(). See:\n"
-                          "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
-                          "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training")
+_SERIALIZATION_MESSAGE = (
+    "Serialization of parametrized modules is only supported through state_dict(). See:\n"
+    "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
+    "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training"
+)
 
 
 def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:

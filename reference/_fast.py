@@ -22,9 +22,18 @@ def call(module: Module, *args: object) -> Any:
     wrapper would see the call."""
     # Note (speed): read-8x8-scale-chain1: nn.Module.__call__ costs more than a Scale forward.
     # Note: REGISTER-HOOKS-FIRE: only when __call__ would go straight to forward (no hook, trace or module.compile()).
-    if (module._forward_hooks or module._forward_pre_hooks or module._backward_hooks or module._backward_pre_hooks
-            or _forward_hooks or _forward_pre_hooks or _backward_hooks or _backward_pre_hooks
-            or module._compiled_call_impl is not None or tracing_state()):
+    if (
+        module._forward_hooks
+        or module._forward_pre_hooks
+        or module._backward_hooks
+        or module._backward_pre_hooks
+        or _forward_hooks
+        or _forward_pre_hooks
+        or _backward_hooks
+        or _backward_pre_hooks
+        or module._compiled_call_impl is not None
+        or tracing_state()
+    ):
         return module(*args)
     return module.forward(*args)
 
@@ -32,6 +41,7 @@ def call(module: Module, *args: object) -> Any:
 def list_property(name: str, read: Callable[[Module, str, Any], Tensor]) -> property:
     """The property of ``name``: reads ``read(module, name, plist)``, assigns ``plist.right_inverse`` (no try blocks:
     ``torch.jit.script`` compiles it and fails at run time)."""
+
     # Note (speed): read-cached-8x8-scale-chain1: the list read inline from the _modules dicts, not Module.__getattr__.
     def get(self: Module) -> Tensor:
         if torch.jit.is_scripting():
@@ -61,6 +71,7 @@ def raised_in_read(module: Module, name: str, error: AttributeError) -> None:
 def surfacing_getattr(fallback: Callable[[Module, str], object]) -> Callable[[Module, str], object]:
     """The generated class's ``__getattr__``: ``fallback``'s (its base's), but after a parametrized read raised an
     AttributeError, that error itself."""
+
     # Note: REGISTER-FORWARD-ERROR: Python answers a property's AttributeError by calling __getattr__, whose own
     # "object has no attribute 'weight'" would hide the forward's error (torch's does). The error object is raised
     # again, unwrapped: the caller's `except` clauses and getattr(module, name, default) see what the forward raised.
@@ -89,8 +100,10 @@ def own_originals(plist: Any) -> tuple[Tensor, ...]:
     if plist.is_tensor and "original" in parameters:
         return (parameters["original"],)
     buffers = plist._buffers
-    return tuple(parameters[key] if key in parameters else buffers[key] if key in buffers else getattr(plist, key)
-                 for key in plist._original_names())
+    return tuple(
+        parameters[key] if key in parameters else buffers[key] if key in buffers else getattr(plist, key)
+        for key in plist._original_names()
+    )
 
 
 def holds(entry: tuple[Module, tuple[Tensor, ...], Tensor], module: Module, plist: Any) -> bool:

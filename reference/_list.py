@@ -13,13 +13,19 @@ from ._fast import call, own_originals, right_inverse_of, set_plain
 from ._tensors import check_same, like, require_tensor, write_into
 
 _RI_TYPE = "'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...). Got "
-_RI_CHANGED = ("When `right_inverse` outputs one tensor, it may not change the {what}.\noriginal.{what}: {old}\n"
-               "right_inverse(original).{what}: {new}")
-_FORWARD_CHANGED = ("Registering a parametrization may not change the {what} of the tensor, unless `unsafe` flag is "
-                    "enabled.\nunparametrized {what}: {old}\nparametrized {what}: {new}")
+_RI_CHANGED = (
+    "When `right_inverse` outputs one tensor, it may not change the {what}.\noriginal.{what}: {old}\n"
+    "right_inverse(original).{what}: {new}"
+)
+_FORWARD_CHANGED = (
+    "Registering a parametrization may not change the {what} of the tensor, unless `unsafe` flag is "
+    "enabled.\nunparametrized {what}: {old}\nparametrized {what}: {new}"
+)
 _DTYPE_CHANGED = "{label} has {what} {new} while `{key}` has {what} {old}"
-_SHAPE_CHANGED = ("Assigning a value may not change the {what} of `{key}`, unless the `unsafe` flag is enabled.\n"
-                  "{key}.{what}: {old}\nright_inverse(value).{what}: {new}")
+_SHAPE_CHANGED = (
+    "Assigning a value may not change the {what} of `{key}`, unless the `unsafe` flag is enabled.\n"
+    "{key}.{what}: {old}\nright_inverse(value).{what}: {new}"
+)
 
 
 def _as_original(original: Tensor, t: object, i: int) -> Tensor:
@@ -169,8 +175,10 @@ class ParametrizationList(ModuleList):
         if not isinstance(value, Sequence):
             raise ValueError(f"'right_inverse' must return a sequence of tensors. Got {type(value).__name__}.")
         if len(value) != self.ntensors:
-            raise ValueError(f"'right_inverse' must return a sequence of tensors of length {self.ntensors}. "
-                             f"Got a sequence of length {len(value)}.")
+            raise ValueError(
+                f"'right_inverse' must return a sequence of tensors of length {self.ntensors}. "
+                f"Got a sequence of length {len(value)}."
+            )
         pairs = list(zip(self._originals(), value, strict=True))
         for i, (key, (dest, new)) in enumerate(zip(self._original_names(), pairs, strict=True)):
             self._check_element(i, key, dest, new, f"Tensor {i} returned by `right_inverse`")
@@ -178,8 +186,10 @@ class ParametrizationList(ModuleList):
 
     def _check_element(self, i: int, key: str, dest: Tensor, new: object, label: str) -> None:
         if not isinstance(new, Tensor):
-            raise ValueError("'right_inverse' must return a sequence of tensors or reference-type opaques. "
-                             f"Got element {i} of type {type(new).__name__}.")
+            raise ValueError(
+                "'right_inverse' must return a sequence of tensors or reference-type opaques. "
+                f"Got element {i} of type {type(new).__name__}."
+            )
         check_same(("dtype",), dest, new, _DTYPE_CHANGED, label=label, key=key)
         if not self.unsafe:  # Note: ASSIGN-SHAPE-CHECKED: torch silently resizes the original.
             check_same(("shape",), dest, new, _SHAPE_CHANGED, key=key)

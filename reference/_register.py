@@ -28,8 +28,10 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
     for role, obj in (("module", module), ("parametrization", parametrization)):
         if not isinstance(obj, Module):
             # Note: REGISTER-NOT-A-MODULE: torch fails with AttributeError ('function' object has no attribute 'train').
-            raise TypeError(f"{role} must be an nn.Module, got {type(obj).__name__}; wrap it in an nn.Module "
-                            "(a class with forward, and optionally right_inverse).")
+            raise TypeError(
+                f"{role} must be an nn.Module, got {type(obj).__name__}; wrap it in an nn.Module "
+                "(a class with forward, and optionally right_inverse)."
+            )
     parametrization.train(module.training)
     if is_parametrized(module, tensor_name) and generated_of(type(module)) is not None:
         if not unsafe:
@@ -45,8 +47,9 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
             raise ValueError(refusal)
         _first(module, tensor_name, parametrization, unsafe)
     else:
-        raise ValueError(f"Module '{module}' does not have a parameter, a buffer, or a parametrized element "
-                         f"with name '{tensor_name}'")
+        raise ValueError(
+            f"Module '{module}' does not have a parameter, a buffer, or a parametrized element with name '{tensor_name}'"
+        )
     return module
 
 
@@ -74,8 +77,11 @@ def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> 
     slots = module._parameters if name in module._parameters else module._buffers
     first = _check_first(module, name, slots[name])
     names = [name] if first else [*chains_of(module), name]
-    cls = parametrized_class(type(module), names) if first else with_generated(
-        type(module), parametrized_class(class_before(type(module)), names))
+    cls = (
+        parametrized_class(type(module), names)
+        if first
+        else with_generated(type(module), parametrized_class(class_before(type(module)), names))
+    )
     plist = ParametrizationList([parametrization], cast(Tensor, slots[name]), unsafe=unsafe)  # not None: checked
     persistent = name not in module._non_persistent_buffers_set  # Note: BUFFER-PERSISTENCE-KEPT: torch makes it persistent
     set_plain(plist, _slot=Slot(*_neighbours(module, slots, name), persistent))
@@ -92,13 +98,17 @@ def _first(module: Module, name: str, parametrization: Module, unsafe: bool) -> 
 def _check_first(module: Module, name: str, tensor: Tensor | None) -> bool:
     """Refuse a tensor that cannot be parametrized yet; whether it is the module's first parametrized tensor."""
     if isinstance(tensor, UninitializedTensorMixin):  # Note: INIT-LAZY: torch's type for a use of a lazy tensor
-        raise RuntimeError(f"{type(module).__name__}.{name} is not initialized yet (a lazy module before its first "
-                           "forward): run a forward first, then register the parametrization.")
+        raise RuntimeError(
+            f"{type(module).__name__}.{name} is not initialized yet (a lazy module before its first "
+            "forward): run a forward first, then register the parametrization."
+        )
     require_tensor(tensor, f"{type(module).__name__}.{name} is None", f" Give the module a tensor named '{name}' first.")
     first = generated_of(type(module)) is None
     if first and hasattr(module, "parametrizations"):  # Note: REGISTER-RESERVED-NAME: torch replaces it silently.
-        raise ValueError(f"{type(module).__name__} already has an attribute 'parametrizations', a name reserved "
-                         "for parametrizations; rename that attribute before registering a parametrization.")
+        raise ValueError(
+            f"{type(module).__name__} already has an attribute 'parametrizations', a name reserved "
+            "for parametrizations; rename that attribute before registering a parametrization."
+        )
     return first
 
 

@@ -12,12 +12,16 @@ from ._list import ParametrizationList, chain_of, chains_of
 from ._tensors import fully_shard_refusal, like, uses_swap, write_into
 
 _SWAP = "enable torch.__future__.set_swap_module_params_on_conversion(True)."
-_DTYPE_CHANGED = ("Cannot remove the parametrization on '{name}' with leave_parametrized=True: the parametrized tensor has "
-                  "dtype {new} but the original has dtype {old}, and set_() cannot change a tensor's dtype in place. Use "
-                  "leave_parametrized=False, or " + _SWAP)
-_SUBCLASS_SET = ("Calling remove_parametrizations() with leave_parametrized=True for a parameter that is an instance of a "
-                 "tensor subclass requires set_() to be implemented correctly for the tensor subclass. Either set "
-                 "leave_parametrized=False, implement set_() for the subclass, or " + _SWAP)
+_DTYPE_CHANGED = (
+    "Cannot remove the parametrization on '{name}' with leave_parametrized=True: the parametrized tensor has "
+    "dtype {new} but the original has dtype {old}, and set_() cannot change a tensor's dtype in place. Use "
+    "leave_parametrized=False, or " + _SWAP
+)
+_SUBCLASS_SET = (
+    "Calling remove_parametrizations() with leave_parametrized=True for a parameter that is an instance of a "
+    "tensor subclass requires set_() to be implemented correctly for the tensor subclass. Either set "
+    "leave_parametrized=False, implement set_() for the subclass, or " + _SWAP
+)
 
 
 def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized: bool = True) -> Module:
@@ -35,8 +39,10 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     elif leave_parametrized:
         value = _restore_multi(module, tensor_name, plist)
     else:
-        raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is parametrized in "
-                         "terms of a sequence of tensors.")
+        raise ValueError(
+            "Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is parametrized in "
+            "terms of a sequence of tensors."
+        )
     del chains_of(module)[tensor_name]
     _cache.forget(module, tensor_name)
     base = class_before(type(module))

@@ -27,8 +27,9 @@ def check_same(what: tuple[str, ...], old: Tensor, new: Tensor, message: str, **
     """Raise ValueError(``message``) when ``new`` differs from ``old`` in an attribute of ``what`` (dtype, shape...)."""
     for attribute in what:
         if getattr(old, attribute) != getattr(new, attribute):
-            raise ValueError(message.format(what=attribute, old=getattr(old, attribute), new=getattr(new, attribute),
-                                            **names))
+            raise ValueError(
+                message.format(what=attribute, old=getattr(old, attribute), new=getattr(new, attribute), **names)
+            )
 
 
 def require_tensor(value: Tensor | None, where: str, hint: str = "") -> None:
@@ -98,6 +99,8 @@ def fully_shard_refusal(module: Module, action: str) -> str | None:
     fsdp_module = _loaded("torch.distributed.fsdp", "FSDPModule")
     if fsdp_module is None or not isinstance(module, fsdp_module):
         return None
-    return (f"Cannot {action} on a module that fully_shard manages: fully_shard keeps its own references to the "
-            f"module's parameters and would keep writing the old ones. Do it before calling fully_shard, or load the "
-            f"module's full state_dict into an unsharded copy and do it there.")
+    return (
+        f"Cannot {action} on a module that fully_shard manages: fully_shard keeps its own references to the "
+        f"module's parameters and would keep writing the old ones. Do it before calling fully_shard, or load the "
+        f"module's full state_dict into an unsharded copy and do it there."
+    )

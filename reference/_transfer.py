@@ -16,8 +16,12 @@ from ._tensors import write_into
 _STATE = ("_parameters", "_buffers", "_modules", "_non_persistent_buffers_set")
 # What a failed transfer puts back: (module, class, instance dict, _STATE's contents) for each module the transfer may
 # change, (tensor, its value) pairs, (module, training flag) pairs, and the cache.
-_Saved = tuple[list[tuple[Module, type, dict[str, Any], list[Any]]], list[tuple[Tensor, Tensor]],
-               list[tuple[Module, bool]], dict[tuple[int, str], Entry]]
+_Saved = tuple[
+    list[tuple[Module, type, dict[str, Any], list[Any]]],
+    list[tuple[Tensor, Tensor]],
+    list[tuple[Module, bool]],
+    dict[tuple[int, str], Entry],
+]
 
 
 def transfer_parametrizations_and_params(from_module: Module, to_module: Module, tensor_name: str | None = None) -> Module:
@@ -27,8 +31,10 @@ def transfer_parametrizations_and_params(from_module: Module, to_module: Module,
     if not is_parametrized(from_module):
         return to_module
     if from_module is to_module:  # Note: TRANSFER-SELF: refused before anything changes (torch fails half-way)
-        raise ValueError("transfer_parametrizations_and_params: from_module and to_module are the same module; "
-                         "transfer to another module (copy.deepcopy(module) gives one with the same tensors)")
+        raise ValueError(
+            "transfer_parametrizations_and_params: from_module and to_module are the same module; "
+            "transfer to another module (copy.deepcopy(module) gives one with the same tensors)"
+        )
     names = list(chains_of(from_module)) if tensor_name is None else [tensor_name]
     for name in names:
         if name not in chains_of(from_module):

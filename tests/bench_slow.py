@@ -25,16 +25,16 @@ class PlantedReads:
     def __init__(self, wrap: Callable[[Getter], Getter]) -> None:
         self.wrap = wrap
 
-    def register_parametrization(self, module: nn.Module, tensor_name: str, parametrization: nn.Module, *,
-                                 unsafe: bool = False) -> nn.Module:
+    def register_parametrization(
+        self, module: nn.Module, tensor_name: str, parametrization: nn.Module, *, unsafe: bool = False
+    ) -> nn.Module:
         self._unwrap(module)
         try:
             return reference.register_parametrization(module, tensor_name, parametrization, unsafe=unsafe)
         finally:
             self._wrap(module)
 
-    def remove_parametrizations(self, module: nn.Module, tensor_name: str, leave_parametrized: bool = True
-                                ) -> nn.Module:
+    def remove_parametrizations(self, module: nn.Module, tensor_name: str, leave_parametrized: bool = True) -> nn.Module:
         self._unwrap(module)
         try:
             return reference.remove_parametrizations(module, tensor_name, leave_parametrized)
@@ -52,8 +52,9 @@ class PlantedReads:
         if not reference.is_parametrized(module):
             return
         cls = type(module)
-        getters = {name: property(self.wrap(getattr(cls, name).fget), getattr(cls, name).fset)
-                   for name in module.parametrizations}
+        getters = {
+            name: property(self.wrap(getattr(cls, name).fget), getattr(cls, name).fset) for name in module.parametrizations
+        }
         module.__class__ = type(cls.__name__, (cls,), {"_planted_reads": True, **getters})
 
 

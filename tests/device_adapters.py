@@ -15,8 +15,10 @@ from parametrize_conformance.adapters._builtin import CUDA_DTYPES
 NOWHERE = "cuda:99"
 
 UNAVAILABLE = Adapter(name="reference-nowhere", api=reference, device=NOWHERE, dtypes=CUDA_DTYPES)
-UNAVAILABLE_TORCH = Adapter(name="torch-nowhere", api=torch_parametrize, device=NOWHERE, dtypes=CUDA_DTYPES,
-                            divergences=torch_divergences())
+UNAVAILABLE_TORCH = Adapter(
+    name="torch-nowhere", api=torch_parametrize, device=NOWHERE, dtypes=CUDA_DTYPES, divergences=torch_divergences()
+)
 REFERENCE_BFLOAT16 = Adapter(name="reference-bfloat16", api=reference, dtypes=(torch.bfloat16,))
-TORCH_BFLOAT16 = Adapter(name="torch-bfloat16", api=torch_parametrize, dtypes=(torch.bfloat16,),
-                         divergences=torch_divergences())
+TORCH_BFLOAT16 = Adapter(
+    name="torch-bfloat16", api=torch_parametrize, dtypes=(torch.bfloat16,), divergences=torch_divergences()
+)

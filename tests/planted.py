@@ -48,13 +48,17 @@ class PlantedBug:
         """The text of `module` with the bug planted, from the reference at `reference` (default: REFERENCE)."""
         path = (reference or REFERENCE) / self.module
         if not path.is_file():
-            raise PlantedBugError(f"planted bug {self.name} ({self.module}): module not found in {path.parent}; re-key "
-                                  "it (module, function, edit) to where the code lives now in tests/planted_bugs.py")
+            raise PlantedBugError(
+                f"planted bug {self.name} ({self.module}): module not found in {path.parent}; re-key "
+                "it (module, function, edit) to where the code lives now in tests/planted_bugs.py"
+            )
         try:
             return apply_edits(path.read_text(), self.function, self.edits)
         except EditError as error:
-            raise PlantedBugError(f"planted bug {self.name} ({self.module}): {error}; re-key it (module, function, "
-                                  "edit) to the reference's current code in tests/planted_bugs.py") from None
+            raise PlantedBugError(
+                f"planted bug {self.name} ({self.module}): {error}; re-key it (module, function, "
+                "edit) to the reference's current code in tests/planted_bugs.py"
+            ) from None
 
     def build(self, directory: Path, package: str | None = None, reference: Path | None = None) -> Path:
         """Write the mutated copy of the reference (default: REFERENCE) under `directory` as `package` (default: its

@@ -76,8 +76,11 @@ def find_scope(tree: ast.Module, function: str) -> ast.AST:
     for part in function.split(".") if function else ():
         found = [n for n in getattr(scope, "body", ()) if _is_def(n) and n.name == part]
         if len(found) != 1:
-            raise EditError(f"function {function!r} not found" if not found
-                            else f"function {function!r}: {part!r} is defined {len(found)} times")
+            raise EditError(
+                f"function {function!r} not found"
+                if not found
+                else f"function {function!r}: {part!r} is defined {len(found)} times"
+            )
         scope = found[0]
     return scope
 
@@ -124,8 +127,11 @@ def _statements(text: str) -> list[ast.stmt]:
 
 def _replace_expression(scope: ast.AST, old: str, make) -> None:
     wanted = ast.unparse(_expression(old))
-    found = [(parent, field, i, child) for parent, field, i, child in _children(scope)
-             if isinstance(child, ast.expr) and ast.unparse(child) == wanted]
+    found = [
+        (parent, field, i, child)
+        for parent, field, i, child in _children(scope)
+        if isinstance(child, ast.expr) and ast.unparse(child) == wanted
+    ]
     parent, field, i, child = _only(found, old)
     if i is None:
         setattr(parent, field, make(child))
@@ -135,8 +141,12 @@ def _replace_expression(scope: ast.AST, old: str, make) -> None:
 
 def _splice(scope: ast.AST, old: str, make) -> None:
     wanted = [ast.unparse(s) for s in _statements(old)]
-    found = [(body, i) for body in _bodies(scope) for i in range(len(body) - len(wanted) + 1)
-             if [ast.unparse(s) for s in body[i : i + len(wanted)]] == wanted]
+    found = [
+        (body, i)
+        for body in _bodies(scope)
+        for i in range(len(body) - len(wanted) + 1)
+        if [ast.unparse(s) for s in body[i : i + len(wanted)]] == wanted
+    ]
     body, i = _only(found, old)
     body[i : i + len(wanted)] = make(body[i : i + len(wanted)])
     if not body:

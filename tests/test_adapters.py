@@ -65,27 +65,40 @@ def test_module_path_wraps_a_default_cpu_adapter(outside):
 
 
 def test_object_spec_accepts_an_adapter_or_a_factory(outside):
-    write(outside, "thirdparty_obj", """
+    write(
+        outside,
+        "thirdparty_obj",
+        """
         from parametrize_conformance import reference
         from parametrize_conformance.adapters import Adapter, Divergence
         ADAPTER = Adapter(name="mine", api=reference, divergences=(Divergence("CACHE-NESTED", "why", "code"),))
         def make():
             return ADAPTER
-    """)
+    """,
+    )
     assert load_adapter("thirdparty_obj:ADAPTER").divergence("CACHE-NESTED").reason == "why"
     assert load_adapter("thirdparty_obj:make").name == "mine"
 
 
 def test_specs_resolve_built_in_then_entry_point_then_object_then_module(outside, monkeypatch):
-    write(outside, "thirdparty_order", """
+    write(
+        outside,
+        "thirdparty_order",
+        """
         from parametrize_conformance import reference
         from parametrize_conformance.adapters import Adapter
         ADAPTER = Adapter(name="by-object", api=reference)
         PLUGGED = Adapter(name="by-entry-point", api=reference)
-    """)
-    points = [EntryPoint(name, target, ENTRY_POINT_GROUP) for name, target in
-              [("torch", "no_such_package_xyz:ADAPTER"), ("thirdparty_order", "thirdparty_order:PLUGGED"),
-               ("thirdparty_broken", "no_such_package_xyz:ADAPTER")]]
+    """,
+    )
+    points = [
+        EntryPoint(name, target, ENTRY_POINT_GROUP)
+        for name, target in [
+            ("torch", "no_such_package_xyz:ADAPTER"),
+            ("thirdparty_order", "thirdparty_order:PLUGGED"),
+            ("thirdparty_broken", "no_such_package_xyz:ADAPTER"),
+        ]
+    ]
     monkeypatch.setattr(_loading, "entry_points", lambda group: points)
     assert load_adapter("torch").name == "torch"
     assert load_adapter("thirdparty_order").name == "by-entry-point"
@@ -102,19 +115,26 @@ def test_did_you_mean_names_the_closest_or_nothing():
     assert did_you_mean("--x", ["--adapter"], cutoff=0.75) == ""
 
 
-@pytest.mark.parametrize(("spec", "phrase"), [
-    ("no_such_module_xyz", "cannot import module 'no_such_module_xyz'"),
-    ("thirdparty_nothing", "has none of the seven names"),
-    ("thirdparty_partial:NOPE", "has no attribute 'NOPE'"),
-    ("thirdparty_partial:NUMBER", "is a int, not a parametrize_conformance.adapters.Adapter"),
-    ("", "empty adapter spec"),
-])
+@pytest.mark.parametrize(
+    ("spec", "phrase"),
+    [
+        ("no_such_module_xyz", "cannot import module 'no_such_module_xyz'"),
+        ("thirdparty_nothing", "has none of the seven names"),
+        ("thirdparty_partial:NOPE", "has no attribute 'NOPE'"),
+        ("thirdparty_partial:NUMBER", "is a int, not a parametrize_conformance.adapters.Adapter"),
+        ("", "empty adapter spec"),
+    ],
+)
 def test_load_errors_say_what_is_wrong(outside, spec, phrase):
-    write(outside, "thirdparty_partial", """
+    write(
+        outside,
+        "thirdparty_partial",
+        """
         from parametrize_conformance.reference import cached, ParametrizationList, register_parametrization, is_parametrized
         from parametrize_conformance.reference import type_before_parametrizations, transfer_parametrizations_and_params
         NUMBER = 3
-    """)
+    """,
+    )
     write(outside, "thirdparty_nothing", "NUMBER = 3\n")
     with pytest.raises(AdapterError, match=phrase.replace("(", r"\(")):
         load_adapter(spec)
@@ -124,8 +144,9 @@ def test_adapter_validates_itself():
     with pytest.raises(AdapterError, match="has none of the seven names"):
         Adapter(name="x", api=object())
     with pytest.raises(AdapterError, match="twice"):
-        Adapter(name="x", api=load_adapter("reference").api,
-                divergences=(Divergence("A", "r", "c"), Divergence("A", "r", "c")))
+        Adapter(
+            name="x", api=load_adapter("reference").api, divergences=(Divergence("A", "r", "c"), Divergence("A", "r", "c"))
+        )
 
 
 def test_bad_adapter_stops_the_run_with_one_line(suite):
@@ -142,7 +163,15 @@ def test_conformance_without_adapter_is_a_usage_error(suite):
 
 def test_module_outside_the_repository_runs_the_installed_suite(suite, tmp_path):
     write(tmp_path, "thirdparty_outside", THIRD_PARTY)
-    result = suite("--pyargs", "parametrize_conformance", "--adapter", "thirdparty_outside", "--clauses", "query,training",
-                   cwd=tmp_path, pythonpath=[tmp_path])
+    result = suite(
+        "--pyargs",
+        "parametrize_conformance",
+        "--adapter",
+        "thirdparty_outside",
+        "--clauses",
+        "query,training",
+        cwd=tmp_path,
+        pythonpath=[tmp_path],
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "parametrize-conformance: thirdparty_outside" in result.stdout

@@ -82,8 +82,7 @@ def _bullets(section: str) -> list[str]:
 def test_the_design_page_lists_the_recommended_clauses_with_their_basis():
     page = (SUITE.parent / "docs" / "design.md").read_text()
     section = page.split("\n## Clause levels\n", 1)[1].split("\n## ", 1)[0]
-    listed = dict(re.fullmatch(r"`([A-Z0-9-]+)`: (.*)", item).groups() for item in _bullets(section)
-                  if item.startswith("`"))
+    listed = dict(re.fullmatch(r"`([A-Z0-9-]+)`: (.*)", item).groups() for item in _bullets(section) if item.startswith("`"))
     assert listed == {c.id: c.basis for c in CLAUSES.values() if c.level == "recommended"}
     counts = {level: sum(c.level == level for c in CLAUSES.values()) for level in LEVELS}
     assert f"**required** ({counts['required']} clauses)" in section

@@ -41,9 +41,11 @@ def remove_doubling(module, tensor_name, leave_parametrized=True):
 
 def register_renaming(module, tensor_name, parametrization, *, unsafe=False):
     """register_parametrization whose module saves `...original` under `...orig`."""
+
     def rename(module, state_dict, prefix, local_metadata):
         for key in [k for k in state_dict if ".original" in k]:
             state_dict[key.replace(".original", ".orig")] = state_dict.pop(key)
+
     result = reference.register_parametrization(module, tensor_name, parametrization, unsafe=unsafe)
     module._register_state_dict_hook(rename)
     return result
@@ -52,21 +54,29 @@ def register_renaming(module, tensor_name, parametrization, *, unsafe=False):
 PLANTED = {
     "remove-writes-twice-the-value": (
         reference_with(remove_parametrizations=remove_doubling),
-        "orthogonal(nn.Linear(4, 4))", orthogonal_scenario((4, 4), "householder", True),
-        "after remove_parametrizations(leave_parametrized=True): module.weight: got tensor"),
+        "orthogonal(nn.Linear(4, 4))",
+        orthogonal_scenario((4, 4), "householder", True),
+        "after remove_parametrizations(leave_parametrized=True): module.weight: got tensor",
+    ),
     "state-dict-keys-renamed": (
         reference_with(register_parametrization=register_renaming),
-        "weight_norm(nn.Linear(5, 4))", weight_norm_scenario("Linear", 0),
+        "weight_norm(nn.Linear(5, 4))",
+        weight_norm_scenario("Linear", 0),
         "after weight_norm(): module.state_dict(): got keys ['bias', 'parametrizations.weight.orig0', "
-        "'parametrizations.weight.orig1'], expected (torch) ['bias', 'parametrizations.weight.original0', "),
+        "'parametrizations.weight.orig1'], expected (torch) ['bias', 'parametrizations.weight.original0', ",
+    ),
     "is-parametrized-always-false": (
         reference_with(is_parametrized=lambda module, tensor_name=None: False),
-        "WeightNormSparsifier.prepare / step / squash_mask", sparsify_scenario("WeightNormSparsifier"),
-        "after prepare: model[0]: is_parametrized(module): got False, expected (torch) True"),
+        "WeightNormSparsifier.prepare / step / squash_mask",
+        sparsify_scenario("WeightNormSparsifier"),
+        "after prepare: model[0]: is_parametrized(module): got False, expected (torch) True",
+    ),
     "type-before-is-the-class": (
         reference_with(type_before_parametrizations=type),
-        "orthogonal(nn.Linear(3, 6))", orthogonal_scenario((6, 3), "cayley", True),
-        "after orthogonal(): type_before_parametrizations(module): got 'ParametrizedLinear', expected (torch) 'Linear'"),
+        "orthogonal(nn.Linear(3, 6))",
+        orthogonal_scenario((6, 3), "cayley", True),
+        "after orthogonal(): type_before_parametrizations(module): got 'ParametrizedLinear', expected (torch) 'Linear'",
+    ),
 }
 
 
@@ -80,20 +90,24 @@ def test_the_clients_pass_on_the_built_in_adapters(suite, adapter_spec):
 
 
 def test_a_third_party_adapter_object_runs_the_clients(suite, tmp_path):
-    (tmp_path / "third_party_parametrize.py").write_text(textwrap.dedent("""
+    (tmp_path / "third_party_parametrize.py").write_text(
+        textwrap.dedent("""
         from types import SimpleNamespace
         from parametrize_conformance import reference
         from parametrize_conformance.adapters import API_NAMES, Adapter
         ADAPTER = Adapter(name="third-party", api=SimpleNamespace(**{n: getattr(reference, n) for n in API_NAMES}))
-    """))
-    result = suite(*CLIENTS, "--adapter", "third_party_parametrize:ADAPTER", "-k", "pruning or weight_norm",
-                   pythonpath=[tmp_path])
+    """)
+    )
+    result = suite(
+        *CLIENTS, "--adapter", "third_party_parametrize:ADAPTER", "-k", "pruning or weight_norm", pythonpath=[tmp_path]
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
 
 
 def test_a_planted_bug_fails_the_client_run_naming_the_call(suite, tmp_path):
-    (tmp_path / "planted_parametrize.py").write_text(textwrap.dedent("""
+    (tmp_path / "planted_parametrize.py").write_text(
+        textwrap.dedent("""
         import torch
         from parametrize_conformance.reference import (cached, ParametrizationList, register_parametrization,
                                is_parametrized, type_before_parametrizations, transfer_parametrizations_and_params)
@@ -103,11 +117,14 @@ def test_a_planted_bug_fails_the_client_run_naming_the_call(suite, tmp_path):
             if leave_parametrized:
                 with torch.no_grad():
                     getattr(module, tensor_name).add_(1)
-    """))
+    """)
+    )
     result = suite(*CLIENTS, "--adapter", "planted_parametrize", "-k", "sparsifier_prepare", pythonpath=[tmp_path])
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
-    assert ("client WeightNormSparsifier.prepare / step / squash_mask on adapter planted_parametrize: after "
-            "squash_mask: model[0]: module.weight: got tensor") in result.stdout
+    assert (
+        "client WeightNormSparsifier.prepare / step / squash_mask on adapter planted_parametrize: after "
+        "squash_mask: model[0]: module.weight: got tensor"
+    ) in result.stdout
     assert "expected (torch) tensor" in result.stdout
 
 
@@ -126,8 +143,13 @@ def test_the_stand_in_is_undone_on_exit_even_on_error():
     import torch.nn.utils.parametrize
 
     def bound():
-        return (sys.modules[TARGET], torch.nn.utils.parametrize, torch.nn.utils.parametrizations, torch.ao.pruning,
-                sys.modules["torch.ao.pruning.sparsifier.utils"])
+        return (
+            sys.modules[TARGET],
+            torch.nn.utils.parametrize,
+            torch.nn.utils.parametrizations,
+            torch.ao.pruning,
+            sys.modules["torch.ao.pruning.sparsifier.utils"],
+        )
 
     before = bound()
     with pytest.raises(RuntimeError, match="inside"):

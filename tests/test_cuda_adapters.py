@@ -69,7 +69,7 @@ def test_cpu_adapters_are_available_and_a_missing_device_is_not():
 def test_available_adapters_list_cuda_only_with_cuda_while_every_builtin_stays_known():
     cuda = ["reference-cuda", "torch-cuda"]
     usable = ["reference", "torch", *(cuda if HAS_CUDA else [])]
-    assert available_adapters()[:len(usable)] == usable
+    assert available_adapters()[: len(usable)] == usable
     assert HAS_CUDA or not set(cuda) & set(available_adapters())
     assert known_adapters()[:4] == ["reference", "torch", *cuda]
     for name in cuda:
@@ -88,25 +88,45 @@ def test_an_adapter_device_is_validated(device, phrase):
 
 
 def test_an_untested_clause_carries_its_skip_reason_into_the_report_and_its_summary():
-    header = {"suite": suite_info(len(CLAUSES)), "adapter": adapter_info(UNAVAILABLE, "x"),
-              "environment": environment_info(UNAVAILABLE.device), "declared": {}}
-    results = [{"nodeid": f"conformance/test_query.py::{CLAUSES[c].test_name}[float32]", "clause": c,
-                "outcome": "skipped", "duration_s": 0.0, "message": "no GPU here"}
-               for c in ("QUERY-IS-PARAMETRIZED", "QUERY-TYPE-BEFORE")]
+    header = {
+        "suite": suite_info(len(CLAUSES)),
+        "adapter": adapter_info(UNAVAILABLE, "x"),
+        "environment": environment_info(UNAVAILABLE.device),
+        "declared": {},
+    }
+    results = [
+        {
+            "nodeid": f"conformance/test_query.py::{CLAUSES[c].test_name}[float32]",
+            "clause": c,
+            "outcome": "skipped",
+            "duration_s": 0.0,
+            "message": "no GPU here",
+        }
+        for c in ("QUERY-IS-PARAMETRIZED", "QUERY-TYPE-BEFORE")
+    ]
     report = build_report(header, results, {"exit": "completed"})
     assert report["clauses"]["QUERY-TYPE-BEFORE"]["message"] == "no GPU here"
     assert report["clauses"]["REGISTER-VALUE"]["message"] is None, "a clause with no test ran says nothing"
     lines = summary_lines(report)
     at = lines.index("Untested clauses, by reason:")
-    assert lines[at + 1:at + 2] == ["  QUERY-IS-PARAMETRIZED, QUERY-TYPE-BEFORE: no GPU here"]
+    assert lines[at + 1 : at + 2] == ["  QUERY-IS-PARAMETRIZED, QUERY-TYPE-BEFORE: no GPU here"]
 
 
 @pytest.mark.parametrize("spec", ["device_adapters:UNAVAILABLE", "device_adapters:UNAVAILABLE_TORCH"])
 @pytest.mark.parametrize("required", [False, True], ids=["skipped", "required"])
 def test_an_unavailable_adapter_in_process(suite, tmp_path, spec, required):
     path = tmp_path / "r.json"
-    result = suite("conformance", "--adapter", spec, "--clauses", "register,query", "--report", str(path),
-                   *(["--require-adapter"] if required else []), pythonpath=[TESTS])
+    result = suite(
+        "conformance",
+        "--adapter",
+        spec,
+        "--clauses",
+        "register,query",
+        "--report",
+        str(path),
+        *(["--require-adapter"] if required else []),
+        pythonpath=[TESTS],
+    )
     assert result.returncode == (1 if required else 0), result.stdout[-3000:] + result.stderr[-2000:]
     report = load_report(path)
     reason = load_adapter(spec).unavailable_reason()
@@ -126,8 +146,19 @@ def test_an_unavailable_adapter_in_process(suite, tmp_path, spec, required):
 @pytest.mark.parametrize("required", [False, True], ids=["skipped", "required"])
 def test_an_unavailable_adapter_beside_another_in_isolated_runs(suite, tmp_path, required):
     out = tmp_path / "out"
-    result = suite("conformance", "--adapter", "device_adapters:UNAVAILABLE", "--adapter", "reference", "--clauses",
-                   "query", "--report-dir", str(out), *(["--require-adapter"] if required else []), pythonpath=[TESTS])
+    result = suite(
+        "conformance",
+        "--adapter",
+        "device_adapters:UNAVAILABLE",
+        "--adapter",
+        "reference",
+        "--clauses",
+        "query",
+        "--report-dir",
+        str(out),
+        *(["--require-adapter"] if required else []),
+        pythonpath=[TESTS],
+    )
     assert result.returncode == (1 if required else 0), result.stdout[-3000:] + result.stderr[-2000:]
     assert set(statuses(out / "reference.json").values()) - {"untested"} == {"passed"}
     unavailable = load_report(out / "device_adapters_UNAVAILABLE.json")
@@ -142,8 +173,19 @@ def test_an_unavailable_adapter_beside_another_in_isolated_runs(suite, tmp_path,
 def test_the_cuda_session_fails_without_a_gpu(suite, tmp_path):
     """What `nox -s conformance_cuda` runs, on a machine without CUDA: a report per adapter, every clause failed."""
     out = tmp_path / "cuda"
-    result = suite("--pyargs", "parametrize_conformance", "--adapter", "reference-cuda", "--adapter", "torch-cuda",
-                   "--require-adapter", "--report-dir", str(out), "--clauses", "query")
+    result = suite(
+        "--pyargs",
+        "parametrize_conformance",
+        "--adapter",
+        "reference-cuda",
+        "--adapter",
+        "torch-cuda",
+        "--require-adapter",
+        "--report-dir",
+        str(out),
+        "--clauses",
+        "query",
+    )
     assert result.returncode == 1, result.stdout[-3000:]
     for name in ("reference-cuda", "torch-cuda"):
         report = load_report(out / f"{name}.json")
@@ -166,11 +208,13 @@ def test_device_clauses_are_untested_on_a_cpu_adapter(suite, tmp_path):
 @pytest.mark.parametrize("spec", ["reference", "torch"])
 def test_device_clauses_run_cpu_to_cpu_with_the_switch(suite, tmp_path, monkeypatch, spec):
     monkeypatch.setenv(SECOND_DEVICE, "cpu")
-    result = suite("conformance", "--adapter", spec, "--clauses", "device", "--require-adapter",
-                   "--report", str(tmp_path / "r.json"))
+    result = suite(
+        "conformance", "--adapter", spec, "--clauses", "device", "--require-adapter", "--report", str(tmp_path / "r.json")
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert {c: s for c, s in statuses(tmp_path / "r.json").items() if c in DEVICE_CLAUSES} == dict.fromkeys(
-        DEVICE_CLAUSES, "passed")
+        DEVICE_CLAUSES, "passed"
+    )
 
 
 def test_the_switch_takes_only_cpu(suite, monkeypatch):
@@ -195,8 +239,18 @@ def test_a_device_clause_rejects_a_planted_bug(suite, tmp_path, monkeypatch, nam
     mutant.build(tmp_path)
     monkeypatch.setenv(SECOND_DEVICE, "cpu")
     # Note: one parametrization (float64, set_ path) is enough to reject each, and shrinking four would be slow.
-    result = suite("conformance", "--adapter", mutant.package, "--clauses", clause, "-k", "float64 and not swap",
-                   "--report", str(tmp_path / "r.json"), pythonpath=[tmp_path])
+    result = suite(
+        "conformance",
+        "--adapter",
+        mutant.package,
+        "--clauses",
+        clause,
+        "-k",
+        "float64 and not swap",
+        "--report",
+        str(tmp_path / "r.json"),
+        pythonpath=[tmp_path],
+    )
     assert result.returncode == 1, f"{name} ({mutant.bug}) was not rejected by {clause}:\n" + result.stdout[-3000:]
     assert statuses(tmp_path / "r.json")[clause] == "failed"
 

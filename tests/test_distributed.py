@@ -48,31 +48,51 @@ def test_a_raising_rank_fails_with_its_traceback_and_the_pool_recovers(pool):
 def test_a_dying_rank_is_crashed_with_its_exit_code(pool):
     failure, _ = _failure(pool, bodies.exit_on_rank_one)
     assert failure.outcome == "crashed"
-    assert str(failure).startswith("rank 1 of 2 crashed in exit_on_rank_one: died during exit_on_rank_one (exit "
-                                   "code 7)"), str(failure)[:300]
+    assert str(failure).startswith("rank 1 of 2 crashed in exit_on_rank_one: died during exit_on_rank_one (exit code 7)"), (
+        str(failure)[:300]
+    )
     assert pool.run(bodies.total, 0.0) == [1.0, 1.0]
 
 
 def test_a_hanging_rank_times_out_with_its_stack(pool):
     failure, took = _failure(pool, bodies.hang_on_rank_one)
     assert failure.outcome == "timeout"
-    assert re.match(r"rank 1 of 2 timed out in hang_on_rank_one: still running hang_on_rank_one after \d+ s "
-                    r"\(--distributed-timeout 5\)", str(failure)), str(failure)[:300]
+    assert re.match(
+        r"rank 1 of 2 timed out in hang_on_rank_one: still running hang_on_rank_one after \d+ s "
+        r"\(--distributed-timeout 5\)",
+        str(failure),
+    ), str(failure)[:300]
     assert 'rank_bodies.py", line' in str(failure) and "in hang_on_rank_one" in str(failure), str(failure)
     assert took < 15, f"the hang was reported after {took:.1f} s, expected about 5"
     assert pool.run(bodies.total, 0.0) == [1.0, 1.0]
 
 
-@pytest.mark.parametrize(("adapter", "status", "phrase"), [
-    ("broken:RANK1_HANG", "timeout", "rank 1 of 2 timed out in fsdp_type_before"),
-    ("broken:RANK1_EXIT_PROCESS", "crashed", "rank 1 of 2 crashed in fsdp_type_before"),
-])
+@pytest.mark.parametrize(
+    ("adapter", "status", "phrase"),
+    [
+        ("broken:RANK1_HANG", "timeout", "rank 1 of 2 timed out in fsdp_type_before"),
+        ("broken:RANK1_EXIT_PROCESS", "crashed", "rank 1 of 2 crashed in fsdp_type_before"),
+    ],
+)
 def test_the_suite_reports_a_hung_or_dead_rank_for_the_clause(suite, tmp_path, adapter, status, phrase):
     report_path = tmp_path / "r.json"
     start = time.monotonic()
-    result = suite("--pyargs", "parametrize_conformance", "--adapter", adapter, "--clauses", "DISTRIBUTED-FSDP-TYPE-BEFORE",
-                   "--distributed-world-sizes", "2", "--distributed-timeout", "5", "--report", str(report_path),
-                   pythonpath=[Path(__file__).parent], timeout=300)
+    result = suite(
+        "--pyargs",
+        "parametrize_conformance",
+        "--adapter",
+        adapter,
+        "--clauses",
+        "DISTRIBUTED-FSDP-TYPE-BEFORE",
+        "--distributed-world-sizes",
+        "2",
+        "--distributed-timeout",
+        "5",
+        "--report",
+        str(report_path),
+        pythonpath=[Path(__file__).parent],
+        timeout=300,
+    )
     took = time.monotonic() - start
     assert result.returncode == 1, result.stdout[-3000:]
     entry = load_report(report_path)["clauses"]["DISTRIBUTED-FSDP-TYPE-BEFORE"]
@@ -84,8 +104,15 @@ def test_the_suite_reports_a_hung_or_dead_rank_for_the_clause(suite, tmp_path, a
 
 @pytest.mark.parametrize("sizes", ["", "two", "0", "2,17"])
 def test_bad_world_sizes_are_a_one_line_usage_error(suite, sizes):
-    result = suite("--pyargs", "parametrize_conformance", "--adapter", "reference", "--clauses", "distributed",
-                   f"--distributed-world-sizes={sizes}")
+    result = suite(
+        "--pyargs",
+        "parametrize_conformance",
+        "--adapter",
+        "reference",
+        "--clauses",
+        "distributed",
+        f"--distributed-world-sizes={sizes}",
+    )
     assert result.returncode == 4, result.stdout[-2000:]
     assert f"--distributed-world-sizes {sizes!r}: give comma-separated integers from 1 to 16" in result.stderr
 
@@ -93,7 +120,8 @@ def test_bad_world_sizes_are_a_one_line_usage_error(suite, sizes):
 def test_distributed_problem_names_what_is_missing(monkeypatch):
     """The reason the distributed area's fixture skips with (plugin.rank_pools) where torch lacks it."""
     monkeypatch.setattr(dist, "is_gloo_available", lambda: False)
-    assert distributed_problem() == ("torch.distributed has no gloo backend in this build of torch; install a build "
-                                     "with gloo")
+    assert distributed_problem() == (
+        "torch.distributed has no gloo backend in this build of torch; install a build with gloo"
+    )
     monkeypatch.setattr(dist, "is_available", lambda: False)
     assert distributed_problem().startswith("torch.distributed is not available")

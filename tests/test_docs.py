@@ -49,8 +49,14 @@ def _anchors(page: Path) -> set[str]:
 
 
 def test_the_pages_exist_and_the_readme_links_each():
-    assert {_name(p) for p in PAGES} >= {"README.md", "CONTRIBUTING.md", "docs/user-guide.md", "docs/design.md",
-                                         "docs/divergences.md", "docs/benchmarks.md"}
+    assert {_name(p) for p in PAGES} >= {
+        "README.md",
+        "CONTRIBUTING.md",
+        "docs/user-guide.md",
+        "docs/design.md",
+        "docs/divergences.md",
+        "docs/benchmarks.md",
+    }
     links = set(_LINK.findall(_prose((ROOT / "README.md").read_text(encoding="utf-8"))))
     missing = [_name(p) for p in PAGES if p.name != "README.md" and _name(p) not in links]
     assert not missing, f"README.md does not link {missing}"
@@ -87,8 +93,11 @@ def test_no_section_sign_or_issue_number(page):
 @pytest.mark.parametrize("page", PAGES, ids=_name)
 def test_prose_is_wrapped(page):
     # Note: table rows cannot wrap in Markdown; code blocks and prose are held to the project's line length.
-    long = [n for n, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
-            if len(line) > LINE_MAX and not line.startswith("|")]
+    long = [
+        n
+        for n, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+        if len(line) > LINE_MAX and not line.startswith("|")
+    ]
     assert not long, f"{_name(page)}: lines over {LINE_MAX} characters: {long}"
 
 
@@ -96,8 +105,11 @@ def test_the_divergences_page_lists_the_declared_clauses():
     text = (ROOT / "docs" / "divergences.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"\(\.\./conformance/SPEC\.md#([A-Z0-9-]+)\)", text.split("\n## Where torch was right")[0]))
     declared = {c for c in CLAUSES if spec.divergences_on(c)}
-    assert listed == declared, f"listed but not declared: {sorted(listed - declared)}; " \
-                               f"declared but not listed: {sorted(declared - listed)}"
+    assert listed == declared, (
+        f"listed but not declared: {sorted(listed - declared)}; declared but not listed: {sorted(declared - listed)}"
+    )
     levels = [CLAUSES[c].level for c in declared]
-    assert (f"diverges on {len(declared)} clauses: {levels.count('required')} required and "
-            f"{levels.count('recommended')} recommended") in " ".join(text.split())
+    assert (
+        f"diverges on {len(declared)} clauses: {levels.count('required')} required and "
+        f"{levels.count('recommended')} recommended"
+    ) in " ".join(text.split())

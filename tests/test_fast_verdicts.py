@@ -18,9 +18,15 @@ from parametrize_conformance.shrinking import PER_CLAUSE_S, PER_TEST_S, ShrinkBu
 # Note: a planted bug that makes every read return the first original as it is, whatever the chain: most clauses
 # fail, as on a half-written port. The areas are those where the slow answers were first met (register, cache).
 CHAINLESS = PlantedBug(
-    "reads-ignore-the-chain", "REGISTER-VALUE", "_list.py", "ParametrizationList._evaluate",
-    Replace("first, *rest = self._chain()\nx: Tensor = call(first, *originals)\n"
-            "for module in rest:\n    x = call(module, x)\nreturn x", "return originals[0]"),
+    "reads-ignore-the-chain",
+    "REGISTER-VALUE",
+    "_list.py",
+    "ParametrizationList._evaluate",
+    Replace(
+        "first, *rest = self._chain()\nx: Tensor = call(first, *originals)\n"
+        "for module in rest:\n    x = call(module, x)\nreturn x",
+        "return originals[0]",
+    ),
     "every read returns the original as it is: the chain is never applied",
 )
 AREAS = "register,cache"
@@ -29,8 +35,17 @@ RATIO_LIMIT = 3.0
 
 def _timed(suite, adapter: str, report: Path, pythonpath: list[Path]) -> tuple[float, subprocess.CompletedProcess]:
     start = time.monotonic()
-    result = suite("--pyargs", "parametrize_conformance", "--adapter", adapter, "--clauses", AREAS, "--report", str(report),
-                   pythonpath=pythonpath)
+    result = suite(
+        "--pyargs",
+        "parametrize_conformance",
+        "--adapter",
+        adapter,
+        "--clauses",
+        AREAS,
+        "--report",
+        str(report),
+        pythonpath=pythonpath,
+    )
     return time.monotonic() - start, result
 
 
@@ -49,22 +64,38 @@ def test_a_chainless_port_gets_its_verdict_within_3x_the_reference(suite, tmp_pa
     assert not without, f"failed clauses without a reproducer: {without}"
     assert broken_s <= RATIO_LIMIT * reference_s, (
         f"the chainless port's verdict took {broken_s:.1f} s, the reference's {reference_s:.1f} s: "
-        f"{broken_s / reference_s:.2f}x, expected at most {RATIO_LIMIT}x")
+        f"{broken_s / reference_s:.2f}x, expected at most {RATIO_LIMIT}x"
+    )
 
 
 def test_a_reproducer_of_an_unshrunk_failure_runs(suite, tmp_path):
     """With no shrink budget the first failure is reported as drawn, and its reproducer still shows the bug."""
     CHAINLESS.build(tmp_path)
-    result = suite("--pyargs", "parametrize_conformance", "--adapter", CHAINLESS.package, "--clauses", "REGISTER-VALUE",
-                   "--shrink-budget", "0", "--report", str(tmp_path / "r.json"),
-                   pythonpath=[tmp_path, Path(__file__).parent])
+    result = suite(
+        "--pyargs",
+        "parametrize_conformance",
+        "--adapter",
+        CHAINLESS.package,
+        "--clauses",
+        "REGISTER-VALUE",
+        "--shrink-budget",
+        "0",
+        "--report",
+        str(tmp_path / "r.json"),
+        pythonpath=[tmp_path, Path(__file__).parent],
+    )
     assert result.returncode == 1, result.stdout[-2000:]
     entry = load_report(tmp_path / "r.json")["clauses"]["REGISTER-VALUE"]
     # Note: the script is the reproducer's indented lines; Hypothesis's own notes follow them unindented.
     lines = entry["reproducer"].removeprefix("Reproducer:").splitlines()
     script = "\n".join(line[4:] for line in lines if line.startswith("    "))
-    done = subprocess.run([sys.executable, "-c", script + "\nprint(module.weight)"], capture_output=True, text=True,
-                          env={"PYTHONPATH": f"{tmp_path}:{Path(__file__).parent.parent}"}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script + "\nprint(module.weight)"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": f"{tmp_path}:{Path(__file__).parent.parent}"},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 

@@ -21,8 +21,16 @@ PLANTED = next(m for m in PLANTED_BUGS if m.name == "register-returns-none")
 def gate(baseline_dir, out, pythonpath=()) -> subprocess.CompletedProcess:
     """Run the gate from outside the checkout, with `pythonpath` first (a project copy there replaces the installed one)."""
     env = dict(os.environ, CI="true", PYTHONPATH=os.pathsep.join(str(p) for p in pythonpath))
-    command = [sys.executable, "-m", "parametrize_conformance.report", "gate", "--baseline", str(baseline_dir), "--out",
-               str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "parametrize_conformance.report",
+        "gate",
+        "--baseline",
+        str(baseline_dir),
+        "--out",
+        str(out),
+    ]
     return subprocess.run(command, cwd=out.parent, env=env, capture_output=True, text=True, timeout=600)
 
 

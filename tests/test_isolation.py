@@ -34,8 +34,16 @@ def broken_run(tmp_path_factory):
     from conftest import run_suite
 
     out = tmp_path_factory.mktemp("reports")
-    result = run_suite("conformance", *adapter_options(*BROKEN, "reference"), *QUERY, "--report-dir", str(out),
-                       "--jobs", "2", pythonpath=[TESTS])
+    result = run_suite(
+        "conformance",
+        *adapter_options(*BROKEN, "reference"),
+        *QUERY,
+        "--report-dir",
+        str(out),
+        "--jobs",
+        "2",
+        pythonpath=[TESTS],
+    )
     return result, out
 
 
@@ -70,8 +78,20 @@ def test_a_crashed_child_is_restarted_for_the_remaining_tests(broken_run):
 
 def test_a_hang_is_killed_after_the_test_timeout(suite, tmp_path):
     started = time.monotonic()
-    result = suite("conformance", "--adapter", "broken:HANG", "--isolate", "--test-timeout", "15", "--max-restarts", "0",
-                   *QUERY, "--report-dir", str(tmp_path), pythonpath=[TESTS])
+    result = suite(
+        "conformance",
+        "--adapter",
+        "broken:HANG",
+        "--isolate",
+        "--test-timeout",
+        "15",
+        "--max-restarts",
+        "0",
+        *QUERY,
+        "--report-dir",
+        str(tmp_path),
+        pythonpath=[TESTS],
+    )
     assert result.returncode == 1, result.stdout[-3000:]
     assert time.monotonic() - started < 120
     report = load_report(tmp_path / "broken_HANG.json")
@@ -81,8 +101,7 @@ def test_a_hang_is_killed_after_the_test_timeout(suite, tmp_path):
 
 
 def test_an_isolated_child_that_cannot_collect_aborts_the_run(suite, tmp_path):
-    result = suite("conformance/does_not_exist.py", "--adapter", "reference", "--isolate", "--report-dir",
-                   str(tmp_path))
+    result = suite("conformance/does_not_exist.py", "--adapter", "reference", "--isolate", "--report-dir", str(tmp_path))
     assert result.returncode == 1, result.stdout[-3000:]
     report = load_report(tmp_path / "reference.json")
     assert report["run"]["exit"] == "aborted", report["run"]
@@ -91,8 +110,16 @@ def test_an_isolated_child_that_cannot_collect_aborts_the_run(suite, tmp_path):
 
 def test_an_isolated_adapter_that_raises_on_import_says_why_in_one_line(suite, tmp_path):
     (tmp_path / "raises_on_import.py").write_text("raise RuntimeError('boom at import')\n")
-    result = suite("conformance", "--adapter", "raises_on_import", "--isolate", *QUERY, "--report-dir",
-                   str(tmp_path / "out"), pythonpath=[tmp_path])
+    result = suite(
+        "conformance",
+        "--adapter",
+        "raises_on_import",
+        "--isolate",
+        *QUERY,
+        "--report-dir",
+        str(tmp_path / "out"),
+        pythonpath=[tmp_path],
+    )
     assert result.returncode == 1, result.stdout[-3000:]
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("[raises_on_import] pytest exited"))
     assert "status 4 (usage error): --adapter raises_on_import: importing module 'raises_on_import'" in line, line
@@ -102,8 +129,9 @@ def test_an_isolated_adapter_that_raises_on_import_says_why_in_one_line(suite, t
 
 
 def test_in_process_an_exit_raised_by_the_implementation_fails_its_clause_and_the_run_goes_on(suite, tmp_path):
-    result = suite("conformance", "--adapter", "broken:SYSTEM_EXIT", *QUERY, "--report", str(tmp_path / "r.json"),
-                   pythonpath=[TESTS])
+    result = suite(
+        "conformance", "--adapter", "broken:SYSTEM_EXIT", *QUERY, "--report", str(tmp_path / "r.json"), pythonpath=[TESTS]
+    )
     assert result.returncode == 1, result.stdout[-3000:]
     report = load_report(tmp_path / "r.json")
     assert report["clauses"]["QUERY-TYPE-BEFORE"]["status"] == "aborted"
@@ -125,8 +153,9 @@ def test_a_run_never_writes_over_a_baseline(suite, tmp_path, finished_report, is
     path = tmp_path / "reference.json"
     write_report(path, {**finished_report, "baseline": {"blessed_at": "2026-11-23T00:00:00+00:00", "source": "x"}})
     before = path.read_bytes()
-    result = suite("conformance", "--adapter", "reference", *QUERY, "--report-dir", str(tmp_path),
-                   *(["--isolate"] if isolate else []))
+    result = suite(
+        "conformance", "--adapter", "reference", *QUERY, "--report-dir", str(tmp_path), *(["--isolate"] if isolate else [])
+    )
     assert result.returncode == 4
     assert "is a blessed baseline" in result.stderr and "bless" in result.stderr, result.stderr
     assert path.read_bytes() == before
@@ -136,8 +165,21 @@ def test_a_run_never_writes_over_a_baseline(suite, tmp_path, finished_report, is
 def test_an_interrupted_isolated_run_writes_whole_reports_and_exits_2(tmp_path, finished_report):
     path = tmp_path / "broken_HANG.json"
     write_report(path, finished_report)
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "conformance", "--adapter", "broken:HANG",
-               "--adapter", "reference", *QUERY, "--report-dir", str(tmp_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "conformance",
+        "--adapter",
+        "broken:HANG",
+        "--adapter",
+        "reference",
+        *QUERY,
+        "--report-dir",
+        str(tmp_path),
+    ]
     env = {"CI": "true", "PYTHONPATH": str(TESTS), "PATH": "/usr/bin:/bin"}
     parent = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     _wait_for_start(tmp_path / "broken_HANG.log")
@@ -168,12 +210,32 @@ def finished_report():
     """A valid report of an earlier subset run (--clauses query; a full report would not be overwritten)."""
     from parametrize_conformance.report import build_report, environment_info, suite_info
 
-    header = {"suite": suite_info(79), "environment": environment_info(), "declared": {},
-              "adapter": {"name": "reference", "spec": "reference", "version": "0.1.0", "device": "cpu",
-                          "dtypes": ["float32"], "import_line": "from parametrize_conformance import reference as P",
-                          "declared": 0}}
-    run = {"started": "2026-11-22T00:00:00+00:00", "finished": "2026-11-22T00:00:10+00:00", "duration_s": 10.0,
-           "hypothesis_profile": "ci", "hypothesis_seed": None, "derandomize": True, "arguments": [],
-           "exit": "completed", "message": "", "restarts": 0, "isolated": False,
-           "clauses": ["QUERY-IS-PARAMETRIZED", "QUERY-TYPE-BEFORE"]}
+    header = {
+        "suite": suite_info(79),
+        "environment": environment_info(),
+        "declared": {},
+        "adapter": {
+            "name": "reference",
+            "spec": "reference",
+            "version": "0.1.0",
+            "device": "cpu",
+            "dtypes": ["float32"],
+            "import_line": "from parametrize_conformance import reference as P",
+            "declared": 0,
+        },
+    }
+    run = {
+        "started": "2026-11-22T00:00:00+00:00",
+        "finished": "2026-11-22T00:00:10+00:00",
+        "duration_s": 10.0,
+        "hypothesis_profile": "ci",
+        "hypothesis_seed": None,
+        "derandomize": True,
+        "arguments": [],
+        "exit": "completed",
+        "message": "",
+        "restarts": 0,
+        "isolated": False,
+        "clauses": ["QUERY-IS-PARAMETRIZED", "QUERY-TYPE-BEFORE"],
+    }
     return json.loads(json.dumps(build_report(header, [], run)))

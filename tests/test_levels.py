@@ -46,10 +46,16 @@ def _zero():
 
 
 def test_build_report_records_each_clauses_level_and_counts_each_level():
-    report = _build([_result("A-ONE", "passed"), _result("A-TWO", "failed"), _result("B-ONE", "xfailed"),
-                     _result("B-TWO", "failed")], declared={"B-ONE": "known"})
+    report = _build(
+        [_result("A-ONE", "passed"), _result("A-TWO", "failed"), _result("B-ONE", "xfailed"), _result("B-TWO", "failed")],
+        declared={"B-ONE": "known"},
+    )
     assert {c: e["level"] for c, e in report["clauses"].items()} == {
-        "A-ONE": "required", "A-TWO": "required", "B-ONE": "recommended", "B-TWO": "recommended"}
+        "A-ONE": "required",
+        "A-TWO": "required",
+        "B-ONE": "recommended",
+        "B-TWO": "recommended",
+    }
     assert report["clauses"]["B-ONE"]["basis"] == "stricter than the docs" and report["clauses"]["A-ONE"]["basis"] == ""
     by_level = report["summary"]["by_level"]
     assert by_level["required"] == {**_zero(), "total": 2, "passed": 1, "failed": 1}
@@ -70,7 +76,10 @@ def test_a_report_older_than_the_level_fields_loads_with_them_filled_in(tmp_path
     loaded = load_report(path)
     assert CLAUSES["REMOVE-KEEPS-ORDER"].level == "recommended"
     assert {c: e["level"] for c, e in loaded["clauses"].items()} == {
-        "REMOVE-KEEPS-ORDER": "recommended", "REGISTER-ATOMIC": "required", "NOT-A-CLAUSE-ANY-MORE": "required"}
+        "REMOVE-KEEPS-ORDER": "recommended",
+        "REGISTER-ATOMIC": "required",
+        "NOT-A-CLAUSE-ANY-MORE": "required",
+    }
     assert loaded["summary"]["by_level"]["recommended"] == {**_zero(), "total": 1, "failed": 1}
     assert loaded["run"]["level"] == "required"
     assert loaded["clauses"]["REMOVE-KEEPS-ORDER"]["basis"] == CLAUSES["REMOVE-KEEPS-ORDER"].basis != ""
@@ -82,29 +91,34 @@ def test_a_report_older_than_the_level_fields_loads_with_them_filled_in(tmp_path
 
 
 def test_summary_conforms_line_of_a_conforming_run():
-    report = _build([_result("A-ONE", "passed"), _result("A-TWO", "xfailed"), _result("B-ONE", "passed")],
-                    declared={"A-TWO": "known"})
+    report = _build(
+        [_result("A-ONE", "passed"), _result("A-TWO", "xfailed"), _result("B-ONE", "passed")], declared={"A-TWO": "known"}
+    )
     lines = summary_lines(report)
-    assert lines[-2:] == ["required level: conforms (1 passed, 1 declared divergence)",
-                          "recommended level (not counted; --level recommended counts it): 1 passed, 1 untested"]
+    assert lines[-2:] == [
+        "required level: conforms (1 passed, 1 declared divergence)",
+        "recommended level (not counted; --level recommended counts it): 1 passed, 1 untested",
+    ]
     assert "  A-TWO [required]: known" in lines
 
 
 def test_summary_conforms_line_of_a_run_that_does_not_conform():
-    report = _build([_result("A-ONE", "failed", message="E: boom"), _result("A-TWO", "crashed"),
-                     _result("B-ONE", "passed")])
+    report = _build([_result("A-ONE", "failed", message="E: boom"), _result("A-TWO", "crashed"), _result("B-ONE", "passed")])
     lines = summary_lines(report)
     assert lines[-2] == "required level: does not conform: 1 failed, 1 crashed (A-ONE, A-TWO)"
     assert "  A-ONE [required]: Statement A1." in lines
 
 
 def test_summary_conforms_line_when_only_a_recommended_clause_fails():
-    report = _build([_result("A-ONE", "passed"), _result("A-TWO", "passed"), _result("B-ONE", "failed"),
-                     _result("B-TWO", "xfailed")], declared={"B-TWO": "known"})
+    report = _build(
+        [_result("A-ONE", "passed"), _result("A-TWO", "passed"), _result("B-ONE", "failed"), _result("B-TWO", "xfailed")],
+        declared={"B-TWO": "known"},
+    )
     lines = summary_lines(report)
-    assert lines[-2:] == ["required level: conforms (2 passed)",
-                          "recommended level (not counted; --level recommended counts it): 1 failed (B-ONE), "
-                          "0 passed, 1 declared divergence"]
+    assert lines[-2:] == [
+        "required level: conforms (2 passed)",
+        "recommended level (not counted; --level recommended counts it): 1 failed (B-ONE), 0 passed, 1 declared divergence",
+    ]
     assert "  B-ONE [recommended]: Statement B1." in lines and "  B-TWO [recommended]: known" in lines
     counted = summary_lines({**report, "run": {**report["run"], "level": "recommended"}})
     assert counted[-1] == "recommended level: does not conform: 1 failed (B-ONE)", "both levels counted: no more line"
@@ -141,16 +155,29 @@ def test_diff_and_matrix_tag_recommended_clauses_and_a_recommended_regression_is
 UNDECLARED = "level_adapters:TORCH_UNDECLARED"
 
 
-@pytest.mark.parametrize(("clause", "level", "code"), [
-    ("REMOVE-KEEPS-ORDER", None, 0),
-    ("REMOVE-KEEPS-ORDER", "recommended", 1),
-    ("REGISTER-ATOMIC", None, 1),
-], ids=["recommended-not-counted", "recommended-counted", "required"])
+@pytest.mark.parametrize(
+    ("clause", "level", "code"),
+    [
+        ("REMOVE-KEEPS-ORDER", None, 0),
+        ("REMOVE-KEEPS-ORDER", "recommended", 1),
+        ("REGISTER-ATOMIC", None, 1),
+    ],
+    ids=["recommended-not-counted", "recommended-counted", "required"],
+)
 def test_exit_status_counts_only_the_counted_level(suite, tmp_path, clause, level, code):
     assert CLAUSES["REMOVE-KEEPS-ORDER"].level == "recommended" and CLAUSES["REGISTER-ATOMIC"].level == "required"
     path = tmp_path / "r.json"
-    result = suite("conformance", "--adapter", UNDECLARED, "--clauses", clause, "--report", str(path),
-                   *(["--level", level] if level else []), pythonpath=[TESTS])
+    result = suite(
+        "conformance",
+        "--adapter",
+        UNDECLARED,
+        "--clauses",
+        clause,
+        "--report",
+        str(path),
+        *(["--level", level] if level else []),
+        pythonpath=[TESTS],
+    )
     assert result.returncode == code, result.stdout[-3000:] + result.stderr[-2000:]
     report = load_report(path)
     assert report["clauses"][clause]["status"] == "failed", "torch breaks both clauses and declares neither here"
@@ -162,18 +189,45 @@ def test_exit_status_counts_only_the_counted_level(suite, tmp_path, clause, leve
 def test_a_failure_outside_the_counted_clauses_still_fails_the_run(suite, tmp_path):
     (tmp_path / "test_extra.py").write_text("def test_plain():\n    assert False\n")
     # Note: --clauses would deselect the plain test; -k picks it and the recommended clause's test.
-    result = suite("conformance", str(tmp_path / "test_extra.py"), "--adapter", UNDECLARED, "-k",
-                   "test_remove_keeps_order or test_plain", pythonpath=[TESTS])
+    result = suite(
+        "conformance",
+        str(tmp_path / "test_extra.py"),
+        "--adapter",
+        UNDECLARED,
+        "-k",
+        "test_remove_keeps_order or test_plain",
+        pythonpath=[TESTS],
+    )
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     assert "required level: conforms (" in result.stdout, "the clauses conform; the plain test fails the run"
 
 
 def test_isolated_runs_count_the_level_too(suite, tmp_path):
-    result = suite("conformance", "--adapter", UNDECLARED, "--isolate", "--clauses", "REMOVE-KEEPS-ORDER",
-                   "--report-dir", str(tmp_path), pythonpath=[TESTS])
+    result = suite(
+        "conformance",
+        "--adapter",
+        UNDECLARED,
+        "--isolate",
+        "--clauses",
+        "REMOVE-KEEPS-ORDER",
+        "--report-dir",
+        str(tmp_path),
+        pythonpath=[TESTS],
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "required level: conforms" in result.stdout
-    result = suite("conformance", "--adapter", UNDECLARED, "--isolate", "--clauses", "REMOVE-KEEPS-ORDER",
-                   "--level", "recommended", "--report-dir", str(tmp_path / "r"), pythonpath=[TESTS])
+    result = suite(
+        "conformance",
+        "--adapter",
+        UNDECLARED,
+        "--isolate",
+        "--clauses",
+        "REMOVE-KEEPS-ORDER",
+        "--level",
+        "recommended",
+        "--report-dir",
+        str(tmp_path / "r"),
+        pythonpath=[TESTS],
+    )
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     assert "recommended level: does not conform: 1 failed (REMOVE-KEEPS-ORDER)" in result.stdout

@@ -65,9 +65,22 @@ def test_suite_rejects_mutant(mutant, suite, tmp_path):
     level = CLAUSES[mutant.clause].level
     # Note: the verdict profile (ci without shrinking): a planted bug needs its clause's verdict only, and shrinking
     # a compile or export example was most of the slowest mutants' time (242 s for one).
-    result = suite("conformance", "--adapter", mutant.package, "--clauses", mutant.clause, "--level", level,
-                   "--report", str(report_path), "-p", "verdict_profile", "--hypothesis-profile", "verdict",
-                   pythonpath=[tmp_path, Path(__file__).parent])
+    result = suite(
+        "conformance",
+        "--adapter",
+        mutant.package,
+        "--clauses",
+        mutant.clause,
+        "--level",
+        level,
+        "--report",
+        str(report_path),
+        "-p",
+        "verdict_profile",
+        "--hypothesis-profile",
+        "verdict",
+        pythonpath=[tmp_path, Path(__file__).parent],
+    )
     assert result.returncode == 1, f"{mutant.name} ({mutant.bug}) was not rejected:\n" + result.stdout[-3000:]
     status = load_report(report_path)["clauses"][mutant.clause]["status"]
     assert status == "failed", f"{mutant.name}: clause {mutant.clause} is {status}, expected failed"

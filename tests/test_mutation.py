@@ -70,13 +70,21 @@ def test_results_are_parsed_and_noise_ignored():
 
 def test_a_mutant_name_gives_its_file_and_function():
     assert locate("parametrize_conformance.reference._list.xǁParametrizationListǁforward__mutmut_3") == (
-        "reference/_list.py", "ParametrizationList.forward")
+        "reference/_list.py",
+        "ParametrizationList.forward",
+    )
     assert locate("parametrize_conformance.reference._class.x__deepcopy__mutmut_2") == ("reference/_class.py", "_deepcopy")
 
 
-@pytest.mark.parametrize("name", ["parametrize_conformance.reference._list.forward",
-                                  "parametrize_conformance.reference._list.forward__mutmut_x", "y__mutmut_1",
-                                  "parametrize_conformance.reference._list.forward__mutmut_1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "parametrize_conformance.reference._list.forward",
+        "parametrize_conformance.reference._list.forward__mutmut_x",
+        "y__mutmut_1",
+        "parametrize_conformance.reference._list.forward__mutmut_1",
+    ],
+)
 def test_an_unreadable_mutant_name_is_an_error(name):
     with pytest.raises(MutationError, match="cannot read the mutant name .*mutmut 3"):
         locate(name)
@@ -101,11 +109,13 @@ def test_triage_splits_the_survivors_and_finds_stale_entries():
 
 
 def test_the_key_is_not_the_mutant_number():
-    renumbered = mutant("parametrize_conformance.reference._cache.x_read__mutmut_99", "survived", "if _depth == 0:",
-                        "if _depth == 1:")
+    renumbered = mutant(
+        "parametrize_conformance.reference._cache.x_read__mutmut_99", "survived", "if _depth == 0:", "if _depth == 1:"
+    )
     assert triage([renumbered], [READ_EQUIVALENT]).equivalent == {renumbered.name: "never nested"}
-    elsewhere = mutant("parametrize_conformance.reference._cache.x_invalidate__mutmut_99", "survived", "if _depth == 0:",
-                       "if _depth == 1:")
+    elsewhere = mutant(
+        "parametrize_conformance.reference._cache.x_invalidate__mutmut_99", "survived", "if _depth == 0:", "if _depth == 1:"
+    )
     assert triage([elsewhere], [READ_EQUIVALENT]).untriaged == (elsewhere,)
 
 
@@ -142,9 +152,18 @@ def test_the_committed_table_is_valid_and_points_at_the_current_reference():
 
 def _doc(tmp_path):
     result = triage(MUTANTS, [READ_EQUIVALENT])
-    run = {"tool": "mutmut", "tool_version": "3.8.1", "started": "2025-01-01T00:00:00+00:00", "duration_s": 12.0,
-           "git_commit": "abc", "command": "pytest", "max_children": 2, "target": 0.95, "resumed": False,
-           "not_mutated": {"pattern": "x", "lines": {"reference/_list.py": 3}}}
+    run = {
+        "tool": "mutmut",
+        "tool_version": "3.8.1",
+        "started": "2025-01-01T00:00:00+00:00",
+        "duration_s": 12.0,
+        "git_commit": "abc",
+        "command": "pytest",
+        "max_children": 2,
+        "target": 0.95,
+        "resumed": False,
+        "not_mutated": {"pattern": "x", "lines": {"reference/_list.py": 3}},
+    }
     return _report.build(MUTANTS, result, score(MUTANTS, result), run)
 
 
@@ -152,13 +171,10 @@ def test_the_json_report_has_a_stable_shape():
     doc = _doc(None)
     assert list(doc) == ["schema", "run", "counts", "score", "files", "survivors", "stale_equivalents"]
     assert doc["schema"] == _report.SCHEMA
-    assert doc["score"] == {"killed": 2, "denominator": 3, "value": pytest.approx(2 / 3), "target": 0.95,
-                            "met": False}
+    assert doc["score"] == {"killed": 2, "denominator": 3, "value": pytest.approx(2 / 3), "target": 0.95, "met": False}
     assert doc["files"]["reference/_cache.py"] == {"generated": 2, "killed": 0, "equivalent": 1, "untriaged": 1}
-    assert [(s["function"], s["equivalent"]) for s in doc["survivors"]] == [("invalidate", None),
-                                                                             ("read", "never nested")]
-    assert set(doc["survivors"][0]) == {"file", "function", "original", "mutated", "status", "equivalent",
-                                        "tool_name"}
+    assert [(s["function"], s["equivalent"]) for s in doc["survivors"]] == [("invalidate", None), ("read", "never nested")]
+    assert set(doc["survivors"][0]) == {"file", "function", "original", "mutated", "status", "equivalent", "tool_name"}
 
 
 def test_the_markdown_summary_gives_the_score_and_the_survivors():
@@ -207,8 +223,9 @@ def test_prepare_copies_the_packages_and_refuses_a_wrong_root(tmp_path):
     config = (work / "setup.cfg").read_text()
     assert "    parametrize_conformance/adapters\n" in config and "    parametrize_conformance/reference\n" not in config
     assert not list(work.rglob("__pycache__"))
-    with pytest.raises(MutationError,
-                       match="is not a package: run python -m parametrize_conformance.mutation from the project"):
+    with pytest.raises(
+        MutationError, match="is not a package: run python -m parametrize_conformance.mutation from the project"
+    ):
         prepare(tmp_path, tmp_path / "other", [])
 
 
@@ -235,8 +252,9 @@ def test_message_lines_are_counted_without_docstrings(tmp_path):
     assert set(counts) == {f"reference/{p.name}" for p in (ROOT / "reference").glob("*.py")}
     assert counts["reference/_list.py"] > 10
     (tmp_path / "reference").mkdir()
-    (tmp_path / "reference" / "_one.py").write_text('"""Module docstring."""\n\n\ndef f():\n    """Docstring."""\n'
-                                                    '    raise ValueError("the one message line")\n')
+    (tmp_path / "reference" / "_one.py").write_text(
+        '"""Module docstring."""\n\n\ndef f():\n    """Docstring."""\n    raise ValueError("the one message line")\n'
+    )
     assert message_lines(tmp_path) == {"reference/_one.py": 1}
 
 
@@ -250,20 +268,29 @@ def test_the_mutation_profile_does_not_shrink():
 
 
 def _cli_run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "parametrize_conformance.mutation", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "parametrize_conformance.mutation", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )
 
 
-@pytest.mark.parametrize(("args", "phrase"), [
-    (["--max-children", "0"], "argument --max-children: invalid positive integer value: '0'"),
-    (["--target", "95"], "argument --target: invalid fraction between 0 and 1 value: '95'"),
-    (["--ouy", "x"], "unrecognized arguments: --ouy x"),
-])
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["--max-children", "0"], "argument --max-children: invalid positive integer value: '0'"),
+        (["--target", "95"], "argument --target: invalid fraction between 0 and 1 value: '95'"),
+        (["--ouy", "x"], "unrecognized arguments: --ouy x"),
+    ],
+)
 def test_a_bad_option_is_one_line_and_writes_nothing(tmp_path, args, phrase):
     done = _cli_run("--out", str(tmp_path / "out"), *args)
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.splitlines() == [f"python -m parametrize_conformance.mutation: error: {phrase}; see python -m "
-                                        "parametrize_conformance.mutation --help"]
+    assert done.stderr.splitlines() == [
+        f"python -m parametrize_conformance.mutation: error: {phrase}; see python -m parametrize_conformance.mutation --help"
+    ]
     assert not (tmp_path / "out").exists()
 
 
@@ -274,9 +301,11 @@ def test_a_missing_tool_is_one_line_and_writes_nothing(tmp_path, monkeypatch, ca
     monkeypatch.setattr(metadata, "version", missing)
     assert _cli.main(["--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert err.splitlines() == [f"python -m parametrize_conformance.mutation: error: mutmut is not installed in "
-                                f"{sys.executable}: pip install 'mutmut>=3.8' (or pip install -e '.[mutation]' in a "
-                                "checkout)"]
+    assert err.splitlines() == [
+        f"python -m parametrize_conformance.mutation: error: mutmut is not installed in "
+        f"{sys.executable}: pip install 'mutmut>=3.8' (or pip install -e '.[mutation]' in a "
+        "checkout)"
+    ]
     assert not (tmp_path / "out").exists()
 
 
@@ -290,6 +319,9 @@ def test_an_out_that_is_a_file_is_refused_before_the_run(tmp_path, monkeypatch, 
     monkeypatch.setattr(metadata, "version", lambda name: "3.8.1")
     (tmp_path / "f").write_text("keep me")
     assert _cli.main(["--out", str(tmp_path / "f")]) == 2
-    assert capsys.readouterr().err.strip().endswith("--out " + str(tmp_path / "f") + " is a file: give a directory, "
-                                                    "e.g. reports/mutation")
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith("--out " + str(tmp_path / "f") + " is a file: give a directory, e.g. reports/mutation")
+    )
     assert (tmp_path / "f").read_text() == "keep me"

@@ -19,8 +19,9 @@ DEVICE = frozenset(c for c, clause in CLAUSES.items() if clause.area == "device"
 # Note: SEQUENCE-DIFFERENTIAL compares with the reference and steers clear only of divergences the adapter declares;
 # the plain module declares none, so its sequences reach torch's real differences (a non-persistent buffer made
 # persistent, BUFFER-PERSISTENCE-KEPT, at the second step) and the clause fails.
-PLAIN_TORCH_FAILS = frozenset({d.clause for d in load_adapter("torch").divergences}
-                              | {"ISOLATION-SHARED-STATE", "SEQUENCE-DIFFERENTIAL"})
+PLAIN_TORCH_FAILS = frozenset(
+    {d.clause for d in load_adapter("torch").divergences} | {"ISOLATION-SHARED-STATE", "SEQUENCE-DIFFERENTIAL"}
+)
 # Note: a sample, one planted bug per area, chosen for full runs that fail few clauses (each of those is re-run
 # alone): one that leaves grad mode off (with the guard's restore switched off, 6 later clauses failed that pass
 # alone), one whose bug SEQUENCE-DIFFERENTIAL sees too, and one whose clause fails only inside cached().
@@ -47,8 +48,17 @@ def outcomes(report_path: Path, clause: str) -> dict[str, str]:
 
 def run(suite, out: Path, adapter: str, *args: str, pythonpath: Sequence[Path] = ()) -> Path:
     """Run the suite on `adapter` with `args`, writing the report to `out`; return the report's path."""
-    result = suite("conformance", "--adapter", adapter, "--report", str(out), *VERDICT, *args,
-                   pythonpath=[TESTS, *pythonpath], timeout=TIMEOUT)
+    result = suite(
+        "conformance",
+        "--adapter",
+        adapter,
+        "--report",
+        str(out),
+        *VERDICT,
+        *args,
+        pythonpath=[TESTS, *pythonpath],
+        timeout=TIMEOUT,
+    )
     assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-2000:]
     return out
 
@@ -56,8 +66,10 @@ def run(suite, out: Path, adapter: str, *args: str, pythonpath: Sequence[Path] =
 def test_plain_torch_full_run_fails_exactly_its_real_divergences(suite, tmp_path):
     found = statuses(run(suite, tmp_path / "full.json", PLAIN_TORCH))
     failed = {c for c, s in found.items() if s == "failed"}
-    assert failed == PLAIN_TORCH_FAILS, (f"failed but not expected: {sorted(failed - PLAIN_TORCH_FAILS)}; expected "
-                                         f"but not failed: {sorted(PLAIN_TORCH_FAILS - failed)}")
+    assert failed == PLAIN_TORCH_FAILS, (
+        f"failed but not expected: {sorted(failed - PLAIN_TORCH_FAILS)}; expected "
+        f"but not failed: {sorted(PLAIN_TORCH_FAILS - failed)}"
+    )
     assert {c for c, s in found.items() if s == "untested"} == DEVICE, found
     assert {s for c, s in found.items() if c not in PLAIN_TORCH_FAILS | DEVICE} == {"passed"}, found
 

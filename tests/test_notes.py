@@ -38,7 +38,7 @@ def bad_notes(paths: list[Path]) -> list[str]:
     problems = []
     for path in paths:
         for number, line in enumerate(path.read_text().splitlines(), 1):
-            if "#" in line and (problem := bad_note(line[line.index("#"):])):
+            if "#" in line and (problem := bad_note(line[line.index("#") :])):
                 problems.append(f"{path.name}:{number}: {problem}")
     return problems
 
@@ -49,13 +49,16 @@ def test_every_note_of_the_reference_is_tagged():
     assert bad_notes(paths) == []
 
 
-@pytest.mark.parametrize("line, problem", [
-    ("x = 1  # Note: READ-FAST: not an id", "not a clause id: READ-FAST"),
-    ("# Note: CACHE-NESTED, NO-SUCH-ID: one of two", "not a clause id: NO-SUCH-ID"),
-    ("# Note: a note with no tag at all", "no clause id and no kind"),
-    ("# Note (hunch): a kind that is not allowed", "kind 'hunch' is not one of"),
-    ("# Note (speed): faster this way", "a speed note names no benchmark case"),
-])
+@pytest.mark.parametrize(
+    "line, problem",
+    [
+        ("x = 1  # Note: READ-FAST: not an id", "not a clause id: READ-FAST"),
+        ("# Note: CACHE-NESTED, NO-SUCH-ID: one of two", "not a clause id: NO-SUCH-ID"),
+        ("# Note: a note with no tag at all", "no clause id and no kind"),
+        ("# Note (hunch): a kind that is not allowed", "kind 'hunch' is not one of"),
+        ("# Note (speed): faster this way", "a speed note names no benchmark case"),
+    ],
+)
 def test_a_planted_bad_tag_is_named_with_file_and_line(tmp_path, line, problem):
     path = tmp_path / "_planted.py"
     path.write_text(f'"""A planted module."""\n\n{line}\n')
@@ -63,10 +66,16 @@ def test_a_planted_bad_tag_is_named_with_file_and_line(tmp_path, line, problem):
     assert found.startswith("_planted.py:3: ") and problem in found
 
 
-@pytest.mark.parametrize("line", [
-    "# Note: CACHE-NESTED: an id", "# Note: CACHE-NESTED, CACHE-GRAD: two ids", "# Note (speed): read-8x8-scale-chain1",
-    "# Note (implementation): how, not what", "x = 1  # a comment with no note",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "# Note: CACHE-NESTED: an id",
+        "# Note: CACHE-NESTED, CACHE-GRAD: two ids",
+        "# Note (speed): read-8x8-scale-chain1",
+        "# Note (implementation): how, not what",
+        "x = 1  # a comment with no note",
+    ],
+)
 def test_a_well_tagged_note_passes(tmp_path, line):
     path = tmp_path / "_fine.py"
     path.write_text(line + "\n")

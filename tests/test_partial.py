@@ -33,9 +33,13 @@ def test_a_partial_module_loads_and_says_what_it_lacks(partial_dir, monkeypatch)
     assert adapter.missing == LACKING
     assert adapter.missing_summary() == (
         "adapter 'partial_impl' lacks type_before_parametrizations, transfer_parametrizations_and_params: the clauses "
-        "that need them are untested (--strict-api makes this a load error)")
-    with pytest.raises(AdapterError, match="lacks type_before_parametrizations, transfer_parametrizations_and_params "
-                                           r"\(--strict-api\)"):
+        "that need them are untested (--strict-api makes this a load error)"
+    )
+    with pytest.raises(
+        AdapterError,
+        match="lacks type_before_parametrizations, transfer_parametrizations_and_params "
+        r"\(--strict-api\)",
+    ):
         load_adapter("partial_impl", strict_api=True)
     assert not load_adapter("reference", strict_api=True).missing
 
@@ -49,23 +53,36 @@ def test_every_clause_declares_the_names_it_needs():
 
 def test_the_suite_on_a_partial_implementation_leaves_its_clauses_untested(suite, partial_dir, tmp_path):
     report = tmp_path / "partial.json"
-    result = suite("--pyargs", "parametrize_conformance", "--adapter", "partial_impl", "--clauses", "transfer,query,remove",
-                   "--report", str(report), pythonpath=[partial_dir])
+    result = suite(
+        "--pyargs",
+        "parametrize_conformance",
+        "--adapter",
+        "partial_impl",
+        "--clauses",
+        "transfer,query,remove",
+        "--report",
+        str(report),
+        pythonpath=[partial_dir],
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert "warning: adapter 'partial_impl' lacks type_before_parametrizations" in result.stdout
     data = json.loads(report.read_text())
     assert data["adapter"]["lacks"] == list(LACKING)
     untested = {c: e["message"] for c, e in data["clauses"].items() if e["status"] == "untested" and e["tests"]}
-    expected = {c: "lacks " + ", ".join(n for n in clause.needs if n in LACKING) for c, clause in CLAUSES.items()
-                if clause.area in ("transfer", "query", "remove") and set(clause.needs) & set(LACKING)}
+    expected = {
+        c: "lacks " + ", ".join(n for n in clause.needs if n in LACKING)
+        for c, clause in CLAUSES.items()
+        if clause.area in ("transfer", "query", "remove") and set(clause.needs) & set(LACKING)
+    }
     assert untested == expected and "TRANSFER-ALL" in untested and "QUERY-TYPE-BEFORE" in untested
     passed = {c for c, e in data["clauses"].items() if e["status"] == "passed"}
     assert "QUERY-IS-PARAMETRIZED" in passed and "REMOVE-LEAVE-ORIGINAL" in passed
 
 
 def test_strict_api_refuses_a_partial_implementation(suite, partial_dir):
-    result = suite("--pyargs", "parametrize_conformance", "--adapter", "partial_impl", "--strict-api",
-                   pythonpath=[partial_dir])
+    result = suite(
+        "--pyargs", "parametrize_conformance", "--adapter", "partial_impl", "--strict-api", pythonpath=[partial_dir]
+    )
     assert result.returncode == 4, result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1 and "lacks type_before_parametrizations, transfer_parametrizations_and_params" in errors[0]

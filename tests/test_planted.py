@@ -50,17 +50,22 @@ def planted(edit, function: str = "_check_stack", module: str = "_register.py") 
     return PlantedBug("probe", "REGISTER-VALUE", module, function, edit, "a probe")
 
 
-@pytest.mark.parametrize(("bug", "missing"), [
-    (planted(Drop("return module"), module="_gone.py"), "(_gone.py): module not found"),
-    (planted(Drop("return module"), function="_gone"), "function '_gone' not found"),
-    (planted(Drop("return module"), function="ParametrizationList._gone", module="_list.py"),
-     "function 'ParametrizationList._gone' not found"),
-    (planted(Replace("no_such_name", "None")), "'no_such_name' not found in function '_check_stack'"),
-    (planted(Insert("no_such_call()", "pass")), "'no_such_call()' not found"),
-    (planted(Negate("isinstance(q, Tensor)")), "'isinstance(q, Tensor)' not found"),
-    (planted(Replace("name", "other")), "'name' occurs"),
-    (planted(Replace("x = (", "y")), "is not Python"),
-])
+@pytest.mark.parametrize(
+    ("bug", "missing"),
+    [
+        (planted(Drop("return module"), module="_gone.py"), "(_gone.py): module not found"),
+        (planted(Drop("return module"), function="_gone"), "function '_gone' not found"),
+        (
+            planted(Drop("return module"), function="ParametrizationList._gone", module="_list.py"),
+            "function 'ParametrizationList._gone' not found",
+        ),
+        (planted(Replace("no_such_name", "None")), "'no_such_name' not found in function '_check_stack'"),
+        (planted(Insert("no_such_call()", "pass")), "'no_such_call()' not found"),
+        (planted(Negate("isinstance(q, Tensor)")), "'isinstance(q, Tensor)' not found"),
+        (planted(Replace("name", "other")), "'name' occurs"),
+        (planted(Replace("x = (", "y")), "is not Python"),
+    ],
+)
 def test_a_planted_bug_whose_target_is_gone_fails_naming_it(bug, missing):
     with pytest.raises(PlantedBugError) as caught:
         bug.apply()

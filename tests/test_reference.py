@@ -139,9 +139,13 @@ def both(scenario):
 
 def snapshot(m):
     """Everything a failed call must leave unchanged: class, dicts (keys, order, objects), values, flags."""
+
     def tensors(d):
-        return [(k, id(v), type(v), v is not None and v.requires_grad, v is not None and v.detach().clone())
-                for k, v in d.items()]
+        return [
+            (k, id(v), type(v), v is not None and v.requires_grad, v is not None and v.detach().clone())
+            for k, v in d.items()
+        ]
+
     return type(m), tensors(m._parameters), tensors(m._buffers), set(m._non_persistent_buffers_set), list(m._modules)
 
 
@@ -186,12 +190,27 @@ def test_unsafe_is_keyword_only(impl):
 
 def observe(m):
     sd = m.state_dict()
-    return (type(m).__name__, list(sd), [(k, v.tolist()) for k, v in sd.items()],
-            [n for n, _ in m.named_parameters()], [n for n, _ in m.named_buffers()], [n for n, _ in m.named_modules()])
+    return (
+        type(m).__name__,
+        list(sd),
+        [(k, v.tolist()) for k, v in sd.items()],
+        [n for n, _ in m.named_parameters()],
+        [n for n, _ in m.named_buffers()],
+        [n for n, _ in m.named_modules()],
+    )
 
 
-@pytest.mark.parametrize("name,make", [("weight", Scale), ("weight", Symmetric), ("weight", AddOne), ("bias", Scale),
-                                       ("weight", RankOne), ("weight", WithBuffer)])
+@pytest.mark.parametrize(
+    "name,make",
+    [
+        ("weight", Scale),
+        ("weight", Symmetric),
+        ("weight", AddOne),
+        ("bias", Scale),
+        ("weight", RankOne),
+        ("weight", WithBuffer),
+    ],
+)
 def test_register_matches_torch(name, make):
     def scenario(impl):
         m = linear()
@@ -199,9 +218,19 @@ def test_register_matches_torch(name, make):
         impl.register_parametrization(m, name, make())
         plist = m.parametrizations[name]
         keys = [k for k in ("original", "original0", "original1") if hasattr(plist, k)]
-        return (observe(m), getattr(m, name).tolist(), keys, plist.is_tensor, plist.ntensors, plist.unsafe,
-                [type(getattr(plist, k)) for k in keys], [getattr(plist, k).requires_grad for k in keys],
-                plist.is_tensor and plist.original is old, getattr(m, name).requires_grad)
+        return (
+            observe(m),
+            getattr(m, name).tolist(),
+            keys,
+            plist.is_tensor,
+            plist.ntensors,
+            plist.unsafe,
+            [type(getattr(plist, k)) for k in keys],
+            [getattr(plist, k).requires_grad for k in keys],
+            plist.is_tensor and plist.original is old,
+            getattr(m, name).requires_grad,
+        )
+
     ours, theirs = both(scenario)
     assert ours == theirs
 
@@ -215,6 +244,7 @@ def test_register_buffer_matches_torch():
         impl.register_parametrization(m, "buf", AddOne())
         keys = list(m.parametrizations.buf._buffers)
         return observe(m), m.buf.tolist(), keys, m.parametrizations.buf.original is old, len(list(m.parameters()))
+
     ours, theirs = both(scenario)
     assert ours == theirs
 
@@ -226,6 +256,7 @@ def test_requires_grad_propagates_to_multi_originals():
         impl.register_parametrization(m, "weight", RankOne())
         plist = m.parametrizations.weight
         return [(type(t), t.requires_grad) for t in (plist.original0, plist.original1)], m.weight.requires_grad
+
     ours, theirs = both(scenario)
     assert ours == theirs == ([(nn.Parameter, False)] * 2, False)
 
@@ -252,6 +283,7 @@ def test_call_order_matches_torch():
         m.parametrizations.weight.pop(-1), m.parametrizations.weight.pop(-1)
         m.weight = torch.zeros(3, 3)
         return log, unsafe
+
     ours, theirs = both(scenario)
     assert ours == theirs
     assert ours[1] is True  # sticky
@@ -279,6 +311,7 @@ def test_assignment_matches_torch():
         m.weight = x
         plist = m.parametrizations.weight
         return m.weight.tolist(), plist.original.tolist(), plist.original is old, plist.original.grad_fn is None
+
     ours, theirs = both(scenario)
     assert ours == theirs
 
@@ -293,14 +326,21 @@ def test_remove_matches_torch():
             impl.register_parametrization(m, "weight", Symmetric())
             value = m.weight.detach().clone()
             impl.remove_parametrizations(m, "weight", leave_parametrized=leave)
-            results += [type(m), hasattr(m, "parametrizations"), m.weight is old, type(m.weight),
-                        torch.equal(m.weight, value), set(m.state_dict())]
+            results += [
+                type(m),
+                hasattr(m, "parametrizations"),
+                m.weight is old,
+                type(m.weight),
+                torch.equal(m.weight, value),
+                set(m.state_dict()),
+            ]
         m = linear()
         impl.register_parametrization(m, "weight", RankOne())
         value = m.weight.detach().clone()
         impl.remove_parametrizations(m, "weight")
         results += [type(m.weight), m.weight.is_leaf, m.weight.requires_grad, torch.equal(m.weight, value)]
         return results
+
     ours, theirs = both(scenario)
     assert ours == theirs
 
@@ -377,8 +417,16 @@ def test_wrapper_subclass_takes_swap_path():
         m.weight = TwoTensor(torch.zeros(3, 3), torch.zeros(3, 3))
         impl.remove_parametrizations(m, "weight")
         impl.remove_parametrizations(m, "buf")
-        return seen + [m.weight is w, type(m.weight), isinstance(w, nn.Parameter), m.weight.a.tolist(), m.buf is buf,
-                       isinstance(m.buf, nn.Parameter), m.buf.a.tolist()]
+        return seen + [
+            m.weight is w,
+            type(m.weight),
+            isinstance(w, nn.Parameter),
+            m.weight.a.tolist(),
+            m.buf is buf,
+            isinstance(m.buf, nn.Parameter),
+            m.buf.a.tolist(),
+        ]
+
     ours, theirs = both(scenario)
     assert ours == theirs
 
@@ -391,6 +439,7 @@ def test_functional_call_on_original_key():
         out = torch.func.functional_call(m, {"parametrizations.weight.original": w}, (torch.ones(1, 3),))
         out.sum().backward()
         return out.tolist(), w.grad.tolist(), m.parametrizations.weight.original.tolist()
+
     ours, theirs = both(scenario)
     assert ours == theirs
 
@@ -430,6 +479,7 @@ def stacked(make):
         impl.register_parametrization(m, "weight", Scale())
         outcome_ = outcome(lambda: impl.register_parametrization(m, "weight", make()))
         return outcome_, len(m.parametrizations.weight)
+
     return scenario
 
 
@@ -438,6 +488,7 @@ def assigned(make, value=None):
         m = linear()
         impl.register_parametrization(m, "weight", make(), unsafe=True)
         m.weight = torch.zeros(3, 3) if value is None else value
+
     return scenario
 
 
@@ -492,7 +543,8 @@ ERRORS = {
     "submodule-name": lambda impl: impl.register_parametrization(nn.Sequential(linear()), "0", Scale()),
     "remove-unparametrized": lambda impl: impl.remove_parametrizations(linear(), "weight"),
     "remove-multi-not-leave": lambda impl: impl.remove_parametrizations(
-        impl.register_parametrization(linear(), "weight", RankOne()), "weight", leave_parametrized=False),
+        impl.register_parametrization(linear(), "weight", RankOne()), "weight", leave_parametrized=False
+    ),
     "empty-list": lambda impl: impl.ParametrizationList([], torch.ones(2)),
     **{k: first(make) for k, make in FIRST_FAILURES.items()},
     **{k: stacked(make) for k, make in STACK_FAILURES.items()},
@@ -936,8 +988,7 @@ def test_assign_multi_atomic():
     # Note: ASSIGN-MULTI-ATOMIC
     for impl, atomic in ((R, True), (P, False)):
         m = linear()
-        impl.register_parametrization(m, "weight", Pair(ri=lambda z: (z, z.double() if z.sum() == 0 else z)),
-                                      unsafe=True)
+        impl.register_parametrization(m, "weight", Pair(ri=lambda z: (z, z.double() if z.sum() == 0 else z)), unsafe=True)
         old = m.parametrizations.weight.original0.detach().clone()
         with pytest.raises(ValueError, match="has dtype"):
             m.weight = torch.zeros(3, 3)

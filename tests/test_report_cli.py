@@ -64,7 +64,7 @@ def test_diff_exits_1_and_names_regressed_clauses_with_their_statements(tmp_path
     assert main(["diff", str(base), str(new)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert "  regressed  A  passed -> failed  AssertionError: A broke" in lines
-    regressed = lines[lines.index("Regressed clauses:") + 1:]
+    regressed = lines[lines.index("Regressed clauses:") + 1 :]
     assert regressed[0] == "  A [torch] passed -> failed: Statement of A."
     assert regressed[1].startswith("diff failed: 1 clause regressed")
 
@@ -79,8 +79,10 @@ def test_diff_prints_the_suite_mismatch_note_and_does_not_gate_added_clauses(tmp
     base = write(tmp_path / "b.json", make_report({"A": "passed", "GONE": "passed"}))
     new = write(tmp_path / "n.json", make_report({"A": "passed", "NEW": "failed"}, version="0.2.0"))
     assert main(["diff", str(base), str(new)]) == 0
-    assert "note: suite versions differ (base 0.1.0 abc1234, new 0.2.0 abc1234): compared the 1 clauses both have; " \
-           "1 added and 1 removed are not gated" in capsys.readouterr().out
+    assert (
+        "note: suite versions differ (base 0.1.0 abc1234, new 0.2.0 abc1234): compared the 1 clauses both have; "
+        "1 added and 1 removed are not gated" in capsys.readouterr().out
+    )
 
 
 def test_diff_directories_pair_by_name(tmp_path, capsys):
@@ -142,13 +144,16 @@ def test_diff_adapter_mismatch_is_noted(tmp_path, capsys):
 # one-line errors
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    (None, "no such report"),
-    ("this is not JSON", "not JSON"),
-    ('{"name": "package", "version": "1.0"}', "is not a valid parametrize-conformance report"),
-    ("[1, 2, 3]", "is not a valid parametrize-conformance report"),
-    ("SCHEMA2", "has schema 2"),
-])
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (None, "no such report"),
+        ("this is not JSON", "not JSON"),
+        ('{"name": "package", "version": "1.0"}', "is not a valid parametrize-conformance report"),
+        ("[1, 2, 3]", "is not a valid parametrize-conformance report"),
+        ("SCHEMA2", "has schema 2"),
+    ],
+)
 def test_unreadable_new_report_is_one_line_exit_2(tmp_path, capsys, content, fragment):
     base = write(tmp_path / "base.json", make_report(PASSING))
     if content is not None:
@@ -162,18 +167,25 @@ def test_missing_baseline_says_how_to_bless(tmp_path, capsys):
     assert_usage_error(main(["diff", "nothing.json", "new.json"]), capsys, "no such baseline", "bless")
 
 
-@pytest.mark.parametrize(("argv", "fragments"), [
-    (["dif", "a", "b"], ["'dif' is not a command (did you mean diff?)",
-                         "run python -m parametrize_conformance.report --help"]),
-    (["blss", "a"], ["(did you mean bless?)"]),
-    (["frobnicate"], ["neither a command (render, diff, gate, bless) nor a report file or directory"]),
-    ([], ["no command given"]),
-    (["diff", "a.json"], ["the following arguments are required: NEW",
-                          "run python -m parametrize_conformance.report diff --help"]),
-    (["diff", "a.json", "b.json", "c.json"], ["unexpected argument 'c.json'"]),
-    (["render", "r.json", "--ot", "x"], ["unrecognized option --ot (did you mean --out?)"]),
-    (["bless", "r.json", "--too=x"], ["unrecognized option --too (did you mean --to?)"]),
-])
+@pytest.mark.parametrize(
+    ("argv", "fragments"),
+    [
+        (
+            ["dif", "a", "b"],
+            ["'dif' is not a command (did you mean diff?)", "run python -m parametrize_conformance.report --help"],
+        ),
+        (["blss", "a"], ["(did you mean bless?)"]),
+        (["frobnicate"], ["neither a command (render, diff, gate, bless) nor a report file or directory"]),
+        ([], ["no command given"]),
+        (
+            ["diff", "a.json"],
+            ["the following arguments are required: NEW", "run python -m parametrize_conformance.report diff --help"],
+        ),
+        (["diff", "a.json", "b.json", "c.json"], ["unexpected argument 'c.json'"]),
+        (["render", "r.json", "--ot", "x"], ["unrecognized option --ot (did you mean --out?)"]),
+        (["bless", "r.json", "--too=x"], ["unrecognized option --too (did you mean --to?)"]),
+    ],
+)
 def test_argument_errors_are_one_line_with_a_hint(capsys, argv, fragments):
     assert_usage_error(main(argv), capsys, *fragments)
 
@@ -186,8 +198,9 @@ def test_help_exits_0(capsys):
 
 
 def test_module_help_runs_in_a_subprocess():
-    done = subprocess.run([sys.executable, "-m", "parametrize_conformance.report", "--help"], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "parametrize_conformance.report", "--help"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: python -m parametrize_conformance.report")
     for command in ("render", "diff", "bless"):
@@ -233,8 +246,9 @@ def test_bless_refuses_an_interrupted_run_and_writes_nothing(tmp_path, capsys):
     write(tmp_path / "out/torch.json", make_report(REGRESSED, exit="interrupted"))
     capsys.readouterr()
     before = snapshot(tmp_path)
-    assert_usage_error(main(["bless", "out/torch.json", "--to", "base/torch.json"]), capsys,
-                       "did not complete", "'interrupted'", "rerun")
+    assert_usage_error(
+        main(["bless", "out/torch.json", "--to", "base/torch.json"]), capsys, "did not complete", "'interrupted'", "rerun"
+    )
     assert_usage_error(main(["bless", "out/torch.json"]), capsys, "did not complete")
     assert snapshot(tmp_path) == before
 
@@ -259,10 +273,12 @@ def test_bless_of_an_invalid_report_is_a_usage_error(tmp_path, capsys):
 @pytest.fixture
 def fake_renderers(monkeypatch):
     """Stand-in matrix renderers that list the adapters they were given."""
+
     def fake(name: str, function: str, kind: str):
         module = types.ModuleType(name)
         setattr(module, function, lambda reports: f"{kind}: " + ",".join(r["adapter"]["name"] for r in reports) + "\n")
         monkeypatch.setitem(sys.modules, name, module)
+
     fake("parametrize_conformance.report._markdown", "render_markdown", "md")
     fake("parametrize_conformance.report._html", "render_html", "html")
 
@@ -318,8 +334,9 @@ def test_gate_refuses_bad_setups_before_running_anything(tmp_path, capsys):
     write(tmp_path / "base/torch.json", make_report(PASSING))
     assert_usage_error(main(["gate", "--baseline", "base", "--out", "base"]), capsys, "is the baseline directory")
     assert_usage_error(main(["gate", "--baseline", "base"]), capsys, "not a blessed baseline", "bless")
-    assert_usage_error(main(["diff", "base", "base", "--", "-x"]), capsys,
-                      "for the suite run of gate, versions or history only")
+    assert_usage_error(
+        main(["diff", "base", "base", "--", "-x"]), capsys, "for the suite run of gate, versions or history only"
+    )
     assert not (tmp_path / "reports").exists()
 
 

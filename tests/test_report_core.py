@@ -59,6 +59,7 @@ def _drop(*path):
         for key in parents:
             target = target[key]
         del target[last]
+
     return mutate
 
 
@@ -69,18 +70,23 @@ def _set(value, *path):
         for key in parents:
             target = target[key]
         target[last] = value
+
     return mutate
 
 
-@pytest.mark.parametrize(("mutate", "expected"), [
-    (_drop("run", "exit"), ["at run:", "'exit' is a required property"]),
-    (_drop("summary"), ["at (top level):", "'summary' is a required property"]),
-    (_set("broken", "clauses", "A", "status"), ["at clauses/A/status:", "'broken' is not one of"]),
-    (_set("weird", "clauses", "A", "tests", 0, "outcome"), ["at clauses/A/tests/0/outcome:", "'weird' is not one of"]),
-    (_set(1, "extra"), ["at (top level):", "'extra' was unexpected"]),
-    (_set(-1, "summary", "passed"), ["at summary/passed:", "-1 is less than the minimum of 0"]),
-    (_set(2, "schema"), ["has schema 2", "reads report schema 1", "upgrade parametrize-conformance"]),
-], ids=["missing-field", "missing-section", "clause-status", "test-outcome", "extra-key", "negative-count", "schema-2"])
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (_drop("run", "exit"), ["at run:", "'exit' is a required property"]),
+        (_drop("summary"), ["at (top level):", "'summary' is a required property"]),
+        (_set("broken", "clauses", "A", "status"), ["at clauses/A/status:", "'broken' is not one of"]),
+        (_set("weird", "clauses", "A", "tests", 0, "outcome"), ["at clauses/A/tests/0/outcome:", "'weird' is not one of"]),
+        (_set(1, "extra"), ["at (top level):", "'extra' was unexpected"]),
+        (_set(-1, "summary", "passed"), ["at summary/passed:", "-1 is less than the minimum of 0"]),
+        (_set(2, "schema"), ["has schema 2", "reads report schema 1", "upgrade parametrize-conformance"]),
+    ],
+    ids=["missing-field", "missing-section", "clause-status", "test-outcome", "extra-key", "negative-count", "schema-2"],
+)
 def test_validate_names_the_violation(mutate, expected):
     report = make_report({"A": "passed"})
     validate(report)  # the base report is valid: the mutation alone makes it invalid
@@ -104,22 +110,25 @@ def test_load_report_refuses_a_missing_file_and_non_json(tmp_path):
 # --- clause status -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("outcomes", "status"), [
-    (["passed", "error", "failed", "aborted", "timeout", "crashed"], "crashed"),
-    (["passed", "error", "failed", "aborted", "timeout"], "timeout"),
-    (["passed", "error", "failed", "aborted"], "aborted"),
-    (["passed", "failed"], "failed"),
-    (["passed", "error"], "failed"),
-    (["xfailed", "failed"], "failed"),
-    (["xfailed", "error"], "failed"),
-    (["passed", "xfailed"], "diverged"),
-    (["xfailed", "skipped"], "diverged"),
-    (["xpassed", "xpassed"], "unexpected-pass"),
-    (["xpassed", "xfailed"], "diverged"),
-    (["passed", "skipped"], "passed"),
-    (["skipped", "skipped"], "untested"),
-    ([], "untested"),
-])
+@pytest.mark.parametrize(
+    ("outcomes", "status"),
+    [
+        (["passed", "error", "failed", "aborted", "timeout", "crashed"], "crashed"),
+        (["passed", "error", "failed", "aborted", "timeout"], "timeout"),
+        (["passed", "error", "failed", "aborted"], "aborted"),
+        (["passed", "failed"], "failed"),
+        (["passed", "error"], "failed"),
+        (["xfailed", "failed"], "failed"),
+        (["xfailed", "error"], "failed"),
+        (["passed", "xfailed"], "diverged"),
+        (["xfailed", "skipped"], "diverged"),
+        (["xpassed", "xpassed"], "unexpected-pass"),
+        (["xpassed", "xfailed"], "diverged"),
+        (["passed", "skipped"], "passed"),
+        (["skipped", "skipped"], "untested"),
+        ([], "untested"),
+    ],
+)
 def test_clause_status_precedence(outcomes, status):
     assert clause_status(outcomes) == status
     assert clause_status(reversed(outcomes)) == status, "the order of the tests does not matter"
@@ -138,25 +147,56 @@ TABLE = {
     "B-ONE": Clause("B-ONE", "beta", "Statement B1.", "§2"),
     "B-TWO": Clause("B-TWO", "beta", "Statement B2.", "§2"),
 }
-ENVIRONMENT = {"python": "3.11.7", "platform": "Linux", "torch": "2.13.0", "hypothesis": "6.100.0", "pytest": "8.0.0",
-               "device": {"type": "cpu", "name": "cpu", "cuda_runtime": None, "cuda_driver": None, "gpu": None}}
-RUN = {"started": "2025-01-01T00:00:00+00:00", "finished": "2025-01-01T00:01:00+00:00", "duration_s": 60.0,
-       "hypothesis_profile": "ci", "hypothesis_seed": None, "derandomize": True, "arguments": ["conformance"],
-       "exit": "completed", "message": "", "restarts": 0, "isolated": False}
+ENVIRONMENT = {
+    "python": "3.11.7",
+    "platform": "Linux",
+    "torch": "2.13.0",
+    "hypothesis": "6.100.0",
+    "pytest": "8.0.0",
+    "device": {"type": "cpu", "name": "cpu", "cuda_runtime": None, "cuda_driver": None, "gpu": None},
+}
+RUN = {
+    "started": "2025-01-01T00:00:00+00:00",
+    "finished": "2025-01-01T00:01:00+00:00",
+    "duration_s": 60.0,
+    "hypothesis_profile": "ci",
+    "hypothesis_seed": None,
+    "derandomize": True,
+    "arguments": ["conformance"],
+    "exit": "completed",
+    "message": "",
+    "restarts": 0,
+    "isolated": False,
+}
 
 
 def _header(declared=None):
     """A RunRecorder-shaped header for TABLE."""
     declared = declared or {}
-    return {"suite": {"name": "parametrize-conformance", "version": "0.1.0", "commit": None, "clause_count": len(TABLE)},
-            "adapter": {"name": "toy", "spec": "toy", "version": "1.0", "device": "cpu", "dtypes": ["float32"],
-                        "import_line": "import toy as P", "declared": len(declared)},
-            "environment": ENVIRONMENT, "declared": declared}
+    return {
+        "suite": {"name": "parametrize-conformance", "version": "0.1.0", "commit": None, "clause_count": len(TABLE)},
+        "adapter": {
+            "name": "toy",
+            "spec": "toy",
+            "version": "1.0",
+            "device": "cpu",
+            "dtypes": ["float32"],
+            "import_line": "import toy as P",
+            "declared": len(declared),
+        },
+        "environment": ENVIRONMENT,
+        "declared": declared,
+    }
 
 
 def _result(clause, outcome, duration=0.1, **extra):
-    return {"nodeid": f"conformance/test_x.py::test_{clause.lower()}[{len(extra)}]", "clause": clause,
-            "outcome": outcome, "duration_s": duration, **extra}
+    return {
+        "nodeid": f"conformance/test_x.py::test_{clause.lower()}[{len(extra)}]",
+        "clause": clause,
+        "outcome": outcome,
+        "duration_s": duration,
+        **extra,
+    }
 
 
 def _build(results, declared=None):
@@ -170,39 +210,63 @@ def test_build_lists_every_clause_in_table_order():
     assert list(report["clauses"]) == list(TABLE), "clauses without results are listed too, in the table's order"
     assert [c["status"] for c in report["clauses"].values()] == ["untested", "untested", "untested", "passed"]
     assert [(c["area"], c["statement"]) for c in report["clauses"].values()] == [
-        (c.area, c.statement) for c in TABLE.values()]
+        (c.area, c.statement) for c in TABLE.values()
+    ]
     assert report["run"] == {**RUN, "clauses": None, "level": "required"}, (
-        "a run without a selection is recorded as a run of every clause, counting the required level")
+        "a run without a selection is recorded as a run of every clause, counting the required level"
+    )
     assert report["environment"] == ENVIRONMENT and report["schema"] == SCHEMA_VERSION
 
 
 def test_build_summary_counts_every_clause_once():
-    report = _build([_result("A-ONE", "passed"), _result("A-TWO", "xfailed"), _result("A-TWO", "passed"),
-                     _result("B-ONE", "crashed"), _result("B-ONE", "failed")])
-    counts = {"total": 4, "passed": 1, "unexpected-pass": 0, "diverged": 1, "untested": 1, "failed": 0, "aborted": 0,
-              "timeout": 0, "crashed": 1}
-    assert report["summary"] == {**counts, "by_level": {"required": counts, "recommended": {
-        "total": 0, **{s: 0 for s in STATUSES}}}}, "every clause of TABLE is required"
+    report = _build(
+        [
+            _result("A-ONE", "passed"),
+            _result("A-TWO", "xfailed"),
+            _result("A-TWO", "passed"),
+            _result("B-ONE", "crashed"),
+            _result("B-ONE", "failed"),
+        ]
+    )
+    counts = {
+        "total": 4,
+        "passed": 1,
+        "unexpected-pass": 0,
+        "diverged": 1,
+        "untested": 1,
+        "failed": 0,
+        "aborted": 0,
+        "timeout": 0,
+        "crashed": 1,
+    }
+    assert report["summary"] == {
+        **counts,
+        "by_level": {"required": counts, "recommended": {"total": 0, **{s: 0 for s in STATUSES}}},
+    }, "every clause of TABLE is required"
     assert sum(report["summary"][s] for s in STATUSES) == report["summary"]["total"]
 
 
 def test_build_takes_message_and_reproducer_from_the_first_test_of_the_worst_kind():
-    report = _build([
-        _result("A-ONE", "failed", message="F1", reproducer="RF1"),
-        _result("A-ONE", "crashed", message="C1", reproducer="RC1"),
-        _result("A-ONE", "crashed", message="C2", reproducer="RC2"),
-        _result("A-TWO", "passed"),
-        _result("A-TWO", "failed", message="F1"),
-        _result("A-TWO", "failed", message="F2", reproducer="RF2"),
-    ])
+    report = _build(
+        [
+            _result("A-ONE", "failed", message="F1", reproducer="RF1"),
+            _result("A-ONE", "crashed", message="C1", reproducer="RC1"),
+            _result("A-ONE", "crashed", message="C2", reproducer="RC2"),
+            _result("A-TWO", "passed"),
+            _result("A-TWO", "failed", message="F1"),
+            _result("A-TWO", "failed", message="F2", reproducer="RF2"),
+        ]
+    )
     one, two = report["clauses"]["A-ONE"], report["clauses"]["A-TWO"]
     assert (one["status"], one["message"], one["reproducer"]) == ("crashed", "C1", "RC1"), "crashed outranks failed"
     assert (two["status"], two["message"], two["reproducer"]) == ("failed", "F1", None), "from one test, not mixed"
 
 
 def test_build_gives_passing_and_diverged_clauses_no_message_but_keeps_each_tests_own():
-    report = _build([_result("A-ONE", "xfailed", message="declared", reproducer="R"), _result("A-TWO", "passed")],
-                    declared={"A-ONE": "known"})
+    report = _build(
+        [_result("A-ONE", "xfailed", message="declared", reproducer="R"), _result("A-TWO", "passed")],
+        declared={"A-ONE": "known"},
+    )
     clause = report["clauses"]["A-ONE"]
     assert (clause["status"], clause["message"], clause["reproducer"]) == ("diverged", None, None)
     assert clause["tests"][0]["message"] == "declared" and clause["tests"][0]["reproducer"] == "R"
@@ -210,8 +274,7 @@ def test_build_gives_passing_and_diverged_clauses_no_message_but_keeps_each_test
 
 
 def test_build_sums_durations_per_clause():
-    report = _build([_result("A-ONE", "passed", 0.25), _result("A-ONE", "passed", 0.5),
-                     _result("A-ONE", "skipped", 0.125)])
+    report = _build([_result("A-ONE", "passed", 0.25), _result("A-ONE", "passed", 0.5), _result("A-ONE", "skipped", 0.125)])
     clause = report["clauses"]["A-ONE"]
     assert clause["duration_s"] == 0.875
     assert [t["duration_s"] for t in clause["tests"]] == [0.25, 0.5, 0.125]
@@ -219,11 +282,21 @@ def test_build_sums_durations_per_clause():
 
 
 def test_build_attaches_declared_reasons_and_ignores_unknown_clauses():
-    report = _build([_result("A-ONE", "xfailed"), _result("B-ONE", "xpassed"), _result("NOT-A-CLAUSE", "failed"),
-                     {**_result("A-TWO", "failed"), "clause": None}],
-                    declared={"A-ONE": "reason one", "B-ONE": "reason two", "NOT-A-CLAUSE": "ignored"})
+    report = _build(
+        [
+            _result("A-ONE", "xfailed"),
+            _result("B-ONE", "xpassed"),
+            _result("NOT-A-CLAUSE", "failed"),
+            {**_result("A-TWO", "failed"), "clause": None},
+        ],
+        declared={"A-ONE": "reason one", "B-ONE": "reason two", "NOT-A-CLAUSE": "ignored"},
+    )
     assert {i: c["reason"] for i, c in report["clauses"].items()} == {
-        "A-ONE": "reason one", "A-TWO": None, "B-ONE": "reason two", "B-TWO": None}
+        "A-ONE": "reason one",
+        "A-TWO": None,
+        "B-ONE": "reason two",
+        "B-TWO": None,
+    }
     assert report["clauses"]["B-ONE"]["status"] == "unexpected-pass"
     assert "NOT-A-CLAUSE" not in report["clauses"]
     assert report["clauses"]["A-TWO"]["tests"] == [], "a result without a clause is no clause's test"
@@ -300,8 +373,11 @@ def test_write_report_refuses_a_blessed_baseline_unless_allowed(tmp_path):
     assert list(load_report(path)["clauses"]) == ["A"]
 
 
-@pytest.mark.parametrize("content", [b"hello\n", b'{"clauses": {}}', b"[1, 2]", b"\xff\xfe"],
-                         ids=["text", "json-without-schema", "json-list", "binary"])
+@pytest.mark.parametrize(
+    "content",
+    [b"hello\n", b'{"clauses": {}}', b"[1, 2]", b"\xff\xfe"],
+    ids=["text", "json-without-schema", "json-list", "binary"],
+)
 def test_write_report_refuses_a_file_that_is_not_a_report(tmp_path, content):
     path = tmp_path / "notes.json"
     path.write_bytes(content)
@@ -340,6 +416,7 @@ def test_failed_rename_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monk
 
     def refuse(src, dst):
         raise OSError(28, "No space left on device")
+
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(OSError, match="No space left"):
         write_report(path, make_report({"A": "failed"}))
@@ -407,9 +484,13 @@ def test_a_negative_duration_counts_as_zero_in_the_clause_total():
 
 
 def test_in_flight_is_the_last_started_test_without_a_result():
-    events = [{"event": "start", "nodeid": "a"}, {"event": "result", "nodeid": "a"},
-              {"event": "start", "nodeid": "b"}, {"event": "start", "nodeid": "c"},
-              {"event": "result", "nodeid": "c"}]
+    events = [
+        {"event": "start", "nodeid": "a"},
+        {"event": "result", "nodeid": "a"},
+        {"event": "start", "nodeid": "b"},
+        {"event": "start", "nodeid": "c"},
+        {"event": "result", "nodeid": "c"},
+    ]
     assert in_flight(events)["nodeid"] == "b"
     assert in_flight(events[:4])["nodeid"] == "c"
     assert in_flight(events[:2]) is None
@@ -417,8 +498,12 @@ def test_in_flight_is_the_last_started_test_without_a_result():
 
 
 def test_events_of_filters_one_kind_in_order():
-    events = [{"event": "start", "nodeid": "a"}, {"event": "result", "nodeid": "a"}, {"event": "start", "nodeid": "b"},
-              {"no-event": True}]
+    events = [
+        {"event": "start", "nodeid": "a"},
+        {"event": "result", "nodeid": "a"},
+        {"event": "start", "nodeid": "b"},
+        {"no-event": True},
+    ]
     assert events_of(events, "start") == [events[0], events[2]]
     assert events_of(events, "finish") == []
 
@@ -426,20 +511,29 @@ def test_events_of_filters_one_kind_in_order():
 # --- recording helpers ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("nodeid", "clause"), [
-    ("conformance/test_register.py::test_register_returns_module[float32]", "REGISTER-RETURNS-MODULE"),
-    ("conformance/test_register.py::test_register_returns_module", "REGISTER-RETURNS-MODULE"),
-    ("conformance/test_register.py::test_helper[float32]", None),
-    ("tests/test_x.py::test_register_returns_modules", None),
-])
+@pytest.mark.parametrize(
+    ("nodeid", "clause"),
+    [
+        ("conformance/test_register.py::test_register_returns_module[float32]", "REGISTER-RETURNS-MODULE"),
+        ("conformance/test_register.py::test_register_returns_module", "REGISTER-RETURNS-MODULE"),
+        ("conformance/test_register.py::test_helper[float32]", None),
+        ("tests/test_x.py::test_register_returns_modules", None),
+    ],
+)
 def test_clause_of_nodeid(nodeid, clause):
     assert clause_of_nodeid(nodeid) == clause
 
 
 def _phase(when, outcome, **extra):
     """A stand-in for pytest's TestReport of one phase."""
-    return SimpleNamespace(when=when, outcome=outcome, passed=outcome == "passed", failed=outcome == "failed",
-                           skipped=outcome == "skipped", **extra)
+    return SimpleNamespace(
+        when=when,
+        outcome=outcome,
+        passed=outcome == "passed",
+        failed=outcome == "failed",
+        skipped=outcome == "skipped",
+        **extra,
+    )
 
 
 def _outcome(*phases, properties=None):
@@ -453,19 +547,33 @@ def _outcome(*phases, properties=None):
 SETUP_OK, TEARDOWN_OK = _phase("setup", "passed"), _phase("teardown", "passed")
 
 
-@pytest.mark.parametrize(("phases", "outcome"), [
-    ([_phase("setup", "failed"), TEARDOWN_OK], "error"),
-    ([_phase("setup", "skipped"), TEARDOWN_OK], "skipped"),
-    ([SETUP_OK, _phase("call", "passed"), TEARDOWN_OK], "passed"),
-    ([SETUP_OK, _phase("call", "failed"), TEARDOWN_OK], "failed"),
-    ([SETUP_OK, _phase("call", "skipped", wasxfail="declared"), TEARDOWN_OK], "xfailed"),
-    ([SETUP_OK, _phase("call", "passed", wasxfail="declared"), TEARDOWN_OK], "xpassed"),
-    ([SETUP_OK, _phase("call", "passed"), _phase("teardown", "failed")], "error"),
-    ([SETUP_OK, _phase("call", "passed", wasxfail="declared"), _phase("teardown", "failed")], "error"),
-    ([SETUP_OK, _phase("call", "failed"), _phase("teardown", "failed")], "failed"),
-    ([_phase("setup", "failed"), _phase("teardown", "failed")], "error"),
-], ids=["setup-failed", "setup-skipped", "call-passed", "call-failed", "xfailed", "xpassed", "teardown-after-pass",
-        "teardown-after-xpass", "teardown-after-fail", "teardown-after-setup-error"])
+@pytest.mark.parametrize(
+    ("phases", "outcome"),
+    [
+        ([_phase("setup", "failed"), TEARDOWN_OK], "error"),
+        ([_phase("setup", "skipped"), TEARDOWN_OK], "skipped"),
+        ([SETUP_OK, _phase("call", "passed"), TEARDOWN_OK], "passed"),
+        ([SETUP_OK, _phase("call", "failed"), TEARDOWN_OK], "failed"),
+        ([SETUP_OK, _phase("call", "skipped", wasxfail="declared"), TEARDOWN_OK], "xfailed"),
+        ([SETUP_OK, _phase("call", "passed", wasxfail="declared"), TEARDOWN_OK], "xpassed"),
+        ([SETUP_OK, _phase("call", "passed"), _phase("teardown", "failed")], "error"),
+        ([SETUP_OK, _phase("call", "passed", wasxfail="declared"), _phase("teardown", "failed")], "error"),
+        ([SETUP_OK, _phase("call", "failed"), _phase("teardown", "failed")], "failed"),
+        ([_phase("setup", "failed"), _phase("teardown", "failed")], "error"),
+    ],
+    ids=[
+        "setup-failed",
+        "setup-skipped",
+        "call-passed",
+        "call-failed",
+        "xfailed",
+        "xpassed",
+        "teardown-after-pass",
+        "teardown-after-xpass",
+        "teardown-after-fail",
+        "teardown-after-setup-error",
+    ],
+)
 def test_merge_turns_phase_reports_into_an_outcome(phases, outcome):
     assert _outcome(*phases) == outcome
 
@@ -477,4 +585,3 @@ def test_merge_marks_an_implementation_abort():
 def test_merge_keeps_the_first_phase_verdict():
     assert _merge("error", _phase("call", "passed"), {}) == "error", "a later phase never overrides setup's error"
     assert _merge("failed", _phase("call", "passed"), {"pc_outcome": "aborted"}) == "failed"
-

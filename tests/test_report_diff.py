@@ -11,31 +11,75 @@ from parametrize_conformance.clauses import Clause
 from parametrize_conformance.report import STATUSES, build_report, rank, validate
 from parametrize_conformance.report._diff import KINDS, Diff, classify, diff_reports, format_table
 
-_OUTCOMES_OF = {"passed": ["passed"], "failed": ["failed"], "diverged": ["xfailed"], "unexpected-pass": ["xpassed"],
-                "untested": [], "crashed": ["crashed"], "timeout": ["timeout"], "aborted": ["aborted"]}
-_ENVIRONMENT = {"python": "3.11.7", "platform": "Linux", "torch": "2.13.0", "hypothesis": "6.100.0", "pytest": "8.0.0",
-                "device": {"type": "cpu", "name": "cpu", "cuda_runtime": None, "cuda_driver": None, "gpu": None}}
+_OUTCOMES_OF = {
+    "passed": ["passed"],
+    "failed": ["failed"],
+    "diverged": ["xfailed"],
+    "unexpected-pass": ["xpassed"],
+    "untested": [],
+    "crashed": ["crashed"],
+    "timeout": ["timeout"],
+    "aborted": ["aborted"],
+}
+_ENVIRONMENT = {
+    "python": "3.11.7",
+    "platform": "Linux",
+    "torch": "2.13.0",
+    "hypothesis": "6.100.0",
+    "pytest": "8.0.0",
+    "device": {"type": "cpu", "name": "cpu", "cuda_runtime": None, "cuda_driver": None, "gpu": None},
+}
 COMMIT = "abc1234" + "0" * 33
 
 
-def make_report(statuses: dict[str, str], adapter: str = "torch", version: str = "0.1.0", commit: str | None = COMMIT,
-                exit: str = "completed") -> dict:
+def make_report(
+    statuses: dict[str, str],
+    adapter: str = "torch",
+    version: str = "0.1.0",
+    commit: str | None = COMMIT,
+    exit: str = "completed",
+) -> dict:
     """A valid report whose clauses (named by `statuses`' keys, in order) have the given statuses."""
     clauses = {c: Clause(c, "area", f"Statement of {c}.", "§0") for c in statuses}
     declared = {c: f"reason of {c}" for c, s in statuses.items() if s in ("diverged", "unexpected-pass")}
     header = {
         "suite": {"name": "parametrize-conformance", "version": version, "commit": commit, "clause_count": len(statuses)},
-        "adapter": {"name": adapter, "spec": adapter, "version": "1.0", "device": "cpu", "dtypes": ["float32"],
-                    "import_line": f"import {adapter} as P", "declared": len(declared)},
-        "environment": _ENVIRONMENT, "declared": declared,
+        "adapter": {
+            "name": adapter,
+            "spec": adapter,
+            "version": "1.0",
+            "device": "cpu",
+            "dtypes": ["float32"],
+            "import_line": f"import {adapter} as P",
+            "declared": len(declared),
+        },
+        "environment": _ENVIRONMENT,
+        "declared": declared,
     }
-    results = [{"nodeid": f"conformance/test_x.py::test_{c}", "clause": c, "outcome": outcome, "duration_s": 0.01,
-                "message": f"AssertionError: {c} broke"}
-               for c, s in statuses.items() for outcome in _OUTCOMES_OF[s]]
-    run = {"started": "2025-01-01T00:00:00+00:00", "finished": "2025-01-01T00:01:00+00:00", "duration_s": 60.0,
-           "hypothesis_profile": "ci", "hypothesis_seed": None, "derandomize": True, "arguments": ["conformance"],
-           "exit": exit, "message": "" if exit == "completed" else "interrupted by the user", "restarts": 0,
-           "isolated": False}
+    results = [
+        {
+            "nodeid": f"conformance/test_x.py::test_{c}",
+            "clause": c,
+            "outcome": outcome,
+            "duration_s": 0.01,
+            "message": f"AssertionError: {c} broke",
+        }
+        for c, s in statuses.items()
+        for outcome in _OUTCOMES_OF[s]
+    ]
+    run = {
+        "started": "2025-01-01T00:00:00+00:00",
+        "finished": "2025-01-01T00:01:00+00:00",
+        "duration_s": 60.0,
+        "hypothesis_profile": "ci",
+        "hypothesis_seed": None,
+        "derandomize": True,
+        "arguments": ["conformance"],
+        "exit": exit,
+        "message": "" if exit == "completed" else "interrupted by the user",
+        "restarts": 0,
+        "isolated": False,
+    }
     report = build_report(header, results, run, clauses)
     validate(report)
     return report
@@ -43,26 +87,30 @@ def make_report(statuses: dict[str, str], adapter: str = "torch", version: str =
 
 def _one(base: str | None, new: str | None):
     """The change of clause C between a base and a new report that hold it with these statuses (None: absent)."""
-    diff = diff_reports(make_report({"C": base} if base else {"K": "passed"}),
-                        make_report({"C": new} if new else {"K": "passed"}))
+    diff = diff_reports(
+        make_report({"C": base} if base else {"K": "passed"}), make_report({"C": new} if new else {"K": "passed"})
+    )
     return next(c for c in diff.changes if c.clause == "C")
 
 
-@pytest.mark.parametrize(("base", "new", "kind"), [
-    ("passed", "passed", "unchanged"),
-    ("diverged", "diverged", "unchanged"),
-    ("failed", "failed", "unchanged"),
-    ("passed", "diverged", "regressed"),
-    ("passed", "untested", "regressed"),
-    ("diverged", "failed", "regressed"),
-    ("failed", "crashed", "regressed"),
-    ("passed", "unexpected-pass", "regressed"),
-    ("failed", "passed", "fixed"),
-    ("diverged", "unexpected-pass", "fixed"),
-    ("crashed", "timeout", "fixed"),
-    (None, "failed", "added"),
-    ("failed", None, "removed"),
-])
+@pytest.mark.parametrize(
+    ("base", "new", "kind"),
+    [
+        ("passed", "passed", "unchanged"),
+        ("diverged", "diverged", "unchanged"),
+        ("failed", "failed", "unchanged"),
+        ("passed", "diverged", "regressed"),
+        ("passed", "untested", "regressed"),
+        ("diverged", "failed", "regressed"),
+        ("failed", "crashed", "regressed"),
+        ("passed", "unexpected-pass", "regressed"),
+        ("failed", "passed", "fixed"),
+        ("diverged", "unexpected-pass", "fixed"),
+        ("crashed", "timeout", "fixed"),
+        (None, "failed", "added"),
+        ("failed", None, "removed"),
+    ],
+)
 def test_classification(base, new, kind):
     change = _one(base, new)
     assert (change.kind, change.base, change.new) == (kind, base, new)
@@ -108,19 +156,24 @@ def test_suite_version_and_clause_set_mismatch_is_noted():
     new = make_report({"B": "passed", "C": "passed", "D": "failed"}, version="0.2.0", commit="def5678" + "0" * 33)
     assert diff_reports(base, new).notes == (
         "suite versions differ (base 0.1.0 abc1234, new 0.2.0 def5678): compared the 2 clauses both have; "
-        "1 added and 1 removed are not gated",)
+        "1 added and 1 removed are not gated",
+    )
 
 
 def test_commit_mismatch_alone_is_noted_and_a_missing_commit_named():
     notes = diff_reports(make_report({"A": "passed"}, commit=None), make_report({"A": "passed"})).notes
-    assert notes == ("suite versions differ (base 0.1.0 no commit, new 0.1.0 abc1234): compared the 1 clauses both "
-                     "have; 0 added and 0 removed are not gated",)
+    assert notes == (
+        "suite versions differ (base 0.1.0 no commit, new 0.1.0 abc1234): compared the 1 clauses both "
+        "have; 0 added and 0 removed are not gated",
+    )
 
 
 def test_clause_set_mismatch_in_the_same_suite_is_noted():
     notes = diff_reports(make_report({"A": "passed"}), make_report({"A": "passed", "B": "passed"})).notes
-    assert notes == ("clause sets differ (base 0.1.0 abc1234, new 0.1.0 abc1234): compared the 1 clauses both have; "
-                     "1 added and 0 removed are not gated",)
+    assert notes == (
+        "clause sets differ (base 0.1.0 abc1234, new 0.1.0 abc1234): compared the 1 clauses both have; "
+        "1 added and 0 removed are not gated",
+    )
 
 
 def test_adapter_mismatch_is_noted():
@@ -148,8 +201,11 @@ def test_format_table_shows_notes_absent_statuses_and_cuts_long_messages():
     assert lines[1].startswith("note: clause sets differ")
     assert lines[2].startswith("regressed  A     passed -> failed  AssertionError: xxx") and lines[2].endswith("...")
     assert len(lines[2]) < 160
-    assert lines[3:] == ["added      NEW   - -> passed", "removed    GONE  passed -> -",
-                         "unchanged 0, fixed 0, regressed 1, added 1, removed 1"]
+    assert lines[3:] == [
+        "added      NEW   - -> passed",
+        "removed    GONE  passed -> -",
+        "unchanged 0, fixed 0, regressed 1, added 1, removed 1",
+    ]
 
 
 def test_format_table_of_identical_reports_is_the_count_line():

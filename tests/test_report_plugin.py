@@ -22,15 +22,27 @@ def test_a_report_under_xdist_equals_the_serial_one(suite, tmp_path):
     parallel = suite("conformance", "--adapter", "torch", *areas, "-n", "2", "--report", str(tmp_path / "xdist.json"))
     assert (serial.returncode, parallel.returncode) == (0, 0), parallel.stdout[-3000:]
     assert statuses(tmp_path / "xdist.json") == statuses(tmp_path / "serial.json")
-    tests = [sorted(t["nodeid"] for c in load_report(tmp_path / f"{n}.json")["clauses"].values() for t in c["tests"])
-             for n in ("serial", "xdist")]
+    tests = [
+        sorted(t["nodeid"] for c in load_report(tmp_path / f"{n}.json")["clauses"].values() for t in c["tests"])
+        for n in ("serial", "xdist")
+    ]
     assert tests[0] == tests[1] and len(tests[0]) > 20
     assert "diverged" in statuses(tmp_path / "xdist.json").values()
 
 
 def test_a_dead_xdist_worker_is_reported_as_a_crash(suite, tmp_path):
-    result = suite("conformance", "--adapter", "broken:SEGFAULT", "--clauses", "query", "-n", "2",
-                   "--report", str(tmp_path / "r.json"), pythonpath=[TESTS])
+    result = suite(
+        "conformance",
+        "--adapter",
+        "broken:SEGFAULT",
+        "--clauses",
+        "query",
+        "-n",
+        "2",
+        "--report",
+        str(tmp_path / "r.json"),
+        pythonpath=[TESTS],
+    )
     assert result.returncode == 1
     clause = load_report(tmp_path / "r.json")["clauses"]["QUERY-TYPE-BEFORE"]
     assert clause["status"] == "crashed" and "crashed while running" in clause["message"], clause
@@ -43,8 +55,19 @@ def test_junit_xml_passes_through_in_process(suite, tmp_path):
 
 
 def test_junit_xml_is_written_per_adapter_in_isolated_runs(suite, tmp_path):
-    result = suite("conformance", "--adapter", "reference", "--adapter", "torch", "--clauses", "query",
-                   "--report-dir", str(tmp_path / "reports"), "--junitxml", str(tmp_path / "j.xml"))
+    result = suite(
+        "conformance",
+        "--adapter",
+        "reference",
+        "--adapter",
+        "torch",
+        "--clauses",
+        "query",
+        "--report-dir",
+        str(tmp_path / "reports"),
+        "--junitxml",
+        str(tmp_path / "j.xml"),
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     for adapter in ("reference", "torch"):
         cases = ET.parse(tmp_path / f"j-{adapter}.xml").getroot().findall(".//testcase")
@@ -60,7 +83,8 @@ def test_failing_clauses_are_listed_with_their_statement_and_message(suite, tmp_
 
 
 def test_a_test_whose_body_never_ran_is_not_reported_as_passed(suite, tmp_path):
-    result = suite("conformance", "--adapter", "reference", "--clauses", "query", "--setup-only",
-                   "--report", str(tmp_path / "r.json"))
+    result = suite(
+        "conformance", "--adapter", "reference", "--clauses", "query", "--setup-only", "--report", str(tmp_path / "r.json")
+    )
     assert result.returncode == 0
     assert set(statuses(tmp_path / "r.json").values()) == {"untested"}

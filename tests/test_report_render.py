@@ -15,32 +15,78 @@ from parametrize_conformance.report._html import ink, render_html
 from parametrize_conformance.report._markdown import render_markdown
 from parametrize_conformance.report._styles import STATUS_COLOUR, STATUS_SYMBOL
 
-_OUTCOMES_OF = {"passed": ["passed"], "failed": ["failed"], "diverged": ["xfailed"], "unexpected-pass": ["xpassed"],
-                "untested": [], "crashed": ["crashed"], "timeout": ["timeout"], "aborted": ["aborted"]}
-_ENVIRONMENT = {"python": "3.11.7", "platform": "Linux", "torch": "2.13.0", "hypothesis": "6.100.0", "pytest": "8.0.0",
-                "device": {"type": "cpu", "name": "cpu", "cuda_runtime": None, "cuda_driver": None, "gpu": None}}
+_OUTCOMES_OF = {
+    "passed": ["passed"],
+    "failed": ["failed"],
+    "diverged": ["xfailed"],
+    "unexpected-pass": ["xpassed"],
+    "untested": [],
+    "crashed": ["crashed"],
+    "timeout": ["timeout"],
+    "aborted": ["aborted"],
+}
+_ENVIRONMENT = {
+    "python": "3.11.7",
+    "platform": "Linux",
+    "torch": "2.13.0",
+    "hypothesis": "6.100.0",
+    "pytest": "8.0.0",
+    "device": {"type": "cpu", "name": "cpu", "cuda_runtime": None, "cuda_driver": None, "gpu": None},
+}
 HOSTILE = "<script>alert(1)</script> & \"quoted\" 'single' | pipe"
 
 
-def make_report(statuses: dict[str, str], adapter: str = "torch", *, text: str = "", statement: str = "",
-                version: str = "0.1.0") -> dict:
+def make_report(
+    statuses: dict[str, str], adapter: str = "torch", *, text: str = "", statement: str = "", version: str = "0.1.0"
+) -> dict:
     """A valid report whose clauses (named by `statuses`' keys, in order; the area is the id's first word, lowercased)
     have the given statuses; `text` ends every reason, message and reproducer, `statement` every statement."""
     clauses = {c: Clause(c, c.split("-")[0].lower(), statement or f"Statement of {c}.", "§0") for c in statuses}
     declared = {c: f"reason of {c}{text}" for c, s in statuses.items() if s in ("diverged", "unexpected-pass")}
     header = {
-        "suite": {"name": "parametrize-conformance", "version": version, "commit": "abc1234" + "0" * 33,
-                  "clause_count": len(statuses)},
-        "adapter": {"name": adapter, "spec": adapter, "version": "1.0", "device": "cpu", "dtypes": ["float32"],
-                    "import_line": f"import {adapter} as P", "declared": len(declared)},
-        "environment": _ENVIRONMENT, "declared": declared,
+        "suite": {
+            "name": "parametrize-conformance",
+            "version": version,
+            "commit": "abc1234" + "0" * 33,
+            "clause_count": len(statuses),
+        },
+        "adapter": {
+            "name": adapter,
+            "spec": adapter,
+            "version": "1.0",
+            "device": "cpu",
+            "dtypes": ["float32"],
+            "import_line": f"import {adapter} as P",
+            "declared": len(declared),
+        },
+        "environment": _ENVIRONMENT,
+        "declared": declared,
     }
-    results = [{"nodeid": f"conformance/test_x.py::test_{c}", "clause": c, "outcome": outcome, "duration_s": 0.01,
-                "message": f"AssertionError: {c} broke{text}", "reproducer": f"Reproducer:\n    P.check({c!r}){text}"}
-               for c, s in statuses.items() for outcome in _OUTCOMES_OF[s]]
-    run = {"started": "2025-01-01T00:00:00+00:00", "finished": "2025-01-01T00:01:00+00:00", "duration_s": 60.0,
-           "hypothesis_profile": "ci", "hypothesis_seed": None, "derandomize": True, "arguments": ["conformance"],
-           "exit": "completed", "message": "", "restarts": 0, "isolated": False}
+    results = [
+        {
+            "nodeid": f"conformance/test_x.py::test_{c}",
+            "clause": c,
+            "outcome": outcome,
+            "duration_s": 0.01,
+            "message": f"AssertionError: {c} broke{text}",
+            "reproducer": f"Reproducer:\n    P.check({c!r}){text}",
+        }
+        for c, s in statuses.items()
+        for outcome in _OUTCOMES_OF[s]
+    ]
+    run = {
+        "started": "2025-01-01T00:00:00+00:00",
+        "finished": "2025-01-01T00:01:00+00:00",
+        "duration_s": 60.0,
+        "hypothesis_profile": "ci",
+        "hypothesis_seed": None,
+        "derandomize": True,
+        "arguments": ["conformance"],
+        "exit": "completed",
+        "message": "",
+        "restarts": 0,
+        "isolated": False,
+    }
     report = build_report(header, results, run, clauses)
     validate(report)
     return report
@@ -63,6 +109,7 @@ def table_row(markdown: str, clause: str) -> list[str]:
 
 
 # Markdown
+
 
 def test_markdown_has_every_clause_and_adapter(two_reports):
     markdown = render_markdown(two_reports)
@@ -104,8 +151,10 @@ def test_markdown_notes_carry_reasons_messages_and_reproducers(two_reports):
     notes = render_markdown(two_reports).split("## Notes")[1]
     assert "- torch / REGISTER-B (diverged): reason of REGISTER-B\n" in notes
     assert "- torch / CACHE-A (unexpected-pass): passed although declared as a divergence: reason of CACHE-A" in notes
-    assert ("- torch / STACK-A (failed): AssertionError: STACK-A broke\n\n"
-            "  ```text\n  Reproducer:\n      P.check('STACK-A')\n  ```\n") in notes
+    assert (
+        "- torch / STACK-A (failed): AssertionError: STACK-A broke\n\n"
+        "  ```text\n  Reproducer:\n      P.check('STACK-A')\n  ```\n"
+    ) in notes
     assert "reference /" not in notes and "REGISTER-A" not in notes
 
 
@@ -131,6 +180,7 @@ def test_markdown_takes_the_union_of_different_clause_sets():
 
 
 # HTML
+
 
 class Page(HTMLParser):
     """Every element of a page: its tag, attributes and text (the text of everything inside it)."""
@@ -160,9 +210,11 @@ class Page(HTMLParser):
 
     def find(self, tag: str, **attrs: str) -> list[dict]:
         """The elements of `tag` whose attributes include `attrs` (class matches one of the classes)."""
+
         def matches(element):
             have = element["attrs"]
             return all(v in have.get(k, "").split() if k == "class" else have.get(k) == v for k, v in attrs.items())
+
         return [e for e in self.elements if e["tag"] == tag and matches(e)]
 
 
@@ -182,15 +234,20 @@ def test_html_has_a_cell_per_clause_and_adapter_with_its_status(two_reports):
         assert f"s-{expected[name, clause]}" in cell["attrs"]["class"].split()
     rows = page.find("tr", **{"class": "clause"})
     assert [(r["attrs"]["data-clause"], r["attrs"]["data-area"]) for r in rows] == [
-        ("REGISTER-A", "register"), ("REGISTER-B", "register"), ("STACK-A", "stack"), ("CACHE-A", "cache")]
+        ("REGISTER-A", "register"),
+        ("REGISTER-B", "register"),
+        ("STACK-A", "stack"),
+        ("CACHE-A", "cache"),
+    ]
     assert [a["attrs"]["data-adapter"] for a in page.find("tr") if "data-adapter" in a["attrs"]] == ["reference", "torch"]
 
 
 def test_html_cells_carry_reason_or_message_in_a_tooltip_and_a_details(two_reports):
     by_key = cells(Page(render_html(two_reports)))
     failed, diverged, passed = by_key["torch", "STACK-A"], by_key["torch", "REGISTER-B"], by_key["reference", "STACK-A"]
-    assert failed["attrs"]["title"] == ("torch / STACK-A (failed): AssertionError: STACK-A broke\n\n"
-                                        "Reproducer:\n    P.check('STACK-A')")
+    assert failed["attrs"]["title"] == (
+        "torch / STACK-A (failed): AssertionError: STACK-A broke\n\nReproducer:\n    P.check('STACK-A')"
+    )
     assert "AssertionError: STACK-A broke" in failed["text"] and "P.check('STACK-A')" in failed["text"]
     assert "reason of REGISTER-B" in diverged["attrs"]["title"] and "reason of REGISTER-B" in diverged["text"]
     assert passed["text"] == "✓ passed" and passed["attrs"]["title"] == "reference / STACK-A: passed"
@@ -201,14 +258,18 @@ def test_html_cells_carry_reason_or_message_in_a_tooltip_and_a_details(two_repor
 def test_html_notes_list_every_non_passed_cell(two_reports):
     notes = Page(render_html(two_reports)).find("li", **{"class": "note"})
     assert [(n["attrs"]["data-area"], n["attrs"]["data-status"]) for n in notes] == [
-        ("register", "diverged"), ("stack", "failed"), ("cache", "unexpected-pass")]
+        ("register", "diverged"),
+        ("stack", "failed"),
+        ("cache", "unexpected-pass"),
+    ]
     assert "torch / STACK-A (failed): AssertionError: STACK-A broke" in notes[1]["text"]
     assert "P.check('STACK-A')" in notes[1]["text"]
 
 
 def test_html_escapes_hostile_text():
-    report = make_report({"REGISTER-A": "failed", "REGISTER-B": "diverged"}, f"bad{HOSTILE}", text=HOSTILE,
-                         statement=HOSTILE)
+    report = make_report(
+        {"REGISTER-A": "failed", "REGISTER-B": "diverged"}, f"bad{HOSTILE}", text=HOSTILE, statement=HOSTILE
+    )
     html = render_html([report])
     assert html.count("<script") == 1 and "alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#x27;single&#x27;" in html
@@ -267,45 +328,65 @@ def test_status_styles_are_defined_once_and_distinct():
 
 # The HTML in headless Chromium
 
+
 def chromium() -> str:
     """The headless Chromium to render with; skips the test when there is none."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
         path = shutil.which(name)
         if path:
             return path
-    pytest.skip("headless Chromium not found (install Debian's chromium package) — the HTML matrix was not "
-                "rendered to PNG")
+    pytest.skip("headless Chromium not found (install Debian's chromium package) — the HTML matrix was not rendered to PNG")
 
 
 def run_chromium(tmp_path, *args: str) -> subprocess.CompletedProcess:
     """Run headless Chromium with a fresh profile under `tmp_path` and `args`."""
     profile = tmp_path / "profile"
     profile.mkdir(exist_ok=True)
-    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--force-color-profile=srgb", f"--user-data-dir={profile}", "--hide-scrollbars", *args]
+    command = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--force-color-profile=srgb",
+        f"--user-data-dir={profile}",
+        "--hide-scrollbars",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
 
 def pixels_near(image, rgb: tuple[int, int, int], tolerance: int = 6) -> int:
     """How many pixels of `image` lie within `tolerance` of `rgb` in every channel."""
-    return sum(count for count, colour in image.getcolors(maxcolors=1 << 24)
-               if all(abs(a - b) <= tolerance for a, b in zip(colour, rgb, strict=True)))
+    return sum(
+        count
+        for count, colour in image.getcolors(maxcolors=1 << 24)
+        if all(abs(a - b) <= tolerance for a, b in zip(colour, rgb, strict=True))
+    )
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def test_html_matrix_renders_in_chromium(tmp_path):
     """Screenshot the page of an all-passed and a failing adapter: the matrix shows its passed and failed colours."""
     image_module = pytest.importorskip("PIL.Image")
     statuses = {f"{area}-{i}": "passed" for area in ("REGISTER", "STACK", "CACHE") for i in range(5)}
-    failing = {**statuses, "REGISTER-1": "failed", "REGISTER-3": "failed", "STACK-2": "failed", "STACK-0": "diverged",
-               "CACHE-4": "untested"}
+    failing = {
+        **statuses,
+        "REGISTER-1": "failed",
+        "REGISTER-3": "failed",
+        "STACK-2": "failed",
+        "STACK-0": "diverged",
+        "CACHE-4": "untested",
+    }
     html_path, png_path = tmp_path / "matrix.html", tmp_path / "matrix.png"
-    html_path.write_text(render_html([make_report(statuses, "reference"), make_report(failing, "torch")]),
-                         encoding="utf-8")
+    html_path.write_text(render_html([make_report(statuses, "reference"), make_report(failing, "torch")]), encoding="utf-8")
     done = run_chromium(tmp_path, "--window-size=1400,1800", f"--screenshot={png_path}", html_path.as_uri())
     assert png_path.exists(), done.stderr[-2000:]
     with image_module.open(png_path) as image:

@@ -40,8 +40,12 @@ def as_full(report: dict, status: str = "passed") -> dict:
     full["run"]["clauses"] = None
     for entry in full["clauses"].values():
         entry.update(status=status, tests=[], message=None, reproducer=None)
-    full["summary"] = {**{k: 0 for k in full["summary"] if k != "by_level"}, "total": len(full["clauses"]),
-                       status: len(full["clauses"]), "by_level": level_counts(full["clauses"])}
+    full["summary"] = {
+        **{k: 0 for k in full["summary"] if k != "by_level"},
+        "total": len(full["clauses"]),
+        status: len(full["clauses"]),
+        "by_level": level_counts(full["clauses"]),
+    }
     validate(full)
     return full
 
@@ -59,8 +63,9 @@ def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("runs")
     done = {}
     for name, spec in (("reference", "reference"), ("broken", "broken:SYSTEM_EXIT")):
-        result = run_suite("conformance", "--adapter", spec, *PICK, "--report", str(folder / f"{name}.json"),
-                           pythonpath=[TESTS])
+        result = run_suite(
+            "conformance", "--adapter", spec, *PICK, "--report", str(folder / f"{name}.json"), pythonpath=[TESTS]
+        )
         assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-2000:]
         done[name] = load_report(folder / f"{name}.json")
     return done
@@ -72,7 +77,8 @@ def runs(tmp_path_factory):
 def test_a_subset_run_records_the_selected_clauses_sorted_with_areas_expanded(runs):
     assert runs["reference"]["run"]["clauses"] == SELECTED
     assert {c: e["status"] for c, e in runs["reference"]["clauses"].items() if c in SELECTED} == dict.fromkeys(
-        SELECTED, "passed")
+        SELECTED, "passed"
+    )
 
 
 def test_selected_clauses_of_a_full_selection_is_none():
@@ -80,6 +86,7 @@ def test_selected_clauses_of_a_full_selection_is_none():
 
     def config(value):
         return SimpleNamespace(getoption=lambda name: value)
+
     assert selected_clauses(config(None)) is None
     assert selected_clauses(config(",".join(AREAS))) is None, "every area is a full run"
     assert selected_clauses(config(" REGISTER-VALUE , query")) == SELECTED
@@ -113,8 +120,10 @@ def test_a_subset_run_into_a_directory_of_full_reports_leaves_them_byte_for_byte
     assert result.returncode == 0, result.stdout[-3000:]
     assert {k: v for k, v in snapshot(out).items() if k in before} == before
     assert load_report(out / "reference.subset.json")["run"]["clauses"] == SELECTED
-    assert (f"report: {out / 'reference.subset.json'} (a --clauses run: {out / 'reference.json'} holds a full report, "
-            f"left as it was)") in result.stdout.splitlines()[-3:]
+    assert (
+        f"report: {out / 'reference.subset.json'} (a --clauses run: {out / 'reference.json'} holds a full report, "
+        f"left as it was)"
+    ) in result.stdout.splitlines()[-3:]
 
 
 def test_an_isolated_subset_run_leaves_full_reports_and_their_logs_alone(suite, tmp_path):
@@ -122,8 +131,9 @@ def test_an_isolated_subset_run_leaves_full_reports_and_their_logs_alone(suite, 
     write(out / "reference.json", make_report(FULL, adapter="reference"))
     (out / "reference.log").write_text("the full run's output\n")
     before = snapshot(out)
-    result = suite("conformance", "--adapter", "reference", "--isolate", "--clauses", "REGISTER-VALUE",
-                   "--report-dir", str(out))
+    result = suite(
+        "conformance", "--adapter", "reference", "--isolate", "--clauses", "REGISTER-VALUE", "--report-dir", str(out)
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert {k: v for k, v in snapshot(out).items() if k in before} == before
     report = load_report(out / "reference.subset.json")
@@ -136,11 +146,21 @@ def test_an_isolated_subset_run_leaves_full_reports_and_their_logs_alone(suite, 
 def test_report_naming_a_full_report_with_clauses_is_a_one_line_error_that_writes_nothing(suite, tmp_path, isolate):
     write(tmp_path / "out/r.json", make_report(FULL, adapter="reference"))
     before = snapshot(tmp_path)
-    result = suite("conformance", "--adapter", "reference", *isolate, "--clauses", "REGISTER-VALUE",
-                   "--report", str(tmp_path / "out/r.json"))
+    result = suite(
+        "conformance",
+        "--adapter",
+        "reference",
+        *isolate,
+        "--clauses",
+        "REGISTER-VALUE",
+        "--report",
+        str(tmp_path / "out/r.json"),
+    )
     assert result.returncode == 4
-    assert one_error_line(result) == (f"ERROR: --report {tmp_path / 'out/r.json'} holds a full report; a --clauses run "
-                                      f"would overwrite it: give another path")
+    assert one_error_line(result) == (
+        f"ERROR: --report {tmp_path / 'out/r.json'} holds a full report; a --clauses run "
+        f"would overwrite it: give another path"
+    )
     assert snapshot(tmp_path) == before
 
 
@@ -181,8 +201,10 @@ def test_diff_of_a_real_subset_against_a_full_baseline_compares_only_the_selecte
     new = write(tmp_path / "new.json", runs["reference"])
     assert main(["diff", str(base), str(new)]) == 0
     out = capsys.readouterr().out
-    assert f"note: compared the 3 clauses this run selected (--clauses); {len(CLAUSES) - 3} other clauses are not " \
-           f"compared" in out
+    assert (
+        f"note: compared the 3 clauses this run selected (--clauses); {len(CLAUSES) - 3} other clauses are not "
+        f"compared" in out
+    )
     assert "unchanged 3, fixed 0, regressed 0, added 0, removed 0" in out
     assert out.splitlines()[-1] == "diff passed: nothing regressed (1 report compared)"
 
@@ -201,10 +223,13 @@ def test_diff_notes_whose_selection_was_compared():
     from parametrize_conformance.report._diff import diff_reports
 
     full, a, ab = make_report(FULL), subset(FULL, ["A"]), subset(FULL, ["A", "B"])
-    assert "compared the 1 clause the baseline's run selected (--clauses); 2 other clauses are not compared" in \
-        diff_reports(a, full).notes
-    assert "compared the 1 clause both runs selected (--clauses); 2 other clauses are not compared" in \
-        diff_reports(ab, a).notes
+    assert (
+        "compared the 1 clause the baseline's run selected (--clauses); 2 other clauses are not compared"
+        in diff_reports(a, full).notes
+    )
+    assert (
+        "compared the 1 clause both runs selected (--clauses); 2 other clauses are not compared" in diff_reports(ab, a).notes
+    )
     assert [c.clause for c in diff_reports(full, ab).changes] == ["A", "B"]
     assert diff_reports(full, full).notes == ()
 
@@ -216,8 +241,10 @@ def test_diff_of_directories_compares_the_newer_report_of_an_adapter(tmp_path, c
     assert main(["diff", "base", "out"]) == 0
     out = capsys.readouterr().out
     assert "torch: base/torch.json -> out/torch.subset.json" in out
-    assert "not compared: out/torch.json (a full run), since out/torch.subset.json is the newer report of that " \
-           "adapter; compare it by name: python -m parametrize_conformance.report diff base/torch.json out/torch.json" in out
+    assert (
+        "not compared: out/torch.json (a full run), since out/torch.subset.json is the newer report of that "
+        "adapter; compare it by name: python -m parametrize_conformance.report diff base/torch.json out/torch.json" in out
+    )
     assert "not gated" not in out and out.splitlines()[-1] == "diff passed: nothing regressed (1 report compared)"
     assert main(["diff", "base/torch.json", "out"]) == 0, "a baseline file against a directory pairs the same way"
     capsys.readouterr()
@@ -246,6 +273,7 @@ def fake_suite(monkeypatch):
         for name, report in written.items():
             write(out / name, report)
         return 0
+
     monkeypatch.setattr("parametrize_conformance.report._gate.run_suite_for_gate", run)
     return written
 
@@ -271,8 +299,9 @@ def test_diff_says_diff_and_gate_says_gate(tmp_path, capsys, in_tmp, fake_suite)
 def test_a_gate_of_a_subset_compares_the_subset_it_just_ran(tmp_path, capsys, in_tmp, fake_suite):
     write(tmp_path / "base/torch.json", blessed(make_report(FULL)))
     write(tmp_path / "out/torch.json", make_report(FULL))
-    fake_suite["torch.subset.json"] = subset({"A": "failed", "B": "passed", "C": "passed"}, ["A"],
-                                             finished="2025-01-02T00:00:00+00:00")
+    fake_suite["torch.subset.json"] = subset(
+        {"A": "failed", "B": "passed", "C": "passed"}, ["A"], finished="2025-01-02T00:00:00+00:00"
+    )
     assert main(["gate", "--baseline", "base", "--out", "out", "--", "--clauses", "A"]) == 1
     out = capsys.readouterr().out
     assert "  A [torch] passed -> failed: Statement of A." in out
@@ -285,8 +314,13 @@ def test_a_gate_of_a_subset_compares_the_subset_it_just_ran(tmp_path, capsys, in
 def test_bless_refuses_a_subset_report_and_writes_nothing(tmp_path, capsys, in_tmp):
     write(tmp_path / "out/torch.json", subset(FULL, ["A"]))
     before = snapshot(tmp_path)
-    assert_usage_error(main(["bless", "out/torch.json", "--to", "base/torch.json"]), capsys,
-                       "out/torch.json is a --clauses run (1 of 3 clauses selected)", "no baseline", "no --clauses")
+    assert_usage_error(
+        main(["bless", "out/torch.json", "--to", "base/torch.json"]),
+        capsys,
+        "out/torch.json is a --clauses run (1 of 3 clauses selected)",
+        "no baseline",
+        "no --clauses",
+    )
     assert_usage_error(main(["bless", "out/torch.json"]), capsys, "is a --clauses run")
     assert snapshot(tmp_path) == before
 
@@ -303,9 +337,11 @@ def test_render_of_a_directory_shows_one_column_per_adapter_and_names_the_subset
     write(tmp_path / "out/reference.json", make_report(FULL, adapter="reference"))
     assert main(["render", "out"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "out/matrix.md", "out/matrix.html",
+        "out/matrix.md",
+        "out/matrix.html",
         "skipped out/torch.subset.json (a --clauses run): the matrix shows out/torch.json for that adapter; name "
-        "out/torch.subset.json to render it"]
+        "out/torch.subset.json to render it",
+    ]
     markdown = (tmp_path / "out/matrix.md").read_text(encoding="utf-8")
     assert "2 adapter(s)" in markdown and "torch #2" not in markdown
     assert main(["render", "out/torch.subset.json", "--out", "named"]) == 0, "a subset file named is rendered"

@@ -34,14 +34,20 @@ def test_columns_are_ordered_and_labelled_by_version():
 
 def test_version_key_is_numeric():
     assert sorted(["2.13.0", "2.4.1", "2.10.0", "2.13.0+cpu"], key=version_key) == [
-        "2.4.1", "2.10.0", "2.13.0", "2.13.0+cpu"]
+        "2.4.1",
+        "2.10.0",
+        "2.13.0",
+        "2.13.0+cpu",
+    ]
 
 
 def test_changes_are_the_clauses_whose_status_differs_with_each_step_in_words():
     columns = version_columns([at_version(OLD, "2.13.0"), at_version(NEW, "2.14.1")])
     found = changes(columns)
     assert [(c.clause, c.statuses) for c in found] == [
-        ("REGISTER-B", ("diverged", "unexpected-pass")), ("CACHE-A", ("passed", "failed"))]
+        ("REGISTER-B", ("diverged", "unexpected-pass")),
+        ("CACHE-A", ("passed", "failed")),
+    ]
     labels = ["torch 2.13.0", "torch 2.14.1"]
     assert describe(found[0], labels) == "the declared divergence does not reproduce in torch 2.14.1"
     assert describe(found[1], labels) == "conforms in torch 2.13.0, fails in torch 2.14.1"
@@ -82,19 +88,24 @@ def test_html_by_version_marks_changed_rows_and_offers_the_filter():
 
 
 def test_runs_are_shown_with_reasons_and_figures():
-    runs = [{"version": "2.13.0", "status": "ran", "reason": "", "install_s": 41.2, "run_s": 60.4, "env_mb": 1536},
-            {"version": "2.15.0", "status": "not installable", "reason": "not installable here: pip: torch<=2.14.1"}]
+    runs = [
+        {"version": "2.13.0", "status": "ran", "reason": "", "install_s": 41.2, "run_s": 60.4, "env_mb": 1536},
+        {"version": "2.15.0", "status": "not installable", "reason": "not installable here: pip: torch<=2.14.1"},
+    ]
     markdown = render_markdown([at_version(OLD, "2.13.0")], by_version=True, runs=runs)
     assert "| 2.13.0 | ran | install 41 s; run 60 s; environment 1.5 GiB |" in markdown
     assert "| 2.15.0 | not installable | not installable here: pip: torch\\<=2.14.1 |" in markdown
     assert "2.15.0" in render_html([at_version(OLD, "2.13.0")], by_version=True, runs=runs)
 
 
-@pytest.mark.parametrize(("reports", "fragment"), [
-    ([], "needs at least one report"),
-    ([at_version(OLD, "2.13.0"), at_version(OLD, "1.0", "reference")], "takes reports of one adapter"),
-    ([at_version(OLD, "2.13.0"), at_version(NEW, "2.13.0")], "report 1 and report 2 both report torch 2.13.0"),
-])
+@pytest.mark.parametrize(
+    ("reports", "fragment"),
+    [
+        ([], "needs at least one report"),
+        ([at_version(OLD, "2.13.0"), at_version(OLD, "1.0", "reference")], "takes reports of one adapter"),
+        ([at_version(OLD, "2.13.0"), at_version(NEW, "2.13.0")], "report 1 and report 2 both report torch 2.13.0"),
+    ],
+)
 def test_bad_inputs_are_errors_that_say_what_to_do(reports, fragment):
     with pytest.raises(ReportError, match=fragment):
         version_columns(reports)
@@ -116,8 +127,15 @@ def in_tmp(tmp_path, monkeypatch):
 def test_render_by_version_writes_the_matrix_with_the_runs_file(in_tmp, capsys):
     write(in_tmp / "v/torch-2.13.0.json", at_version(OLD, "2.13.0"))
     write(in_tmp / "v/torch-2.14.1.json", at_version(NEW, "2.14.1"))
-    write(in_tmp / "v/versions.json", {"format": 1, "versions": [
-        {"version": "2.12.1", "status": "skipped", "reason": "skipped: a CUDA build, pass --download to try"}]})
+    write(
+        in_tmp / "v/versions.json",
+        {
+            "format": 1,
+            "versions": [
+                {"version": "2.12.1", "status": "skipped", "reason": "skipped: a CUDA build, pass --download to try"}
+            ],
+        },
+    )
     assert main(["render", "v", "--by", "version"]) == 0
     markdown = (in_tmp / "v/matrix.md").read_text()
     assert "| 2.12.1 | skipped | skipped: a CUDA build, pass --download to try |" in markdown
@@ -127,8 +145,12 @@ def test_render_by_version_writes_the_matrix_with_the_runs_file(in_tmp, capsys):
 def test_render_by_version_refuses_two_reports_of_one_version_and_writes_nothing(in_tmp, capsys):
     write(in_tmp / "v/torch-2.13.0.json", at_version(OLD, "2.13.0+cpu"))
     write(in_tmp / "v/torch-2.13.json", at_version(NEW, "2.13.0+cpu"))
-    assert_usage_error(main(["render", "v", "--by", "version"]), capsys, "v/torch-2.13.0.json and v/torch-2.13.json "
-                       "both report torch 2.13.0+cpu", "move one of them")
+    assert_usage_error(
+        main(["render", "v", "--by", "version"]),
+        capsys,
+        "v/torch-2.13.0.json and v/torch-2.13.json both report torch 2.13.0+cpu",
+        "move one of them",
+    )
     assert_usage_error(main(["render", "v/torch-2.13.0.json", "--runs", "r.json"]), capsys, "goes with --by version")
     assert not (in_tmp / "v/matrix.md").exists()
 
@@ -139,11 +161,14 @@ def test_render_by_version_refuses_a_bad_runs_file(in_tmp, capsys):
     assert_usage_error(main(["render", "v", "--by", "version"]), capsys, "is not a versions file of format 1")
 
 
-@pytest.mark.parametrize(("argv", "fragment"), [
-    (["versions", "--versions", ","], "names no version"),
-    (["versions", "--versions", "2.13.0,latest"], "latest is not a release version"),
-    (["version"], "(did you mean versions?)"),
-])
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["versions", "--versions", ","], "names no version"),
+        (["versions", "--versions", "2.13.0,latest"], "latest is not a release version"),
+        (["version"], "(did you mean versions?)"),
+    ],
+)
 def test_versions_argument_errors(in_tmp, capsys, argv, fragment):
     assert_usage_error(main(argv), capsys, fragment)
 
@@ -152,15 +177,28 @@ def test_versions_argument_errors(in_tmp, capsys, argv, fragment):
 
 
 def test_candidates_are_the_newest_patch_of_each_minor():
-    releases = ["2.15.0", "2.14.1", "2.14.0", "2.13.0+cpu", "2.13.0", "2.12.1", "2.12.0", "2.4.1", "2.4.0", "2.3.1",
-                "2.5.0rc1"]
+    releases = [
+        "2.15.0",
+        "2.14.1",
+        "2.14.0",
+        "2.13.0+cpu",
+        "2.13.0",
+        "2.12.1",
+        "2.12.0",
+        "2.4.1",
+        "2.4.0",
+        "2.3.1",
+        "2.5.0rc1",
+    ]
     assert candidates(releases) == ["2.3.1", "2.4.1", "2.12.1", "2.13.0", "2.14.1", "2.15.0"]
 
 
 def test_pip_reasons_are_one_line():
-    conflict = ("ERROR: Cannot install torch==2.15.0 because these package versions have conflicting dependencies.\n"
-                "\nThe conflict is caused by:\n    The user requested torch==2.15.0\n"
-                "    The user requested (constraint) torch<=2.14.1\n")
+    conflict = (
+        "ERROR: Cannot install torch==2.15.0 because these package versions have conflicting dependencies.\n"
+        "\nThe conflict is caused by:\n    The user requested torch==2.15.0\n"
+        "    The user requested (constraint) torch<=2.14.1\n"
+    )
     assert pip_reason(conflict).startswith("(constraint) torch<=2.14.1 excludes it (")
     missing = "ERROR: Could not find a version that satisfies ...\nERROR: No matching distribution found for torch==9.0\n"
     assert pip_reason(missing).startswith("No matching distribution found for torch==9.0 (no wheel for Python 3.")
@@ -170,14 +208,17 @@ def test_pip_reasons_are_one_line():
 def test_plan_describes_what_would_be_downloaded():
     assert Plan(2**30, 3, (), 2).describe() == "3 wheels on disk (1.0 GiB), 2 small ones from PyPI"
     text = Plan(0, 0, ("torch", "nvidia-cudnn-cu13", "nvidia-nccl-cu13", "triton"), 1).describe()
-    assert text == ("a CUDA build: 4 large wheels from PyPI (torch, nvidia-cudnn-cu13, nvidia-nccl-cu13 and 1 more) "
-                    "besides 0 wheels on disk (0.0 GiB)")
+    assert text == (
+        "a CUDA build: 4 large wheels from PyPI (torch, nvidia-cudnn-cu13, nvidia-nccl-cu13 and 1 more) "
+        "besides 0 wheels on disk (0.0 GiB)"
+    )
 
 
 def test_a_version_whose_torch_wheel_is_on_disk_is_cheap_even_with_a_download():
     plan = Plan(3 * 2**30, 23, ("nvidia-nvjitlink",), 4, torch_on_disk=True)
-    assert plan.describe() == ("a CUDA build: 1 large wheel from PyPI (nvidia-nvjitlink) besides the torch wheel and "
-                               "23 wheels on disk (3.0 GiB)")
+    assert plan.describe() == (
+        "a CUDA build: 1 large wheel from PyPI (nvidia-nvjitlink) besides the torch wheel and 23 wheels on disk (3.0 GiB)"
+    )
 
 
 def _options(tmp_path: Path) -> Options:
@@ -185,12 +226,17 @@ def _options(tmp_path: Path) -> Options:
 
 
 def test_a_version_that_fails_does_not_stop_the_others(tmp_path, monkeypatch):
-    outcomes = {"2.13.0": Outcome("2.13.0", "ran", report="torch-2.13.0.json"),
-                "2.14.1": Outcome("2.14.1", "install failed", "not installable here: pip: boom")}
+    outcomes = {
+        "2.13.0": Outcome("2.13.0", "ran", report="torch-2.13.0.json"),
+        "2.14.1": Outcome("2.14.1", "install failed", "not installable here: pip: boom"),
+    }
     monkeypatch.setattr("parametrize_conformance.report._versions._one_version", lambda v, o: outcomes[v])
     found = run_versions(["2.3.1", "2.14.1", "2.13.0"], _options(tmp_path), "torch>=2.4")
     assert [(o.version, o.status) for o in found] == [
-        ("2.3.1", "below floor"), ("2.14.1", "install failed"), ("2.13.0", "ran")]
+        ("2.3.1", "below floor"),
+        ("2.14.1", "install failed"),
+        ("2.13.0", "ran"),
+    ]
     assert found[0].reason == "below the project's floor torch>=2.4 in pyproject.toml"
 
 
@@ -200,6 +246,7 @@ def test_the_runs_file_is_written_after_each_version(tmp_path, monkeypatch):
     def one(version, options):
         seen.append([e["version"] for e in load_runs(options.out / "versions.json")] if seen else [])
         return Outcome(version, "ran", report=f"torch-{version}.json")
+
     monkeypatch.setattr("parametrize_conformance.report._versions._one_version", one)
     run_versions(["2.12.1", "2.13.0"], _options(tmp_path), "torch>=2.4", command="versions")
     assert seen == [[], ["2.12.1"]]
@@ -210,8 +257,10 @@ def test_skipped_versions_are_not_installed(tmp_path, monkeypatch):
     monkeypatch.setattr("parametrize_conformance.report._versions.plan_install", lambda v: Plan(0, 0, ("torch",), 0))
     monkeypatch.setattr("parametrize_conformance.report._versions._install_and_run", pytest.fail)
     [outcome] = run_versions(["2.12.1"], _options(tmp_path), "torch>=2.4")
-    assert (outcome.status, outcome.reason) == ("skipped", "skipped: 1 large wheel from PyPI (torch) besides 0 "
-                                                 "wheels on disk (0.0 GiB), pass --download to try")
+    assert (outcome.status, outcome.reason) == (
+        "skipped",
+        "skipped: 1 large wheel from PyPI (torch) besides 0 wheels on disk (0.0 GiB), pass --download to try",
+    )
 
 
 def test_runs_file_and_matrix_keep_an_earlier_report_of_a_failed_version(tmp_path):

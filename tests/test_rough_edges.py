@@ -30,9 +30,13 @@ from parametrize_conformance.report import load_report
 
 # A planted bug whose failure a reproducer shows by itself: stacking a second parametrization raises.
 STACKING = PlantedBug(
-    "register-stacking-raises", "REGISTER-STACK-COMPOSES", "_register.py", "register_parametrization",
-    Replace("plist._append(parametrization)",
-            "raise RuntimeError('planted bug: stacking a second parametrization is broken')"),
+    "register-stacking-raises",
+    "REGISTER-STACK-COMPOSES",
+    "_register.py",
+    "register_parametrization",
+    Replace(
+        "plist._append(parametrization)", "raise RuntimeError('planted bug: stacking a second parametrization is broken')"
+    ),
     "register_parametrization raises when it stacks a parametrization on an existing chain",
 )
 ADAPTER_OF = """
@@ -55,22 +59,38 @@ def line_of(path: Path, text: str) -> int:
 
 # 1. One-line errors.
 
+
 @pytest.fixture
 def raising(tmp_path) -> Path:
     """Modules that fail on import or when asked for their adapter, in tmp_path."""
-    write(tmp_path, "raises_on_import", """
+    write(
+        tmp_path,
+        "raises_on_import",
+        """
         from parametrize_conformance import reference
         raise RuntimeError("boom\\nat import")
-    """)
-    write(tmp_path, "needs_a_dependency", """
+    """,
+    )
+    write(
+        tmp_path,
+        "needs_a_dependency",
+        """
         from parametrize_conformance import reference
         import not_installed_dependency_xyz
-    """)
-    write(tmp_path, "bad_syntax", """
+    """,
+    )
+    write(
+        tmp_path,
+        "bad_syntax",
+        """
         def broken(:
             pass
-    """)
-    write(tmp_path, "raising_factory", """
+    """,
+    )
+    write(
+        tmp_path,
+        "raising_factory",
+        """
         from parametrize_conformance import reference
         from parametrize_conformance.adapters import Adapter
 
@@ -79,23 +99,38 @@ def raising(tmp_path) -> Path:
 
         def invalid():
             return Adapter(name="half", api=object())
-    """)
+    """,
+    )
     return tmp_path
 
 
-@pytest.mark.parametrize("spec, module, phrase, marker", [
-    ("raises_on_import", "raises_on_import", "raised RuntimeError: boom at import", "raise RuntimeError"),
-    ("raises_on_import:ADAPTER", "raises_on_import", "raised RuntimeError: boom at import", "raise RuntimeError"),
-    ("needs_a_dependency", "needs_a_dependency", "raised ModuleNotFoundError: No module named "
-                                                 "'not_installed_dependency_xyz'", "import not_installed"),
-    ("bad_syntax", "bad_syntax", "raised SyntaxError: invalid syntax", "def broken"),
-    ("raising_factory:make", "raising_factory", "calling make() for adapter 'raising_factory:make' raised "
-                                                "ValueError: the factory broke", 'raise ValueError'),
-    ("raising_factory:invalid", "raising_factory", "calling invalid() for adapter 'raising_factory:invalid' raised "
-                                                   "AdapterError: adapter 'half'", "return Adapter"),
-])
-def test_a_module_or_factory_that_raises_is_a_one_line_error_saying_where(suite, raising, spec, module, phrase,
-                                                                          marker):
+@pytest.mark.parametrize(
+    "spec, module, phrase, marker",
+    [
+        ("raises_on_import", "raises_on_import", "raised RuntimeError: boom at import", "raise RuntimeError"),
+        ("raises_on_import:ADAPTER", "raises_on_import", "raised RuntimeError: boom at import", "raise RuntimeError"),
+        (
+            "needs_a_dependency",
+            "needs_a_dependency",
+            "raised ModuleNotFoundError: No module named 'not_installed_dependency_xyz'",
+            "import not_installed",
+        ),
+        ("bad_syntax", "bad_syntax", "raised SyntaxError: invalid syntax", "def broken"),
+        (
+            "raising_factory:make",
+            "raising_factory",
+            "calling make() for adapter 'raising_factory:make' raised ValueError: the factory broke",
+            "raise ValueError",
+        ),
+        (
+            "raising_factory:invalid",
+            "raising_factory",
+            "calling invalid() for adapter 'raising_factory:invalid' raised AdapterError: adapter 'half'",
+            "return Adapter",
+        ),
+    ],
+)
+def test_a_module_or_factory_that_raises_is_a_one_line_error_saying_where(suite, raising, spec, module, phrase, marker):
     result = suite("conformance", "--adapter", spec, pythonpath=[raising])
     assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]
     error = _one_line(result.stderr)
@@ -110,8 +145,10 @@ def test_an_entry_point_whose_module_raises_is_a_one_line_error_naming_its_packa
     assert result.returncode == 4, result.stdout[-2000:]
     error = _one_line(result.stderr)
     path = raising / "raises_on_import.py"
-    assert error.startswith("ERROR: --adapter boom: entry point 'boom' of boom-impl: loading "
-                            "'raises_on_import:ADAPTER' raised RuntimeError: boom at import"), error
+    assert error.startswith(
+        "ERROR: --adapter boom: entry point 'boom' of boom-impl: loading "
+        "'raises_on_import:ADAPTER' raised RuntimeError: boom at import"
+    ), error
     assert f"(at {path}:{line_of(path, 'raise RuntimeError')})" in error and "boom-impl" in error, error
 
 
@@ -131,23 +168,30 @@ def test_load_errors_in_process_are_adapter_errors_and_a_missing_module_keeps_it
 
 
 def test_an_unknown_hypothesis_profile_is_a_one_line_error_listing_the_known_ones(suite, tmp_path):
-    write(tmp_path, "conftest", """
+    write(
+        tmp_path,
+        "conftest",
+        """
         from hypothesis import settings
         settings.register_profile("mine", max_examples=3)
-    """)
+    """,
+    )
     write(tmp_path, "test_nothing", "def test_nothing():\n    pass\n")
     errors = []
     for arguments in (("--pyargs", "parametrize_conformance", "--adapter", "reference"), ("test_nothing.py",)):
         result = suite(*arguments, "--hypothesis-profile", "thorogh", cwd=tmp_path)
         assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]
         errors.append(_one_line(result.stderr))
-        assert errors[-1].startswith("ERROR: --hypothesis-profile thorogh: no such Hypothesis profile (did you mean "
-                                     "'thorough'?); known profiles: dev, ci, thorough, verdict"), errors[-1]
+        assert errors[-1].startswith(
+            "ERROR: --hypothesis-profile thorogh: no such Hypothesis profile (did you mean "
+            "'thorough'?); known profiles: dev, ci, thorough, verdict"
+        ), errors[-1]
     # Note: a profile the user registered (in the conftest of the tests run, loaded before the check) is listed too.
     assert "mine" in errors[-1].split("known profiles:")[1], errors[-1]
 
 
 # 2 and 3. The spec in reproducers; a short repr.
+
 
 def test_load_adapter_sets_the_spec_it_was_given(tmp_path, monkeypatch):
     write(tmp_path, "thirdparty_spec", ADAPTER_OF.format(package="parametrize_conformance.reference"))
@@ -156,6 +200,7 @@ def test_load_adapter_sets_the_spec_it_was_given(tmp_path, monkeypatch):
         loaded = load_adapter(" thirdparty_spec:ADAPTER ")
         assert (loaded.name, loaded.spec) == ("mine", "thirdparty_spec:ADAPTER")
         import thirdparty_spec
+
         assert thirdparty_spec.ADAPTER.spec == "mine", "the module's own object is left as it was"
     finally:
         sys.modules.pop("thirdparty_spec", None)
@@ -178,16 +223,23 @@ def test_a_reproducer_loads_the_adapter_by_its_spec_and_fails_the_same_way(suite
     STACKING.build(tmp_path)
     write(tmp_path, "thirdparty_mine", ADAPTER_OF.format(package=STACKING.package))
     spec, report_path = "thirdparty_mine:ADAPTER", tmp_path / "mine.json"
-    result = suite("conformance", "--adapter", spec, "--clauses", STACKING.clause, "--report", str(report_path),
-                   pythonpath=[tmp_path])
+    result = suite(
+        "conformance", "--adapter", spec, "--clauses", STACKING.clause, "--report", str(report_path), pythonpath=[tmp_path]
+    )
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     report = load_report(report_path)
     assert (report["adapter"]["name"], report["adapter"]["spec"]) == ("mine", spec)
     entry = report["clauses"][STACKING.clause]
     assert entry["status"] == "failed" and entry["message"].startswith("RuntimeError: planted bug"), entry
     assert f"load_adapter({spec!r})" in entry["reproducer"], entry["reproducer"]
-    replay = subprocess.run([sys.executable, "-c", _script(entry["reproducer"])], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    replay = subprocess.run(
+        [sys.executable, "-c", _script(entry["reproducer"])],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
     assert replay.returncode == 1, replay.stdout + replay.stderr
     assert replay.stderr.strip().splitlines()[-1] == entry["message"], replay.stderr
     assert f"Adapter('mine', spec='{spec}', 0 declared divergences)" in result.stdout
@@ -208,12 +260,14 @@ def _script(reproducer: str) -> str:
 
 # 4. Wrapping torch.
 
+
 def test_like_torch_declares_torchs_divergences_and_takes_the_other_fields():
     fork = Adapter.like_torch(torch_parametrize, name="fork", spec="fork.mod:ADAPTER", version="1.2")
     assert (fork.name, fork.spec, fork.version, fork.device) == ("fork", "fork.mod:ADAPTER", "1.2", "cpu")
     assert fork.divergences == torch_divergences()
-    assert Adapter.like_torch(torch_parametrize, name="old", torch_release="1.9.1").divergences == \
-        torch_divergences(version="1.9.1")
+    assert Adapter.like_torch(torch_parametrize, name="old", torch_release="1.9.1").divergences == torch_divergences(
+        version="1.9.1"
+    )
     here = Adapter.like_torch(torch_parametrize, name="here")
     assert here.divergences == load_adapter("torch").divergences == torch_divergences()
     assert torch_divergences(version="99.0") == tuple(d for d in TORCH_DIVERGENCES if d.applies_to("99.0"))
@@ -239,6 +293,7 @@ def test_the_user_guide_example_of_wrapping_torch_runs(monkeypatch):
 
 # 5. No example database.
 
+
 def run_without_ci(*args: str, cwd: Path, pythonpath: list[Path] = ()) -> subprocess.CompletedProcess:
     """`pytest ARGS` in cwd under the dev profile: CI (which picks ci, a profile without a database) is unset."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST") and k != "CI"}
@@ -251,8 +306,18 @@ def test_a_broken_run_leaves_nothing_for_the_next_run_in_the_same_folder(tmp_pat
     mutant = next(m for m in PLANTED_BUGS if m.name == "register-returns-none")
     mutant.build(tmp_path / "impl")
     clauses = f"{mutant.clause},REGISTER-CLASS-SWAP"
-    broken = run_without_ci("--pyargs", "parametrize_conformance", "--adapter", mutant.package, "--clauses", clauses,
-                            "--report", "broken.json", cwd=tmp_path, pythonpath=[tmp_path / "impl"])
+    broken = run_without_ci(
+        "--pyargs",
+        "parametrize_conformance",
+        "--adapter",
+        mutant.package,
+        "--clauses",
+        clauses,
+        "--report",
+        "broken.json",
+        cwd=tmp_path,
+        pythonpath=[tmp_path / "impl"],
+    )
     assert broken.returncode == 1, broken.stdout[-3000:] + broken.stderr[-2000:]
     assert load_report(tmp_path / "broken.json")["run"]["hypothesis_profile"] == "dev"
     clean = run_without_ci("--pyargs", "parametrize_conformance", "--adapter", "torch", "--clauses", clauses, cwd=tmp_path)
@@ -261,24 +326,34 @@ def test_a_broken_run_leaves_nothing_for_the_next_run_in_the_same_folder(tmp_pat
 
 
 def test_a_users_own_profile_runs_without_a_database_under_its_name(tmp_path):
-    write(tmp_path, "conftest", f"""
+    write(
+        tmp_path,
+        "conftest",
+        f"""
         from hypothesis import settings
         from hypothesis.database import DirectoryBasedExampleDatabase
-        settings.register_profile("mine", max_examples=7, database=DirectoryBasedExampleDatabase({str(tmp_path / 'db')!r}))
-    """)
-    write(tmp_path, "test_probe", """
+        settings.register_profile("mine", max_examples=7, database=DirectoryBasedExampleDatabase({str(tmp_path / "db")!r}))
+    """,
+    )
+    write(
+        tmp_path,
+        "test_probe",
+        """
         from hypothesis import settings
         def test_probe():
             assert settings.default.database is None and settings.default.max_examples == 7
             assert settings.get_current_profile_name().startswith("mine")
-    """)
+    """,
+    )
     for verbosity in ((), ("--hypothesis-verbosity", "verbose")):
-        result = run_without_ci("test_probe.py", "--adapter", "reference", "--hypothesis-profile", "mine", *verbosity,
-                                cwd=tmp_path)
+        result = run_without_ci(
+            "test_probe.py", "--adapter", "reference", "--hypothesis-profile", "mine", *verbosity, cwd=tmp_path
+        )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
 # 6. Set-up as written.
+
 
 def _readme() -> str:
     return (ROOT / "README.md").read_text()
@@ -291,9 +366,9 @@ def _user_guide() -> str:
 def _section(text: str, heading: str) -> str:
     start = text.index(heading + "\n")
     level = heading.split(" ")[0]
-    rest = text[start + len(heading):]
+    rest = text[start + len(heading) :]
     ends = [m.start() for m in re.finditer(rf"^#{{1,{len(level)}}} ", rest, re.M)]
-    return rest[:ends[0]] if ends else rest
+    return rest[: ends[0]] if ends else rest
 
 
 def test_the_readme_runs_nox_as_a_module_and_ci_runs_its_test_command():
@@ -310,15 +385,25 @@ def test_the_readme_runs_nox_as_a_module_and_ci_runs_its_test_command():
     assert "tests" in sessions
     listed = ", ".join(f"`{s}`" for s in sessions[:-1]) + f" and `{sessions[-1]}`"
     assert f"A bare `python -m nox` runs the default sessions, {listed}" in " ".join(setup.split()).replace(
-        "`tests` (the project's own tests)", "`tests`")
+        "`tests` (the project's own tests)", "`tests`"
+    )
 
 
 def test_the_readme_example_install_pins_torch_as_the_sessions_do():
     noxfile = _noxfile()
     validate = _section(_readme(), "## Validate your implementation")
     install = next(line for line in validate.splitlines() if line.startswith("python -m pip install"))
-    assert install.split("#")[0].split() == ["python", "-m", "pip", "install", noxfile.TORCH, "-e", ".", "-e",
-                                             "examples/toy_parametrize"]
+    assert install.split("#")[0].split() == [
+        "python",
+        "-m",
+        "pip",
+        "install",
+        noxfile.TORCH,
+        "-e",
+        ".",
+        "-e",
+        "examples/toy_parametrize",
+    ]
 
 
 @functools.cache
@@ -369,12 +454,12 @@ def test_reports_render_with_torch_pytest_and_hypothesis_unimportable(tmp_path):
         runpy.run_module("parametrize_conformance.report", run_name="__main__")
     """)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).strip(os.pathsep)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          env=env)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     matrix = (tmp_path / "out" / "matrix.md").read_text()
     clauses = json.loads((tmp_path / "torch.json").read_text())["clauses"]
     assert all(c in matrix for c in clauses) and (tmp_path / "out" / "matrix.html").is_file()
-    blocked = subprocess.run([sys.executable, "-c", WITHOUT.format(blocked=BLOCKED) + "import torch"],
-                             capture_output=True, text=True, timeout=60)
+    blocked = subprocess.run(
+        [sys.executable, "-c", WITHOUT.format(blocked=BLOCKED) + "import torch"], capture_output=True, text=True, timeout=60
+    )
     assert blocked.returncode == 1 and "import of torch halted" in blocked.stderr, "torch was importable"

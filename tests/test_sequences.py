@@ -28,16 +28,20 @@ def found() -> SequenceDivergence:
 
 def test_planted_divergence_is_found_and_shrunk_to_three_operations(found):
     operations = [step.code.split("(")[0] for step in found.steps[1:]]
-    assert operations == ["P.register_parametrization", "P.register_parametrization", "P.remove_parametrizations"], (
-        str(found))
+    assert operations == ["P.register_parametrization", "P.register_parametrization", "P.remove_parametrizations"], str(
+        found
+    )
     assert "leave_parametrized=True" in found.steps[-1].code
     assert re.search(r"shrunk from \d+ steps to 4", str(found)), str(found)
     assert "got tensor" in str(found) and "expected tensor" in str(found)
 
 
 def test_printed_reproducer_runs_and_shows_the_divergence(found, tmp_path):
-    script = str(found).split("Reproducer (replays the steps on the adapter and on the reference, failing at the "
-                              "first difference):\n")[1].rsplit(" (shrunk from", 1)[0]
+    script = (
+        str(found)
+        .split("Reproducer (replays the steps on the adapter and on the reference, failing at the first difference):\n")[1]
+        .rsplit(" (shrunk from", 1)[0]
+    )
     path = tmp_path / "reproducer.py"
     path.write_text("\n".join(line.removeprefix("    ") for line in script.splitlines()) + "\n")
     env = {"PYTHONPATH": str(ROOT / "tests"), "PATH": ""}
@@ -52,22 +56,33 @@ def test_the_same_steps_agree_on_the_reference(found, capsys):
 
 
 def test_a_step_that_raises_and_changes_a_model_is_a_divergence():
-    steps = [Step("m0 = HostSpec('linear', n=3, m=3, dtype=torch.float64, seed=0).build('cpu')"),
-             Step("m0.bias.data.add_(1.0); raise ValueError('refused, but after a change')", atomic=True)]
-    with pytest.raises(SequenceDivergence, match="the reference raised ValueError: refused, but after a change and "
-                                                 "changed a model"):
+    steps = [
+        Step("m0 = HostSpec('linear', n=3, m=3, dtype=torch.float64, seed=0).build('cpu')"),
+        Step("m0.bias.data.add_(1.0); raise ValueError('refused, but after a change')", atomic=True),
+    ]
+    with pytest.raises(
+        SequenceDivergence, match="the reference raised ValueError: refused, but after a change and changed a model"
+    ):
         replay("reference", steps)
 
 
 def test_torch_declared_divergence_is_dropped_not_reported(capsys):
     # torch resizes on a wrong-shape assignment (declared ASSIGN-SHAPE-CHECKED); the reference refuses: dropped.
-    steps = [Step("m0 = HostSpec('linear', n=3, m=3, dtype=torch.float64, seed=0).build('cpu')"),
-             Step("P.register_parametrization(m0, 'weight', Scale(2.0))", atomic=True),
-             Step("m0.weight = seeded_randn((4, 3), torch.float64, 'cpu', 1)", True,
-                  ("ASSIGN-SHAPE-CHECKED", "may not change the shape"))]
+    steps = [
+        Step("m0 = HostSpec('linear', n=3, m=3, dtype=torch.float64, seed=0).build('cpu')"),
+        Step("P.register_parametrization(m0, 'weight', Scale(2.0))", atomic=True),
+        Step(
+            "m0.weight = seeded_randn((4, 3), torch.float64, 'cpu', 1)",
+            True,
+            ("ASSIGN-SHAPE-CHECKED", "may not change the shape"),
+        ),
+    ]
     replay("torch", steps)
-    with pytest.raises(SequenceDivergence, match=r"m0\.weight = seeded_randn.*the step succeeded; on the reference "
-                                                 r"it raised ValueError"):
+    with pytest.raises(
+        SequenceDivergence,
+        match=r"m0\.weight = seeded_randn.*the step succeeded; on the reference "
+        r"it raised ValueError",
+    ):
         replay("torch", [*steps[:2], Step(steps[2].code, atomic=True)])
 
 
@@ -81,7 +96,9 @@ def test_differences_name_the_place_and_both_values():
 
 def test_error_keys_keep_type_and_phrase():
     assert error_key(ValueError("Module Linear does not have a parametrization on weight")) == (
-        "ValueError", "does not have a parametrization on")
+        "ValueError",
+        "does not have a parametrization on",
+    )
     assert error_key(KeyError("x")) == ("KeyError", "")
 
 
@@ -91,16 +108,21 @@ def test_machine_passes_on_the_builtin_adapters(spec):
 
 
 def test_a_difference_its_replay_does_not_show_is_a_flaky_oracle_not_a_divergence():
-    with pytest.raises(FlakyOracle, match="oracle is not deterministic: .* replaying its \\d+ steps on fresh models "
-                                          "showed no difference") as caught:
+    with pytest.raises(
+        FlakyOracle, match="oracle is not deterministic: .* replaying its \\d+ steps on fresh models showed no difference"
+    ) as caught:
         run_sequences(FIRST_REMOVE_ONLY, torch.float64, False, **SEARCH)
     assert not isinstance(caught.value, SequenceDivergence)
 
 
 def _use_counts(world) -> list[tuple[str, int]]:
     """(model.tensor path, use count) of every tensor the world's models hold, originals included."""
-    return [(f"{m}.{n}", t._use_count()) for m in world.names
-            for n, t in [*world.model(m).named_parameters(), *world.model(m).named_buffers()] if t is not None]
+    return [
+        (f"{m}.{n}", t._use_count())
+        for m in world.names
+        for n, t in [*world.model(m).named_parameters(), *world.model(m).named_buffers()]
+        if t is not None
+    ]
 
 
 def test_both_sides_see_the_same_use_counts_before_every_step(monkeypatch):

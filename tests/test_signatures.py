@@ -20,7 +20,7 @@ from parametrize_conformance.report import load_report
 # the planted bug runs right_inverse with grad enabled, which breaks the clause with the flag off too, in a way the
 # declared signature does not describe (the clause's check of grad mode during the call fails first).
 CLAUSE = "ASSIGN-NO-GRAD"
-ADAPTERS = '''
+ADAPTERS = """
 import dataclasses
 import torch_second_bug
 from parametrize_conformance.adapters import Adapter, torch_divergences
@@ -28,7 +28,7 @@ from parametrize_conformance.adapters import Adapter, torch_divergences
 SIGNED = Adapter.like_torch(torch_second_bug, name="torch-second-bug")
 UNSIGNED = Adapter.like_torch(torch_second_bug, name="torch-second-bug", divergences=tuple(
     dataclasses.replace(d, raises=(), match="") for d in torch_divergences()))
-'''
+"""
 
 
 def _plant_grad_enabled_writes(source: str) -> str:
@@ -56,9 +56,21 @@ def planted(tmp_path_factory) -> Path:
 
 
 def _run(suite, planted: Path, adapter: str, report: Path):
-    return suite("--pyargs", "parametrize_conformance", "--adapter", f"second_bug_adapters:{adapter}", "--clauses", CLAUSE,
-                 "--report", str(report), "-p", "verdict_profile", "--hypothesis-profile", "verdict",
-                 pythonpath=[planted, Path(__file__).parent])
+    return suite(
+        "--pyargs",
+        "parametrize_conformance",
+        "--adapter",
+        f"second_bug_adapters:{adapter}",
+        "--clauses",
+        CLAUSE,
+        "--report",
+        str(report),
+        "-p",
+        "verdict_profile",
+        "--hypothesis-profile",
+        "verdict",
+        pythonpath=[planted, Path(__file__).parent],
+    )
 
 
 def test_unsigned_divergence_hides_the_second_bug(suite, planted, tmp_path):
@@ -82,9 +94,19 @@ def test_the_gate_sees_the_second_bug_as_a_regression(suite, planted, tmp_path):
     _run(suite, planted, "SIGNED", tmp_path / "signed.json")
     baseline = json.loads(Path(__file__).parent.parent.joinpath("reports/baseline/torch.json").read_text())
     assert baseline["clauses"][CLAUSE]["status"] == "diverged"
-    done = subprocess.run([sys.executable, "-m", "parametrize_conformance.report", "diff", "reports/baseline/torch.json",
-                           str(tmp_path / "signed.json")], capture_output=True, text=True,
-                          cwd=Path(__file__).parent.parent)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "parametrize_conformance.report",
+            "diff",
+            "reports/baseline/torch.json",
+            str(tmp_path / "signed.json"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert CLAUSE in done.stdout and "regressed" in done.stdout, done.stdout
 
@@ -110,8 +132,10 @@ def test_a_signature_matches_type_and_message():
     assert unsigned.signature == "any failure (unsigned)"
 
 
-@pytest.mark.parametrize("fields, problem", [({"raises": ("not a name",)}, "exception class names"),
-                                              ({"match": "(unclosed"}, "not a regular expression")])
+@pytest.mark.parametrize(
+    "fields, problem",
+    [({"raises": ("not a name",)}, "exception class names"), ({"match": "(unclosed"}, "not a regular expression")],
+)
 def test_a_malformed_signature_is_a_clear_error(fields, problem):
     with pytest.raises(AdapterError, match=problem):
         Divergence("CACHE-NESTED", "why", "code", **fields)
@@ -119,6 +143,7 @@ def test_a_malformed_signature_is_a_clear_error(fields, problem):
 
 def test_an_unsigned_divergence_of_an_adapter_warns():
     from parametrize_conformance import reference
+
     adapter = Adapter(name="mine", api=reference, divergences=(Divergence("CACHE-NESTED", "why", "code"),))
     assert "CACHE-NESTED without a signature" in adapter.unsigned_summary()
     signed = dataclasses.replace(adapter, divergences=(Divergence("CACHE-NESTED", "why", "code", match="x"),))

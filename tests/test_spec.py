@@ -62,8 +62,11 @@ def test_every_test_number_in_a_basis_names_an_upstream_test():
 def test_the_page_states_the_statuses_of_the_committed_torch_baseline():
     baseline = json.loads((ROOT / "reports" / "baseline" / "torch.json").read_text())["clauses"]
     meaning = {"passed": "conforms", "diverged": "diverges", "untested": "untested"}
-    differ = {c: (entry["status"], spec.torch_status(CLAUSES[c])) for c, entry in baseline.items()
-              if meaning.get(entry["status"]) != spec.torch_status(CLAUSES[c])}
+    differ = {
+        c: (entry["status"], spec.torch_status(CLAUSES[c]))
+        for c, entry in baseline.items()
+        if meaning.get(entry["status"]) != spec.torch_status(CLAUSES[c])
+    }
     assert not differ, f"baseline status vs the page's: {differ}"
 
 

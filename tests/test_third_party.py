@@ -46,8 +46,9 @@ def test_the_worked_example_is_validated_with_its_one_divergence(suite, tmp_path
 
 def test_adapter_all_runs_every_available_adapter_each_in_its_own_report(suite, tmp_path, toy_site):
     out = tmp_path / "out"
-    result = suite("conformance", "--adapter", "all", "--clauses", "query", "--report-dir", str(out), "--jobs", "2",
-                   pythonpath=toy_site)
+    result = suite(
+        "conformance", "--adapter", "all", "--clauses", "query", "--report-dir", str(out), "--jobs", "2", pythonpath=toy_site
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     # Note: the CUDA built-ins are available, and so run, only where CUDA is.
     cuda = ["reference-cuda.json", "torch-cuda.json"] if torch.cuda.is_available() else []
@@ -68,16 +69,19 @@ def test_an_entry_point_that_cannot_be_loaded_is_a_one_line_error(suite, tmp_pat
         assert "reinstall ghost-impl" in error
 
 
-@pytest.mark.parametrize("arguments, phrase", [
-    (("--adapter", "refrence"), "did you mean 'reference'?"),
-    (("--adapter", "refrence", "--adapter", "torch"), "unknown adapter 'refrence' (did you mean 'reference'?)"),
-    (("--adapter", "toy_parametrize:__version__"), "is a str, not a parametrize_conformance.adapters.Adapter"),
-    (("--adapter", "toy_parametrize.adapter:NOPE"), "has no attribute 'NOPE'"),
-    (("--adpter", "reference"), "unknown option --adpter (did you mean --adapter?)"),
-    (("--adapter", "reference", "--report", "a.json", "--report-dir", "b"), "keep one"),
-    (("--adapter", "reference", "--adapter", "torch", "--report", "a.json"), "use --report-dir DIR"),
-    (("--adapter", "reference", "--isolate", "--test-timeout", "0"), "--test-timeout must be a positive"),
-])
+@pytest.mark.parametrize(
+    "arguments, phrase",
+    [
+        (("--adapter", "refrence"), "did you mean 'reference'?"),
+        (("--adapter", "refrence", "--adapter", "torch"), "unknown adapter 'refrence' (did you mean 'reference'?)"),
+        (("--adapter", "toy_parametrize:__version__"), "is a str, not a parametrize_conformance.adapters.Adapter"),
+        (("--adapter", "toy_parametrize.adapter:NOPE"), "has no attribute 'NOPE'"),
+        (("--adpter", "reference"), "unknown option --adpter (did you mean --adapter?)"),
+        (("--adapter", "reference", "--report", "a.json", "--report-dir", "b"), "keep one"),
+        (("--adapter", "reference", "--adapter", "torch", "--report", "a.json"), "use --report-dir DIR"),
+        (("--adapter", "reference", "--isolate", "--test-timeout", "0"), "--test-timeout must be a positive"),
+    ],
+)
 def test_a_wrong_adapter_or_option_is_a_one_line_error(suite, arguments, phrase):
     result = suite("conformance", *arguments, pythonpath=[TOY])
     assert result.returncode == 4, result.stdout[-2000:]

@@ -85,8 +85,13 @@ ADAPTER = Adapter(name="planted-is-parametrized", api=api, version="0")
 """
 PLANTED_SPEC = "planted_third_party:ADAPTER"
 
-FAKE = Library("fakelib", "0.1", ("fakelib",), "register_parametrization (bound at import), is_parametrized, cached",
-               pyargs="fakelib.tests")
+FAKE = Library(
+    "fakelib",
+    "0.1",
+    ("fakelib",),
+    "register_parametrization (bound at import), is_parametrized, cached",
+    pyargs="fakelib.tests",
+)
 
 
 def fake_site(site: Path) -> Path:
@@ -120,8 +125,21 @@ def ran(tmp_path_factory):
         mp.syspath_prepend(str(site))
         mp.setenv("PYTHONPATH", str(site))
         mp.setenv("FAKELIB_RECORD", str(record))
-        status = main(["--library", "fakelib", "--adapter", "reference", "--adapter", PLANTED_SPEC,
-                       "--work", str(tmp / "work"), "--out", str(tmp / "out")], libraries=(FAKE,))
+        status = main(
+            [
+                "--library",
+                "fakelib",
+                "--adapter",
+                "reference",
+                "--adapter",
+                PLANTED_SPEC,
+                "--work",
+                str(tmp / "work"),
+                "--out",
+                str(tmp / "out"),
+            ],
+            libraries=(FAKE,),
+        )
     report = json.loads((tmp / "out" / "third_party.json").read_text())
     return status, report["libraries"][0], record.read_text().splitlines(), (tmp / "out" / "third_party.md").read_text()
 
@@ -130,8 +148,11 @@ def test_the_stand_in_is_in_place_before_the_library_is_imported(ran):
     _, library, record, _ = ran
     # Note: one line per run: torch's own module, then the stand-in holding the reference (twice: the planted adapter
     # is the reference with one name replaced).
-    assert record == ["module torch.nn.utils.parametrize", "SubstituteModule parametrize_conformance.reference._register",
-                      "SubstituteModule parametrize_conformance.reference._register"]
+    assert record == [
+        "module torch.nn.utils.parametrize",
+        "SubstituteModule parametrize_conformance.reference._register",
+        "SubstituteModule parametrize_conformance.reference._register",
+    ]
     for label in ("reference", PLANTED_SPEC):
         bindings = library["runs"][label]["bindings"]
         assert bindings["torch"] == []
@@ -141,9 +162,11 @@ def test_the_stand_in_is_in_place_before_the_library_is_imported(ran):
 def test_counts_are_read_per_run(ran):
     _, library, _, markdown = ran
     counts = {label: run["counts"] for label, run in library["runs"].items()}
-    assert counts == {"torch": {"passed": 3, "failed": 0, "skipped": 1, "error": 0},
-                      "reference": {"passed": 3, "failed": 0, "skipped": 1, "error": 0},
-                      PLANTED_SPEC: {"passed": 2, "failed": 1, "skipped": 1, "error": 0}}
+    assert counts == {
+        "torch": {"passed": 3, "failed": 0, "skipped": 1, "error": 0},
+        "reference": {"passed": 3, "failed": 0, "skipped": 1, "error": 0},
+        PLANTED_SPEC: {"passed": 2, "failed": 1, "skipped": 1, "error": 0},
+    }
     assert all(run["problem"] == "" for run in library["runs"].values())
     assert f"| fakelib 0.1 | {PLANTED_SPEC} | 2 | 1 | 1 | 0 |" in markdown
 
@@ -182,26 +205,42 @@ def test_a_failed_download_is_one_line(site, tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     from_sdist = Library("fakelib", "0.1", ("fakelib",), "", tests_dir="tests")
-    status = main(["--library", "fakelib", "--work", str(tmp_path / "work"), "--out", str(tmp_path / "out"),
-                   "--find-links", str(empty)], libraries=(from_sdist,))
+    status = main(
+        [
+            "--library",
+            "fakelib",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(tmp_path / "out"),
+            "--find-links",
+            str(empty),
+        ],
+        libraries=(from_sdist,),
+    )
     assert status == 1
     line = one_line(capsys.readouterr().err)
     assert line.startswith("fakelib: pip could not download the sdist of fakelib==0.1: ERROR: ")
     assert json.loads((tmp_path / "out" / "third_party.json").read_text())["libraries"][0]["notes"] == [
-        line.removeprefix("fakelib: ")]
+        line.removeprefix("fakelib: ")
+    ]
 
 
 def test_a_failed_install_is_one_line(tmp_path, monkeypatch, capsys):
     def failing_pip(*args, find_links=None):
-        return subprocess.CompletedProcess(["pip", *args], 1, "Collecting nothere==1.0\n",
-                                           "ERROR: No matching distribution found for nothere==1.0\n")
+        return subprocess.CompletedProcess(
+            ["pip", *args], 1, "Collecting nothere==1.0\n", "ERROR: No matching distribution found for nothere==1.0\n"
+        )
 
     monkeypatch.setattr(fetch, "_pip", failing_pip)
-    status = main(["--library", "nothere", "--work", str(tmp_path / "work"), "--out", str(tmp_path / "out")],
-                  libraries=(Library("nothere", "1.0", ("nothere",), "", tests_dir="tests"),))
+    status = main(
+        ["--library", "nothere", "--work", str(tmp_path / "work"), "--out", str(tmp_path / "out")],
+        libraries=(Library("nothere", "1.0", ("nothere",), "", tests_dir="tests"),),
+    )
     assert status == 1
     assert one_line(capsys.readouterr().err) == (
-        "nothere: pip could not install nothere==1.0: ERROR: No matching distribution found for nothere==1.0")
+        "nothere: pip could not install nothere==1.0: ERROR: No matching distribution found for nothere==1.0"
+    )
 
 
 def test_the_pins_agree_and_the_session_is_opt_in():
@@ -209,11 +248,19 @@ def test_the_pins_agree_and_the_session_is_opt_in():
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["clients"]
     assert sorted(extra) == sorted(lib.requirement for lib in LIBRARIES)
     tree = ast.parse((ROOT / "noxfile.py").read_text())
-    values = {t.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
-              for t in node.targets if isinstance(t, ast.Name) and isinstance(node.value, ast.List)}
+    values = {
+        t.id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name) and isinstance(node.value, ast.List)
+    }
     assert values["THIRD_PARTY"] == [lib.name for lib in LIBRARIES]
     sessions = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
     assert "third_party_clients" in sessions
-    nox_options = next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
-                       and ast.unparse(node.targets[0]) == "nox.options.sessions")
+    nox_options = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "nox.options.sessions"
+    )
     assert "third_party_clients" not in nox_options

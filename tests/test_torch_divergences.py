@@ -20,9 +20,29 @@ DIVERGENCES = load_adapter("torch").divergences
 # Note: the divergences of older releases only; each reproducer runs on that release's parametrize.py.
 OLDER = [d for d in TORCH_DIVERGENCES if d.releases and not d.core_releases and not d.applies_to(torch.__version__)]
 CORE = [d for d in TORCH_DIVERGENCES if d.core_releases]
-HISTORY_RELEASES = ("1.9.1", "1.10.2", "1.11.0", "1.12.1", "1.13.1", "2.0.1", "2.1.2", "2.2.2", "2.3.1", "2.4.1",
-                    "2.5.1", "2.6.0", "2.7.1", "2.8.0", "2.9.1", "2.10.0", "2.11.0", "2.12.1", "2.13.0", "2.14.1",
-                    "2.15.0")
+HISTORY_RELEASES = (
+    "1.9.1",
+    "1.10.2",
+    "1.11.0",
+    "1.12.1",
+    "1.13.1",
+    "2.0.1",
+    "2.1.2",
+    "2.2.2",
+    "2.3.1",
+    "2.4.1",
+    "2.5.1",
+    "2.6.0",
+    "2.7.1",
+    "2.8.0",
+    "2.9.1",
+    "2.10.0",
+    "2.11.0",
+    "2.12.1",
+    "2.13.0",
+    "2.14.1",
+    "2.15.0",
+)
 
 
 @pytest.fixture(autouse=True)

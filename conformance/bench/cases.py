@@ -17,8 +17,16 @@ from parametrize_conformance.library import CayleyOrthogonal, Scale, inverse_of
 
 # Note: one test function per operation; "gpu-forward" has a single case and runs on non-CPU adapters only.
 OPS: tuple[str, ...] = (
-    "read", "read-cached", "assign", "register-remove", "mlp-step", "deepcopy", "state-dict", "gpu-forward",
-    "compiled-step", "compiled-layers",
+    "read",
+    "read-cached",
+    "assign",
+    "register-remove",
+    "mlp-step",
+    "deepcopy",
+    "state-dict",
+    "gpu-forward",
+    "compiled-step",
+    "compiled-layers",
 )
 # Note: the compiled operations compile a model per measurement (seconds each), so they get one size and chain 1.
 COMPILED_OPS: tuple[str, ...] = ("compiled-step", "compiled-layers")
@@ -76,8 +84,10 @@ def select(patterns: list[str]) -> list[Case]:
         return all_cases()
     chosen = [c for c in all_cases() if any(p == c.op or fnmatch.fnmatchcase(c.id, p) for p in patterns)]
     if not chosen:
-        raise ValueError(f"--bench-case {','.join(patterns)} matches no case; operations are {', '.join(OPS)}, "
-                         f"case ids look like {all_cases()[0].id}")
+        raise ValueError(
+            f"--bench-case {','.join(patterns)} matches no case; operations are {', '.join(OPS)}, "
+            f"case ids look like {all_cases()[0].id}"
+        )
     return chosen
 
 

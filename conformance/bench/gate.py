@@ -47,16 +47,51 @@ def _le_value(value: float | None, limit: float) -> bool | None:
 
 
 GOALS: tuple[Goal, ...] = (
-    Goal("not-slower-than-torch", "not slower than torch on any case (min time ratio <= 1.0)", (IMPL,),
-         lambda r: True, lambda r: r["ratio_vs_torch"], 1.0, _le("ratio_vs_torch", 1.0)),
-    Goal("read-overhead", "uncached read: overhead over the floor at most half of torch's", (IMPL,),
-         lambda r: r["op"] == "read", lambda r: r["overhead_vs_torch"], 0.5, _half_of_torch_overhead),
-    Goal("cached-read", "read inside cached(): at most 2x a plain attribute access", (IMPL,),
-         lambda r: r["op"] == "read-cached", lambda r: r["ratio_over_floor"], 2.0, _le("ratio_over_floor", 2.0)),
-    Goal("compile-graphs", "compiled cases: no more graphs than torch (graphs - torch's <= 0)", (IMPL,),
-         lambda r: r.get("graphs") is not None, _extra_graphs, 0, lambda r: _le_value(_extra_graphs(r), 0)),
-    Goal("gpu-overhead", "gpu-forward: overhead under 5% of the raw compute", (IMPL, TORCH),
-         lambda r: r["op"] == "gpu-forward", lambda r: r["ratio_over_floor"], 1.05, _le("ratio_over_floor", 1.05)),
+    Goal(
+        "not-slower-than-torch",
+        "not slower than torch on any case (min time ratio <= 1.0)",
+        (IMPL,),
+        lambda r: True,
+        lambda r: r["ratio_vs_torch"],
+        1.0,
+        _le("ratio_vs_torch", 1.0),
+    ),
+    Goal(
+        "read-overhead",
+        "uncached read: overhead over the floor at most half of torch's",
+        (IMPL,),
+        lambda r: r["op"] == "read",
+        lambda r: r["overhead_vs_torch"],
+        0.5,
+        _half_of_torch_overhead,
+    ),
+    Goal(
+        "cached-read",
+        "read inside cached(): at most 2x a plain attribute access",
+        (IMPL,),
+        lambda r: r["op"] == "read-cached",
+        lambda r: r["ratio_over_floor"],
+        2.0,
+        _le("ratio_over_floor", 2.0),
+    ),
+    Goal(
+        "compile-graphs",
+        "compiled cases: no more graphs than torch (graphs - torch's <= 0)",
+        (IMPL,),
+        lambda r: r.get("graphs") is not None,
+        _extra_graphs,
+        0,
+        lambda r: _le_value(_extra_graphs(r), 0),
+    ),
+    Goal(
+        "gpu-overhead",
+        "gpu-forward: overhead under 5% of the raw compute",
+        (IMPL, TORCH),
+        lambda r: r["op"] == "gpu-forward",
+        lambda r: r["ratio_over_floor"],
+        1.05,
+        _le("ratio_over_floor", 1.05),
+    ),
 )
 
 
@@ -64,8 +99,14 @@ def with_torch_overhead(rows: list[dict]) -> list[dict]:
     """`rows`, each with `torch_overhead_s` and `torch_graphs`: torch's overhead and graphs on the same case and
     device (for the goals)."""
     torch_rows = {(r["case"], r["device"]): r for r in rows if r["role"] == TORCH}
-    return [{**r, "torch_overhead_s": torch_rows.get((r["case"], r["device"]), {}).get("overhead_s"),
-             "torch_graphs": torch_rows.get((r["case"], r["device"]), {}).get("graphs")} for r in rows]
+    return [
+        {
+            **r,
+            "torch_overhead_s": torch_rows.get((r["case"], r["device"]), {}).get("overhead_s"),
+            "torch_graphs": torch_rows.get((r["case"], r["device"]), {}).get("graphs"),
+        }
+        for r in rows
+    ]
 
 
 def evaluate_goals(rows: list[dict]) -> list[dict[str, Any]]:
@@ -77,13 +118,21 @@ def evaluate_goals(rows: list[dict]) -> list[dict[str, Any]]:
         for adapter in adapters:
             checked = [r for r in rows if r["adapter"] == adapter and goal.applies(r)]
             verdicts = [(r, goal.meets(r)) for r in checked]
-            failures = [{"case": r["label"], "value": goal.value(r), "limit": goal.limit}
-                        for r, ok in verdicts if ok is False]
+            failures = [
+                {"case": r["label"], "value": goal.value(r), "limit": goal.limit} for r, ok in verdicts if ok is False
+            ]
             known = sum(1 for _, ok in verdicts if ok is not None)
-            results.append({
-                "id": goal.id, "adapter": adapter, "description": goal.description, "limit": goal.limit,
-                "checked": known, "passed": (not failures) if known else None, "failures": failures,
-            })
+            results.append(
+                {
+                    "id": goal.id,
+                    "adapter": adapter,
+                    "description": goal.description,
+                    "limit": goal.limit,
+                    "checked": known,
+                    "passed": (not failures) if known else None,
+                    "failures": failures,
+                }
+            )
     return results
 
 
@@ -100,8 +149,7 @@ def evaluate_gate(rows: list[dict], limit: float = GATE_LIMIT) -> dict[str, Any]
             # Note: no torch measurement to compare with is a failure: a gate must not pass for lack of data.
             failures.append(f"{r['adapter']} {r['label']}: no torch measurement on {r['device']} to compare with")
         elif r["ratio_vs_torch"] > limit:
-            failures.append(f"{r['adapter']} {r['label']}: {_over(r['ratio_vs_torch'], limit)}x torch "
-                            f"(limit {limit:.2f})")
+            failures.append(f"{r['adapter']} {r['label']}: {_over(r['ratio_vs_torch'], limit)}x torch (limit {limit:.2f})")
     checked = sum(1 for r in rows if r["role"] == IMPL)
     return {"limit": limit, "checked": checked, "passed": not failures, "failures": failures}
 
@@ -113,9 +161,11 @@ def compile_failures(r: dict, torch_row: dict | None) -> list[str]:
         return []
     if torch_row is None or torch_row.get("graphs") is None:
         return [f"{r['adapter']} {r['label']}: no torch compile counts on {r['device']} to compare with"]
-    return [f"{r['adapter']} {r['label']}: {r[key]} {what}, torch {torch_row[key]}"
-            for key, what in (("graphs", "graphs"), ("eager_fallbacks", "frames run eagerly"))
-            if r[key] > torch_row[key]]
+    return [
+        f"{r['adapter']} {r['label']}: {r[key]} {what}, torch {torch_row[key]}"
+        for key, what in (("graphs", "graphs"), ("eager_fallbacks", "frames run eagerly"))
+        if r[key] > torch_row[key]
+    ]
 
 
 def _over(ratio: float, limit: float) -> str:

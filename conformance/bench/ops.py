@@ -272,8 +272,11 @@ def compile_counts(net: nn.Module) -> dict[str, int]:
     recompiles = sum(max(0, len(_debug_get_cache_entry_list(code)) - 1) for code in codes)
     frames = counters["frames"]
     # Note: frames that hit the recompile limit (or failed to compile otherwise) run eagerly: total - ok.
-    return {"graphs": counters["stats"]["unique_graphs"], "recompiles": recompiles,
-            "eager_fallbacks": frames["total"] - frames["ok"]}
+    return {
+        "graphs": counters["stats"]["unique_graphs"],
+        "recompiles": recompiles,
+        "eager_fallbacks": frames["total"] - frames["ok"],
+    }
 
 
 def _dense_layers(case: Case, device: str) -> list[nn.Linear]:

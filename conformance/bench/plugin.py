@@ -58,24 +58,51 @@ STATE = pytest.StashKey[BenchState]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("parametrize-conformance-bench", "parametrize-conformance benchmarks")
-    group.addoption("--bench-adapter", action="append", default=None, metavar="SPEC",
-                    help="adapter to benchmark (a built-in or installed name, a module path, pkg.mod:OBJ; repeat it "
-                         "or separate with commas; default: every available adapter); torch is always measured")
-    group.addoption("--bench-case", action="append", default=None, metavar="PATTERN",
-                    help="benchmark only these cases: an operation (read, assign, ...), a case id such as "
-                         "read-8x8-scale-chain1, or an fnmatch pattern over case ids; repeatable, comma-separated")
-    group.addoption("--bench-out", default=DEFAULT_OUT, metavar="DIR",
-                    help=f"directory for bench.json, bench.md and bench.png (default {DEFAULT_OUT})")
-    group.addoption("--bench-threads", type=int, default=1, metavar="N",
-                    help="torch intra-op threads while benchmarking (default 1: a parallel kernel sharing cores with "
-                         "other processes stalls for whole scheduler ticks); 0 keeps torch's default")
-    group.addoption("--bench-passes", type=int, default=DEFAULT_PASSES, metavar="N",
-                    help=f"measure each case N times, timing all of its targets in turn each time (default "
-                         f"{DEFAULT_PASSES}); "
-                         "each row keeps its target's best pass")
-    group.addoption("--gate", action="store_true",
-                    help="fail when an adapter other than torch is more than 10%% slower than torch on any case "
-                         "(min times of this run, on the same device)")
+    group.addoption(
+        "--bench-adapter",
+        action="append",
+        default=None,
+        metavar="SPEC",
+        help="adapter to benchmark (a built-in or installed name, a module path, pkg.mod:OBJ; repeat it "
+        "or separate with commas; default: every available adapter); torch is always measured",
+    )
+    group.addoption(
+        "--bench-case",
+        action="append",
+        default=None,
+        metavar="PATTERN",
+        help="benchmark only these cases: an operation (read, assign, ...), a case id such as "
+        "read-8x8-scale-chain1, or an fnmatch pattern over case ids; repeatable, comma-separated",
+    )
+    group.addoption(
+        "--bench-out",
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"directory for bench.json, bench.md and bench.png (default {DEFAULT_OUT})",
+    )
+    group.addoption(
+        "--bench-threads",
+        type=int,
+        default=1,
+        metavar="N",
+        help="torch intra-op threads while benchmarking (default 1: a parallel kernel sharing cores with "
+        "other processes stalls for whole scheduler ticks); 0 keeps torch's default",
+    )
+    group.addoption(
+        "--bench-passes",
+        type=int,
+        default=DEFAULT_PASSES,
+        metavar="N",
+        help=f"measure each case N times, timing all of its targets in turn each time (default "
+        f"{DEFAULT_PASSES}); "
+        "each row keeps its target's best pass",
+    )
+    group.addoption(
+        "--gate",
+        action="store_true",
+        help="fail when an adapter other than torch is more than 10%% slower than torch on any case "
+        "(min times of this run, on the same device)",
+    )
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -87,8 +114,9 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 
 def pytest_configure(config: pytest.Config) -> None:
     if _xdist_active(config) and _targets_bench(config):
-        raise pytest.UsageError("the benchmarks run serially: drop -n/--dist (pytest-xdist) when running "
-                                "parametrize_conformance.bench")
+        raise pytest.UsageError(
+            "the benchmarks run serially: drop -n/--dist (pytest-xdist) when running parametrize_conformance.bench"
+        )
 
 
 def _xdist_active(config: pytest.Config) -> bool:
@@ -101,8 +129,9 @@ def _targets_bench(config: pytest.Config) -> bool:
         return False
     for arg in config.args:
         name = arg.split("::")[0]
-        if config.getoption("pyargs", False) and (name == "parametrize_conformance"
-                                                  or name.startswith("parametrize_conformance.bench")):
+        if config.getoption("pyargs", False) and (
+            name == "parametrize_conformance" or name.startswith("parametrize_conformance.bench")
+        ):
             return True
         path = (config.invocation_params.dir / name).resolve()
         if path == BENCH_DIR or path in BENCH_DIR.parents or BENCH_DIR in path.parents:
@@ -118,8 +147,9 @@ def bench_state(config: pytest.Config) -> BenchState:
         if state.passes < 1:
             state.error = f"--bench-passes {state.passes}: give 1 or more"
         try:
-            state.cases = select([p.strip() for v in config.getoption("bench_case") or [] for p in v.split(",")
-                                  if p.strip()])
+            state.cases = select(
+                [p.strip() for v in config.getoption("bench_case") or [] for p in v.split(",") if p.strip()]
+            )
             state.targets = resolve(bench_specs(config.getoption("bench_adapter")))
         except Exception as exc:  # an adapter's import may raise anything; it must end as one line
             state.error = state.error or f"--bench-adapter/--bench-case: {exc}"
@@ -187,8 +217,10 @@ def out_dir(config: pytest.Config) -> Path:
 def check_out_dir(path: Path) -> None:
     """Raise a usage error unless bench.json, bench.md and bench.png can be written into directory `path`."""
     if path.exists() and not path.is_dir():
-        raise pytest.UsageError(f"--bench-out {path} exists and is not a directory; give a directory (bench.json, "
-                                f"bench.md and bench.png are written into it)")
+        raise pytest.UsageError(
+            f"--bench-out {path} exists and is not a directory; give a directory (bench.json, "
+            f"bench.md and bench.png are written into it)"
+        )
     existing = next(p for p in (path, *path.parents) if p.exists())
     if not existing.is_dir():
         raise pytest.UsageError(f"--bench-out {path}: {existing} is a file, so the directory cannot be made")
@@ -216,13 +248,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None or not state.active:
         return
     if exitstatus == pytest.ExitCode.INTERRUPTED or not state.measurements:
-        state.summary = ["nothing measured, nothing written" if not state.measurements
-                         else "interrupted: nothing written (the previous files are kept)"]
+        state.summary = [
+            "nothing measured, nothing written"
+            if not state.measurements
+            else "interrupted: nothing written (the previous files are kept)"
+        ]
         return
     rows = results.build_rows(state.measurements, state.targets)
     gate = evaluate_gate(rows) if session.config.getoption("gate") else None
-    doc = results.document(rows, state.targets, state.skipped, state.settings, state.passes, evaluate_goals(rows),
-                           gate)
+    doc = results.document(rows, state.targets, state.skipped, state.settings, state.passes, evaluate_goals(rows), gate)
     try:
         written = write_outputs(out_dir(session.config), doc)
     except (OSError, ReportError) as exc:

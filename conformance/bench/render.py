@@ -11,8 +11,10 @@ from parametrize_conformance.bench.targets import FLOOR, IMPL, TORCH
 # Note: bar colours when one adapter is compared: faster than torch, within the gate's limit, beyond it.
 _VERDICT_COLORS = ("tab:green", "tab:orange", "tab:red")
 
-_HEADER = ("| op | size | parametrization | chain | adapter | min (µs) | median (µs) | × torch | × floor "
-           "| overhead (µs) | overhead × torch | graphs / recompiles / eager frames |")
+_HEADER = (
+    "| op | size | parametrization | chain | adapter | min (µs) | median (µs) | × torch | × floor "
+    "| overhead (µs) | overhead × torch | graphs / recompiles / eager frames |"
+)
 
 
 def _us(seconds: float | None) -> str:
@@ -46,20 +48,36 @@ def _verdict(passed: bool | None) -> str:
 
 def markdown(doc: dict[str, Any]) -> str:
     """The document as Markdown: where it ran, the gate, the targets, every row, the skipped adapters."""
-    lines = ["# parametrize-conformance benchmarks", "", *_preamble(doc), "", "## Gate", "", *_gate_lines(doc),
-             "", "## Targets (reported, not gated)", "", "| adapter | target | result | cases | failing cases |",
-             "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "# parametrize-conformance benchmarks",
+        "",
+        *_preamble(doc),
+        "",
+        "## Gate",
+        "",
+        *_gate_lines(doc),
+        "",
+        "## Targets (reported, not gated)",
+        "",
+        "| adapter | target | result | cases | failing cases |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for goal in doc["targets"]:
-        failing = "; ".join(f"{f['case']}: {_beyond(f['value'], f['limit'])} (limit {f['limit']:g})"
-                            for f in goal["failures"])
-        lines.append(f"| {goal['adapter']} | {goal['description']} | {_verdict(goal['passed'])} | {goal['checked']} "
-                     f"| {failing or '–'} |")
+        failing = "; ".join(
+            f"{f['case']}: {_beyond(f['value'], f['limit'])} (limit {f['limit']:g})" for f in goal["failures"]
+        )
+        lines.append(
+            f"| {goal['adapter']} | {goal['description']} | {_verdict(goal['passed'])} | {goal['checked']} "
+            f"| {failing or '–'} |"
+        )
     lines += ["", "## Results", "", _HEADER, "| --- " * 12 + "|"]
     for r in doc["rows"]:
-        lines.append(f"| {r['op']} | {r['size']} | {r['parametrization']} | {r['chain']} | {r['adapter']} "
-                     f"| {_us(r['min_s'])} | {_us(r['median_s'])} | {_x(r['ratio_vs_torch'])} "
-                     f"| {_x(r['ratio_over_floor'])} | {_us(r['overhead_s'])} | {_x(r['overhead_vs_torch'])} "
-                     f"| {_counts(r)} |")
+        lines.append(
+            f"| {r['op']} | {r['size']} | {r['parametrization']} | {r['chain']} | {r['adapter']} "
+            f"| {_us(r['min_s'])} | {_us(r['median_s'])} | {_x(r['ratio_vs_torch'])} "
+            f"| {_x(r['ratio_over_floor'])} | {_us(r['overhead_s'])} | {_x(r['overhead_vs_torch'])} "
+            f"| {_counts(r)} |"
+        )
     skipped = [a for a in doc["adapters"] if a["skipped"]]
     if skipped:
         lines += ["", "## Skipped", "", *(f"- {a['name']}: {a['skipped']}" for a in skipped)]
@@ -87,8 +105,10 @@ def _gate_lines(doc: dict[str, Any]) -> list[str]:
     gate = doc["gate"]
     if gate is None:
         return ["Not evaluated (run with `--gate`)."]
-    head = (f"{'Passed' if gate['passed'] else '**Failed**'}: {gate['checked']} measurements of adapters other than "
-            f"torch, limit {gate['limit']:.2f}x torch.")
+    head = (
+        f"{'Passed' if gate['passed'] else '**Failed**'}: {gate['checked']} measurements of adapters other than "
+        f"torch, limit {gate['limit']:.2f}x torch."
+    )
     return [head, *(["", *(f"- {f}" for f in gate["failures"])] if gate["failures"] else [])]
 
 
@@ -97,15 +117,19 @@ def summary_lines(doc: dict[str, Any], written: list[str]) -> list[str]:
     lines = []
     for r in doc["rows"]:
         if r["role"] == IMPL:
-            lines.append(f"  {r['adapter']} {r['label']}: {_x(r['ratio_vs_torch'])}x torch, "
-                         f"{_x(r['ratio_over_floor'])}x floor, overhead {_x(r['overhead_vs_torch'])} of torch's"
-                         + ("" if r.get("graphs") is None else f", graphs / recompiles / eager frames {_counts(r)}"))
+            lines.append(
+                f"  {r['adapter']} {r['label']}: {_x(r['ratio_vs_torch'])}x torch, "
+                f"{_x(r['ratio_over_floor'])}x floor, overhead {_x(r['overhead_vs_torch'])} of torch's"
+                + ("" if r.get("graphs") is None else f", graphs / recompiles / eager frames {_counts(r)}")
+            )
     if not lines:
         lines.append("  no adapter other than torch was measured")
     lines.append("targets (reported, not gated):")
     for goal in doc["targets"]:
-        lines.append(f"  {_verdict(goal['passed']).strip('*').upper():12} {goal['adapter']}: {goal['description']}"
-                     + (f" ({len(goal['failures'])} of {goal['checked']} cases fail)" if goal["failures"] else ""))
+        lines.append(
+            f"  {_verdict(goal['passed']).strip('*').upper():12} {goal['adapter']}: {goal['description']}"
+            + (f" ({len(goal['failures'])} of {goal['checked']} cases fail)" if goal["failures"] else "")
+        )
     for adapter in doc["adapters"]:
         if adapter["skipped"]:
             lines.append(f"skipped {adapter['name']}: {adapter['skipped']}")
@@ -148,8 +172,9 @@ def png(doc: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _bars(axes: Any, doc: dict[str, Any], cases: list[str], adapters: list[str], key: str,
-          limit: float | None = None) -> None:
+def _bars(
+    axes: Any, doc: dict[str, Any], cases: list[str], adapters: list[str], key: str, limit: float | None = None
+) -> None:
     """Horizontal bars of `key` per case, one bar per adapter; with a `limit` and one adapter, coloured by verdict."""
     height = 0.8 / max(1, len(adapters))
     for i, adapter in enumerate(adapters):

@@ -52,9 +52,18 @@ def row(m: Measurement, target: Target, torch_m: Measurement | None, floor_m: Me
     overhead = m.min_s - floor_m.min_s if floor_m and target.role != FLOOR else None
     torch_overhead = torch_m.min_s - floor_m.min_s if torch_m and floor_m else None
     return {
-        "op": m.case.op, "size": f"{m.case.size}x{m.case.size}", "parametrization": m.case.parametrization,
-        "chain": m.case.chain, "case": m.case.id, "label": m.case.label, "adapter": target.name,
-        "role": target.role, "device": target.device, "min_s": m.min_s, "median_s": m.median_s, "rounds": m.rounds,
+        "op": m.case.op,
+        "size": f"{m.case.size}x{m.case.size}",
+        "parametrization": m.case.parametrization,
+        "chain": m.case.chain,
+        "case": m.case.id,
+        "label": m.case.label,
+        "adapter": target.name,
+        "role": target.role,
+        "device": target.device,
+        "min_s": m.min_s,
+        "median_s": m.median_s,
+        "rounds": m.rounds,
         "ratio_vs_torch": _ratio(m.min_s, torch_m.min_s) if torch_m and target.role != FLOOR else None,
         "ratio_over_floor": _ratio(m.min_s, floor_m.min_s) if floor_m and target.role != FLOOR else None,
         "overhead_s": overhead,
@@ -68,17 +77,34 @@ def _ratio(numerator: float, denominator: float | None) -> float | None:
     return numerator / denominator if denominator is not None and denominator > 0 else None
 
 
-def document(rows: list[dict], targets: list[Target], skipped: dict[str, str], settings: Settings, passes: int,
-             goals: list[dict], gate: dict | None) -> dict[str, Any]:
+def document(
+    rows: list[dict],
+    targets: list[Target],
+    skipped: dict[str, str],
+    settings: Settings,
+    passes: int,
+    goals: list[dict],
+    gate: dict | None,
+) -> dict[str, Any]:
     """The bench JSON document (schema conformance/report/bench.schema.json)."""
     devices = list(dict.fromkeys(t.device for t in targets))
     return {
-        "schema": BENCH_SCHEMA_VERSION, "kind": "bench", "suite": suite_info(len(CLAUSES)),
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(devices),
-        "settings": {"statistic": "min", "max_time_s": settings.max_time, "min_rounds": settings.min_rounds,
-                     "passes": passes, "torch_threads": torch.get_num_threads()},
+        "schema": BENCH_SCHEMA_VERSION,
+        "kind": "bench",
+        "suite": suite_info(len(CLAUSES)),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(devices),
+        "settings": {
+            "statistic": "min",
+            "max_time_s": settings.max_time,
+            "min_rounds": settings.min_rounds,
+            "passes": passes,
+            "torch_threads": torch.get_num_threads(),
+        },
         "adapters": [target_info(t, skipped.get(t.name)) for t in targets],
-        "rows": rows, "targets": goals, "gate": gate,
+        "rows": rows,
+        "targets": goals,
+        "gate": gate,
     }
 
 
@@ -86,8 +112,11 @@ def machine(devices: list[str]) -> dict[str, Any]:
     """Where the run happened: platform, CPU count, Python, torch, pytest-benchmark and each device."""
     environment = environment_info("cpu")
     return {
-        "platform": environment["platform"], "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count() or 0, "python": environment["python"], "torch": environment["torch"] or "",
+        "platform": environment["platform"],
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count() or 0,
+        "python": environment["python"],
+        "torch": environment["torch"] or "",
         "pytest_benchmark": _version("pytest-benchmark"),
         "devices": [environment_info(d)["device"] for d in devices],
     }
@@ -102,8 +131,15 @@ def _version(distribution: str) -> str:
 
 def target_info(target: Target, skipped: str | None) -> dict[str, Any]:
     """A target as the document lists it: the adapter's description (or the floor's), its role, why it was skipped."""
-    info = {"name": target.name, "spec": target.spec, "version": "", "device": target.device, "dtypes": ["float32"],
-            "import_line": "", "declared": 0}
+    info = {
+        "name": target.name,
+        "spec": target.spec,
+        "version": "",
+        "device": target.device,
+        "dtypes": ["float32"],
+        "import_line": "",
+        "declared": 0,
+    }
     if target.adapter is not None:
         described = adapter_info(target.adapter, target.spec)
         # Note: only the fields the bench schema knows, so a field added to conformance reports cannot break it.

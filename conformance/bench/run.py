@@ -104,8 +104,7 @@ def pedantic_rounds(function: Callable[..., Any], setup: Callable[[], tuple[tupl
     return max(settings.min_rounds, min(MAX_PEDANTIC_ROUNDS, math.ceil(settings.max_time / once)))
 
 
-def measurement(benchmark: Any, case: Case, target: Target, compiled: dict[str, int] | None = None
-                ) -> Measurement | None:
+def measurement(benchmark: Any, case: Case, target: Target, compiled: dict[str, int] | None = None) -> Measurement | None:
     """What the benchmark fixture measured (with the compile counts of a compiled model), or None when it did not
     time anything (--benchmark-disable)."""
     stats = getattr(getattr(benchmark, "stats", None), "stats", None)
@@ -120,8 +119,17 @@ def best_of_passes(measurements: list[Measurement]) -> list[Measurement]:
     passes: dict[tuple[Case, str], list[Measurement]] = {}
     for m in measurements:
         passes.setdefault((m.case, m.target), []).append(m)
-    return [Measurement(case, target, min(m.min_s for m in ms), statistics.median(m.median_s for m in ms),
-                        sum(m.rounds for m in ms), _largest_counts(ms)) for (case, target), ms in passes.items()]
+    return [
+        Measurement(
+            case,
+            target,
+            min(m.min_s for m in ms),
+            statistics.median(m.median_s for m in ms),
+            sum(m.rounds for m in ms),
+            _largest_counts(ms),
+        )
+        for (case, target), ms in passes.items()
+    ]
 
 
 def _largest_counts(measurements: list[Measurement]) -> dict[str, int] | None:

@@ -87,8 +87,10 @@ def resolve(specs: list[str]) -> list[Target]:
     names = [t.name for t in targets]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
-        raise AdapterError(f"two benchmarked adapters are named {', '.join(twice)}: rows are keyed by adapter name, "
-                           f"so give each adapter once")
+        raise AdapterError(
+            f"two benchmarked adapters are named {', '.join(twice)}: rows are keyed by adapter name, "
+            f"so give each adapter once"
+        )
     return targets
 
 

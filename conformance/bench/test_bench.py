@@ -28,8 +28,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # Note: each pass times every target of a case once, so a burst of load on a shared machine rarely spoils all
     # of one target's passes; the rows keep the best (min) of the passes. Even passes go in reverse order, so no
     # target is always the first timed after another case.
-    runs = [(c, t, k) for c in state.cases if c.op == op for k in passes
-            for t in (state.targets if k % 2 else state.targets[::-1])]
+    runs = [
+        (c, t, k)
+        for c in state.cases
+        if c.op == op
+        for k in passes
+        for t in (state.targets if k % 2 else state.targets[::-1])
+    ]
     # Note: a bad option leaves no runs; the plugin turns its message into a usage error after collection.
     ids = [f"{c.id}-{t.name}" + (f"-pass{k}" if state.passes > 1 else "") for c, t, k in runs]
     metafunc.parametrize(("case", "target"), [(c, t) for c, t, _ in runs], ids=ids)

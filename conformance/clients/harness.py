@@ -40,8 +40,9 @@ def observe(clients: Clients, scenario: Scenario, device: str, seed: int, on_tor
     return observations
 
 
-def describe(c: Clients, module: nn.Module, obs: Observations, when: str, names: tuple[str, ...] = ("weight",),
-             key_order: bool = True) -> None:
+def describe(
+    c: Clients, module: nn.Module, obs: Observations, when: str, names: tuple[str, ...] = ("weight",), key_order: bool = True
+) -> None:
     """Record the module's class, its class before parametrizations, the is_parametrized answers, its state_dict
     (keys in order unless not `key_order`, values) and the value of each tensor in `names`."""
     obs(f"{when}: type(module).__name__", type(module).__name__)
@@ -58,8 +59,14 @@ def describe(c: Clients, module: nn.Module, obs: Observations, when: str, names:
         obs(f"{when}: module.state_dict() (keys sorted)", dict(sorted(state_dict_of(module).items())))
 
 
-def train(module: nn.Module, inputs: torch.Tensor, obs: Observations, when: str, steps: int = 3,
-          after_step: Callable[[], None] = lambda: None) -> None:
+def train(
+    module: nn.Module,
+    inputs: torch.Tensor,
+    obs: Observations,
+    when: str,
+    steps: int = 3,
+    after_step: Callable[[], None] = lambda: None,
+) -> None:
     """A few SGD steps on the mean squared output; records each loss and the parameters at the end."""
     optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
     for step in range(steps):

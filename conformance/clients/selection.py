@@ -7,16 +7,19 @@ from pathlib import Path
 import pytest
 
 CLIENTS_DIR = Path(__file__).resolve().parent
-ONE_ADAPTER = ("parametrize_conformance.clients runs one adapter, in this process: give one --adapter SPEC (no 'all', no "
-               "--isolate) and run it once per adapter")
+ONE_ADAPTER = (
+    "parametrize_conformance.clients runs one adapter, in this process: give one --adapter SPEC (no 'all', no "
+    "--isolate) and run it once per adapter"
+)
 
 
 def clients_named(config: pytest.Config) -> bool:
     """Whether the command line names parametrize_conformance.clients (or a file or directory inside it)."""
     for arg in config.args:
         name = arg.split("::")[0]
-        if config.getoption("pyargs", False) and (name == "parametrize_conformance.clients"
-                                                  or name.startswith("parametrize_conformance.clients.")):
+        if config.getoption("pyargs", False) and (
+            name == "parametrize_conformance.clients" or name.startswith("parametrize_conformance.clients.")
+        ):
             return True
         path = (config.invocation_params.dir / name).resolve()
         if path == CLIENTS_DIR or CLIENTS_DIR in path.parents:

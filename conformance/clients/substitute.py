@@ -45,8 +45,10 @@ class SubstituteModule(ModuleType):
     def __getattr__(self, name: str) -> Any:
         # Note: a client that reaches for a private name (torch's _cache, say) fails loudly here rather than being
         # given torch's own object: the stand-in is the implementation under test, and only the seven are the API.
-        raise PrivateNameError(f"a client of {TARGET} used {name!r}, which is not one of the seven API names; the "
-                               f"stand-in for {self.__label} has only {', '.join(API_NAMES)}")
+        raise PrivateNameError(
+            f"a client of {TARGET} used {name!r}, which is not one of the seven API names; the "
+            f"stand-in for {self.__label} has only {', '.join(API_NAMES)}"
+        )
 
 
 def torch_clients() -> Clients:

@@ -31,8 +31,11 @@ def orthogonal_scenario(shape: tuple[int, int], orthogonal_map: str, trivializat
     out_features, in_features = shape
 
     def make(c: Clients, device: str) -> nn.Module:
-        module = (ComplexLinear(out_features, in_features, device) if complex_
-                  else nn.Linear(in_features, out_features, device=device))
+        module = (
+            ComplexLinear(out_features, in_features, device)
+            if complex_
+            else nn.Linear(in_features, out_features, device=device)
+        )
         return c.parametrizations.orthogonal(module, orthogonal_map=orthogonal_map, use_trivialization=trivialization)
 
     def scenario(c: Clients, obs: Observations, device: str) -> None:
@@ -60,8 +63,9 @@ def orthogonal_scenario(shape: tuple[int, int], orthogonal_map: str, trivializat
 @pytest.mark.parametrize("shape", list(SHAPES), ids=list(SHAPES))
 @pytest.mark.parametrize("orthogonal_map", MAPS)
 def test_orthogonal(adapter, orthogonal_map, shape, trivialization):
-    call = f"orthogonal(nn.Linear{SHAPES[shape][::-1]}, orthogonal_map={orthogonal_map!r}, " \
-           f"use_trivialization={trivialization})"
+    call = (
+        f"orthogonal(nn.Linear{SHAPES[shape][::-1]}, orthogonal_map={orthogonal_map!r}, use_trivialization={trivialization})"
+    )
     check_client(adapter, call, orthogonal_scenario(SHAPES[shape], orthogonal_map, trivialization))
 
 

@@ -13,8 +13,7 @@ from parametrize_conformance.clients.harness import check_client, describe, trai
 from parametrize_conformance.clients.substitute import Clients
 
 SPARSIFIERS = {
-    "WeightNormSparsifier": lambda pruning: pruning.WeightNormSparsifier(sparsity_level=0.5,
-                                                                         sparse_block_shape=(1, 4)),
+    "WeightNormSparsifier": lambda pruning: pruning.WeightNormSparsifier(sparsity_level=0.5, sparse_block_shape=(1, 4)),
     "NearlyDiagonalSparsifier": lambda pruning: pruning.NearlyDiagonalSparsifier(nearliness=3),
 }
 
@@ -57,8 +56,7 @@ def sparsify_scenario(kind: str):
     def scenario(c: Clients, obs: Observations, device: str) -> None:
         net, sparsifier = prepared(c, kind, device)
         layers(c, net, obs, "after prepare")
-        obs("model[0].parametrizations.weight[0] is a FakeSparsity",
-            type(net[0].parametrizations.weight[0]).__qualname__)
+        obs("model[0].parametrizations.weight[0] is a FakeSparsity", type(net[0].parametrizations.weight[0]).__qualname__)
         sparsifier.step()
         layers(c, net, obs, "after step")
         train(net, torch.randn(5, 8, device=device), obs, "training", after_step=sparsifier.step)
@@ -112,5 +110,6 @@ def test_sparsifier_load_state_dict(adapter, kind):
 
 @pytest.mark.parametrize("inplace", [False, True], ids=["copy", "inplace"])
 def test_sparsifier_convert(adapter, inplace):
-    check_client(adapter, f"WeightNormSparsifier.convert(inplace={inplace})", convert_scenario("WeightNormSparsifier",
-                                                                                                inplace))
+    check_client(
+        adapter, f"WeightNormSparsifier.convert(inplace={inplace})", convert_scenario("WeightNormSparsifier", inplace)
+    )

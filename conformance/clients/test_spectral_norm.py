@@ -35,8 +35,7 @@ def spectral_norm_scenario(kind: str, n_power_iterations: int, name: str = "weig
         train(module, torch.randn(*input_shape, device=device), obs, "training")
         obs("buffers after training", dict(module.named_buffers()))
         c.P.remove_parametrizations(module, name, leave_parametrized=True)
-        describe(c, module, obs, "after remove_parametrizations(leave_parametrized=True)", names=(name,),
-                 key_order=False)
+        describe(c, module, obs, "after remove_parametrizations(leave_parametrized=True)", names=(name,), key_order=False)
 
     return scenario
 

@@ -30,8 +30,10 @@ def weight_norm_scenario(kind: str, dim: int | None):
         train(module, torch.randn(*input_shape, device=device), obs, "training")
         module.weight = torch.randn_like(module.weight)
         describe(c, module, obs, "after module.weight = W")
-        obs("remove_parametrizations(leave_parametrized=False) raises",
-            raised(lambda: c.P.remove_parametrizations(module, "weight", leave_parametrized=False)))
+        obs(
+            "remove_parametrizations(leave_parametrized=False) raises",
+            raised(lambda: c.P.remove_parametrizations(module, "weight", leave_parametrized=False)),
+        )
         describe(c, module, obs, "after the refused removal")
         c.P.remove_parametrizations(module, "weight", leave_parametrized=True)
         describe(c, module, obs, "after remove_parametrizations(leave_parametrized=True)", key_order=False)
@@ -56,8 +58,10 @@ def legacy_scenario(kind: str, nested: bool):
         obs("load_state_dict(legacy)", str(new.load_state_dict(legacy)))
         inner = new[1] if nested else new
         describe(c, inner, obs, "after loading the legacy state_dict")
-        obs("output equals the legacy module's", torch.equal(new(torch.ones(*input_shape, device=device)),
-                                                              old(torch.ones(*input_shape, device=device))))
+        obs(
+            "output equals the legacy module's",
+            torch.equal(new(torch.ones(*input_shape, device=device)), old(torch.ones(*input_shape, device=device))),
+        )
         obs("state_dict after loading", state_dict_of(new))
 
     return scenario

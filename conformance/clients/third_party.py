@@ -55,11 +55,21 @@ class Library:
 LIBRARIES: tuple[Library, ...] = (
     # Note: geotorch 0.3.0 is the newest release whose sdist ships its tests; on torch >= 1.10 its geotorch.parametrize
     # is `from torch.nn.utils.parametrize import *`, so it binds the seven names when first imported.
-    Library("geotorch", "0.3.0", ("geotorch",), "register_parametrization(unsafe=True), is_parametrized, cached",
-            tests_dir="test"),
+    Library(
+        "geotorch",
+        "0.3.0",
+        ("geotorch",),
+        "register_parametrization(unsafe=True), is_parametrized, cached",
+        tests_dir="test",
+    ),
     Library("orthogonium", "0.0.4", ("orthogonium",), "register_parametrization, cached", tests_dir="tests"),
-    Library("monotonicnetworks", "1.5.1", ("monotonicnetworks",), "register_parametrization (bound at import)",
-            pyargs="monotonicnetworks.tests"),
+    Library(
+        "monotonicnetworks",
+        "1.5.1",
+        ("monotonicnetworks",),
+        "register_parametrization (bound at import)",
+        pyargs="monotonicnetworks.tests",
+    ),
 )
 
 
@@ -68,8 +78,10 @@ def library_named(name: str, libraries: tuple[Library, ...] = LIBRARIES) -> Libr
     for library in libraries:
         if library.name == name:
             return library
-    raise LookupError(f"unknown third-party library {name!r}: known ones are "
-                      f"{', '.join(lib.name for lib in libraries)} (conformance/clients/third_party.py)")
+    raise LookupError(
+        f"unknown third-party library {name!r}: known ones are "
+        f"{', '.join(lib.name for lib in libraries)} (conformance/clients/third_party.py)"
+    )
 
 
 if __name__ == "__main__":

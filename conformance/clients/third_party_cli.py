@@ -24,13 +24,25 @@ PROG = "python -m parametrize_conformance.clients.third_party"
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=PROG, description=__doc__)
-    p.add_argument("--library", action="append", default=[], help="a library of conformance/clients/third_party.py "
-                   "(repeatable; default: all)")
-    p.add_argument("--adapter", action="append", default=[], help="an adapter spec to put in place of "
-                   "torch.nn.utils.parametrize (repeatable; default: reference); 'torch' runs torch through the stand-in")
+    p.add_argument(
+        "--library",
+        action="append",
+        default=[],
+        help="a library of conformance/clients/third_party.py (repeatable; default: all)",
+    )
+    p.add_argument(
+        "--adapter",
+        action="append",
+        default=[],
+        help="an adapter spec to put in place of "
+        "torch.nn.utils.parametrize (repeatable; default: reference); 'torch' runs torch through the stand-in",
+    )
     p.add_argument("--out", default="reports/out", help="where third_party.json and third_party.md go")
-    p.add_argument("--work", help="where sdists are downloaded and tests run (default: a temporary directory, "
-                   "deleted afterwards; given, it is kept)")
+    p.add_argument(
+        "--work",
+        help="where sdists are downloaded and tests run (default: a temporary directory, "
+        "deleted afterwards; given, it is kept)",
+    )
     p.add_argument("--find-links", help="take sdists and packages from this directory only, not from PyPI (offline)")
     return p
 
@@ -40,8 +52,9 @@ def labels(specs: list[str]) -> list[tuple[str, str | None]]:
     return [("torch", None), *((f"{s} (stand-in)" if s == "torch" else s, s) for s in specs)]
 
 
-def run_library(library: Library, specs: list[str], work: Path, find_links: str | None = None
-                ) -> tuple[list[Run], list[str]]:
+def run_library(
+    library: Library, specs: list[str], work: Path, find_links: str | None = None
+) -> tuple[list[Run], list[str]]:
     """Fetch, install and run `library` on torch and each adapter; its runs, or the one-line reason it could not."""
     try:
         print(f"{library.name}: {fetch.ensure_installed(library, find_links)}", flush=True)
@@ -91,10 +104,16 @@ def main(argv: list[str] | None = None, libraries: tuple[Library, ...] = LIBRARI
 def _document(argv: list[str] | None, results: list[Any], wall_s: float, load: tuple[float, ...]) -> dict[str, Any]:
     import torch
 
-    return {"torch": torch.__version__, "python": platform.python_version(), "wall_s": wall_s,
-            "command": " ".join([PROG, *map(shlex.quote, sys.argv[1:] if argv is None else argv)]),
-            "load": " ".join(f"{x:.2f}" for x in load), "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-            "cpus": os.cpu_count(), "libraries": [library_entry(lib, runs, notes) for lib, runs, notes in results]}
+    return {
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "wall_s": wall_s,
+        "command": " ".join([PROG, *map(shlex.quote, sys.argv[1:] if argv is None else argv)]),
+        "load": " ".join(f"{x:.2f}" for x in load),
+        "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "cpus": os.cpu_count(),
+        "libraries": [library_entry(lib, runs, notes) for lib, runs, notes in results],
+    }
 
 
 def _summary(results: list[Any]) -> int:

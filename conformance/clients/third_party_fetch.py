@@ -54,12 +54,13 @@ def ensure_installed(library: Library, find_links: str | None = None) -> str:
 def download_sdist(library: Library, into: Path, find_links: str | None = None) -> Path:
     """The sdist of library.requirement, downloaded (no dependencies) into `into`."""
     into.mkdir(parents=True, exist_ok=True)
-    done = _pip("download", library.requirement, "--no-deps", "--no-binary", ":all:", "-d", str(into),
-                find_links=find_links)
+    done = _pip("download", library.requirement, "--no-deps", "--no-binary", ":all:", "-d", str(into), find_links=find_links)
     found = sorted(p for p in into.iterdir() if p.name.endswith((".tar.gz", ".zip")))
     if done.returncode or not found:
-        raise FetchError(f"pip could not download the sdist of {library.requirement}: "
-                         f"{_last_line(done.stderr + done.stdout)} (is PyPI reachable? is the version on PyPI?)")
+        raise FetchError(
+            f"pip could not download the sdist of {library.requirement}: "
+            f"{_last_line(done.stderr + done.stdout)} (is PyPI reachable? is the version on PyPI?)"
+        )
     return found[0]
 
 
@@ -86,8 +87,10 @@ def prepare_tests(library: Library, work: Path, find_links: str | None = None) -
     top = unpack(download_sdist(library, work / "sdist", find_links), work / "unpacked")
     source = top / library.tests_dir
     if not source.is_dir():
-        raise FetchError(f"the sdist of {library.requirement} has no {library.tests_dir}/: fix tests_dir in "
-                         f"conformance/clients/third_party.py")
+        raise FetchError(
+            f"the sdist of {library.requirement} has no {library.tests_dir}/: fix tests_dir in "
+            f"conformance/clients/third_party.py"
+        )
     # Note: only the tests are copied, not the library's sources beside them: pytest puts the run directory on
     # sys.path, and the library must be imported from the installed (pinned) package.
     shutil.copytree(source, run_dir / library.tests_dir)

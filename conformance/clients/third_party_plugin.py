@@ -39,8 +39,10 @@ def _substitute() -> str:
     modules = [m for m in os.environ.get(MODULES_VARIABLE, "").split(",") if m]
     early = imported_too_early(modules)
     if early:
-        raise pytest.UsageError(f"{', '.join(early)} was imported before {adapter.name} was put in place of "
-                                f"torch.nn.utils.parametrize; load this plugin with -p before anything imports it")
+        raise pytest.UsageError(
+            f"{', '.join(early)} was imported before {adapter.name} was put in place of "
+            f"torch.nn.utils.parametrize; load this plugin with -p before anything imports it"
+        )
     # Note: substituted() also re-imports torch.nn.utils.parametrizations (weight_norm, orthogonal, spectral_norm)
     # against the stand-in; it is left only at pytest_unconfigure, so every test of the run sees the adapter.
     _objects["torch"] = _parametrize_objects()

@@ -19,19 +19,30 @@ def library_entry(library: Library, runs: list[Run], notes: list[str]) -> dict[s
     """One library's results: what ran, the counts and outcomes per run, and the regressions against the first run."""
     baseline = runs[0] if runs else None
     return {
-        "name": library.name, "version": library.version, "uses": library.uses, "notes": notes,
+        "name": library.name,
+        "version": library.version,
+        "uses": library.uses,
+        "notes": notes,
         "tests": library.tests_dir and f"sdist:{library.tests_dir}/" or f"installed package: {library.pyargs}",
         "deselected": dict(library.deselect),
         "runs": {run.label: _run_entry(run) for run in runs},
-        "fails_only_on": {run.label: [{"test": t, "first_failure": line} for t, line in regressions(baseline, run)]
-                          for run in runs[1:]} if baseline else {},
+        "fails_only_on": {
+            run.label: [{"test": t, "first_failure": line} for t, line in regressions(baseline, run)] for run in runs[1:]
+        }
+        if baseline
+        else {},
     }
 
 
 def _run_entry(run: Run) -> dict[str, Any]:
-    return {"counts": run.counts(), "returncode": run.returncode, "wall_s": run.wall_s, "problem": run.problem,
-            "bindings": run.bindings,
-            "outcomes": {test: {"outcome": o, "first_line": line} for test, (o, line) in sorted(run.outcomes.items())}}
+    return {
+        "counts": run.counts(),
+        "returncode": run.returncode,
+        "wall_s": run.wall_s,
+        "problem": run.problem,
+        "bindings": run.bindings,
+        "outcomes": {test: {"outcome": o, "first_line": line} for test, (o, line) in sorted(run.outcomes.items())},
+    }
 
 
 def write(out: Path, document: dict[str, Any]) -> list[Path]:
@@ -45,8 +56,10 @@ def write(out: Path, document: dict[str, Any]) -> list[Path]:
 
 def counts_table(document: dict[str, Any]) -> list[str]:
     """A Markdown table: one row per library and run, with the outcome counts."""
-    rows = ["| library | implementation | " + " | ".join(OUTCOMES) + " | wall s | note |",
-            "| --- | --- | " + " | ".join("---:" for _ in OUTCOMES) + " | ---: | --- |"]
+    rows = [
+        "| library | implementation | " + " | ".join(OUTCOMES) + " | wall s | note |",
+        "| --- | --- | " + " | ".join("---:" for _ in OUTCOMES) + " | ---: | --- |",
+    ]
     for lib in document["libraries"]:
         for label, run in lib["runs"].items():
             counts = " | ".join(str(run["counts"][o]) for o in OUTCOMES)
@@ -58,9 +71,15 @@ def counts_table(document: dict[str, Any]) -> list[str]:
 
 def markdown(document: dict[str, Any]) -> str:
     """The short Markdown summary: the counts table, then each test that passes on torch and fails on an adapter."""
-    lines = ["# Third-party clients of torch.nn.utils.parametrize", "",
-             f"torch {document['torch']}, Python {document['python']}; `{document['command']}`; "
-             f"{document['wall_s']} s; load before: {document['load']}", "", *counts_table(document), ""]
+    lines = [
+        "# Third-party clients of torch.nn.utils.parametrize",
+        "",
+        f"torch {document['torch']}, Python {document['python']}; `{document['command']}`; "
+        f"{document['wall_s']} s; load before: {document['load']}",
+        "",
+        *counts_table(document),
+        "",
+    ]
     for lib in document["libraries"]:
         for label, failing in lib["fails_only_on"].items():
             lines.append(f"## {lib['name']}: passes on torch, not on {label} ({len(failing)})")

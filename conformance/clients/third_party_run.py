@@ -42,8 +42,20 @@ def command(library: Library, junit: Path, spec: str | None) -> list[str]:
     plugin = ["-p", PLUGIN] if spec else []
     # Note: `python -m pytest` puts the run directory on sys.path, as a library's own checkout runs its tests
     # (orthogonium's import `tests.test_orthogonality_conv`).
-    return [sys.executable, "-m", "pytest", *plugin, *OWN_PLUGINS, "-p", "no:cacheprovider", "-q",
-            f"--junitxml={junit}", "-o", "junit_family=xunit1", *library.pytest_args()]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *plugin,
+        *OWN_PLUGINS,
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        f"--junitxml={junit}",
+        "-o",
+        "junit_family=xunit1",
+        *library.pytest_args(),
+    ]
 
 
 def run_tests(library: Library, run_dir: Path, label: str, spec: str | None, log_dir: Path) -> Run:
@@ -56,8 +68,9 @@ def run_tests(library: Library, run_dir: Path, label: str, spec: str | None, log
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     run, start = Run(label), time.monotonic()
     try:
-        done = subprocess.run(command(library, junit, spec), cwd=run_dir, env=env, capture_output=True, text=True,
-                              timeout=library.timeout_s)
+        done = subprocess.run(
+            command(library, junit, spec), cwd=run_dir, env=env, capture_output=True, text=True, timeout=library.timeout_s
+        )
     except subprocess.TimeoutExpired:
         run.problem = f"timed out after {library.timeout_s} s (raise timeout_s in conformance/clients/third_party.py)"
         return run
@@ -81,8 +94,10 @@ def check_bindings(run: Run, path: Path) -> None:
         return
     run.bindings = json.loads(path.read_text(encoding="utf-8"))
     if run.bindings.get("torch"):
-        run.problem = (f"bound torch's own parametrize objects, not the stand-in's: {', '.join(run.bindings['torch'])}; "
-                       f"they were imported before the substitution")
+        run.problem = (
+            f"bound torch's own parametrize objects, not the stand-in's: {', '.join(run.bindings['torch'])}; "
+            f"they were imported before the substitution"
+        )
 
 
 def last_line(text: str) -> str:

@@ -50,16 +50,26 @@ def _check_sharded_step(r: Rank, model: nn.Module, build: Any, case: Case, seed:
     assert_same_state(model, solo, _on_rank(r, f"after an SGD step (lr={LR}) {what}"))
 
 
-def _check_refused(r: Rank, model: nn.Module, before: tuple[type, dict[str, torch.Tensor]], what: str, build: Any,
-                   case: Case, seed: int) -> None:
+def _check_refused(
+    r: Rank, model: nn.Module, before: tuple[type, dict[str, torch.Tensor]], what: str, build: Any, case: Case, seed: int
+) -> None:
     """After a refused call (`what`): the model's class and gathered state are `before`'s, and it still trains like
     build() in one process."""
     before_class, before_state = before
-    assert_true(type(model) is before_class, _on_rank(r, f"{what} and changed the class to {type(model).__name__}, "
-                f"expected {before_class.__name__} (a refused call changes nothing)"))
+    assert_true(
+        type(model) is before_class,
+        _on_rank(
+            r,
+            f"{what} and changed the class to {type(model).__name__}, "
+            f"expected {before_class.__name__} (a refused call changes nothing)",
+        ),
+    )
     for key, value in before_state.items():
-        assert_close(full(model.state_dict()[key]), value, _on_rank(r, f"state_dict[{key!r}] after {what} (a refused "
-                     "call changes nothing)"))
+        assert_close(
+            full(model.state_dict()[key]),
+            value,
+            _on_rank(r, f"state_dict[{key!r}] after {what} (a refused call changes nothing)"),
+        )
     _check_sharded_step(r, model, build, case, seed, f"after {what}")
 
 
@@ -107,11 +117,19 @@ def fsdp_type_before(r: Rank, case: Case) -> None:
     """DISTRIBUTED-FSDP-TYPE-BEFORE."""
     base = type(case.host.build())
     model = _sharded(r, case.build(r.P))
-    assert_true(r.P.is_parametrized(model, case.name), _on_rank(r, f"is_parametrized(module, {case.name!r}) is "
-                "False after fully_shard, expected True"))
+    assert_true(
+        r.P.is_parametrized(model, case.name),
+        _on_rank(r, f"is_parametrized(module, {case.name!r}) is False after fully_shard, expected True"),
+    )
     got = r.P.type_before_parametrizations(model)
-    assert_true(got is base, _on_rank(r, f"type_before_parametrizations of a fully_shard module: got {got!r}, "
-                f"expected {base!r} (the class before the first registration)"))
+    assert_true(
+        got is base,
+        _on_rank(
+            r,
+            f"type_before_parametrizations of a fully_shard module: got {got!r}, "
+            f"expected {base!r} (the class before the first registration)",
+        ),
+    )
 
 
 def fsdp_stack(r: Rank, case: Case, extra: nn.Module, seed: int) -> None:
@@ -136,8 +154,15 @@ def fsdp_remove(r: Rank, case: Case, leave: bool, seed: int) -> str:
     try:
         r.P.remove_parametrizations(model, case.name, leave_parametrized=leave)
     except Exception as exc:  # refusing is allowed; then nothing may have changed
-        _check_refused(r, model, (before_class, before), f"{call} raised {type(exc).__name__}({str(exc)[:120]})",
-                       lambda: case.build(r.P), case, seed)
+        _check_refused(
+            r,
+            model,
+            (before_class, before),
+            f"{call} raised {type(exc).__name__}({str(exc)[:120]})",
+            lambda: case.build(r.P),
+            case,
+            seed,
+        )
         return "raised"
     assert_true(not r.P.is_parametrized(model, case.name), _on_rank(r, f"is_parametrized after {call}"))
 
@@ -157,8 +182,7 @@ def fsdp_register_after(r: Rank, case: Case, seed: int) -> str:
         case.register_on(r.P, model)
     except Exception as exc:  # refusing is allowed; then nothing may have changed
         assert_true(not r.P.is_parametrized(model), _on_rank(r, f"{call} raised and left the module parametrized"))
-        _check_refused(r, model, (before_class, before), f"{call} raised {type(exc).__name__}", case.host.build,
-                       case, seed)
+        _check_refused(r, model, (before_class, before), f"{call} raised {type(exc).__name__}", case.host.build, case, seed)
         return "raised"
     _check_sharded_step(r, model, lambda: case.build(r.P), case, seed, f"after {call}")
     return "registered"
@@ -187,13 +211,19 @@ def dtensor_originals(r: Rank, case: Case, placement: str, assigned: str, leave:
         """The original holds the `inverted` first right_inverses applied to `value` (stacking inverts nothing)."""
         got = original_of(module, name)
         assert_true(got is original, _on_rank(r, f"the original {what} is another object, expected the same"))
-        assert_true(isinstance(got, DTensor) and tuple(got.placements) == placements, _on_rank(
-            r, f"the original {what}: got {type(got).__name__} {getattr(got, 'placements', '')}, expected a DTensor "
-            f"with placements {placements}"))
+        assert_true(
+            isinstance(got, DTensor) and tuple(got.placements) == placements,
+            _on_rank(
+                r,
+                f"the original {what}: got {type(got).__name__} {getattr(got, 'placements', '')}, expected a DTensor "
+                f"with placements {placements}",
+            ),
+        )
         expected = composed_inverse(case.fresh_chain()[:inverted], value)[0]
         assert_close(full(got), expected, _on_rank(r, f"the original {what}"))
-        assert_close(full(getattr(module, name)), chain_value(case.fresh_chain(), full(got)),
-                     _on_rank(r, f"module.{name} {what}"))
+        assert_close(
+            full(getattr(module, name)), chain_value(case.fresh_chain(), full(got)), _on_rank(r, f"module.{name} {what}")
+        )
 
     check_original(plain, f"after registration on a {placement} DTensor", 1)
     # Note: an assignment in the original's own placement, then one in another (where set_ would take its layout).
@@ -208,11 +238,17 @@ def dtensor_originals(r: Rank, case: Case, placement: str, assigned: str, leave:
     expected = full(getattr(module, name)) if leave else full(original)
     P.remove_parametrizations(module, name, leave_parametrized=leave)
     got = getattr(module, name)
-    assert_true(isinstance(got, DTensor) and tuple(got.placements) == placements, _on_rank(
-        r, f"module.{name} after remove_parametrizations(leave_parametrized={leave}): got {type(got).__name__} "
-        f"{getattr(got, 'placements', '')}, expected a DTensor with placements {placements}"))
-    assert_close(full(got), expected, _on_rank(r, f"module.{name} after remove_parametrizations("
-                 f"leave_parametrized={leave})"))
+    assert_true(
+        isinstance(got, DTensor) and tuple(got.placements) == placements,
+        _on_rank(
+            r,
+            f"module.{name} after remove_parametrizations(leave_parametrized={leave}): got {type(got).__name__} "
+            f"{getattr(got, 'placements', '')}, expected a DTensor with placements {placements}",
+        ),
+    )
+    assert_close(
+        full(got), expected, _on_rank(r, f"module.{name} after remove_parametrizations(leave_parametrized={leave})")
+    )
 
 
 # --- distributed checkpoint ------------------------------------------------------------------------------------------

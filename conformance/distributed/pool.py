@@ -46,8 +46,7 @@ def fsdp2_problem() -> str | None:
     except ImportError as exc:
         # Note: DISTRIBUTED-FSDP-*, -DTENSOR-*, -CHECKPOINT: torch 2.4 and 2.5 have FSDP2 only under a private path
         # (torch.distributed._composable.fsdp); the contract covers the public API, so these clauses are untested.
-        return (f"torch {torch.__version__} has no public fully_shard and DTensor ({exc}); FSDP2 is public from "
-                f"torch 2.6")
+        return f"torch {torch.__version__} has no public fully_shard and DTensor ({exc}); FSDP2 is public from torch 2.6"
     return None
 
 
@@ -70,14 +69,34 @@ class RankPool:
 
         ctx = mp.get_context("spawn")
         # Note: the parent holds the store, on a port the OS picked, so there is no race for a free port.
-        self._store = dist.TCPStore("127.0.0.1", 0, self.world_size + 1, is_master=True,
-                                    timeout=timedelta(seconds=self.timeout_s), wait_for_workers=False)
+        self._store = dist.TCPStore(
+            "127.0.0.1",
+            0,
+            self.world_size + 1,
+            is_master=True,
+            timeout=timedelta(seconds=self.timeout_s),
+            wait_for_workers=False,
+        )
         self._results = ctx.Queue()
         self._tasks = [ctx.SimpleQueue() for _ in range(self.world_size)]
-        self._procs = [ctx.Process(target=serve, daemon=True, name=f"rank{r}",
-                                   args=(r, self.world_size, self._store.port, self.spec, self.timeout_s,
-                                         str(self._log(r)), self._tasks[r], self._results))
-                       for r in range(self.world_size)]
+        self._procs = [
+            ctx.Process(
+                target=serve,
+                daemon=True,
+                name=f"rank{r}",
+                args=(
+                    r,
+                    self.world_size,
+                    self._store.port,
+                    self.spec,
+                    self.timeout_s,
+                    str(self._log(r)),
+                    self._tasks[r],
+                    self._results,
+                ),
+            )
+            for r in range(self.world_size)
+        ]
         for p in self._procs:
             p.start()
         # Note: a rank's start (spawn, import torch, the process group) may be slow on a loaded machine.
@@ -170,9 +189,11 @@ class RankPool:
         if proc.is_alive() and proc.pid:
             os.kill(proc.pid, signal.SIGUSR1)
             time.sleep(0.5)
-        return f"still running {what} after {waited_s:.0f} s (--distributed-timeout {self.timeout_s:g}); where it " \
-               "was:\n" \
-               f"{_tail(self._log(rank), self._marks[rank])}"
+        return (
+            f"still running {what} after {waited_s:.0f} s (--distributed-timeout {self.timeout_s:g}); where it "
+            "was:\n"
+            f"{_tail(self._log(rank), self._marks[rank])}"
+        )
 
 
 def _verdict(bad: list[tuple], world_size: int, what: str) -> tuple[str, str]:
@@ -188,8 +209,10 @@ def _verdict(bad: list[tuple], world_size: int, what: str) -> tuple[str, str]:
 def _describe(first: tuple, bad: list[tuple], world_size: int, what: str) -> str:
     """One message for every rank that did not finish: the first line says which rank and how."""
     head = {"raised": "raised", "crashed": "crashed", "timeout": "timed out", "failed": "failed"}
-    lines = [f"rank {first[1]} of {world_size} {head.get(first[0], first[0])} in {what}: "
-             f"{_exception_line(first[2]) if first[0] == 'raised' else first[2].splitlines()[0]}"]
+    lines = [
+        f"rank {first[1]} of {world_size} {head.get(first[0], first[0])} in {what}: "
+        f"{_exception_line(first[2]) if first[0] == 'raised' else first[2].splitlines()[0]}"
+    ]
     for kind, rank, text in sorted(bad, key=lambda r: r[1]):
         lines.append(f"--- rank {rank} ({kind}) ---\n{text.rstrip()}")
     return "\n".join(lines)
@@ -200,7 +223,7 @@ def _exception_line(text: str) -> str:
     last line of its message (a tensor's repr spans several)."""
     lines = text.strip().splitlines()
     starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")]
-    after = lines[starts[-1] + 1:] if starts else lines
+    after = lines[starts[-1] + 1 :] if starts else lines
     return next((line for line in after if line and not line[0].isspace()), lines[-1] if lines else "")
 
 
@@ -224,10 +247,15 @@ def _tail(path: Path, start: int = 0, limit: int = 3000) -> str:
 
 def reproducer(spec: str, world_size: int, timeout_s: float, body: Callable[..., Any], *args: Any) -> str:
     """A script that runs `body` with `args` on `world_size` fresh ranks of adapter `spec` (every arg's repr is code)."""
-    lines = ["import torch", "from parametrize_conformance.distributed import RankPool",
-             f"from {body.__module__} import {body.__name__}", "from parametrize_conformance.strategies import Case",
-             "from parametrize_conformance.hosts import HostSpec", "from parametrize_conformance.library import *",
-             'if __name__ == "__main__":  # the ranks are spawned',
-             f"    print(RankPool({world_size}, {spec!r}, {timeout_s:g}).run({body.__name__}, "
-             f"{', '.join(repr(a) for a in args)}))"]
+    lines = [
+        "import torch",
+        "from parametrize_conformance.distributed import RankPool",
+        f"from {body.__module__} import {body.__name__}",
+        "from parametrize_conformance.strategies import Case",
+        "from parametrize_conformance.hosts import HostSpec",
+        "from parametrize_conformance.library import *",
+        'if __name__ == "__main__":  # the ranks are spawned',
+        f"    print(RankPool({world_size}, {spec!r}, {timeout_s:g}).run({body.__name__}, "
+        f"{', '.join(repr(a) for a in args)}))",
+    ]
     return "Reproducer:\n    " + "\n    ".join(lines)

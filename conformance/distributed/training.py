@@ -39,8 +39,9 @@ def train_step(model: nn.Module, x: Tensor, P: Any = None, cached: bool = False)
     return out.detach()
 
 
-def solo_run(build: Any, case: Case, world_size: int, seed: int, cached: bool = False, P: Any = None
-             ) -> tuple[nn.Module, dict[str, Tensor], Tensor]:
+def solo_run(
+    build: Any, case: Case, world_size: int, seed: int, cached: bool = False, P: Any = None
+) -> tuple[nn.Module, dict[str, Tensor], Tensor]:
     """The same training in one process: the model from build(), every rank's batch, the loss averaged over ranks
     (as DDP and fully_shard average gradients). Returns the model, its gradients before the step and its outputs."""
     model = build()

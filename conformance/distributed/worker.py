@@ -58,8 +58,9 @@ def _redirect_output(log_path: str) -> Any:
     return log
 
 
-def serve(rank: int, world_size: int, port: int, spec: str, timeout_s: float, log_path: str, tasks: Any,
-          results: Any) -> None:
+def serve(
+    rank: int, world_size: int, port: int, spec: str, timeout_s: float, log_path: str, tasks: Any, results: Any
+) -> None:
     """Rank `rank`'s loop: start, answer ("ok"|"raised", task id, rank, payload) for each task, stop on None."""
     _redirect_output(log_path)
     try:
@@ -105,6 +106,5 @@ def _join(rank: int, world_size: int, port: int, spec: str, timeout_s: float) ->
     os.environ.setdefault("GLOO_SOCKET_IFNAME", _loopback_interface())
     torch.set_num_threads(1)
     store = dist.TCPStore("127.0.0.1", port, world_size + 1, is_master=False, timeout=timedelta(seconds=timeout_s))
-    dist.init_process_group("gloo", store=store, rank=rank, world_size=world_size,
-                            timeout=timedelta(seconds=timeout_s))
+    dist.init_process_group("gloo", store=store, rank=rank, world_size=world_size, timeout=timedelta(seconds=timeout_s))
     return Rank(rank, world_size, load_adapter(spec))

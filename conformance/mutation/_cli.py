@@ -62,9 +62,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-work", action="store_true", help="keep the work directory (mutmut's mutants/ and log)")
     # Note: a check added to the suite can only kill more mutants, so re-running the survivors of a run on an
     # unchanged reference gives the verdicts a full run would give, in a fraction of the time.
-    p.add_argument("--resume", type=Path, metavar="WORK", default=None,
-                   help="re-run only the untriaged survivors of a --keep-work run's directory, with the suite as it is now "
-                        "(refused if reference/ changed since)")
+    p.add_argument(
+        "--resume",
+        type=Path,
+        metavar="WORK",
+        default=None,
+        help="re-run only the untriaged survivors of a --keep-work run's directory, with the suite as it is now "
+        "(refused if reference/ changed since)",
+    )
     return p
 
 
@@ -82,8 +87,9 @@ def _writable(directory: Path) -> bool:
 
 
 def _git_commit(root: Path) -> str | None:
-    done = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12"], capture_output=True, text=True
+    )
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
@@ -93,17 +99,27 @@ def _pytest_args() -> list[str]:
     # compares the mutant with itself, at a quarter of the suite's time.
     # Note: --level recommended: the reference keeps both levels, so a mutant that breaks only a recommended clause
     # is killed too.
-    return ["--adapter", "reference", "--level", "recommended", "-p", "no:cacheprovider",
-            "-p", "parametrize_conformance.mutation.profile", "--hypothesis-profile", PROFILE,
-            "--deselect", "conformance/test_sequence.py"]
+    return [
+        "--adapter",
+        "reference",
+        "--level",
+        "recommended",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "parametrize_conformance.mutation.profile",
+        "--hypothesis-profile",
+        PROFILE,
+        "--deselect",
+        "conformance/test_sequence.py",
+    ]
 
 
 def _start(args: argparse.Namespace, work: Path, version: str) -> list[str] | None:
     """Prepare `work` (a fresh copy, or a kept one refreshed); the mutants to re-run (None: all of them)."""
     if args.resume is None:
         _work.prepare(args.root, work, _pytest_args())
-        print(f"{PROG}: mutating reference/ in {work} with {args.max_children} workers (mutmut {version}) ...",
-              flush=True)
+        print(f"{PROG}: mutating reference/ in {work} with {args.max_children} workers (mutmut {version}) ...", flush=True)
         return None
     _work.refresh(args.root, work, _pytest_args())
     # Note: only the untriaged survivors: a mutant listed as equivalent survives whatever the suite checks.
@@ -130,11 +146,18 @@ def execute(args: argparse.Namespace) -> int:
         raise
     result = triage(mutants, EQUIVALENT)
     counts = score(mutants, result)
-    run = {"tool": "mutmut", "tool_version": version, "started": started.isoformat(timespec="seconds"),
-           "duration_s": round(time.monotonic() - clock, 1), "git_commit": _git_commit(args.root),
-           "command": "CI=true pytest --pyargs parametrize_conformance " + " ".join(_pytest_args()),
-           "max_children": args.max_children, "target": args.target, "resumed": args.resume is not None,
-           "not_mutated": {"pattern": _work.MESSAGE_LINE, "lines": _work.message_lines(args.root)}}
+    run = {
+        "tool": "mutmut",
+        "tool_version": version,
+        "started": started.isoformat(timespec="seconds"),
+        "duration_s": round(time.monotonic() - clock, 1),
+        "git_commit": _git_commit(args.root),
+        "command": "CI=true pytest --pyargs parametrize_conformance " + " ".join(_pytest_args()),
+        "max_children": args.max_children,
+        "target": args.target,
+        "resumed": args.resume is not None,
+        "not_mutated": {"pattern": _work.MESSAGE_LINE, "lines": _work.message_lines(args.root)},
+    }
     doc = _report.build(mutants, result, counts, run)
     paths = _report.write(out, doc)
     if args.keep_work or args.resume:

@@ -51,8 +51,9 @@ def run(work: Path, max_children: int, names: list[str] | None = None) -> None:
     log = work / "mutmut-run.log"
     done = _mutmut(work, "run", "--max-children", str(max_children), *(names or []), log=log)
     if done.returncode != 0:
-        raise MutationError(f"mutmut run failed (exit {done.returncode}): {_last_line(log)[:300]}; the full output "
-                            f"is in {log}")
+        raise MutationError(
+            f"mutmut run failed (exit {done.returncode}): {_last_line(log)[:300]}; the full output is in {log}"
+        )
 
 
 def collect(work: Path) -> list[Mutant]:
@@ -60,12 +61,15 @@ def collect(work: Path) -> list[Mutant]:
     done = _mutmut(work, "results", "--all", "true")
     statuses = parse_results(done.stdout)
     if done.returncode != 0 or not statuses:
-        raise MutationError(f"mutmut results gave no mutants (exit {done.returncode}): "
-                            f"{(done.stderr or done.stdout).strip()[-300:]}")
+        raise MutationError(
+            f"mutmut results gave no mutants (exit {done.returncode}): {(done.stderr or done.stdout).strip()[-300:]}"
+        )
     unfinished = sorted(n for n, s in statuses.items() if s in UNFINISHED)
     if unfinished:
-        raise MutationError(f"the run did not finish: {len(unfinished)} mutants have no verdict (e.g. "
-                            f"{unfinished[0]}); run python -m parametrize_conformance.mutation again")
+        raise MutationError(
+            f"the run did not finish: {len(unfinished)} mutants have no verdict (e.g. "
+            f"{unfinished[0]}); run python -m parametrize_conformance.mutation again"
+        )
     return [_mutant(work, name, status) for name, status in sorted(statuses.items())]
 
 

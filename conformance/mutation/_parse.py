@@ -28,16 +28,20 @@ def locate(name: str) -> tuple[str, str]:
     mangled, separator, number = name.partition("__mutmut_")
     module, _, function = mangled.rpartition(".")
     if not separator or not number.isdigit() or not module:
-        raise MutationError(f"cannot read the mutant name {name!r}: expected MODULE.x_FUNCTION__mutmut_N; is this "
-                            f"mutmut 3? (pip install 'mutmut>=3.8')")
+        raise MutationError(
+            f"cannot read the mutant name {name!r}: expected MODULE.x_FUNCTION__mutmut_N; is this "
+            f"mutmut 3? (pip install 'mutmut>=3.8')"
+        )
     if function.startswith("x" + _CLASS_SEPARATOR):
         _, cls, method = function.split(_CLASS_SEPARATOR, 2)
         function = f"{cls}.{method}"
     elif function.startswith("x_"):
         function = function[2:]
     else:
-        raise MutationError(f"cannot read the mutant name {name!r}: the function part {function!r} starts with "
-                            f"neither x_ nor x{_CLASS_SEPARATOR}; is this mutmut 3? (pip install 'mutmut>=3.8')")
+        raise MutationError(
+            f"cannot read the mutant name {name!r}: the function part {function!r} starts with "
+            f"neither x_ nor x{_CLASS_SEPARATOR}; is this mutmut 3? (pip install 'mutmut>=3.8')"
+        )
     return (module.replace(".", "/") + ".py").removeprefix(f"{PACKAGE}/"), function
 
 

@@ -18,8 +18,15 @@ JSON_NAME, MARKDOWN_NAME = "mutation.json", "mutation.md"
 
 
 def _survivor(m: Mutant, result: Triage) -> dict[str, Any]:
-    return {"file": m.file, "function": m.function, "original": m.original, "mutated": m.mutated,
-            "status": m.status, "equivalent": result.equivalent.get(m.name), "tool_name": m.name}
+    return {
+        "file": m.file,
+        "function": m.function,
+        "original": m.original,
+        "mutated": m.mutated,
+        "status": m.status,
+        "equivalent": result.equivalent.get(m.name),
+        "tool_name": m.name,
+    }
 
 
 def build(mutants: Sequence[Mutant], result: Triage, counts: Score, run: dict[str, Any]) -> dict[str, Any]:
@@ -28,15 +35,27 @@ def build(mutants: Sequence[Mutant], result: Triage, counts: Score, run: dict[st
     return {
         "schema": SCHEMA,
         "run": run,
-        "counts": {"generated": counts.generated, "killed": counts.killed, "equivalent": counts.equivalent,
-                   "untriaged": counts.untriaged, "by_status": counts.by_status},
-        "score": {"killed": counts.killed, "denominator": counts.denominator, "value": counts.value,
-                  "target": run["target"], "met": counts.meets(run["target"])},
+        "counts": {
+            "generated": counts.generated,
+            "killed": counts.killed,
+            "equivalent": counts.equivalent,
+            "untriaged": counts.untriaged,
+            "by_status": counts.by_status,
+        },
+        "score": {
+            "killed": counts.killed,
+            "denominator": counts.denominator,
+            "value": counts.value,
+            "target": run["target"],
+            "met": counts.meets(run["target"]),
+        },
         "files": per_file(mutants, result),
-        "survivors": sorted(survivors, key=lambda s: (s["equivalent"] is not None, s["file"], s["function"],
-                                                      s["original"], s["mutated"])),
-        "stale_equivalents": [{"file": e.file, "function": e.function, "original": e.original, "mutated": e.mutated}
-                              for e in result.stale],
+        "survivors": sorted(
+            survivors, key=lambda s: (s["equivalent"] is not None, s["file"], s["function"], s["original"], s["mutated"])
+        ),
+        "stale_equivalents": [
+            {"file": e.file, "function": e.function, "original": e.original, "mutated": e.mutated} for e in result.stale
+        ],
     }
 
 
@@ -51,29 +70,40 @@ def _code(text: str) -> str:
 def markdown(doc: dict[str, Any]) -> str:
     """A short summary: the score, the counts, per-file counts, untriaged survivors, equivalents by reason."""
     c, s, run = doc["counts"], doc["score"], doc["run"]
-    lines = [f"# Mutation score of the reference: {_percent(s['value'])}", "",
-             f"{s['killed']} killed of {s['denominator']} non-equivalent mutants ({c['generated']} generated, "
-             f"{c['equivalent']} equivalent, {c['untriaged']} untriaged survivors); target {_percent(s['target'])}: "
-             f"{'met' if s['met'] else 'NOT met'}.", "",
-             f"{run['tool']} {run['tool_version']}, `{run['command']}`, {run['duration_s']:.0f} s"
-             f"{' (survivors of a kept run re-run)' if run['resumed'] else ''}, "
-             f"git {run['git_commit'] or 'unknown'}. By status: "
-             + ", ".join(f"{k} {v}" for k, v in c["by_status"].items()) + f". Lines of error-message text are not "
-             f"mutated ({sum(run['not_mutated']['lines'].values())} lines).", "",
-             "| file | generated | killed | equivalent | untriaged |", "| --- | ---: | ---: | ---: | ---: |"]
-    lines += [f"| {f} | {r['generated']} | {r['killed']} | {r['equivalent']} | {r['untriaged']} |"
-              for f, r in doc["files"].items()]
+    lines = [
+        f"# Mutation score of the reference: {_percent(s['value'])}",
+        "",
+        f"{s['killed']} killed of {s['denominator']} non-equivalent mutants ({c['generated']} generated, "
+        f"{c['equivalent']} equivalent, {c['untriaged']} untriaged survivors); target {_percent(s['target'])}: "
+        f"{'met' if s['met'] else 'NOT met'}.",
+        "",
+        f"{run['tool']} {run['tool_version']}, `{run['command']}`, {run['duration_s']:.0f} s"
+        f"{' (survivors of a kept run re-run)' if run['resumed'] else ''}, "
+        f"git {run['git_commit'] or 'unknown'}. By status: "
+        + ", ".join(f"{k} {v}" for k, v in c["by_status"].items())
+        + f". Lines of error-message text are not "
+        f"mutated ({sum(run['not_mutated']['lines'].values())} lines).",
+        "",
+        "| file | generated | killed | equivalent | untriaged |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {f} | {r['generated']} | {r['killed']} | {r['equivalent']} | {r['untriaged']} |" for f, r in doc["files"].items()
+    ]
     untriaged = [v for v in doc["survivors"] if v["equivalent"] is None]
     lines += ["", f"## Untriaged survivors ({len(untriaged)})", ""]
-    lines += [f"- {v['file']} `{v['function']}` ({v['status']}): {_code(v['original'])} → {_code(v['mutated'])}"
-              for v in untriaged] or ["None."]
+    lines += [
+        f"- {v['file']} `{v['function']}` ({v['status']}): {_code(v['original'])} → {_code(v['mutated'])}" for v in untriaged
+    ] or ["None."]
     reasons = Counter(v["equivalent"] for v in doc["survivors"] if v["equivalent"] is not None)
     lines += ["", f"## Equivalent mutants ({c['equivalent']}), by reason", ""]
     lines += [f"- {n} × {reason}" for reason, n in reasons.most_common()] or ["None."]
     if doc["stale_equivalents"]:
         lines += ["", f"## Stale triage entries ({len(doc['stale_equivalents'])}): matched no survivor", ""]
-        lines += [f"- {e['file']} `{e['function']}`: {_code(e['original'])} → {_code(e['mutated'])}"
-                  for e in doc["stale_equivalents"]]
+        lines += [
+            f"- {e['file']} `{e['function']}`: {_code(e['original'])} → {_code(e['mutated'])}"
+            for e in doc["stale_equivalents"]
+        ]
     return "\n".join(lines) + "\n"
 
 

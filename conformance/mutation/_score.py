@@ -34,8 +34,13 @@ class Score:
 
 def score(mutants: Sequence[Mutant], result: Triage) -> Score:
     """Count the mutants by verdict."""
-    return Score(generated=len(mutants), killed=sum(m.killed for m in mutants), equivalent=len(result.equivalent),
-                 untriaged=len(result.untriaged), by_status=dict(sorted(Counter(m.status for m in mutants).items())))
+    return Score(
+        generated=len(mutants),
+        killed=sum(m.killed for m in mutants),
+        equivalent=len(result.equivalent),
+        untriaged=len(result.untriaged),
+        by_status=dict(sorted(Counter(m.status for m in mutants).items())),
+    )
 
 
 def per_file(mutants: Sequence[Mutant], result: Triage) -> dict[str, dict[str, int]]:

@@ -30,9 +30,11 @@ def mutmut_config(pytest_args: list[str], also_copy: list[str]) -> str:
     """The [mutmut] section: mutate the reference, copy `also_copy` beside it, run the conformance suite with
     `pytest_args`."""
     # Note: forkserver isolation: workers forked straight from a process that ran the suite hang in torch.
-    return (f"[mutmut]\nsource_paths = {FOLDERS[SOURCE]}\npytest_add_cli_args_test_selection = {PACKAGE}\n"
-            f"pytest_add_cli_args ={_cfg_list(pytest_args)}\nalso_copy ={_cfg_list(also_copy)}\n"
-            f"do_not_mutate_patterns ={_cfg_list([MESSAGE_LINE])}\nprocess_isolation = forkserver\n")
+    return (
+        f"[mutmut]\nsource_paths = {FOLDERS[SOURCE]}\npytest_add_cli_args_test_selection = {PACKAGE}\n"
+        f"pytest_add_cli_args ={_cfg_list(pytest_args)}\nalso_copy ={_cfg_list(also_copy)}\n"
+        f"do_not_mutate_patterns ={_cfg_list([MESSAGE_LINE])}\nprocess_isolation = forkserver\n"
+    )
 
 
 def _also_copy(work: Path) -> list[str]:
@@ -43,17 +45,22 @@ def _also_copy(work: Path) -> list[str]:
 def message_lines(root: Path) -> dict[str, int]:
     """Per reference file, the number of lines MESSAGE_LINE matches, docstring lines aside."""
     pattern = re.compile(MESSAGE_LINE)
-    return {f"{SOURCE}/{p.name}": sum(bool(pattern.search(line)) and not line.lstrip().startswith('"""')
-                                      for line in p.read_text().splitlines())
-            for p in sorted((root / SOURCE).glob("*.py"))}
+    return {
+        f"{SOURCE}/{p.name}": sum(
+            bool(pattern.search(line)) and not line.lstrip().startswith('"""') for line in p.read_text().splitlines()
+        )
+        for p in sorted((root / SOURCE).glob("*.py"))
+    }
 
 
 def prepare(root: Path, work: Path, pytest_args: list[str]) -> None:
     """Copy the packages of the checkout at `root` into the empty directory `work` and write the configuration."""
     for folder in FOLDERS:
         if not (root / folder / "__init__.py").is_file():
-            raise MutationError(f"{root / folder} is not a package: run python -m {PACKAGE}.mutation from the "
-                                f"project's checkout (or pass --root CHECKOUT)")
+            raise MutationError(
+                f"{root / folder} is not a package: run python -m {PACKAGE}.mutation from the "
+                f"project's checkout (or pass --root CHECKOUT)"
+            )
     _copy_packages(root, work, FOLDERS)
     _write_config(work, pytest_args)
 
@@ -76,11 +83,14 @@ def refresh(root: Path, work: Path, pytest_args: list[str]) -> None:
     when the reference changed since (its verdicts would no longer hold) or `work` is not a work directory."""
     source = FOLDERS[SOURCE]
     if not (work / "mutants" / source).is_dir() or not (work / "setup.cfg").is_file():
-        raise MutationError(f"--resume {work}: not a work directory of a finished run (no mutants/{source} or "
-                            "setup.cfg); pass the directory a --keep-work run printed")
+        raise MutationError(
+            f"--resume {work}: not a work directory of a finished run (no mutants/{source} or "
+            "setup.cfg); pass the directory a --keep-work run printed"
+        )
     if _sources(root / SOURCE) != _sources(work / source):
-        raise MutationError(f"--resume {work}: {SOURCE}/ changed since that run, so its verdicts no longer hold; "
-                            "run without --resume")
+        raise MutationError(
+            f"--resume {work}: {SOURCE}/ changed since that run, so its verdicts no longer hold; run without --resume"
+        )
     kept = work / f"{SOURCE}.kept"  # outside the package folder, which is copied anew
     (work / source).rename(kept)
     shutil.rmtree(work / PACKAGE)

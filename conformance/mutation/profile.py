@@ -21,8 +21,13 @@ def register_mutation_profile() -> None:
     """Register `mutation` on top of the suite's `ci` profile (registering the suite's profiles first)."""
     register_profiles()
     # Note: no Phase.shrink and one bug reported: the verdict (killed or not) is all a mutation run needs.
-    settings.register_profile(PROFILE, settings.get_profile("ci"), max_examples=EXAMPLES,
-                              phases=(Phase.explicit, Phase.reuse, Phase.generate), report_multiple_bugs=False)
+    settings.register_profile(
+        PROFILE,
+        settings.get_profile("ci"),
+        max_examples=EXAMPLES,
+        phases=(Phase.explicit, Phase.reuse, Phase.generate),
+        report_multiple_bugs=False,
+    )
 
 
 register_mutation_profile()

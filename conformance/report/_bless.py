@@ -23,8 +23,11 @@ def bless_from_args(args: argparse.Namespace) -> int:
     target = Path(args.to) if args.to else DEFAULT_BASELINES / source.name
     check_writable(target, allow_baseline=True)
     replaced = _baseline_of(target)
-    blessed = {"schema": report["schema"], "baseline": {"blessed_at": _now(), "source": str(source)},
-               **{k: v for k, v in report.items() if k not in ("schema", "baseline")}}
+    blessed = {
+        "schema": report["schema"],
+        "baseline": {"blessed_at": _now(), "source": str(source)},
+        **{k: v for k, v in report.items() if k not in ("schema", "baseline")},
+    }
     try:
         write_report(target, blessed, allow_baseline=True)
     except OSError as exc:
@@ -39,19 +42,23 @@ def _check_completed(source: Path, report: dict[str, Any]) -> None:
     run = report["run"]
     if run["exit"] != "completed":
         said = f": {run['message']}" if run["message"] else ""
-        raise UsageError(f"{source}: the run did not complete (run.exit is {run['exit']!r}{said}), so its statuses "
-                         f"are no baseline; rerun it to the end (pytest --pyargs parametrize_conformance --adapter "
-                         f"{report['adapter']['spec']} --report {source}) and bless that report")
+        raise UsageError(
+            f"{source}: the run did not complete (run.exit is {run['exit']!r}{said}), so its statuses "
+            f"are no baseline; rerun it to the end (pytest --pyargs parametrize_conformance --adapter "
+            f"{report['adapter']['spec']} --report {source}) and bless that report"
+        )
 
 
 def _check_full(source: Path, report: dict[str, Any]) -> None:
     """Raise UsageError if the report is of a --clauses run, whose unselected clauses are untested."""
     chosen = selected(report)
     if chosen is not None:
-        raise UsageError(f"{source} is a --clauses run ({len(chosen)} of {len(report['clauses'])} clauses selected), "
-                         f"so the other clauses are untested and it is no baseline; run every clause (pytest --pyargs "
-                         f"conformance --adapter {report['adapter']['spec']} --report PATH, no --clauses) and bless "
-                         f"that report")
+        raise UsageError(
+            f"{source} is a --clauses run ({len(chosen)} of {len(report['clauses'])} clauses selected), "
+            f"so the other clauses are untested and it is no baseline; run every clause (pytest --pyargs "
+            f"conformance --adapter {report['adapter']['spec']} --report PATH, no --clauses) and bless "
+            f"that report"
+        )
 
 
 def _baseline_of(path: Path) -> dict[str, Any] | None:
@@ -70,14 +77,18 @@ def _bless_lines(source: Path, target: Path, report: dict[str, Any], replaced: d
     adapter, suite = report["adapter"], report["suite"]
     version = f" {adapter['version']}" if adapter["version"] else ""
     commit = f" {suite['commit'][:7]}" if suite["commit"] else ""
-    lines = [f"blessed {source} as baseline {target} (adapter {adapter['name']}{version}, "
-             f"suite {suite['version']}{commit})", _counts(report["summary"])]
+    lines = [
+        f"blessed {source} as baseline {target} (adapter {adapter['name']}{version}, suite {suite['version']}{commit})",
+        _counts(report["summary"]),
+    ]
     if replaced:
         lines.append(f"replaced the baseline blessed at {replaced['blessed_at']} from {replaced['source']}")
     bad = sum(report["summary"][s] for s in BAD_STATUSES)
     if bad:
-        lines.append(f"note: this baseline accepts {bad} failing clause{'s' * (bad != 1)}; diff flags only "
-                     f"clauses that get worse than it")
+        lines.append(
+            f"note: this baseline accepts {bad} failing clause{'s' * (bad != 1)}; diff flags only "
+            f"clauses that get worse than it"
+        )
     lines.append(f"gate a run against it with: {PROG} diff {target} NEW_REPORT")
     return lines
 

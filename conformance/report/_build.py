@@ -18,8 +18,12 @@ from parametrize_conformance.report._model import (
 _FAILING_OUTCOMES = ("crashed", "timeout", "aborted", "failed", "error")
 
 
-def build_report(header: Mapping[str, Any], results: Sequence[Mapping[str, Any]], run: Mapping[str, Any],
-                 clauses: Mapping[str, Clause] = CLAUSES) -> dict[str, Any]:
+def build_report(
+    header: Mapping[str, Any],
+    results: Sequence[Mapping[str, Any]],
+    run: Mapping[str, Any],
+    clauses: Mapping[str, Clause] = CLAUSES,
+) -> dict[str, Any]:
     """A schema-1 report: `header` holds suite, adapter, environment and declared ({clause: reason}); `results`
     one dict per finished test (nodeid, clause, outcome, duration_s, and message/reproducer on failure); `run` the
     run section, whose "clauses" (the ids --clauses selected; None or absent: every clause) and "level" (the level
@@ -51,8 +55,9 @@ def _run_section(run: Mapping[str, Any]) -> dict[str, Any]:
     return section
 
 
-def _clause_entry(clause: Clause, results: Sequence[Mapping[str, Any]], reason: str | None,
-                  signature: str | None = None) -> dict[str, Any]:
+def _clause_entry(
+    clause: Clause, results: Sequence[Mapping[str, Any]], reason: str | None, signature: str | None = None
+) -> dict[str, Any]:
     status = clause_status(r["outcome"] for r in results)
     first_bad = _first_failure(results) if status in BAD_STATUSES else None
     if status == "untested":
@@ -90,8 +95,11 @@ def _first_failure(results: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | 
 
 
 def _test_entry(result: Mapping[str, Any]) -> dict[str, Any]:
-    entry = {"nodeid": result["nodeid"], "outcome": result["outcome"],
-             "duration_s": round(max(result.get("duration_s", 0.0), 0.0), 6)}
+    entry = {
+        "nodeid": result["nodeid"],
+        "outcome": result["outcome"],
+        "duration_s": round(max(result.get("duration_s", 0.0), 0.0), 6),
+    }
     for key in ("message", "reproducer", "declared"):
         if result.get(key):
             entry[key] = result[key]

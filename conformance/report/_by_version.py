@@ -57,8 +57,9 @@ def version_columns(reports: Sequence[dict[str, Any]], names: Sequence[str] | No
     """
     names = list(names) if names is not None else [f"report {i + 1}" for i in range(len(reports))]
     if not reports:
-        raise ReportError("a matrix by version needs at least one report; run python -m parametrize_conformance.report "
-                          "versions")
+        raise ReportError(
+            "a matrix by version needs at least one report; run python -m parametrize_conformance.report versions"
+        )
     _check_one_adapter(reports, names)
     seen: dict[str, str] = {}
     for report, name in zip(reports, names, strict=True):
@@ -72,18 +73,24 @@ def _check_one_adapter(reports: Sequence[dict[str, Any]], names: Sequence[str]) 
     adapters = dict.fromkeys(r["adapter"]["name"] for r in reports)
     if len(adapters) > 1:
         which = ", ".join(f"{r['adapter']['name']} ({n})" for r, n in zip(reports, names, strict=True))
-        raise ReportError(f"a matrix by version takes reports of one adapter, got {which}; render several adapters "
-                          f"with --by adapter, or pass only one adapter's reports")
+        raise ReportError(
+            f"a matrix by version takes reports of one adapter, got {which}; render several adapters "
+            f"with --by adapter, or pass only one adapter's reports"
+        )
 
 
 def _checked_version(report: dict[str, Any], name: str, seen: dict[str, str]) -> str:
     version = version_of(report)
     if not version:
-        raise ReportError(f"{name} records no version (adapter.version and environment.torch are empty), so it has "
-                          f"no column in a matrix by version; rerun that adapter to the end and render that report")
+        raise ReportError(
+            f"{name} records no version (adapter.version and environment.torch are empty), so it has "
+            f"no column in a matrix by version; rerun that adapter to the end and render that report"
+        )
     if version in seen:
-        raise ReportError(f"{seen[version]} and {name} both report {report['adapter']['name']} {version}; a matrix "
-                          f"by version takes one report per version: move one of them out of the way")
+        raise ReportError(
+            f"{seen[version]} and {name} both report {report['adapter']['name']} {version}; a matrix "
+            f"by version takes one report per version: move one of them out of the way"
+        )
     return version
 
 
@@ -120,13 +127,16 @@ def load_runs(path: Path) -> list[dict[str, Any]]:
     except OSError as exc:
         raise ReportError(f"{path}: cannot read it ({exc.strerror})") from None
     except ValueError as exc:
-        raise ReportError(f"{path}: not JSON ({exc}); rewrite it with python -m parametrize_conformance.report "
-                          "versions") from None
+        raise ReportError(
+            f"{path}: not JSON ({exc}); rewrite it with python -m parametrize_conformance.report versions"
+        ) from None
     entries = data.get("versions") if isinstance(data, dict) and data.get("format") == RUNS_FORMAT else None
     if not isinstance(entries, list) or not all(_is_entry(e) for e in entries):
-        raise ReportError(f"{path} is not a versions file of format {RUNS_FORMAT} (a \"versions\" list of objects "
-                          f"with \"version\", \"status\" and \"reason\"); rewrite it with "
-                          f"python -m parametrize_conformance.report versions")
+        raise ReportError(
+            f'{path} is not a versions file of format {RUNS_FORMAT} (a "versions" list of objects '
+            f'with "version", "status" and "reason"); rewrite it with '
+            f"python -m parametrize_conformance.report versions"
+        )
     return entries
 
 
@@ -136,8 +146,11 @@ def _is_entry(entry: Any) -> bool:
 
 def run_line(entry: dict[str, Any]) -> tuple[str, str, str]:
     """(version, status, detail) of one runs entry; the detail has the reason and the measured times and size."""
-    figures = [f"{label} {entry[key]:.0f} s" for key, label in (("install_s", "install"), ("run_s", "run"))
-               if isinstance(entry.get(key), (int, float))]
+    figures = [
+        f"{label} {entry[key]:.0f} s"
+        for key, label in (("install_s", "install"), ("run_s", "run"))
+        if isinstance(entry.get(key), (int, float))
+    ]
     if isinstance(entry.get("env_mb"), (int, float)):
         figures.append(f"environment {entry['env_mb'] / 1024:.1f} GiB")
     detail = "; ".join([entry["reason"]] * bool(entry["reason"]) + figures)

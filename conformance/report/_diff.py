@@ -95,8 +95,15 @@ def _change(clause_id: str, base: dict[str, Any] | None, new: dict[str, Any] | N
     new_status = new["status"] if new else None
     statement = (new or base or {}).get("statement", "")
     detail = (new.get("message") or new.get("reason")) if new else None
-    return ClauseChange(clause_id, classify(base_status, new_status), base_status, new_status, statement, detail,
-                        level_of(clause_id, new or base))
+    return ClauseChange(
+        clause_id,
+        classify(base_status, new_status),
+        base_status,
+        new_status,
+        statement,
+        detail,
+        level_of(clause_id, new or base),
+    )
 
 
 def _notes(base: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
@@ -108,8 +115,10 @@ def _notes(base: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
     if _suite_label(base) != _suite_label(new) or base_ids != new_ids:
         what = "suite versions differ" if _suite_label(base) != _suite_label(new) else "clause sets differ"
         both = "" if _selection(base, new) is not None else f"compared the {len(base_ids & new_ids)} clauses both have; "
-        notes.append(f"{what} (base {_suite_label(base)}, new {_suite_label(new)}): {both}"
-                     f"{len(new_ids - base_ids)} added and {len(base_ids - new_ids)} removed are not gated")
+        notes.append(
+            f"{what} (base {_suite_label(base)}, new {_suite_label(new)}): {both}"
+            f"{len(new_ids - base_ids)} added and {len(base_ids - new_ids)} removed are not gated"
+        )
     return tuple(notes)
 
 
@@ -119,11 +128,14 @@ def _selection_notes(base: dict[str, Any], new: dict[str, Any]) -> list[str]:
     if chosen is None:
         return []
     whose = {(False, True): "this run", (True, False): "the baseline's run", (True, True): "both runs"}[
-        (base["run"].get("clauses") is not None, new["run"].get("clauses") is not None)]
+        (base["run"].get("clauses") is not None, new["run"].get("clauses") is not None)
+    ]
     count = len(chosen)
     others = len((set(base["clauses"]) | set(new["clauses"])) - chosen)
-    return [f"compared the {count} clause{'s' * (count != 1)} {whose} selected (--clauses); {others} other "
-            f"clause{'s are' if others != 1 else ' is'} not compared"]
+    return [
+        f"compared the {count} clause{'s' * (count != 1)} {whose} selected (--clauses); {others} other "
+        f"clause{'s are' if others != 1 else ' is'} not compared"
+    ]
 
 
 def _suite_label(report: dict[str, Any]) -> str:
@@ -140,8 +152,10 @@ def format_table(diff: Diff) -> list[str]:
     id_width = max((len(c.clause + c.tag) for c in changed), default=0)
     move_width = max((len(_move(c)) for c in changed), default=0)
     for change in changed:
-        row = (f"{change.kind:<9}  {change.clause + change.tag:<{id_width}}  {_move(change):<{move_width}}  "
-               f"{_short(change.detail)}")
+        row = (
+            f"{change.kind:<9}  {change.clause + change.tag:<{id_width}}  {_move(change):<{move_width}}  "
+            f"{_short(change.detail)}"
+        )
         lines.append(row.rstrip())
     lines.append(", ".join(f"{kind} {count}" for kind, count in diff.counts().items()))
     return lines
@@ -154,7 +168,7 @@ def _move(change: ClauseChange) -> str:
 def _short(detail: str | None) -> str:
     """`detail` on one line, cut to a terminal-friendly width."""
     text = " ".join((detail or "").split())
-    return text if len(text) <= _DETAIL_WIDTH else text[:_DETAIL_WIDTH - 3] + "..."
+    return text if len(text) <= _DETAIL_WIDTH else text[: _DETAIL_WIDTH - 3] + "..."
 
 
 # The diff command (gate ends with it too)
@@ -177,8 +191,9 @@ def compare(base: Path, new: Path, verb: str) -> int:
     for base_path in pairing.missing:
         print(f"no report for baseline {base_path} in {new}: run that adapter and write its report there")
     for new_path in pairing.unbaselined:
-        print(f"not gated (no baseline): {new_path}; bless it with {PROG} bless {new_path} --to "
-              f"{base / pair_name(new_path)}")
+        print(
+            f"not gated (no baseline): {new_path}; bless it with {PROG} bless {new_path} --to {base / pair_name(new_path)}"
+        )
     regressed = [(n, diff, c) for _, n, diff in compared for c in diff.regressed]
     if regressed:
         print("Regressed clauses:")

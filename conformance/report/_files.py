@@ -87,15 +87,17 @@ def load_report(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ReportError(f"{path}: no such report; write one with pytest --pyargs parametrize_conformance --adapter NAME "
-                          f"--report {path}") from None
+        raise ReportError(
+            f"{path}: no such report; write one with pytest --pyargs parametrize_conformance --adapter NAME --report {path}"
+        ) from None
     except OSError as exc:
         raise ReportError(f"{path}: cannot read it ({exc.strerror})") from None
     try:
         report = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReportError(f"{path}: not JSON ({exc.msg} at line {exc.lineno}); is it a parametrize-conformance "
-                          f"report?") from None
+        raise ReportError(
+            f"{path}: not JSON ({exc.msg} at line {exc.lineno}); is it a parametrize-conformance report?"
+        ) from None
     validate(report, str(path))
     return with_levels(report)
 
@@ -112,11 +114,14 @@ def check_writable(path: str | os.PathLike[str], allow_baseline: bool = False) -
     except (OSError, ValueError, UnicodeDecodeError):
         existing = None
     if not isinstance(existing, dict) or "schema" not in existing or "clauses" not in existing:
-        raise ReportError(f"{path} exists and is not a parametrize-conformance report; choose another path "
-                          f"or move that file away")
+        raise ReportError(
+            f"{path} exists and is not a parametrize-conformance report; choose another path or move that file away"
+        )
     if "baseline" in existing and not allow_baseline:
-        raise ReportError(f"{path} is a blessed baseline and is never overwritten by a run; write the run elsewhere "
-                          f"(e.g. reports/out/) and bless it with python -m parametrize_conformance.report bless")
+        raise ReportError(
+            f"{path} is a blessed baseline and is never overwritten by a run; write the run elsewhere "
+            f"(e.g. reports/out/) and bless it with python -m parametrize_conformance.report bless"
+        )
 
 
 def write_report(path: str | os.PathLike[str], report: dict[str, Any], allow_baseline: bool = False) -> Path:

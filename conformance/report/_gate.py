@@ -39,13 +39,27 @@ def gate_from_args(args: argparse.Namespace) -> int:
 
 def gate_command(baselines: dict[Path, dict[str, Any]], out: Path, jobs: int, pytest_arguments: Sequence[str]) -> list[str]:
     """The pytest command that re-runs the baselines' adapters into `out`."""
-    command = [sys.executable, "-m", "pytest", "--pyargs", "parametrize_conformance", "-p", "no:cacheprovider", "--isolate",
-               "--report-dir", str(out), "--jobs", str(jobs)]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--pyargs",
+        "parametrize_conformance",
+        "-p",
+        "no:cacheprovider",
+        "--isolate",
+        "--report-dir",
+        str(out),
+        "--jobs",
+        str(jobs),
+    ]
     for path, report in baselines.items():
         spec = report["adapter"]["spec"]
         if report_file_name(spec) != path.name:
-            raise ReportError(f"{path} is the baseline of adapter {spec!r}, whose reports are named "
-                              f"{report_file_name(spec)}; rename the baseline to that name")
+            raise ReportError(
+                f"{path} is the baseline of adapter {spec!r}, whose reports are named "
+                f"{report_file_name(spec)}; rename the baseline to that name"
+            )
         command += ["--adapter", spec]
     profiles = {report["run"]["hypothesis_profile"] for report in baselines.values()} - {None}
     if len(profiles) == 1:
@@ -58,11 +72,15 @@ def load_baselines(paths: Sequence[Path]) -> dict[Path, dict[str, Any]]:
     baselines = {path: load_report(path) for path in paths}
     for path, report in baselines.items():
         if "baseline" not in report:
-            raise ReportError(f"{path} is a report, not a blessed baseline; bless it with python -m "
-                              f"parametrize_conformance.report bless {path}")
+            raise ReportError(
+                f"{path} is a report, not a blessed baseline; bless it with python -m "
+                f"parametrize_conformance.report bless {path}"
+            )
         if is_subset(report):
-            raise ReportError(f"{path} is the baseline of a --clauses run, whose other clauses are untested; bless a "
-                              f"run of every clause in its place")
+            raise ReportError(
+                f"{path} is the baseline of a --clauses run, whose other clauses are untested; bless a "
+                f"run of every clause in its place"
+            )
     return baselines
 
 

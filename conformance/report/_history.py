@@ -49,8 +49,10 @@ MEMBER = "torch/nn/utils/parametrize.py"
 # Note: the wheels tried for a release, smallest first (macOS builds carry no CUDA libraries): parametrize.py is pure
 # Python and the same file in every wheel of a release.
 TARGETS: tuple[tuple[str, str], ...] = tuple(
-    (python, platform) for platform in ("macosx_14_0_arm64", "macosx_11_0_arm64", "macosx_10_9_x86_64")
-    for python in ("3.11", "3.10", "3.9", "3.8")) + (("3.11", "manylinux_2_28_x86_64"),)
+    (python, platform)
+    for platform in ("macosx_14_0_arm64", "macosx_11_0_arm64", "macosx_10_9_x86_64")
+    for python in ("3.11", "3.10", "3.9", "3.8")
+) + (("3.11", "manylinux_2_28_x86_64"),)
 
 
 class HistoryError(Exception):
@@ -82,14 +84,17 @@ def list_releases(options: HistoryOptions) -> list[str]:
     """The newest patch of each minor release pip lists for any target, from FIRST_RELEASE on, oldest first."""
     seen: set[str] = set()
     for python, platform in TARGETS:
-        done = _pip(["index", "versions", "torch", "--only-binary=:all:", "--python-version", python,
-                     "--platform", platform], options)
+        done = _pip(
+            ["index", "versions", "torch", "--only-binary=:all:", "--python-version", python, "--platform", platform],
+            options,
+        )
         found = re.search(r"^Available versions: (.+)$", done.stdout, re.MULTILINE)
         if found:
             seen |= {v.strip() for v in found.group(1).split(",")}
     if not seen:
-        raise HistoryError("pip lists no torch release for any target; check the network, or name them with "
-                           "--releases 1.9.1,2.0.1")
+        raise HistoryError(
+            "pip lists no torch release for any target; check the network, or name them with --releases 1.9.1,2.0.1"
+        )
     return [v for v in candidates(sorted(seen)) if version_key(v) >= version_key(FIRST_RELEASE)]
 
 
@@ -101,8 +106,22 @@ def fetch(release: str, options: HistoryOptions) -> Path | str:
     reasons = []
     for python, platform in TARGETS:
         with tempfile.TemporaryDirectory(prefix=".download.", dir=_made(options.cache)) as staging:
-            done = _pip(["download", f"torch=={release}", "--no-deps", "--only-binary=:all:", "--python-version",
-                         python, "--platform", platform, "--dest", staging, "--quiet"], options)
+            done = _pip(
+                [
+                    "download",
+                    f"torch=={release}",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "--python-version",
+                    python,
+                    "--platform",
+                    platform,
+                    "--dest",
+                    staging,
+                    "--quiet",
+                ],
+                options,
+            )
             wheels = list(Path(staging).glob("torch-*.whl"))
             if done.returncode or not wheels:
                 reasons.append(pip_reason(done.stderr or done.stdout))
@@ -154,10 +173,21 @@ def _run_suite(release: str, folder: Path, options: HistoryOptions) -> Outcome:
     run failed."""
     # Note: the verdict profile (ci without shrinking) unless the arguments after -- name another: an old release
     # fails dozens of clauses, and shrinking each took 7 of the 1.9.1 run's 8 minutes.
-    profile = [] if any(a.startswith("--hypothesis-profile") for a in options.pytest_arguments) else [
-        "--hypothesis-profile", "verdict"]
-    return run_suite(release, sys.executable, f"{PREFIX}{folder}", [*profile, *options.pytest_arguments], options.out,
-                     options.project, log_failures_only=True, kept=lambda text: _without_cache_path(text, folder))
+    profile = (
+        []
+        if any(a.startswith("--hypothesis-profile") for a in options.pytest_arguments)
+        else ["--hypothesis-profile", "verdict"]
+    )
+    return run_suite(
+        release,
+        sys.executable,
+        f"{PREFIX}{folder}",
+        [*profile, *options.pytest_arguments],
+        options.out,
+        options.project,
+        log_failures_only=True,
+        kept=lambda text: _without_cache_path(text, folder),
+    )
 
 
 def _without_cache_path(text: str, folder: Path) -> str:
@@ -205,8 +235,10 @@ def history_from_args(args: argparse.Namespace) -> int:
     releases = release_list(args.releases, "--releases")
     cache = Path(args.cache).expanduser().resolve()
     if _inside(cache, Path.cwd()) and (Path.cwd() / ".git").exists():
-        raise UsageError(f"--cache {args.cache} is inside this repository; torch's files must not be committed: "
-                         f"give a folder outside it, such as ~/.cache/parametrize-conformance/torch")
+        raise UsageError(
+            f"--cache {args.cache} is inside this repository; torch's files must not be committed: "
+            f"give a folder outside it, such as ~/.cache/parametrize-conformance/torch"
+        )
     options = HistoryOptions(cache, Path(args.out), Path.cwd(), args.ignore_pip_config, tuple(args.pytest_arguments))
     try:
         return history_command(releases, options, command_line())
@@ -233,4 +265,3 @@ def history_command(releases: Sequence[str] | None, options: HistoryOptions, com
         # Note: history.json is written after each release, so a campaign stopped halfway keeps what ran.
         write_history(options.out, outcomes[-1:], command, options.cache)
     return summarize(write_history(options.out, outcomes, command, options.cache), outcomes, ("run failed",))
-

@@ -119,8 +119,9 @@ _SCRIPT = """
 """
 
 
-def render_html(reports: list[dict[str, Any]], *, by_version: bool = False,
-                runs: Sequence[dict[str, Any]] | None = None) -> str:
+def render_html(
+    reports: list[dict[str, Any]], *, by_version: bool = False, runs: Sequence[dict[str, Any]] | None = None
+) -> str:
     """The clause × adapter matrix of `reports` as one self-contained HTML page (inline CSS and JS only).
 
     With `by_version`, as render_markdown: a column per version, the clauses whose status changes marked Δ, listed
@@ -137,25 +138,41 @@ def render_html(reports: list[dict[str, Any]], *, by_version: bool = False,
         "<h1>Conformance matrix</h1>",
         f'<p class="sub">{len(reports)} {what}: {_e(names)} · {len(matrix_rows)} clauses in '
         f"{len(areas(matrix_rows))} areas</p>",
-        _adapters_table(reports), _legend(),
+        _adapters_table(reports),
+        _legend(),
         *([_runs_section(runs)] if runs is not None else []),
         *([_changes_section(changed, reports)] if changed is not None else []),
-        _filters(matrix_rows, by_version), _matrix(reports, matrix_rows, marked),
+        _filters(matrix_rows, by_version),
+        _matrix(reports, matrix_rows, marked),
         _notes_section(notes(reports, matrix_rows), marked) if reports else "",
     ]
-    return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Conformance matrix: {_e(names)}</title>", f"<style>{_status_css()}{_CSS}</style>", "</head>",
-        "<body>", *body, f"<script>{_SCRIPT}</script>", "</body>", "</html>", "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>Conformance matrix: {_e(names)}</title>",
+            f"<style>{_status_css()}{_CSS}</style>",
+            "</head>",
+            "<body>",
+            *body,
+            f"<script>{_SCRIPT}</script>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def _runs_section(runs: Sequence[dict[str, Any]]) -> str:
     """Which versions ran, and why each of the others did not."""
     trs = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in run_line(e)) + "</tr>" for e in runs)
-    return ('<h2>Versions</h2><table class="runs"><thead><tr><th>version</th><th>status</th><th>detail</th></tr>'
-            f"</thead><tbody>{trs}</tbody></table>")
+    return (
+        '<h2>Versions</h2><table class="runs"><thead><tr><th>version</th><th>status</th><th>detail</th></tr>'
+        f"</thead><tbody>{trs}</tbody></table>"
+    )
 
 
 def _changes_section(changed: Sequence[Change], reports: Sequence[dict[str, Any]]) -> str:
@@ -164,13 +181,18 @@ def _changes_section(changed: Sequence[Change], reports: Sequence[dict[str, Any]
         return '<h2>Changes between versions</h2><p class="sub">Every clause has the same status in every version.</p>'
     names = labels(reports)
     head = "".join(f"<th>{_e(h)}</th>" for h in ("clause", *names, "what changed"))
-    trs = "".join(f'<tr><td class="clause-id">{_e(c.clause)}</td>'
-                  + "".join(f"<td>{_chip(s, f'{symbol(s)} {s}')}</td>" for s in c.statuses)
-                  + f"<td>{_e(describe(c, names))}</td></tr>" for c in changed)
-    return (f'<h2>Changes between versions</h2><p class="sub">{len(changed)} clause(s), marked &#916; in the matrix. '
-            "Each version declares the divergences of its release, so an unexpected-pass marks a declaration whose "
-            f'releases are wrong.</p><table class="changes"><thead><tr>{head}</tr></thead><tbody>{trs}</tbody>'
-            "</table>")
+    trs = "".join(
+        f'<tr><td class="clause-id">{_e(c.clause)}</td>'
+        + "".join(f"<td>{_chip(s, f'{symbol(s)} {s}')}</td>" for s in c.statuses)
+        + f"<td>{_e(describe(c, names))}</td></tr>"
+        for c in changed
+    )
+    return (
+        f'<h2>Changes between versions</h2><p class="sub">{len(changed)} clause(s), marked &#916; in the matrix. '
+        "Each version declares the divergences of its release, so an unexpected-pass marks a declaration whose "
+        f'releases are wrong.</p><table class="changes"><thead><tr>{head}</tr></thead><tbody>{trs}</tbody>'
+        "</table>"
+    )
 
 
 def _e(text: Any) -> str:
@@ -180,7 +202,7 @@ def _e(text: Any) -> str:
 
 def luminance(colour: str) -> float:
     """The WCAG relative luminance of "#rrggbb"."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -229,27 +251,31 @@ def _filters(matrix_rows: Sequence[Row], by_version: bool = False) -> str:
     """The area and status selects that the inline script applies to the matrix and the notes."""
     area_options = "".join(f'<option value="{_e(a)}">{_e(a)} ({len(r)})</option>' for a, r in areas(matrix_rows).items())
     status_options = "".join(f'<option value="{s}">with a cell {s}</option>' for s in (*STATUSES, ABSENT))
-    return ('<div class="filters">'
-            f'<label>Area<select id="area-filter"><option value="">all areas</option>{area_options}</select></label>'
-            '<label>Status<select id="status-filter"><option value="">all clauses</option>'
-            f'<option value="non-passing">only non-passing</option>{_changed_option(by_version)}'
-            f'{status_options}</select></label>'
-            '<span id="shown-count"></span></div>')
+    return (
+        '<div class="filters">'
+        f'<label>Area<select id="area-filter"><option value="">all areas</option>{area_options}</select></label>'
+        '<label>Status<select id="status-filter"><option value="">all clauses</option>'
+        f'<option value="non-passing">only non-passing</option>{_changed_option(by_version)}'
+        f"{status_options}</select></label>"
+        '<span id="shown-count"></span></div>'
+    )
 
 
 def _changed_option(by_version: bool) -> str:
     return '<option value="changed">only clauses that change between versions</option>' if by_version else ""
 
 
-def _matrix(reports: Sequence[dict[str, Any]], matrix_rows: Sequence[Row], marked: frozenset[str] | set[str] = frozenset()
-            ) -> str:
+def _matrix(
+    reports: Sequence[dict[str, Any]], matrix_rows: Sequence[Row], marked: frozenset[str] | set[str] = frozenset()
+) -> str:
     """The matrix: one tbody per area (a heading row, then a row per clause), one cell per clause × adapter."""
-    heads = "".join(f'<th class="adapter" data-adapter="{_e(label)}">{_breakable(label)}'
-                    f'<small>{_e(r["adapter"]["version"] or "-")} · {_e(r["adapter"]["device"])}</small></th>'
-                    for label, r in columns(reports))
+    heads = "".join(
+        f'<th class="adapter" data-adapter="{_e(label)}">{_breakable(label)}'
+        f"<small>{_e(r['adapter']['version'] or '-')} · {_e(r['adapter']['device'])}</small></th>"
+        for label, r in columns(reports)
+    )
     groups = "\n".join(_area_group(area, area_rows, reports, marked) for area, area_rows in areas(matrix_rows).items())
-    return (f'<table class="matrix"><thead><tr><th>clause</th><th>statement</th>{heads}</tr></thead>\n'
-            f"{groups}\n</table>")
+    return f'<table class="matrix"><thead><tr><th>clause</th><th>statement</th>{heads}</tr></thead>\n{groups}\n</table>'
 
 
 def _breakable(label: str) -> str:
@@ -257,11 +283,14 @@ def _breakable(label: str) -> str:
     return "".join(_e(c) + ("<wbr>" if c in "_-." else "") for c in label)
 
 
-def _area_group(area: str, area_rows: Sequence[Row], reports: Sequence[dict[str, Any]], marked: set[str] | frozenset[str]
-                ) -> str:
+def _area_group(
+    area: str, area_rows: Sequence[Row], reports: Sequence[dict[str, Any]], marked: set[str] | frozenset[str]
+) -> str:
     not_passing = sum(any(status_of(r, row.clause) not in ("passed", ABSENT) for r in reports) for row in area_rows)
-    heading = (f'<tr class="area-row"><th colspan="{2 + len(reports)}">{_e(area)}'
-               f"<span>{len(area_rows)} clauses · {not_passing} with a cell not passed</span></th></tr>")
+    heading = (
+        f'<tr class="area-row"><th colspan="{2 + len(reports)}">{_e(area)}'
+        f"<span>{len(area_rows)} clauses · {not_passing} with a cell not passed</span></th></tr>"
+    )
     clause_rows = "\n".join(_clause_row(row, reports, row.clause in marked) for row in area_rows)
     return f'<tbody class="area" data-area="{_e(area)}">\n{heading}\n{clause_rows}\n</tbody>'
 
@@ -271,8 +300,10 @@ def _clause_row(row: Row, reports: Sequence[dict[str, Any]], changed: bool = Fal
     cells = "".join(_cell(label, r, row.clause) for label, r in columns(reports))
     mark = ' class="clause changed" data-changed="yes"' if changed else ' class="clause"'
     clause_id = f'<td class="clause-id"{_basis_title(row)}>{_e(row.clause)}{_level_chip(row.clause, row.level)}</td>'
-    return (f'<tr{mark} data-area="{_e(row.area)}" data-clause="{_e(row.clause)}" data-level="{_e(row.level)}" '
-            f'data-statuses="{statuses}">{clause_id}<td class="statement">{_e(row.statement)}</td>{cells}</tr>')
+    return (
+        f'<tr{mark} data-area="{_e(row.area)}" data-clause="{_e(row.clause)}" data-level="{_e(row.level)}" '
+        f'data-statuses="{statuses}">{clause_id}<td class="statement">{_e(row.statement)}</td>{cells}</tr>'
+    )
 
 
 def _basis_title(row: Row) -> str:
@@ -297,14 +328,18 @@ def _cell(label: str, report: dict[str, Any], clause_id: str) -> str:
         return f'<td {attrs} title="{_e(f"{label} / {clause_id}: passed")}">{text}</td>'
     note = Note(label, clause_id, report["clauses"][clause_id])
     tooltip = f"{label} / {clause_id} ({status}): {note.detail}" + (f"\n\n{note.reproducer}" if note.reproducer else "")
-    return (f'<td {attrs} title="{_e(tooltip)}"><details><summary>{text}</summary>'
-            f'<div class="pop">{_note_body(note)}</div></details></td>')
+    return (
+        f'<td {attrs} title="{_e(tooltip)}"><details><summary>{text}</summary>'
+        f'<div class="pop">{_note_body(note)}</div></details></td>'
+    )
 
 
 def _note_body(note: Note) -> str:
     """Who and what, the reason or message, and the reproducer when there is one."""
-    head = (f'<p><span class="where">{_e(note.label)} / {_e(note.clause)}{_e(level_tag(note.clause, note.entry))}'
-            f'</span> ({note.status})</p>')
+    head = (
+        f'<p><span class="where">{_e(note.label)} / {_e(note.clause)}{_e(level_tag(note.clause, note.entry))}'
+        f"</span> ({note.status})</p>"
+    )
     reproducer = f"<pre>{_e(note.reproducer)}</pre>" if note.reproducer else ""
     return f"{head}<p>{_e(note.detail)}</p>{reproducer}"
 
@@ -321,8 +356,10 @@ def _note_item(note: Note, changed: bool = False) -> str:
     """`adapter / CLAUSE (status): reason or message`, then the reproducer when there is one."""
     reproducer = f"<pre>{_e(note.reproducer)}</pre>" if note.reproducer else ""
     flag = ' data-changed="yes"' if changed else ""
-    return (f'<li class="note" data-area="{_e(note.entry["area"])}" data-status="{note.status}"{flag} '
-            f'data-statuses="{note.status}">{_chip(note.status, symbol(note.status))} '
-            f'<span class="where">{_e(note.label)} / {_e(note.clause)}{_e(level_tag(note.clause, note.entry))}</span> '
-            f'({note.status}): {_e(note.detail)}'
-            f"{reproducer}</li>\n")
+    return (
+        f'<li class="note" data-area="{_e(note.entry["area"])}" data-status="{note.status}"{flag} '
+        f'data-statuses="{note.status}">{_chip(note.status, symbol(note.status))} '
+        f'<span class="where">{_e(note.label)} / {_e(note.clause)}{_e(level_tag(note.clause, note.entry))}</span> '
+        f"({note.status}): {_e(note.detail)}"
+        f"{reproducer}</li>\n"
+    )

@@ -31,8 +31,9 @@ from parametrize_conformance.report._styles import (
 _ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "<": "\\<", "`": "\\`", "*": "\\*"})
 
 
-def render_markdown(reports: list[dict[str, Any]], *, by_version: bool = False,
-                    runs: Sequence[dict[str, Any]] | None = None) -> str:
+def render_markdown(
+    reports: list[dict[str, Any]], *, by_version: bool = False, runs: Sequence[dict[str, Any]] | None = None
+) -> str:
     """The clause × adapter matrix of `reports` as Markdown, one column per report.
 
     With `by_version`, the reports are one adapter's at several versions: a column per version, oldest first, the
@@ -46,8 +47,11 @@ def render_markdown(reports: list[dict[str, Any]], *, by_version: bool = False,
     what = f"{reports[0]['adapter']['spec']} at {len(reports)} version(s)" if by_version else f"{len(reports)} adapter(s)"
     parts = [
         f"# Conformance matrix: {what}, {len(matrix_rows)} clauses",
-        _header_table(reports), _legend(), _runs_section(runs) if runs is not None else "",
-        _changes_section(changed, reports) if changed is not None else "", "## Clauses",
+        _header_table(reports),
+        _legend(),
+        _runs_section(runs) if runs is not None else "",
+        _changes_section(changed, reports) if changed is not None else "",
+        "## Clauses",
         *(_area_section(area, area_rows, reports, changed) for area, area_rows in areas(matrix_rows).items()),
         _notes_section(notes(reports, matrix_rows)) if reports else "",
     ]
@@ -90,15 +94,22 @@ def _cell(report: dict[str, Any], clause_id: str) -> str:
     return _status_cell(status_of(report, clause_id))
 
 
-def _area_section(area: str, area_rows: Sequence[Row], reports: Sequence[dict[str, Any]],
-                  changed: Sequence[Change] | None = None) -> str:
+def _area_section(
+    area: str, area_rows: Sequence[Row], reports: Sequence[dict[str, Any]], changed: Sequence[Change] | None = None
+) -> str:
     """The `###` heading of one area and its table: clause id (tagged [recommended] for a recommended clause), short
     statement, one cell per adapter (and, by version, a last column marking Δ the clauses whose status changes)."""
     head = ["clause", "statement", *labels(reports), *(["changes"] if changed is not None else [])]
     marked = {c.clause for c in changed or ()}
-    body = [[row.clause + level_tag(row.clause, {"level": row.level}), short(row.statement),
-             *(_cell(r, row.clause) for r in reports),
-             *(["Δ" if row.clause in marked else ""] if changed is not None else [])] for row in area_rows]
+    body = [
+        [
+            row.clause + level_tag(row.clause, {"level": row.level}),
+            short(row.statement),
+            *(_cell(r, row.clause) for r in reports),
+            *(["Δ" if row.clause in marked else ""] if changed is not None else []),
+        ]
+        for row in area_rows
+    ]
     return f"### {escape(area)} ({len(area_rows)} clauses)\n\n{_table(head, body)}"
 
 
@@ -115,9 +126,11 @@ def _changes_section(changed: Sequence[Change], reports: Sequence[dict[str, Any]
     names = labels(reports)
     body = [[c.clause, *(_status_cell(s) for s in c.statuses), describe(c, names)] for c in changed]
     count = f"{len(changed)} clause{'s' * (len(changed) != 1)}"
-    return (f"## Changes between versions\n\n{count} with a status that differs between versions (marked Δ below). "
-            "Each version declares the divergences of its release, so an unexpected-pass marks a declaration whose "
-            f"releases are wrong.\n\n{_table(['clause', *names, 'what changed'], body)}")
+    return (
+        f"## Changes between versions\n\n{count} with a status that differs between versions (marked Δ below). "
+        "Each version declares the divergences of its release, so an unexpected-pass marks a declaration whose "
+        f"releases are wrong.\n\n{_table(['clause', *names, 'what changed'], body)}"
+    )
 
 
 def _status_cell(status: str) -> str:
@@ -132,8 +145,9 @@ def _notes_section(cell_notes: Sequence[Note]) -> str:
 
 
 def _note(note: Note) -> str:
-    line = (f"- {escape(note.label)} / {note.clause}{level_tag(note.clause, note.entry)} ({note.status}): "
-            f"{escape(note.detail)}")
+    line = (
+        f"- {escape(note.label)} / {note.clause}{level_tag(note.clause, note.entry)} ({note.status}): {escape(note.detail)}"
+    )
     return line + ("\n\n" + _fenced(note.reproducer) + "\n" if note.reproducer else "")
 
 

@@ -39,8 +39,12 @@ def _git_commit() -> str | None:
 def adapter_info(adapter: Any, spec: str) -> dict[str, Any]:
     """The report's description of a loaded adapter."""
     return {
-        "name": adapter.name, "spec": spec, "version": adapter.version, "device": adapter.device,
-        "dtypes": [str(d).removeprefix("torch.") for d in adapter.dtypes], "import_line": adapter.import_line,
+        "name": adapter.name,
+        "spec": spec,
+        "version": adapter.version,
+        "device": adapter.device,
+        "dtypes": [str(d).removeprefix("torch.") for d in adapter.dtypes],
+        "import_line": adapter.import_line,
         "declared": len(adapter.divergences),
         # Note: written only for a partial implementation, so reports of complete ones stay as they were.
         **({"lacks": list(adapter.missing)} if getattr(adapter, "missing", ()) else {}),
@@ -49,8 +53,7 @@ def adapter_info(adapter: Any, spec: str) -> dict[str, Any]:
 
 def unloaded_adapter_info(spec: str) -> dict[str, Any]:
     """What is known of an adapter whose process died before it described itself."""
-    return {"name": spec, "spec": spec, "version": "", "device": "unknown", "dtypes": [], "import_line": "",
-            "declared": 0}
+    return {"name": spec, "spec": spec, "version": "", "device": "unknown", "dtypes": [], "import_line": "", "declared": 0}
 
 
 def environment_info(device: str = "cpu") -> dict[str, Any]:
@@ -58,8 +61,12 @@ def environment_info(device: str = "cpu") -> dict[str, Any]:
     torch = _import_torch()
     torch_version = torch.__version__ if torch is not None else None
     return {
-        "python": platform.python_version(), "platform": platform.platform(), "torch": torch_version,
-        "hypothesis": hypothesis.__version__, "pytest": pytest.__version__, "device": _device_info(torch, device),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "torch": torch_version,
+        "hypothesis": hypothesis.__version__,
+        "pytest": pytest.__version__,
+        "device": _device_info(torch, device),
     }
 
 
@@ -84,8 +91,9 @@ def _device_info(torch: Any, device: str) -> dict[str, Any]:
 
 def _cuda_driver() -> str | None:
     try:
-        done = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
-                              capture_output=True, text=True, timeout=20)
+        done = subprocess.run(
+            ["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"], capture_output=True, text=True, timeout=20
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip().splitlines()[0] if done.returncode == 0 and done.stdout.strip() else None

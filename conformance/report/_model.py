@@ -14,15 +14,37 @@ SCHEMA_VERSION = 1
 
 # From best to worst: the diff calls a move down this list a regression, a move up a fix.
 STATUSES: tuple[str, ...] = (
-    "passed", "unexpected-pass", "diverged", "untested", "failed", "aborted", "timeout", "crashed",
+    "passed",
+    "unexpected-pass",
+    "diverged",
+    "untested",
+    "failed",
+    "aborted",
+    "timeout",
+    "crashed",
 )
 BAD_STATUSES = frozenset({"failed", "aborted", "timeout", "crashed"})
 OUTCOMES: tuple[str, ...] = (
-    "passed", "failed", "error", "xfailed", "xpassed", "skipped", "crashed", "timeout", "aborted",
+    "passed",
+    "failed",
+    "error",
+    "xfailed",
+    "xpassed",
+    "skipped",
+    "crashed",
+    "timeout",
+    "aborted",
 )
 _STATUS_OF_OUTCOME = {
-    "passed": "passed", "failed": "failed", "error": "failed", "xfailed": "diverged", "xpassed": "unexpected-pass",
-    "skipped": "untested", "crashed": "crashed", "timeout": "timeout", "aborted": "aborted",
+    "passed": "passed",
+    "failed": "failed",
+    "error": "failed",
+    "xfailed": "diverged",
+    "xpassed": "unexpected-pass",
+    "skipped": "untested",
+    "crashed": "crashed",
+    "timeout": "timeout",
+    "aborted": "aborted",
 }
 # Which test outcome decides a clause: the first present in this order.
 _PRECEDENCE = ("crashed", "timeout", "aborted", "failed", "error", "xfailed", "xpassed", "passed", "skipped")
@@ -54,7 +76,7 @@ def counted_levels(level: str) -> tuple[str, ...]:
     recommended counts required and recommended)."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; known: {', '.join(LEVELS)}")
-    return LEVELS[:LEVELS.index(level) + 1]
+    return LEVELS[: LEVELS.index(level) + 1]
 
 
 def level_of(clause_id: str, entry: dict[str, Any] | None = None) -> str:

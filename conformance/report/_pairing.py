@@ -26,13 +26,17 @@ def pair(base: Path, new: Path) -> Pairing:
     if not base.exists():
         raise UsageError(f"{base}: no such baseline; bless a completed run's report with {PROG} bless REPORT --to {base}")
     if not new.exists():
-        raise UsageError(f"{new}: no such report or directory; write it with pytest --pyargs parametrize_conformance "
-                         f"--adapter NAME --report PATH")
+        raise UsageError(
+            f"{new}: no such report or directory; write it with pytest --pyargs parametrize_conformance "
+            f"--adapter NAME --report PATH"
+        )
     if not base.is_dir():
         return _pair_file(base, new)
     if not new.is_dir():
-        raise UsageError(f"BASE {base} is a directory but NEW {new} is a file; give NEW as a directory of reports, "
-                         f"or BASE as the baseline file {base / new.name}")
+        raise UsageError(
+            f"BASE {base} is a directory but NEW {new} is a file; give NEW as a directory of reports, "
+            f"or BASE as the baseline file {base / new.name}"
+        )
     return _pair_directories(base, new)
 
 
@@ -51,8 +55,9 @@ def _pair_directories(base: Path, new: Path) -> Pairing:
     """The baselines of the directory `base` with the reports of the directory `new`, by file name."""
     baselines, reports = by_name(base), by_name(new)
     if not baselines:
-        raise UsageError(f"{base} holds no baselines (*.json reports); bless one with {PROG} bless REPORT --to "
-                         f"{base / 'NAME.json'}")
+        raise UsageError(
+            f"{base} holds no baselines (*.json reports); bless one with {PROG} bless REPORT --to {base / 'NAME.json'}"
+        )
     # Note: where a directory holds an adapter's full run and a --clauses run, the diff compares the newer, the run
     # that was just made; the other is named, with the command that compares it.
     pairing = Pairing([], [], [p for n, g in reports.items() if n not in baselines for p in g], [])
@@ -73,6 +78,8 @@ def _passed_over(group: Sequence[Path], chosen: Path, other: Path, new_side: boo
     lines = []
     for path in (p for p in group if p != chosen):
         command = f"{PROG} diff {other} {path}" if new_side else f"{PROG} diff {path} {other}"
-        lines.append(f"not compared: {path} ({kind(path)}), since {chosen} is the newer report of that adapter; "
-                     f"compare it by name: {command}")
+        lines.append(
+            f"not compared: {path} ({kind(path)}), since {chosen} is the newer report of that adapter; "
+            f"compare it by name: {command}"
+        )
     return lines

@@ -19,8 +19,10 @@ def render_from_args(args: argparse.Namespace) -> int:
     files, skipped = report_files(args.reports)
     loaded = load_all(files)
     out = Path(args.out) if args.out else loaded[0][0].parent
-    targets = [Path(args.markdown) if args.markdown else out / "matrix.md",
-               Path(args.html) if args.html else out / "matrix.html"]
+    targets = [
+        Path(args.markdown) if args.markdown else out / "matrix.md",
+        Path(args.html) if args.html else out / "matrix.html",
+    ]
     _check_outputs(targets, [path for path, _ in loaded])
     render_markdown, render_html = _renderers()
     reports = [report for _, report in loaded]
@@ -49,8 +51,10 @@ def report_files(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
         path = Path(argument)
         found = reports_in(path) if path.is_dir() else [path]
         if not found:
-            raise UsageError(f"{path} holds no reports (*.json files with a \"schema\" field); write one with "
-                             f"pytest --pyargs parametrize_conformance --adapter NAME --report {path / 'NAME.json'}")
+            raise UsageError(
+                f'{path} holds no reports (*.json files with a "schema" field); write one with '
+                f"pytest --pyargs parametrize_conformance --adapter NAME --report {path / 'NAME.json'}"
+            )
         if path.is_dir():
             # Note: a matrix has one column per adapter: a --clauses run beside a full one would be a second column
             # of mostly untested clauses, so the full run is shown and the subset named.
@@ -58,8 +62,11 @@ def report_files(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
             for group in by_name(path).values():
                 shown = for_matrix(group)
                 found.append(shown)
-                skipped += [f"skipped {p} ({kind(p)}): the matrix shows {shown} for that adapter; name {p} to "
-                            f"render it" for p in group if p != shown]
+                skipped += [
+                    f"skipped {p} ({kind(p)}): the matrix shows {shown} for that adapter; name {p} to render it"
+                    for p in group
+                    if p != shown
+                ]
         for file in found:
             files.setdefault(file.resolve(), file)
     return list(files.values()), skipped

@@ -42,8 +42,10 @@ def validate_bench(document: Any, where: str = "bench document") -> None:
 
 def _validate(document: Any, against: dict[str, Any], where: str, kind: str) -> None:
     if isinstance(document, dict) and document.get("schema") not in (None, 1):
-        raise ReportError(f"{where} has schema {document.get('schema')!r}; this version of parametrize-conformance "
-                          f"reads {kind} schema 1: upgrade parametrize-conformance to read it")
+        raise ReportError(
+            f"{where} has schema {document.get('schema')!r}; this version of parametrize-conformance "
+            f"reads {kind} schema 1: upgrade parametrize-conformance to read it"
+        )
     validator = jsonschema.Draft202012Validator(against)
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:

@@ -10,13 +10,25 @@ from parametrize_conformance.report._model import BAD_STATUSES, DEFAULT_LEVEL, S
 
 # Plain-text symbols (no emoji), so a matrix reads the same in a terminal, in Markdown and in a browser.
 STATUS_SYMBOL: dict[str, str] = {
-    "passed": "✓", "unexpected-pass": "!", "diverged": "~", "untested": "?",
-    "failed": "✗", "aborted": "⊘", "timeout": "◷", "crashed": "☠",
+    "passed": "✓",
+    "unexpected-pass": "!",
+    "diverged": "~",
+    "untested": "?",
+    "failed": "✗",
+    "aborted": "⊘",
+    "timeout": "◷",
+    "crashed": "☠",
 }
 # Cell backgrounds of the HTML matrix, one distinct colour per status.
 STATUS_COLOUR: dict[str, str] = {
-    "passed": "#1f8a3e", "unexpected-pass": "#8ecdf2", "diverged": "#f0a830", "untested": "#c2c7ce",
-    "failed": "#d93636", "aborted": "#9e1b32", "timeout": "#6f3fa0", "crashed": "#3e1538",
+    "passed": "#1f8a3e",
+    "unexpected-pass": "#8ecdf2",
+    "diverged": "#f0a830",
+    "untested": "#c2c7ce",
+    "failed": "#d93636",
+    "aborted": "#9e1b32",
+    "timeout": "#6f3fa0",
+    "crashed": "#3e1538",
 }
 ABSENT = "absent"
 ABSENT_SYMBOL = "—"
@@ -88,7 +100,7 @@ def one_line(text: str) -> str:
 def short(text: str, width: int = 110) -> str:
     """`text` on one line, cut to `width` characters with an ellipsis."""
     text = one_line(text)
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def rows(reports: Sequence[dict[str, Any]]) -> list[Row]:
@@ -96,8 +108,10 @@ def rows(reports: Sequence[dict[str, Any]]) -> list[Row]:
     seen: dict[str, Row] = {}
     for report in reports:
         for clause_id, entry in report["clauses"].items():
-            seen.setdefault(clause_id, Row(clause_id, entry["area"], entry["statement"], level_of(clause_id, entry),
-                                                entry.get("basis") or ""))
+            seen.setdefault(
+                clause_id,
+                Row(clause_id, entry["area"], entry["statement"], level_of(clause_id, entry), entry.get("basis") or ""),
+            )
     return [row for group in areas(list(seen.values())).values() for row in group]
 
 
@@ -128,9 +142,12 @@ def status_of(report: dict[str, Any], clause_id: str) -> str:
 
 def notes(reports: Sequence[dict[str, Any]], matrix_rows: Sequence[Row]) -> list[Note]:
     """Every cell that is present and not passed, by adapter then in the rows' order."""
-    return [Note(label, row.clause, report["clauses"][row.clause])
-            for label, report in columns(reports)
-            for row in matrix_rows if status_of(report, row.clause) not in ("passed", ABSENT)]
+    return [
+        Note(label, row.clause, report["clauses"][row.clause])
+        for label, report in columns(reports)
+        for row in matrix_rows
+        if status_of(report, row.clause) not in ("passed", ABSENT)
+    ]
 
 
 HEADER_COLUMNS: tuple[str, ...] = ("adapter", "version", "device", "torch", "suite", "hypothesis profile", "run")
@@ -138,8 +155,14 @@ HEADER_COLUMNS: tuple[str, ...] = ("adapter", "version", "device", "torch", "sui
 
 def header_fields(report: dict[str, Any]) -> list[str]:
     """The values of HEADER_COLUMNS after the adapter's label: where and how the report's run went."""
-    return [report["adapter"]["version"] or "-", _device(report), report["environment"]["torch"] or "-",
-            f"{_suite(report)}, {report['summary']['total']} clauses", _profile(report), _run(report)]
+    return [
+        report["adapter"]["version"] or "-",
+        _device(report),
+        report["environment"]["torch"] or "-",
+        f"{_suite(report)}, {report['summary']['total']} clauses",
+        _profile(report),
+        _run(report),
+    ]
 
 
 def _suite(report: dict[str, Any]) -> str:

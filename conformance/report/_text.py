@@ -30,8 +30,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             lines.append(f"      {clause['status']}: {clause['message'] or 'no message'}")
             if clause.get("signature"):
                 met = f"; met first as {clause['declared_message']}" if clause.get("declared_message") else ""
-                lines.append(f"      declared divergence ({clause['reason']}): {clause['signature']}, which this "
-                             f"failure does not match{met}")
+                lines.append(
+                    f"      declared divergence ({clause['reason']}): {clause['signature']}, which this "
+                    f"failure does not match{met}"
+                )
     lines += _untested(clauses)
     lines += _listed(clauses, "diverged", "Declared divergences:")
     lines += _listed(clauses, "unexpected-pass", "Declared divergences that passed (remove them from the adapter):")
@@ -44,8 +46,12 @@ def _listed(clauses: dict[str, Any], status: str, title: str) -> list[str]:
 
 
 # How conforms_lines names the statuses it counts (in this order); a bad status is named by itself.
-_COUNTED_AS = {"passed": "passed", "diverged": "declared divergence{s}", "unexpected-pass": "declared divergence{s}"
-               " that passed", "untested": "untested"}
+_COUNTED_AS = {
+    "passed": "passed",
+    "diverged": "declared divergence{s}",
+    "unexpected-pass": "declared divergence{s} that passed",
+    "untested": "untested",
+}
 
 
 def conforms_lines(report: dict[str, Any]) -> list[str]:
@@ -79,8 +85,9 @@ def conforms_lines(report: dict[str, Any]) -> list[str]:
 def _counts(clauses: dict[str, Any], statuses: tuple[str, ...] = tuple(_COUNTED_AS)) -> str:
     """`73 passed, 12 declared divergences, 7 untested`: the non-zero counts of `statuses` (passed always)."""
     tally = Counter(c["status"] for c in clauses.values())
-    return ", ".join(f"{tally[s]} {_COUNTED_AS[s].format(s='' if tally[s] == 1 else 's')}" for s in statuses
-                     if tally[s] or s == "passed")
+    return ", ".join(
+        f"{tally[s]} {_COUNTED_AS[s].format(s='' if tally[s] == 1 else 's')}" for s in statuses if tally[s] or s == "passed"
+    )
 
 
 def _bad_counts(clauses: dict[str, Any]) -> str:

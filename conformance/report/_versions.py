@@ -144,8 +144,16 @@ def _install_and_run(version: str, plan: Plan, env: Path, options: Options) -> O
     return outcome
 
 
-def run_suite(version: str, python: str, adapter: str, arguments: Sequence[str], out: Path, project: Path,
-              log_failures_only: bool = False, kept: Callable[[str], str] = str) -> Outcome:
+def run_suite(
+    version: str,
+    python: str,
+    adapter: str,
+    arguments: Sequence[str],
+    out: Path,
+    project: Path,
+    log_failures_only: bool = False,
+    kept: Callable[[str], str] = str,
+) -> Outcome:
     """Run the suite with `python` on `adapter` (CI=true, in `project`, then `arguments`) into a temporary report, and
     keep it as OUT/torch-VERSION.json (its text through `kept`), atomically, only when the run completed. The run's
     output goes to OUT/torch-VERSION.log (when it failed only, with `log_failures_only`)."""
@@ -153,8 +161,20 @@ def run_suite(version: str, python: str, adapter: str, arguments: Sequence[str],
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{name}.", dir=out) as staging:
         report = Path(staging, f"{name}.json")
-        command = [python, "-m", "pytest", "--pyargs", "parametrize_conformance", "-p", "no:cacheprovider",
-                   "--adapter", adapter, "--report", str(report), *arguments]
+        command = [
+            python,
+            "-m",
+            "pytest",
+            "--pyargs",
+            "parametrize_conformance",
+            "-p",
+            "no:cacheprovider",
+            "--adapter",
+            adapter,
+            "--report",
+            str(report),
+            *arguments,
+        ]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CI": "true"}, cwd=project)
         problem = incomplete_run(report, done.returncode)
         if problem or not log_failures_only:
@@ -193,8 +213,13 @@ def write_entries(path: Path, head: dict[str, Any], entries: dict[str, dict[str,
     # runs.
     kept = {e["version"]: e for e in (load_runs(path) if path.is_file() else [])}
     kept.update(entries)
-    runs = {"format": RUNS_FORMAT, **head, "python": sys.version.split()[0], "written": now,
-            "versions": sorted(kept.values(), key=lambda e: version_key(e["version"]))}
+    runs = {
+        "format": RUNS_FORMAT,
+        **head,
+        "python": sys.version.split()[0],
+        "written": now,
+        "versions": sorted(kept.values(), key=lambda e: version_key(e["version"])),
+    }
     write_atomically(path, json.dumps(runs, indent=1) + "\n")
     return path
 
@@ -210,8 +235,9 @@ def _entry(outcome: Outcome, out: Path) -> dict[str, Any]:
 def versions_from_args(args: argparse.Namespace) -> int:
     """Run the suite's torch adapter on each version; write the reports, versions.json and the matrix."""
     versions = release_list(args.versions, "--versions", "version", "2.13.0,2.14.1")
-    options = Options(Path(args.out), Path(args.envs), Path.cwd(), args.download, args.keep_envs,
-                      tuple(args.pytest_arguments))
+    options = Options(
+        Path(args.out), Path(args.envs), Path.cwd(), args.download, args.keep_envs, tuple(args.pytest_arguments)
+    )
     return versions_command(versions, options, command_line())
 
 

@@ -21,8 +21,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--adapter", required=True, help="adapter spec, as for the suite's --adapter")
     parser.add_argument("--examples", type=int, default=50, help="sequences per dtype and swap flag (default 50)")
     parser.add_argument("--steps", type=int, default=STEPS_PER_SEQUENCE, help="steps per sequence at most")
-    parser.add_argument("--random", action="store_true", help="new random sequences each run (default: the same "
-                        "derandomized sequences every run)")
+    parser.add_argument(
+        "--random",
+        action="store_true",
+        help="new random sequences each run (default: the same derandomized sequences every run)",
+    )
     return parser
 
 
@@ -62,9 +65,11 @@ def _add(total: Stats, stats: Stats) -> None:
 
 def _line(stats: Stats) -> str:
     avoided = ", ".join(f"{c} {n}" for c, n in sorted(stats.avoided.items())) or "none"
-    return (f"{stats.sequences} sequences, {stats.steps} steps in {stats.seconds:.1f} s "
-            f"({stats.sequences / stats.seconds:.1f} sequences/s, {stats.steps / stats.seconds:.0f} steps/s); "
-            f"steps avoided for declared divergences: {avoided}")
+    return (
+        f"{stats.sequences} sequences, {stats.steps} steps in {stats.seconds:.1f} s "
+        f"({stats.sequences / stats.seconds:.1f} sequences/s, {stats.steps / stats.seconds:.0f} steps/s); "
+        f"steps avoided for declared divergences: {avoided}"
+    )
 
 
 if __name__ == "__main__":

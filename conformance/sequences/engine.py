@@ -32,8 +32,9 @@ class Differential:
 
     `declared`: clauses the adapter declares divergent; `ordered`: compare tensor and state_dict names in order."""
 
-    def __init__(self, api: Any, adapter_spec: str, declared: frozenset[str] = frozenset(), swap: bool = False,
-                 ordered: bool = True) -> None:
+    def __init__(
+        self, api: Any, adapter_spec: str, declared: frozenset[str] = frozenset(), swap: bool = False, ordered: bool = True
+    ) -> None:
         self.subject, self.reference = World(api), World(reference)
         self.adapter_spec, self.declared, self.swap, self.ordered = adapter_spec, declared, swap, ordered
         self.steps: list[Step] = []
@@ -47,8 +48,9 @@ class Differential:
             return None
         self.steps.append(step)
         if expected.changed:
-            self._fail(step, "the reference", f"the reference raised {expected.message} and changed a model: "
-                                              f"{expected.changed}")
+            self._fail(
+                step, "the reference", f"the reference raised {expected.message} and changed a model: {expected.changed}"
+            )
         got = self.subject.run(step)
         self._compare(step, got, expected)
         return expected
@@ -57,8 +59,7 @@ class Differential:
         if got.error != expected.error:
             self._fail(step, "the outcome", f"the step {_ended(got)}; on the reference it {_ended(expected)}")
         if got.changed:
-            self._fail(step, "a failing step's changes", f"the step raised {got.message} and changed a model: "
-                                                         f"{got.changed}")
+            self._fail(step, "a failing step's changes", f"the step raised {got.message} and changed a model: {got.changed}")
         found = differences(got.out, expected.out, "out")
         if self.subject.names != self.reference.names:
             found.append(f"models: got {self.subject.names}, expected {self.reference.names}")
@@ -80,10 +81,13 @@ class Differential:
     def reproducer(self) -> str:
         """A script that replays the steps so far on the adapter and the reference and fails at the difference."""
         lines = [f"    {s!r}," for s in self.steps]
-        return ("Reproducer (replays the steps on the adapter and on the reference, failing at the first "
-                "difference):\n    from parametrize_conformance.sequences import Step, replay\n"
-                f"    replay({self.adapter_spec!r}, [\n" + "\n".join(f"    {line}" for line in lines)
-                + f"\n    ], swap={self.swap})")
+        return (
+            "Reproducer (replays the steps on the adapter and on the reference, failing at the first "
+            "difference):\n    from parametrize_conformance.sequences import Step, replay\n"
+            f"    replay({self.adapter_spec!r}, [\n"
+            + "\n".join(f"    {line}" for line in lines)
+            + f"\n    ], swap={self.swap})"
+        )
 
 
 def _ended(outcome: Outcome) -> str:

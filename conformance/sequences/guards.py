@@ -6,7 +6,7 @@ from __future__ import annotations
 # Clause -> the situation the machine avoids (or, for the last group, how it compares) when the adapter declares it.
 AVOIDED: dict[str, str] = {
     "COPY-INDEPENDENT": "registering a new name on, or removing from, a model whose generated class another live "
-                        "model shares (a deepcopy)",
+    "model shares (a deepcopy)",
     "BUFFER-PERSISTENCE-KEPT": "parametrizing the non-persistent buffer 'scratch'",
     "REMOVE-MULTI-KEEPS-KIND": "removing a multi-input parametrization while one of its originals is frozen",
     "ASSIGN-MULTI-ATOMIC": "a failing assignment to a multi-input parametrization (value of the wrong shape or dtype)",
@@ -16,13 +16,13 @@ AVOIDED: dict[str, str] = {
     "TRANSFER-ATOMIC": "a transfer the reference refuses (dropped)",
     "TRANSFER-BUFFER": "transferring a parametrized buffer to a model that lacks it",
     "GRAD-LIVE-GRAPH": "under the swap flag, registering on, assigning to or removing from a Parameter that a live "
-                       "graph holds",
+    "graph holds",
     "REMOVE-VIEW-VALUE": "under the swap flag, removing with leave_parametrized=True when the value is a view of the "
-                         "original, or registering first a right_inverse that returns a view",
+    "original, or registering first a right_inverse that returns a view",
     "FUNCTIONAL-CACHED": "functional_call inside cached() after the model's tensors were read",
     "INIT-ASSIGN-LOAD": "load_state_dict(assign=True) inside cached() after the model's tensors were read",
     "CACHE-REPLACED-ORIGINAL": "replacing a model's originals (functional_call, load_state_dict(assign=True)) inside "
-                               "cached() after its tensors were read",
+    "cached() after its tensors were read",
     "REMOVE-KEEPS-ORDER": "comparing tensor and state_dict names in order (they are compared as sets)",
 }
 

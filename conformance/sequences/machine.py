@@ -30,8 +30,9 @@ from parametrize_conformance.sequences.world import Step
 
 MAX_MODELS = 4
 STEPS_PER_SEQUENCE = 30
-LOSS = ("sum((getattr({m}, n).double() * k).sum() for k, n in enumerate({names}, 1) if hasattr({m}, n))"
-        .replace("{names}", repr(TENSOR_NAMES)))
+LOSS = "sum((getattr({m}, n).double() * k).sum() for k, n in enumerate({names}, 1) if hasattr({m}, n))".replace(
+    "{names}", repr(TENSOR_NAMES)
+)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ class SequenceMachine(RuleBasedStateMachine):
         tensors = [holder._parameters.get(k) for k in keys]
         return self.swap and any(
             t is not None and t._use_count() > 1  # type: ignore[attr-defined]  # not in torch's stubs
-            for t in tensors)
+            for t in tensors
+        )
 
     def _is_view(self, model: str, name: str) -> bool:
         value = self._value(model, name)
@@ -181,10 +183,12 @@ class SequenceMachine(RuleBasedStateMachine):
         shape, dtype = (value.shape, value.dtype) if value is not None else ((3, 3), self.dtype)
         code = data.draw(st.sampled_from(parametrization_options(shape, dtype, first=plist is None)), label="p")
         unsafe = ", unsafe=True" if data.draw(st.booleans(), label="unsafe") else ""
-        if (self._skip("COPY-INDEPENDENT", plist is None and self._shares_class(model))
-                or self._skip("BUFFER-PERSISTENCE-KEPT", name == "scratch")
-                or self._skip("REMOVE-VIEW-VALUE", self.swap and plist is None and code in VIEW_INVERSE)
-                or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
+        if (
+            self._skip("COPY-INDEPENDENT", plist is None and self._shares_class(model))
+            or self._skip("BUFFER-PERSISTENCE-KEPT", name == "scratch")
+            or self._skip("REMOVE-VIEW-VALUE", self.swap and plist is None and code in VIEW_INVERSE)
+            or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))
+        ):
             return
         refusal = self.guards.refusal("REGISTER-ATOMIC") if plist is None and code in FAILING_FIRST else ()
         self.run.step(Step(f"P.register_parametrization({model}, {name!r}, {code}{unsafe})", True, refusal))
@@ -196,10 +200,12 @@ class SequenceMachine(RuleBasedStateMachine):
         leave = data.draw(st.booleans(), label="leave_parametrized")
         plist = self._plist(model, name)
         frozen = self._multi(model, name) and plist is not None and any(not p.requires_grad for p in plist.parameters())
-        if (self._skip("COPY-INDEPENDENT", plist is not None and self._shares_class(model))
-                or self._skip("REMOVE-MULTI-KEEPS-KIND", frozen)
-                or self._skip("REMOVE-VIEW-VALUE", self.swap and leave and self._is_view(model, name))
-                or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
+        if (
+            self._skip("COPY-INDEPENDENT", plist is not None and self._shares_class(model))
+            or self._skip("REMOVE-MULTI-KEEPS-KIND", frozen)
+            or self._skip("REMOVE-VIEW-VALUE", self.swap and leave and self._is_view(model, name))
+            or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))
+        ):
             return
         self.run.step(Step(f"P.remove_parametrizations({model}, {name!r}, leave_parametrized={leave})", atomic=True))
 
@@ -214,8 +220,9 @@ class SequenceMachine(RuleBasedStateMachine):
         seed = data.draw(st.integers(0, 2**16), label="seed")
         plist = self._plist(model, name)
         wrong = value is None or shape != value.shape or any("CastTo" in type(p).__name__ for p in plist or ())
-        if (self._skip("ASSIGN-MULTI-ATOMIC", self._multi(model, name) and wrong)
-                or self._skip("GRAD-LIVE-GRAPH", self._held(model, name))):
+        if self._skip("ASSIGN-MULTI-ATOMIC", self._multi(model, name) and wrong) or self._skip(
+            "GRAD-LIVE-GRAPH", self._held(model, name)
+        ):
             return
         code = f"{model}.{name} = seeded_randn({shape}, {dtype}, {self.adapter.device!r}, {seed})"
         self.run.step(Step(code, True, self.guards.refusal("ASSIGN-SHAPE-CHECKED", "may not change the shape")))
@@ -244,10 +251,13 @@ class SequenceMachine(RuleBasedStateMachine):
     def state_dict_round_trip(self, data: st.DataObject) -> None:
         source, target = self._pick(data), self._pick(data)
         strict = data.draw(st.booleans(), label="strict")
-        self.run.step(Step(
-            f"buffer = io.BytesIO(); torch.save({source}.state_dict(), buffer); buffer.seek(0)\n"
-            f"keys = {target}.load_state_dict(torch.load(buffer, weights_only=True), strict={strict})\n"
-            "out = (sorted(keys.missing_keys), sorted(keys.unexpected_keys))"))
+        self.run.step(
+            Step(
+                f"buffer = io.BytesIO(); torch.save({source}.state_dict(), buffer); buffer.seek(0)\n"
+                f"keys = {target}.load_state_dict(torch.load(buffer, weights_only=True), strict={strict})\n"
+                "out = (sorted(keys.missing_keys), sorted(keys.unexpected_keys))"
+            )
+        )
 
     @rule(data=st.data())
     def transfer(self, data: st.DataObject) -> None:
@@ -260,10 +270,16 @@ class SequenceMachine(RuleBasedStateMachine):
         name = data.draw(st.sampled_from([None, *TENSOR_NAMES]), label="tensor_name")
         moved = [n for n in TENSOR_NAMES if name in (None, n) and self._original_is_buffer(source, n)]
         # Note: kind is a host kind exactly when the target is fresh.
-        lacking = [n for n in moved if (n not in HostSpec(kind).tensor_names() if kind is not None
-                                        else self._value(target, n) is None)]
-        if (self._skip("TRANSFER-BUFFER", bool(lacking)) or self._skip("TRANSFER-SELF", target == source)
-                or self._skip("COPY-INDEPENDENT", not fresh and self._shares_class(target))):
+        lacking = [
+            n
+            for n in moved
+            if (n not in HostSpec(kind).tensor_names() if kind is not None else self._value(target, n) is None)
+        ]
+        if (
+            self._skip("TRANSFER-BUFFER", bool(lacking))
+            or self._skip("TRANSFER-SELF", target == source)
+            or self._skip("COPY-INDEPENDENT", not fresh and self._shares_class(target))
+        ):
             return
         call = f"P.transfer_parametrizations_and_params({source}, {target}" + (f", {name!r})" if name else ")")
         code = f"{self._fresh_name()} = {call}" if fresh else call
@@ -276,11 +292,17 @@ class SequenceMachine(RuleBasedStateMachine):
         inside = data.draw(st.booleans(), label="inside cached(), after a read")
         if self._skip("FUNCTIONAL-CACHED", inside) or self._skip("CACHE-REPLACED-ORIGINAL", inside):
             return
-        call = (f"torch.func.functional_call({model}, {{k: v.detach() * 0.5 for k, v in {model}.state_dict().items()}}"
-                f", (x,))")
+        call = f"torch.func.functional_call({model}, {{k: v.detach() * 0.5 for k, v in {model}.state_dict().items()}}, (x,))"
         lines = [f"x = {self._input(seed)}"]
-        lines += (["with P.cached():", f"    [getattr({model}, n) for n in {TENSOR_NAMES!r} if hasattr({model}, n)]",
-                   f"    out = {call}"] if inside else [f"out = {call}"])
+        lines += (
+            [
+                "with P.cached():",
+                f"    [getattr({model}, n) for n in {TENSOR_NAMES!r} if hasattr({model}, n)]",
+                f"    out = {call}",
+            ]
+            if inside
+            else [f"out = {call}"]
+        )
         self.run.step(Step("\n".join(lines), atomic=not inside))
 
     @rule(data=st.data())
@@ -290,11 +312,20 @@ class SequenceMachine(RuleBasedStateMachine):
         strict, inside = data.draw(st.booleans(), label="strict"), data.draw(st.booleans(), label="inside cached()")
         if self._skip("INIT-ASSIGN-LOAD", inside) or self._skip("CACHE-REPLACED-ORIGINAL", inside):
             return
-        load = (f"keys = {target}.load_state_dict({{k: v.detach().clone() * 0.5 for k, v in {source}.state_dict()"
-                f".items()}}, strict={strict}, assign=True)")
-        lines = ([load] if not inside else
-                 ["with P.cached():", f"    [getattr({target}, n) for n in {TENSOR_NAMES!r} if hasattr({target}, n)]",
-                  f"    {load}", f"    after = [getattr({target}, n) for n in {TENSOR_NAMES!r} if hasattr({target}, n)]"])
+        load = (
+            f"keys = {target}.load_state_dict({{k: v.detach().clone() * 0.5 for k, v in {source}.state_dict()"
+            f".items()}}, strict={strict}, assign=True)"
+        )
+        lines = (
+            [load]
+            if not inside
+            else [
+                "with P.cached():",
+                f"    [getattr({target}, n) for n in {TENSOR_NAMES!r} if hasattr({target}, n)]",
+                f"    {load}",
+                f"    after = [getattr({target}, n) for n in {TENSOR_NAMES!r} if hasattr({target}, n)]",
+            ]
+        )
         lines.append("out = (sorted(keys.missing_keys), sorted(keys.unexpected_keys))" + (", after" if inside else ""))
         self.run.step(Step("\n".join(lines)))
 
@@ -305,13 +336,21 @@ class SequenceMachine(RuleBasedStateMachine):
     def compiled_forward(self, data: st.DataObject) -> None:
         """A model's forward compiled with torch.compile (eager backend), then a backward through it."""
         model, seed = self._pick(data), data.draw(st.integers(0, 2**16), label="seed")
-        self.run.step(Step("\n".join([
-            "torch._dynamo.reset()", f"x = {self._input(seed)}",
-            f"y = torch.compile({model}, backend='eager')(x)",
-            "y.double().square().sum().backward() if y.requires_grad else None",
-            # Note: REMOVE-KEEPS-ORDER: by name, since an adapter may declare the order of its tensors divergent.
-            f"out = (y, [t.grad for n, t in sorted({model}.named_parameters(), key=lambda p: p[0])])",
-            f"{model}.zero_grad(set_to_none=True)"])))
+        self.run.step(
+            Step(
+                "\n".join(
+                    [
+                        "torch._dynamo.reset()",
+                        f"x = {self._input(seed)}",
+                        f"y = torch.compile({model}, backend='eager')(x)",
+                        "y.double().square().sum().backward() if y.requires_grad else None",
+                        # Note: REMOVE-KEEPS-ORDER: by name, since an adapter may declare the order of its tensors divergent.
+                        f"out = (y, [t.grad for n, t in sorted({model}.named_parameters(), key=lambda p: p[0])])",
+                        f"{model}.zero_grad(set_to_none=True)",
+                    ]
+                )
+            )
+        )
 
     def _input(self, seed: int) -> str:
         return f"seeded_randn((2, 3), {self.dtype}, {self.adapter.device!r}, {seed})"
@@ -327,34 +366,44 @@ class SequenceMachine(RuleBasedStateMachine):
             self.run.step(Step(f"{model}.train({data.draw(st.booleans(), label='mode')})"))
         elif what == "freeze":
             name = data.draw(st.sampled_from(TENSOR_NAMES), label="name")
-            self.run.step(Step(f"[t.requires_grad_(False) for n, t in {model}.named_parameters() "
-                               f"if n == {name!r} or n.startswith('parametrizations.{name}.original')]"))
+            self.run.step(
+                Step(
+                    f"[t.requires_grad_(False) for n, t in {model}.named_parameters() "
+                    f"if n == {name!r} or n.startswith('parametrizations.{name}.original')]"
+                )
+            )
         else:
             self.run.step(Step(f"torch.save({model}, io.BytesIO())", atomic=True))
 
 
 def _optimizer_step(model: str) -> list[str]:
-    return [f"optimizer = torch.optim.SGD({model}.parameters(), lr=0.1)", "optimizer.zero_grad()",
-            f"loss = {LOSS.format(m=model)}", "loss.backward()", "optimizer.step()"]
+    return [
+        f"optimizer = torch.optim.SGD({model}.parameters(), lr=0.1)",
+        "optimizer.zero_grad()",
+        f"loss = {LOSS.format(m=model)}",
+        "loss.backward()",
+        "optimizer.step()",
+    ]
 
 
 def machine_for(adapter: Adapter, dtype: torch.dtype, swap: bool, stats: Stats | None = None) -> type[SequenceMachine]:
     """The state machine for `adapter`, with models of `dtype`, under torch's swap flag `swap`, counting into
     `stats`."""
-    return type("Sequences", (SequenceMachine,), {"adapter": adapter, "dtype": dtype, "swap": swap,
-                                                  "stats": stats or Stats()})
+    return type(
+        "Sequences", (SequenceMachine,), {"adapter": adapter, "dtype": dtype, "swap": swap, "stats": stats or Stats()}
+    )
 
 
-def run_sequences(adapter: Adapter, dtype: torch.dtype, swap: bool, steps: int = STEPS_PER_SEQUENCE,
-                  **overrides: Any) -> Stats:
+def run_sequences(
+    adapter: Adapter, dtype: torch.dtype, swap: bool, steps: int = STEPS_PER_SEQUENCE, **overrides: Any
+) -> Stats:
     """Run the machine under the current Hypothesis profile (`overrides` of its settings, such as max_examples,
     apply) and return what it did; a difference raises SequenceDivergence."""
     # Note: Hypothesis's own shrinking of a state machine whose draws depend on the state crawls (minutes, and still
     # long sequences); the failing sequence is shrunk instead by removing steps and replaying (replay.shrink).
     current = current_settings()
     phases = [p for p in current.phases if p is not Phase.shrink]
-    chosen = settings(current, stateful_step_count=steps, phases=phases, verbosity=Verbosity.quiet,
-                      **overrides)
+    chosen = settings(current, stateful_step_count=steps, phases=phases, verbosity=Verbosity.quiet, **overrides)
     stats, start = Stats(), time.perf_counter()
     try:
         with swap_flag(swap):
@@ -375,8 +424,9 @@ def run_sequences(adapter: Adapter, dtype: torch.dtype, swap: bool, steps: int =
 def _report(adapter: Adapter, found: SequenceDivergence, swap: bool) -> None:
     """Raise `found` shrunk and confirmed by a replay (SequenceDivergence), or FlakyOracle."""
     shrunk = confirmed(adapter, shrink(adapter, found, swap), swap)
-    raise SequenceDivergence(f"{shrunk} (shrunk from {len(found.steps)} steps to {len(shrunk.steps)})",
-                             shrunk.steps, shrunk.signature) from None
+    raise SequenceDivergence(
+        f"{shrunk} (shrunk from {len(found.steps)} steps to {len(shrunk.steps)})", shrunk.steps, shrunk.signature
+    ) from None
 
 
 def _first_leaf(group: BaseException) -> SequenceDivergence:
@@ -396,7 +446,9 @@ def confirmed(adapter: Adapter, shrunk: SequenceDivergence, swap: bool) -> Seque
     if again is not None and same_difference(again.signature, shrunk.signature):
         return shrunk
     seen = "no difference" if again is None else f"another difference: {str(again).splitlines()[0]}"
-    raise FlakyOracle(f"SEQUENCE-DIFFERENTIAL's oracle is not deterministic: a difference was seen in the run, but "
-                      f"replaying its {len(shrunk.steps)} steps on fresh models showed {seen}; this is a bug of the "
-                      f"suite (or a nondeterministic implementation), not a divergence; please report it with the "
-                      f"seed and the steps below.\n{shrunk}")
+    raise FlakyOracle(
+        f"SEQUENCE-DIFFERENTIAL's oracle is not deterministic: a difference was seen in the run, but "
+        f"replaying its {len(shrunk.steps)} steps on fresh models showed {seen}; this is a bug of the "
+        f"suite (or a nondeterministic implementation), not a divergence; please report it with the "
+        f"seed and the steps below.\n{shrunk}"
+    )

@@ -52,8 +52,10 @@ def _chains(module: nn.Module) -> dict[str, Any]:
     if not isinstance(plists, nn.ModuleDict):
         return {}
     # Note: a ModuleDict types its values as Module; each is a ParametrizationList (a ModuleList).
-    return {name: (tuple(type(p).__name__ for p in cast(nn.ModuleList, plist)), getattr(plist, "unsafe", None))
-            for name, plist in plists.items()}
+    return {
+        name: (tuple(type(p).__name__ for p in cast(nn.ModuleList, plist)), getattr(plist, "unsafe", None))
+        for name, plist in plists.items()
+    }
 
 
 def observe_model(api: Any, module: nn.Module, ordered: bool = True) -> dict[str, Any]:
@@ -96,8 +98,10 @@ def _tensor_differences(got: Any, expected: Any, where: str) -> list[str]:
     the device and requires_grad, which it does not compare; [] when the tensors agree."""
     if not (isinstance(got, Tensor) and isinstance(expected, Tensor)):
         return [f"{where}: got {_short(got)}, expected {_short(expected)}"]
-    for what, a, b in (("device", got.device, expected.device),
-                       ("requires_grad", got.requires_grad, expected.requires_grad)):
+    for what, a, b in (
+        ("device", got.device, expected.device),
+        ("requires_grad", got.requires_grad, expected.requires_grad),
+    ):
         if a != b:
             return [f"{where} {what}: got {a}, expected {b}"]
     try:

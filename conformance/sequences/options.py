@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import torch
 
-ANY = ("Identity()", "Scale(2.0)", "Scale(-0.5)", "Shift(1.0)", "TrainingScale()", "NoInverse(3.0)",
-       "InverseNotImplemented()", "Flatten()")
+ANY = (
+    "Identity()",
+    "Scale(2.0)",
+    "Scale(-0.5)",
+    "Shift(1.0)",
+    "TrainingScale()",
+    "NoInverse(3.0)",
+    "InverseNotImplemented()",
+    "Flatten()",
+)
 SQUARE = ("Symmetric()", "Skew()", "CayleyOrthogonal()", "Transpose()")
 # right_inverse returns a view of its input.
 VIEW_INVERSE = ("Transpose()",)

@@ -49,11 +49,11 @@ def shrink(adapter: Adapter, found: SequenceDivergence, swap: bool) -> SequenceD
 def _smaller(steps: list[Step]) -> Iterator[list[Step]]:
     # Note: the first step builds m0, which every sequence starts from: it always stays.
     for i in range(len(steps) - 2, 0, -1):
-        rest = steps[:i] + steps[i + 1:]
+        rest = steps[:i] + steps[i + 1 :]
         yield rest
         made = re.match(r"(m\d+) = ", steps[i].code)
         if made:
-            yield steps[:i] + [_renamed(s, made.group(1), "m0") for s in steps[i + 1:]]
+            yield steps[:i] + [_renamed(s, made.group(1), "m0") for s in steps[i + 1 :]]
 
 
 def _renamed(step: Step, old: str, new: str) -> Step:

@@ -30,8 +30,12 @@ class Step:
     refusal: tuple[str, str] | tuple[()] = ()
 
     def __repr__(self) -> str:
-        return (f"Step({self.code!r}" + (", atomic=True" if self.atomic else "")
-                + (f", refusal={self.refusal!r}" if self.refusal else "") + ")")
+        return (
+            f"Step({self.code!r}"
+            + (", atomic=True" if self.atomic else "")
+            + (f", refusal={self.refusal!r}" if self.refusal else "")
+            + ")"
+        )
 
 
 @dataclass(frozen=True)
@@ -86,5 +90,7 @@ class World:
         return ""
 
     def _new_models(self) -> list[str]:
-        return sorted((n for n, v in self.scope.items() if n[:1] == "m" and n[1:].isdigit() and isinstance(v, nn.Module)),
-                      key=lambda n: int(n[1:]))
+        return sorted(
+            (n for n, v in self.scope.items() if n[:1] == "m" and n[1:].isdigit() and isinstance(v, nn.Module)),
+            key=lambda n: int(n[1:]),
+        )
