@@ -202,9 +202,12 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over the whole project, then mypy over the package's non-test modules (strict for the public API)."""
+    """The quick checks: ruff (lint and format), the spec page against the clause table, then mypy over the package's
+    non-test modules (strict for the public API)."""
     _install(session, "lint,bench")
     session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+    session.run("python", "-m", "parametrize_conformance.spec", "--check")
     typecheck(session)
 
 
