@@ -950,17 +950,27 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "the cached() read checks for torch.jit.trace with torch._C._is_tracing, which Dynamo cannot "
         "constant-fold (torch.* op returned non-Tensor): a fullgraph compile inside cached() fails",
     ),
+    # Note: ASSIGN-ROUND-TRIP: under torch.compile the graph recomputes from the originals, so COMPILE-SEES-UPDATES
+    # sees this memo only when a stale value from a registration reaches the first compiled call (a draw of a stacked
+    # chain): it was this clause's planted bug, caught by a NameError of a helper the edit had lost.
     PlantedBug(
-        "compile-read-memo-ignores-updates",
-        "COMPILE-SEES-UPDATES",
+        "read-memo-ignores-updates",
+        "ASSIGN-ROUND-TRIP",
         "_cache.py",
-        "read",
-        Replace(
-            "computed: Tensor = call(plist)\nreturn computed",
-            "memo = vars(plist).get('_memo')\n"
-            "if memo is None or not _same(memo[0], plist._originals()):\n"
-            "    memo = vars(plist)['_memo'] = (plist._originals(), call(plist))\n"
-            "return memo[1]",
+        "",
+        (
+            Define(
+                "def _same(a: tuple[Tensor, ...], b: tuple[Tensor, ...]) -> bool:\n"
+                "    return len(a) == len(b) and all(x is y for x, y in zip(a, b))",
+                before="read",
+            ),
+            Replace(
+                "computed: Tensor = call(plist)\nreturn computed",
+                "memo = vars(plist).get('_memo')\n"
+                "if memo is None or not _same(memo[0], plist._originals()):\n"
+                "    memo = vars(plist)['_memo'] = (plist._originals(), call(plist))\n"
+                "return memo[1]",
+            ),
         ),
         "outside cached(), a read reuses the value computed last while the originals are the same tensor "
         "objects, missing in-place updates and assignments (which write into those objects)",
