@@ -3,8 +3,8 @@ tests and lint; arguments after `--` go to pytest (or ruff)."""
 
 from __future__ import annotations
 
-import ast
 import os
+import runpy
 import shutil
 from pathlib import Path
 
@@ -20,19 +20,13 @@ TORCH = os.environ.get("PARAMETRIZE_CONFORMANCE_TORCH", "torch==2.13.0")
 BUILTIN_ADAPTERS = ["reference", "torch"]
 CUDA_ADAPTERS = ["reference-cuda", "torch-cuda"]
 OUT = "reports/out"
+# Note: the import package and the folder each of its parts lives in have one home, conformance/layout.py, run by
+# path (a session may run before anything is installed).
+_LAYOUT = runpy.run_path(str(Path(__file__).parent / "conformance" / "layout.py"))
+PACKAGE: str = _LAYOUT["PACKAGE"]
+FOLDERS: dict[str, str] = _LAYOUT["FOLDERS"]
 # Note: the libraries of conformance/clients/third_party.py, pinned there and in pyproject's `clients` extra
 # (tests/test_third_party_clients.py checks the three agree).
-PACKAGE = "parametrize_conformance"
-
-
-def _setup_folders() -> dict[str, str]:
-    """setup.py's FOLDERS (the import package and the folder each of its parts lives in), read without running it."""
-    tree = ast.parse(Path(__file__).with_name("setup.py").read_text())
-    node = next(node for node in tree.body if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "FOLDERS")
-    return ast.literal_eval(node.value)
-
-
-FOLDERS = _setup_folders()
 THIRD_PARTY = ["geotorch", "orthogonium", "monotonicnetworks"]
 
 

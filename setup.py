@@ -1,14 +1,13 @@
 """The package layout: the repository's folders under one import name of the project's own (see pyproject.toml)."""
 
+import runpy
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
-# Note: conformance/ is the package parametrize_conformance; reference/ and adapters/ are its subpackages. Every
-# package under these folders is found here, never listed by hand.
-FOLDERS = {
-    "parametrize_conformance": "conformance",
-    "parametrize_conformance.reference": "reference",
-    "parametrize_conformance.adapters": "adapters",
-}
+# Note: the map of import names to folders has one home, conformance/layout.py, run by path (nothing is installed
+# yet). Every package under these folders is found here, never listed by hand.
+FOLDERS = runpy.run_path(str(Path(__file__).parent / "conformance" / "layout.py"))["FOLDERS"]
 
 setup(
     package_dir=FOLDERS,

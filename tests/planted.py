@@ -11,9 +11,12 @@ from pathlib import Path
 
 from planted_ast import Define, Drop, Edit, EditError, Insert, Negate, Replace, apply_edits
 
+from parametrize_conformance.layout import FOLDERS, installed_path
+
 __all__ = ["REFERENCE", "Define", "Drop", "Insert", "Negate", "PlantedBug", "PlantedBugError", "Replace"]
 
 REFERENCE = Path(__file__).resolve().parent.parent / "reference"
+IGNORE = shutil.ignore_patterns("__pycache__")
 
 
 class PlantedBugError(AssertionError):
@@ -65,7 +68,7 @@ class PlantedBug:
         own name); return the package path."""
         mutated = self.apply(reference)
         target = directory / (package or self.package)
-        shutil.copytree(reference or REFERENCE, target, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(reference or REFERENCE, target, ignore=IGNORE)
         (target / self.module).write_text(mutated)
         return target
 
@@ -73,9 +76,10 @@ class PlantedBug:
         """The whole project laid out as installed (parametrize_conformance/, its reference with the bug) under
         `directory`, which a PYTHONPATH puts before the installed project: it stands in for the reference (a planted
         regression); return `directory`."""
-        package = directory / "parametrize_conformance"
-        ignore = shutil.ignore_patterns("__pycache__")
-        shutil.copytree(REFERENCE.parent / "conformance", package, ignore=ignore)
-        shutil.copytree(REFERENCE.parent / "adapters", package / "adapters", ignore=ignore)
-        self.build(package, package="reference")
+        for folder in FOLDERS.values():
+            if folder != REFERENCE.name:
+                shutil.copytree(
+                    REFERENCE.parent / folder, directory / installed_path(folder), ignore=IGNORE, dirs_exist_ok=True
+                )
+        self.build(directory, package=installed_path(REFERENCE.name))
         return directory

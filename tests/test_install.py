@@ -17,8 +17,8 @@ import pytest
 from conftest import ROOT
 
 from parametrize_conformance import __version__
+from parametrize_conformance.layout import FOLDERS, PACKAGE, installed_path
 
-PACKAGE = "parametrize_conformance"
 TORCH = os.environ.get("PARAMETRIZE_CONFORMANCE_TORCH", "torch==2.13.0")
 AREAS = "register,query,transfer,distributed"
 # Note: an implementation outside any package, as a user's first try would be: registration forgets its return value.
@@ -60,7 +60,7 @@ def test_the_wheel_installs_only_the_projects_own_top_level_name(built):
 
 
 def test_the_wheel_and_the_sdist_hold_every_package_and_its_data(built):
-    folders = {"conformance": PACKAGE, "reference": f"{PACKAGE}/reference", "adapters": f"{PACKAGE}/adapters"}
+    folders = {folder: installed_path(folder) for folder in FOLDERS.values()}
     expected = {
         f"{folders[p.relative_to(ROOT).parts[0]]}/{Path(*p.relative_to(ROOT).parts[1:]).as_posix()}"
         for folder in folders

@@ -6,14 +6,15 @@ import re
 import shutil
 from pathlib import Path
 
+from parametrize_conformance import layout
+from parametrize_conformance.layout import PACKAGE, installed_path
 from parametrize_conformance.mutation._errors import MutationError
 
 # Note: the run mutates a copy, in a directory of its own: mutmut writes mutants/ (and reads its configuration)
 # in its working directory, so the checkout, pyproject.toml included, is never touched. The copy is laid out as the
 # installed package is (conformance/ as parametrize_conformance/, reference/ and adapters/ inside it), so that the
 # suite imports the mutated reference under its one name, parametrize_conformance.reference.
-PACKAGE = "parametrize_conformance"
-FOLDERS = {"conformance": PACKAGE, "reference": f"{PACKAGE}/reference", "adapters": f"{PACKAGE}/adapters"}
+FOLDERS = {folder: installed_path(folder) for folder in layout.FOLDERS.values()}
 SOURCE = "reference"
 # Note: lines that are only error-message text (a string literal, or `raise E("...`) are not mutated: the contract
 # pins exception types and a few phrases, never whole messages, so mutating message text gives mutants no
