@@ -424,11 +424,15 @@ def elementwise(shape: tuple[int, ...] = ()) -> st.SearchStrategy[L.Library]:
 
 
 @st.composite
-def sharded_cases(draw, dtypes=FLOAT_DTYPES, elementwise_only: bool = True) -> Case:
+def sharded_cases(draw, dtypes=FLOAT_DTYPES, elementwise_only: bool = True, computing: bool = False) -> Case:
     """A case on a Parameter (weight or bias) of a Linear or Conv1d, for fully_shard, DDP and DTensor originals;
-    `elementwise_only` keeps chains that run on DTensors (see elementwise)."""
+    `elementwise_only` keeps chains that run on DTensors (see elementwise); `computing` leaves out Identity-only
+    chains (see computing_cases)."""
     host = draw(hosts(dtypes, kinds=("linear", "conv1d")), label="host")
     name = draw(st.sampled_from(host.tensor_names()), label="name")
     shape = shape_of(host, name)
     link = elementwise(shape) if elementwise_only else preserving(shape)
-    return Case(host, name, tuple(draw(st.lists(link, min_size=1, max_size=3), label="chain")))
+    links = st.lists(link, min_size=1, max_size=3)
+    if computing:
+        links = links.filter(lambda chain: not all(isinstance(p, L.Identity) for p in chain))
+    return Case(host, name, tuple(draw(links, label="chain")))
