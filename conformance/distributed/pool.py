@@ -17,6 +17,8 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
+from parametrize_conformance.mutation.relay import record_hits
+
 # Seconds a raising rank's peers get to finish before they are taken for stuck in a collective and the pool restarts.
 _GRACE_S = 3.0
 
@@ -163,7 +165,9 @@ class RankPool:
         while len(replies) < self.world_size:
             try:
                 kind, tid, rank, payload = self._results.get(timeout=0.1)
-                if tid == task_id:
+                if kind == "hits":  # the reference functions the rank called (see mutation.relay)
+                    record_hits(payload)
+                elif tid == task_id:
                     replies[rank] = (kind, rank, payload)
                     if kind != "ok":
                         deadline = min(deadline, time.monotonic() + _GRACE_S)

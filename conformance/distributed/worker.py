@@ -16,6 +16,7 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
+from parametrize_conformance.mutation.relay import take_hits
 from parametrize_conformance.shared_state import SharedState, changes_since, restore, watched_classes
 
 
@@ -75,7 +76,11 @@ def serve(
         if task is None:
             break
         task_id, body, args = task
-        results.put(_answer(rank_state, task_id, body, args, watched))
+        answer = _answer(rank_state, task_id, body, args, watched)
+        hits = take_hits()
+        if hits:  # sent before the answer, so the parent has them when the task ends
+            results.put(("hits", task_id, rank, hits))
+        results.put(answer)
 
 
 def _answer(rank_state: Rank, task_id: int, body: Any, args: tuple, watched: list[type]) -> tuple:

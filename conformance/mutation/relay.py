@@ -1,0 +1,41 @@
+"""The reference functions that the suite's child processes call, handed to mutmut's coverage of the test running.
+
+mutmut picks the tests a mutant runs from the functions each test called while it collected its stats, and it sees
+only calls made in the pytest process. The distributed area runs the implementation in rank processes: without this
+relay, a mutant of code that only ranks reach (DTensor layouts, fully_shard) never runs the tests that could kill it.
+Outside mutmut's stats run every function here does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+# Note: the value mutmut gives MUTANT_UNDER_TEST while it records which functions each test calls; child processes
+# inherit it, so their trampolines record too, into their own process's state.
+_COLLECTING = "stats"
+
+
+def collecting() -> bool:
+    """Whether mutmut is recording which reference functions the running test calls."""
+    return os.environ.get("MUTANT_UNDER_TEST") == _COLLECTING
+
+
+def take_hits() -> list[str]:
+    """In a child process: the functions its trampolines recorded since the last call (and forget them)."""
+    if not collecting():
+        return []
+    from mutmut.state import state
+
+    hits = sorted(state()._stats)
+    state()._stats.clear()
+    return hits
+
+
+def record_hits(names: Iterable[str]) -> None:
+    """In the pytest process: count `names` (a child's hits) as called by the running test."""
+    if not collecting():
+        return
+    from mutmut.state import state
+
+    state()._stats.update(names)
