@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable
 
@@ -252,6 +253,9 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
     # parametrizations' training flags (which registering changes) are rolled back too.
     parametrized = data.draw(st.booleans(), label="target's weight already parametrized")
     mode = data.draw(st.booleans(), label="target.training")
+    # Note: TRANSFER-ATOMIC: inside cached(), the values read before the failing transfer are what reads serve after
+    # it (the target and the source exactly as they were, CACHE-KEPT-IN-CONTEXT's values included).
+    in_cached = data.draw(st.booleans(), label="inside cached()")
     source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
     target_host = dataclasses.replace(case.host.reseeded(), bias=False)
     note_case(
@@ -261,6 +265,7 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
         "\nP.register_parametrization(module, 'bias', Scale(2.0))"
         f"\ntarget = {target_host!r}.build({device!r}).train({mode})"
         + ("\nP.register_parametrization(target, 'weight', Scale(3.0))" if parametrized else "")
+        + ("\nwith P.cached(): read module.weight, module.bias, target.weight; then" if in_cached else "")
         + "\nP.transfer_parametrizations_and_params(module, target)",
     )
     source = source_case.build(P, device)
@@ -268,13 +273,18 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
     target = target_host.build(device).train(mode)
     if parametrized:
         P.register_parametrization(target, "weight", L.Scale(3.0))
-    source_before, target_before = snapshot(source), snapshot(target)
-    # `weight` transfers first; `bias` cannot, because the target's bias is None. Note: TRANSFER-ATOMIC: any exception
-    # will do (the docs fix none); TRANSFER-ERROR-TYPE prefers REGISTER-NONE-SLOT's ValueError.
-    what = "the failing transfer onto a target whose bias is None"
-    got = _refusal(lambda: P.transfer_parametrizations_and_params(source, target), what)
-    assert_unchanged(target_before, target, f"after {what} (it got {got}), the target")
-    assert_unchanged(source_before, source, f"after {what} (it got {got}), the source")
+    with P.cached() if in_cached else contextlib.nullcontext():
+        served = [(m, n, getattr(m, n)) for m, n in ((source, "weight"), (source, "bias"), (target, "weight"))]
+        source_before, target_before = snapshot(source), snapshot(target)
+        # `weight` transfers first; `bias` cannot, because the target's bias is None. Note: TRANSFER-ATOMIC: any
+        # exception will do (the docs fix none); TRANSFER-ERROR-TYPE prefers REGISTER-NONE-SLOT's ValueError.
+        what = "the failing transfer onto a target whose bias is None"
+        got = _refusal(lambda: P.transfer_parametrizations_and_params(source, target), what)
+        assert_unchanged(target_before, target, f"after {what} (it got {got}), the target")
+        assert_unchanged(source_before, source, f"after {what} (it got {got}), the source")
+        for module, name, value in served if in_cached else ():
+            which = "module" if module is source else "target"
+            assert_same(getattr(module, name), value, f"after {what} (it got {got}) inside cached(), {which}.{name}")
 
 
 @pytest.mark.clause("TRANSFER-SELF")
@@ -293,8 +303,8 @@ def test_transfer_self(P, adapter, device, dtype, data):
 
 
 @pytest.mark.clause("TRANSFER-ERROR-TYPE")
-@given(data=st.data(), route=st.sampled_from(["none slot", "itself"]))
-def test_transfer_error_type(P, adapter, device, dtype, data, route):
+@given(data=st.data(), route=st.sampled_from(["none slot", "itself"]), in_cached=st.booleans())
+def test_transfer_error_type(P, adapter, device, dtype, data, route, in_cached):
     case = data.draw(cases(dtypes=(dtype,), kinds=("linear",), names=("weight",), exact=True), label="case")
     source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
     target_host = dataclasses.replace(case.host.reseeded(), bias=False)
@@ -305,6 +315,7 @@ def test_transfer_error_type(P, adapter, device, dtype, data, route):
         device,
         "\nP.register_parametrization(module, 'bias', Scale(2.0))"
         + ("" if route == "itself" else f"\ntarget = {target_host!r}.build({device!r})")
+        + ("\nwith P.cached():" if in_cached else "")
         + f"\nP.transfer_parametrizations_and_params(module, {onto})  # expected ValueError",
     )
     source = source_case.build(P, device)
@@ -315,5 +326,6 @@ def test_transfer_error_type(P, adapter, device, dtype, data, route):
         if route == "itself"
         else "transferring weight and bias onto a target whose bias is None"
     )
-    with raises(ValueError, "", what):
+    # Note: TRANSFER-ERROR-TYPE: inside cached() too, where undoing the failed transfer also puts the cache back.
+    with P.cached() if in_cached else contextlib.nullcontext(), raises(ValueError, "", what):
         P.transfer_parametrizations_and_params(source, target)
