@@ -10,9 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parametrize_conformance import library as L
-from parametrize_conformance.checks import assert_close, assert_equal, assert_same, assert_true, chain_value
+from parametrize_conformance.checks import (
+    assert_close,
+    assert_equal,
+    assert_same,
+    assert_true,
+    chain_value,
+    originals_of,
+)
 from parametrize_conformance.drawing import note_case
-from parametrize_conformance.strategies import cases, chains, seeded_randn
+from parametrize_conformance.strategies import cases, chains, elementwise, multi_cases, seeded_randn
 
 
 @pytest.mark.clause("NESTED-REGISTER-REMOVE")
@@ -72,21 +79,36 @@ def test_nested_register_remove(P, adapter, device, dtype, data):
 @pytest.mark.clause("NESTED-ASSIGN")
 @given(data=st.data(), seed=st.integers(0, 2**16))
 def test_nested_assign(P, adapter, device, dtype, data, seed):
-    case = data.draw(cases(dtypes=(dtype,), exact=True, max_chain=2), label="outer case")
-    inner = data.draw(chains(case.shape, 1, 1, exact=True), label="inner chain")[0]
+    # Note: NESTED-ASSIGN: multi-input chains too, with one of their originals parametrized: the assignment goes
+    # through that original's own chain and writes the others in place.
+    case = data.draw(
+        st.one_of(cases(dtypes=(dtype,), exact=True, max_chain=2), multi_cases((dtype,), max_extra=1, exact=True)),
+        label="outer case",
+    )
+    inputs = case.chain[0].inputs
+    index = data.draw(st.integers(0, inputs - 1), label="index of the nested original")
+    key = "original" if inputs == 1 else f"original{index}"
+    module = case.build(P, device)
+    shapes = [t.shape for t in originals_of(module, case.name)]
+    # Note: NESTED-ASSIGN: a multi-input chain's right_inverse splits the value its own way, which lies in the inner
+    # chain's image only when that chain reaches every tensor (the elementwise ones).
+    inner = data.draw(
+        elementwise() if inputs > 1 else chains(tuple(shapes[index]), 1, 1, exact=True).map(lambda c: c[0]),
+        label="inner parametrization",
+    )
     note_case(
         case,
         adapter,
         device,
-        f"\nP.register_parametrization(module.parametrizations[{case.name!r}], "
-        f"'original', {inner!r})\nthen module.{case.name} = <outer(inner(randn(seed={seed})))>; "
+        f"\nP.register_parametrization(module.parametrizations[{case.name!r}], {key!r}, {inner!r})\n"
+        f"then module.{case.name} = <the outer chain of randn(seed={seed}+i), with the inner chain on {key}>; "
         f"then register Scale(3.0) on {case.name!r}",
     )
-    module = case.build(P, device)
-    P.register_parametrization(module.parametrizations[case.name], "original", copy.deepcopy(inner))
+    P.register_parametrization(module.parametrizations[case.name], key, copy.deepcopy(inner))
     with torch.no_grad():
-        raw = seeded_randn(case.shape, dtype, device, seed)
-        target = chain_value(case.fresh_chain(), chain_value([copy.deepcopy(inner)], raw))
+        raws = [seeded_randn(tuple(shape), dtype, device, seed + i) for i, shape in enumerate(shapes)]
+        raws[index] = chain_value([copy.deepcopy(inner)], raws[index])
+        target = chain_value(case.fresh_chain(), *raws)
     setattr(module, case.name, target)
     with torch.no_grad():
         assert_close(getattr(module, case.name), target, f"module.{case.name} after assigning through both chains")
