@@ -37,6 +37,7 @@ from parametrize_conformance.report import (
 )
 from parametrize_conformance.report._files import destination_note, report_destination
 from parametrize_conformance.report._model import counted_levels
+from parametrize_conformance.run_options import report_options, selected_clauses
 
 # Options of the parent run that the child processes must not see (each child runs one adapter, serially).
 _VALUED_OPTIONS = (
@@ -77,8 +78,6 @@ class IsolationPlan:
 
 def plan_from_config(config: pytest.Config, specs: Sequence[str]) -> IsolationPlan:
     """The plan for `specs`, checked before anything runs; raises pytest.UsageError saying what to fix."""
-    from parametrize_conformance.plugin import selected_clauses
-
     _check_limits(config)
     clauses = selected_clauses(config)
     for spec in specs:
@@ -117,8 +116,6 @@ def _check_limits(config: pytest.Config) -> None:
 
 def _report_paths(config: pytest.Config, specs: Sequence[str], subset: bool) -> dict[str, Path]:
     """Each adapter's report file; a `subset` (--clauses) run never writes over a full report (report_destination)."""
-    from parametrize_conformance.plugin import report_options
-
     report, directory = report_options(config)
     if report and len(specs) > 1:
         raise pytest.UsageError("--report names one file, but several adapters run: use --report-dir DIR instead")

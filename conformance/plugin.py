@@ -17,18 +17,23 @@ from hypothesis import settings
 
 from parametrize_conformance import collection, expectations, guard, recording, shrinking
 from parametrize_conformance.adapters import Adapter, AdapterError, available_adapters, load_adapter
-from parametrize_conformance.clauses import AREAS, CLAUSES, LEVELS
+from parametrize_conformance.clauses import CLAUSES, LEVELS
 from parametrize_conformance.clients import plugin as client_plugin
 from parametrize_conformance.journal import events_of, read_journal
 from parametrize_conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
 from parametrize_conformance.report import ReportError, check_writable, report_file_name
 from parametrize_conformance.report._files import report_destination
+from parametrize_conformance.run_options import (
+    ADAPTER,
+    CLAUSE,
+    UNAVAILABLE,
+    clause_keys,
+    report_options,
+    selected_clauses,
+)
 from parametrize_conformance.suggest import did_you_mean
 
 register_profiles()
-ADAPTER = pytest.StashKey[Adapter]()
-CLAUSE = pytest.StashKey[str]()
-UNAVAILABLE = pytest.StashKey[str]()
 
 
 def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
@@ -229,14 +234,6 @@ def _configure_run(config: pytest.Config) -> None:
     config.pluginmanager.register(recorder, "parametrize-conformance-recorder")
 
 
-def report_options(config: pytest.Config) -> tuple[str | None, str | None]:
-    """--report and --report-dir, of which at most one may be given."""
-    report, directory = config.getoption("--report"), config.getoption("--report-dir")
-    if report and directory:
-        raise pytest.UsageError("--report and --report-dir both given: keep one (--report PATH names the file)")
-    return report, directory
-
-
 def _report_path(config: pytest.Config, spec: str) -> Path | None:
     """Where this run's report goes; a usage error when it may not be written there."""
     report, directory = report_options(config)
@@ -282,30 +279,8 @@ def _clause_of(item: pytest.Item) -> str:
     return clause_id
 
 
-def _clause_keys(config: pytest.Config) -> set[str] | None:
-    """The clause ids and areas --clauses names (None when it is not given); a usage error for an unknown one."""
-    wanted = config.getoption("--clauses")
-    if not wanted:
-        return None
-    keys = {w.strip() for w in wanted.split(",") if w.strip()}
-    unknown = keys - set(CLAUSES) - set(AREAS)
-    if unknown:
-        raise pytest.UsageError(f"--clauses: unknown {', '.join(sorted(unknown))}; areas are {', '.join(AREAS)}")
-    return keys
-
-
-def selected_clauses(config: pytest.Config) -> list[str] | None:
-    """The sorted ids of the clauses --clauses selects (areas expanded); None for a run of every clause."""
-    keys = _clause_keys(config)
-    if keys is None:
-        return None
-    selected = sorted(c for c, clause in CLAUSES.items() if c in keys or clause.area in keys)
-    # Note: a selection that names every clause (every area, say) is a full run, and its report a full report.
-    return None if len(selected) == len(CLAUSES) else selected
-
-
 def _select(config: pytest.Config, items: list[pytest.Item]) -> None:
-    keys = _clause_keys(config)
+    keys = clause_keys(config)
     if keys is None:
         return
     keep = [i for i in items if CLAUSE in i.stash and ({i.stash[CLAUSE], CLAUSES[i.stash[CLAUSE]].area} & keys)]

@@ -27,6 +27,7 @@ from parametrize_conformance.report import (
 )
 from parametrize_conformance.report._files import destination_note
 from parametrize_conformance.report._model import counted_levels
+from parametrize_conformance.run_options import ADAPTER, UNAVAILABLE, selected_clauses
 
 _FAILING_OUTCOMES = frozenset({"failed", "error", "crashed", "timeout", "aborted"})
 
@@ -86,8 +87,6 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
 
 
 def _adapter_of(config: pytest.Config) -> Adapter | None:
-    from parametrize_conformance.plugin import ADAPTER
-
     return config.stash.get(ADAPTER, None)
 
 
@@ -208,8 +207,6 @@ class RunRecorder:
 
     def _selection(self) -> list[str] | None:
         """The clause ids --clauses selected (None: every clause)."""
-        from parametrize_conformance.plugin import selected_clauses
-
         try:
             return selected_clauses(self.config)
         except pytest.UsageError:
@@ -268,8 +265,6 @@ class RunRecorder:
     def _only_uncounted_failures(self) -> bool:
         """Whether every failing test of the run is a clause test of a clause at a level --level does not count (a
         failing test outside the clauses, or of a counted clause, keeps the run failed)."""
-        from parametrize_conformance.plugin import UNAVAILABLE
-
         if UNAVAILABLE in self.config.stash and self.config.getoption("--require-adapter", False):
             # Note: --require-adapter fails a run whose adapter cannot run here, whatever the clauses' levels.
             return False
