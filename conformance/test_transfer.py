@@ -253,9 +253,9 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
     # parametrizations' training flags (which registering changes) are rolled back too.
     parametrized = data.draw(st.booleans(), label="target's weight already parametrized")
     mode = data.draw(st.booleans(), label="target.training")
-    # Note: TRANSFER-ATOMIC: inside cached(), the values read before the failing transfer are what reads serve after
-    # it (the target and the source exactly as they were, CACHE-KEPT-IN-CONTEXT's values included).
-    in_cached = data.draw(st.booleans(), label="inside cached()")
+    # Note: TRANSFER-ATOMIC: inside cached() too. The values read there before the failing transfer are what reads
+    # serve after it (CACHE-KEPT-IN-CONTEXT's); the values not read before are the ones the module had before it.
+    in_cached = data.draw(st.sampled_from(["no", "read first", "unread"]), label="inside cached()")
     source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
     target_host = dataclasses.replace(case.host.reseeded(), bias=False)
     note_case(
@@ -265,7 +265,9 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
         "\nP.register_parametrization(module, 'bias', Scale(2.0))"
         f"\ntarget = {target_host!r}.build({device!r}).train({mode})"
         + ("\nP.register_parametrization(target, 'weight', Scale(3.0))" if parametrized else "")
-        + ("\nwith P.cached(): read module.weight, module.bias, target.weight; then" if in_cached else "")
+        + {"no": "", "read first": "\nwith P.cached(): read module.weight, module.bias, target.weight; then"}.get(
+            in_cached, "\nwith P.cached():"
+        )
         + "\nP.transfer_parametrizations_and_params(module, target)",
     )
     source = source_case.build(P, device)
@@ -273,16 +275,17 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
     target = target_host.build(device).train(mode)
     if parametrized:
         P.register_parametrization(target, "weight", L.Scale(3.0))
-    with P.cached() if in_cached else contextlib.nullcontext():
-        served = [(m, n, getattr(m, n)) for m, n in ((source, "weight"), (source, "bias"), (target, "weight"))]
-        source_before, target_before = snapshot(source), snapshot(target)
+    source_before, target_before = snapshot(source), snapshot(target)
+    with P.cached() if in_cached != "no" else contextlib.nullcontext():
+        read = ((source, "weight"), (source, "bias"), (target, "weight")) if in_cached == "read first" else ()
+        served = [(m, n, getattr(m, n)) for m, n in read]
         # `weight` transfers first; `bias` cannot, because the target's bias is None. Note: TRANSFER-ATOMIC: any
         # exception will do (the docs fix none); TRANSFER-ERROR-TYPE prefers REGISTER-NONE-SLOT's ValueError.
         what = "the failing transfer onto a target whose bias is None"
         got = _refusal(lambda: P.transfer_parametrizations_and_params(source, target), what)
         assert_unchanged(target_before, target, f"after {what} (it got {got}), the target")
         assert_unchanged(source_before, source, f"after {what} (it got {got}), the source")
-        for module, name, value in served if in_cached else ():
+        for module, name, value in served:
             which = "module" if module is source else "target"
             assert_same(getattr(module, name), value, f"after {what} (it got {got}) inside cached(), {which}.{name}")
 
