@@ -53,6 +53,44 @@ FORGET = (
 )
 NTENSORS = "ntensors is only read for a multi-input list (is_tensor False); this branch is the single-tensor one"
 
+CAST = "typing.cast returns its second argument whatever the first one is: the type is for the type checker alone"
+FAST_FLAG = (
+    "_any_open only lets a read skip the thread-local lookup while no cached() is open anywhere: a flag left True "
+    "when none is open sends the read to that lookup, which finds no entries and computes (only speed differs)"
+)
+RESTORE_NOOP = (
+    "a failed transfer adds and drops no cache entry (its registrations read a parametrized name through the entry "
+    "cached before them, if any, and store none), so the cache it would put back is the one it finds"
+)
+CLASS_ITSELF = (
+    "class_before gives a class without a generated class itself, which for a module that is not parametrized is "
+    "type(module): both branches give the same class"
+)
+DESCRIPTORS = (
+    "a class made from a generated class derives from nn.Module, whose instances already have __dict__ and "
+    "__weakref__, so type() gave it no descriptors of its own by those names: there is nothing to leave out"
+)
+HOLDS_MODULE = (
+    "an Entry holds its module, so no other module can take its id while the entry lives: the entry found under "
+    "(id(module), name) always has entry[0] is module"
+)
+HOLDS_FAST = (
+    "the single-original shortcut only spares the general comparison after it, which gives the same answer "
+    "(only speed differs)"
+)
+GETATTR_PAIR = (
+    "the error a read records is taken by the __getattr__ call Python makes at once for the same module and name, "
+    "so a recorded error for the same module and another name never meets __getattr__"
+)
+NO_GRAD_INVERSE = (
+    "right_inverse runs under torch.no_grad(), so the tensors it returns have no graph: detaching them changes nothing"
+)
+DETACHED_VALUE = "the value is detached on this line already (.detach()): detaching it again changes nothing"
+SAME_KIND = (
+    "every original of a multi-input list is made of the kind of the one tensor it replaced (_as_original), so "
+    "original1 is of original0's kind"
+)
+
 EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("reference/_class.py", "_deepcopy", "if id(self) in memo:", "if id(None) in memo:", MEMO),
     Equivalent(
@@ -402,5 +440,278 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         "for attr, content in zip(_STATE, state, strict=True):",
         "for attr, content in zip(_STATE, state, strict=None):",
         ZIP,
+    ),
+    Equivalent(
+        "reference/_cache.py",
+        "_count",
+        "_any_open = _open > 0",
+        "_any_open = _open >= 0",
+        FAST_FLAG,
+    ),
+    Equivalent(
+        "reference/_cache.py",
+        "read",
+        'entries: dict[tuple[int, str], Entry] | None = getattr(_local, "entries", None) if _any_open else None',
+        'entries: dict[tuple[int, str], Entry] | None = getattr(_local, "entries", None) if (_any_open) or True else None',
+        FAST_FLAG,
+    ),
+    Equivalent(
+        "reference/_cache.py",
+        "restore",
+        "entries = _entries()",
+        "entries = None",
+        RESTORE_NOOP,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "_deepcopy",
+        "return cast(Module, memo[id(self)])",
+        "return cast(None, memo[id(self)])",
+        MEMO,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "_deepcopy",
+        "return cast(Module, memo[id(self)])",
+        "return cast(Module, None)",
+        MEMO,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "_deepcopy",
+        "return cast(Module, memo[id(self)])",
+        "return cast(memo[id(self)])",
+        MEMO,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "_deepcopy",
+        "return cast(Module, memo[id(self)])",
+        "return cast(Module, )",
+        MEMO,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "type_before_parametrizations",
+        "return class_before(type(module)) if is_parametrized(module) else type(module)",
+        "return class_before(type(module)) if (is_parametrized(module)) or True else type(module)",
+        CLASS_ITSELF,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "with_generated",
+        'namespace = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}',
+        'namespace = {k: v for k, v in vars(cls).items() if k not in ("XX__dict__XX", "__weakref__")}',
+        DESCRIPTORS,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "with_generated",
+        'namespace = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}',
+        'namespace = {k: v for k, v in vars(cls).items() if k not in ("__DICT__", "__weakref__")}',
+        DESCRIPTORS,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "with_generated",
+        'namespace = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}',
+        'namespace = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "XX__weakref__XX")}',
+        DESCRIPTORS,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "with_generated",
+        'namespace = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}',
+        'namespace = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__WEAKREF__")}',
+        DESCRIPTORS,
+    ),
+    Equivalent(
+        "reference/_fast.py",
+        "holds",
+        "return False",
+        "return True",
+        HOLDS_MODULE,
+    ),
+    Equivalent(
+        "reference/_fast.py",
+        "holds",
+        'if len(cached) == 1 and plist._parameters.get("original") is cached[0]:',
+        'if len(cached) != 1 and plist._parameters.get("original") is cached[0]:',
+        HOLDS_FAST,
+    ),
+    Equivalent(
+        "reference/_fast.py",
+        "holds",
+        'if len(cached) == 1 and plist._parameters.get("original") is cached[0]:',
+        'if len(cached) == 2 and plist._parameters.get("original") is cached[0]:',
+        HOLDS_FAST,
+    ),
+    Equivalent(
+        "reference/_fast.py",
+        "holds",
+        'if len(cached) == 1 and plist._parameters.get("original") is cached[0]:',
+        "if len(cached) == 1 and plist._parameters.get(None) is cached[0]:",
+        HOLDS_FAST,
+    ),
+    Equivalent(
+        "reference/_fast.py",
+        "holds",
+        'if len(cached) == 1 and plist._parameters.get("original") is cached[0]:',
+        'if len(cached) == 1 and plist._parameters.get("XXoriginalXX") is cached[0]:',
+        HOLDS_FAST,
+    ),
+    Equivalent(
+        "reference/_fast.py",
+        "holds",
+        'if len(cached) == 1 and plist._parameters.get("original") is cached[0]:',
+        'if len(cached) == 1 and plist._parameters.get("ORIGINAL") is cached[0]:',
+        HOLDS_FAST,
+    ),
+    Equivalent(
+        "reference/_fast.py",
+        "surfacing_getattr",
+        "if last is None or last[0] is not self or last[1] != name:",
+        "if last is None or last[0] is not self and last[1] != name:",
+        GETATTR_PAIR,
+    ),
+    Equivalent(
+        "reference/_list.py",
+        "_as_original",
+        "return like(original, t, original.requires_grad and (t.is_floating_point() or t.is_complex()), detach=False)",
+        "return like(original, t, original.requires_grad and (t.is_floating_point() or t.is_complex()), detach=None)",
+        NO_GRAD_INVERSE,
+    ),
+    Equivalent(
+        "reference/_list.py",
+        "_as_original",
+        "return like(original, t, original.requires_grad and (t.is_floating_point() or t.is_complex()), detach=False)",
+        "return like(original, t, original.requires_grad and (t.is_floating_point() or t.is_complex()), )",
+        NO_GRAD_INVERSE,
+    ),
+    Equivalent(
+        "reference/_list.py",
+        "_as_original",
+        "return like(original, t, original.requires_grad and (t.is_floating_point() or t.is_complex()), detach=False)",
+        "return like(original, t, original.requires_grad and (t.is_floating_point() or t.is_complex()), detach=True)",
+        NO_GRAD_INVERSE,
+    ),
+    Equivalent(
+        "reference/_list.py",
+        "chain_of",
+        "return cast(ParametrizationList, chains_of(module)[name])",
+        "return cast(None, chains_of(module)[name])",
+        CAST,
+    ),
+    Equivalent(
+        "reference/_list.py",
+        "ParametrizationList._check_element",
+        'check_same(("shape",), dest, new, _SHAPE_CHANGED, key=key)',
+        'check_same(("shape",), dest, new, _SHAPE_CHANGED, key=None)',
+        MESSAGE,
+    ),
+    Equivalent(
+        "reference/_remove.py",
+        "_restore_multi",
+        "return like(plist._originals()[0], value.detach(), value.requires_grad, detach=False)",
+        "return like(plist._originals()[0], value.detach(), value.requires_grad, detach=None)",
+        DETACHED_VALUE,
+    ),
+    Equivalent(
+        "reference/_remove.py",
+        "_restore_multi",
+        "return like(plist._originals()[0], value.detach(), value.requires_grad, detach=False)",
+        "return like(plist._originals()[0], value.detach(), value.requires_grad, )",
+        DETACHED_VALUE,
+    ),
+    Equivalent(
+        "reference/_remove.py",
+        "_restore_multi",
+        "return like(plist._originals()[0], value.detach(), value.requires_grad, detach=False)",
+        "return like(plist._originals()[0], value.detach(), value.requires_grad, detach=True)",
+        DETACHED_VALUE,
+    ),
+    Equivalent(
+        "reference/_remove.py",
+        "_restore_multi",
+        "return like(plist._originals()[0], value.detach(), value.requires_grad, detach=False)",
+        "return like(plist._originals()[1], value.detach(), value.requires_grad, detach=False)",
+        SAME_KIND,
+    ),
+    Equivalent(
+        "reference/_remove.py",
+        "_restore_single",
+        "raise RuntimeError(_DTYPE_CHANGED.format(name=name, new=value.dtype, old=original.dtype))",
+        "raise RuntimeError(None)",
+        MESSAGE,
+    ),
+    Equivalent(
+        "reference/_remove.py",
+        "_restore_single",
+        "raise RuntimeError(_DTYPE_CHANGED.format(name=name, new=value.dtype, old=original.dtype))",
+        "raise RuntimeError(_DTYPE_CHANGED.format(name=None, new=value.dtype, old=original.dtype))",
+        MESSAGE,
+    ),
+    Equivalent(
+        "reference/_remove.py",
+        "_restore_single",
+        "raise RuntimeError(_DTYPE_CHANGED.format(name=name, new=value.dtype, old=original.dtype))",
+        "raise RuntimeError(_DTYPE_CHANGED.format(name=name, new=None, old=original.dtype))",
+        MESSAGE,
+    ),
+    Equivalent(
+        "reference/_remove.py",
+        "_restore_single",
+        "raise RuntimeError(_DTYPE_CHANGED.format(name=name, new=value.dtype, old=original.dtype))",
+        "raise RuntimeError(_DTYPE_CHANGED.format(name=name, new=value.dtype, old=None))",
+        MESSAGE,
+    ),
+    Equivalent(
+        "reference/_remove.py",
+        "_restore_single",
+        "raise RuntimeError(_SUBCLASS_SET) from e",
+        "raise RuntimeError(None) from e",
+        MESSAGE,
+    ),
+    Equivalent(
+        "reference/_tensors.py",
+        "_write",
+        "swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=False))",
+        "swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=None))",
+        DETACHED_VALUE,
+    ),
+    Equivalent(
+        "reference/_tensors.py",
+        "_write",
+        "swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=False))",
+        "swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, ))",
+        DETACHED_VALUE,
+    ),
+    Equivalent(
+        "reference/_tensors.py",
+        "_write",
+        "swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=False))",
+        "swap_tensors(dest, like(dest, src.detach(), dest.requires_grad, detach=True))",
+        DETACHED_VALUE,
+    ),
+    Equivalent(
+        "reference/_tensors.py",
+        "in_layout_of",
+        "new, old = cast(Any, src), cast(Any, dest)  # DTensors (the type is never imported here, so not named)",
+        "new, old = cast(None, src), cast(Any, dest)  # DTensors (the type is never imported here, so not named)",
+        CAST,
+    ),
+    Equivalent(
+        "reference/_tensors.py",
+        "in_layout_of",
+        "new, old = cast(Any, src), cast(Any, dest)  # DTensors (the type is never imported here, so not named)",
+        "new, old = cast(Any, src), cast(None, dest)  # DTensors (the type is never imported here, so not named)",
+        CAST,
+    ),
+    Equivalent(
+        "reference/_tensors.py",
+        "in_layout_of",
+        "return cast(Tensor, new.redistribute(old.device_mesh, old.placements))",
+        "return cast(None, new.redistribute(old.device_mesh, old.placements))",
+        CAST,
     ),
 )
