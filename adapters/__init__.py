@@ -1,7 +1,8 @@
 """Adapters: how an implementation of torch.nn.utils.parametrize is plugged into the conformance suite."""
 
-from parametrize_conformance.adapters._adapter import API_NAMES, Adapter, AdapterError, Divergence
+from parametrize_conformance.adapters._adapter import API_NAMES, Adapter
 from parametrize_conformance.adapters._builtin import BUILTIN_ADAPTERS
+from parametrize_conformance.adapters._divergence import AdapterError, Divergence
 from parametrize_conformance.adapters._loading import (
     ENTRY_POINT_GROUP,
     available_adapters,

@@ -14,8 +14,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from parametrize_conformance.adapters._adapter import API_NAMES, Adapter, AdapterError
+from parametrize_conformance.adapters._adapter import API_NAMES, Adapter
 from parametrize_conformance.adapters._builtin import BUILTIN_ADAPTERS
+from parametrize_conformance.adapters._divergence import AdapterError
 from parametrize_conformance.adapters._release import PREFIX as RELEASE_PREFIX
 from parametrize_conformance.adapters._release import release_adapter, release_info
 from parametrize_conformance.suggest import did_you_mean

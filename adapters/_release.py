@@ -12,7 +12,8 @@ from types import ModuleType
 
 import torch
 
-from parametrize_conformance.adapters._adapter import Adapter, AdapterError
+from parametrize_conformance.adapters._adapter import Adapter
+from parametrize_conformance.adapters._divergence import AdapterError
 
 PREFIX = "torch-release:"
 SOURCE_FILE = "parametrize.py"

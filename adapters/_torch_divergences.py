@@ -9,7 +9,7 @@ import dataclasses
 
 import torch
 
-from parametrize_conformance.adapters._adapter import Divergence
+from parametrize_conformance.adapters._divergence import Divergence
 from parametrize_conformance.adapters._torch_history import TORCH_HISTORY_DIVERGENCES, on_release
 
 _HEAD = "import torch, copy, gc\nfrom torch import nn\nimport torch.nn.utils.parametrize as P\n"

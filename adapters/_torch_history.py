@@ -8,7 +8,7 @@ line shows the behaviour.
 
 from __future__ import annotations
 
-from parametrize_conformance.adapters._adapter import Divergence
+from parametrize_conformance.adapters._divergence import Divergence
 
 _DOUBLE = "class Double(nn.Module):\n    def forward(self, x): return 2 * x\n    def right_inverse(self, y): return y / 2\n"
 _SUM2 = (
