@@ -25,7 +25,7 @@ OUT = "reports/out"
 _LAYOUT = runpy.run_path(str(Path(__file__).parent / "conformance" / "layout.py"))
 PACKAGE: str = _LAYOUT["PACKAGE"]
 FOLDERS: dict[str, str] = _LAYOUT["FOLDERS"]
-# Note: the libraries of conformance/clients/third_party.py, pinned there and in pyproject's `clients` extra
+# Note: the libraries of conformance/clients/third_party/libraries.py, pinned there and in pyproject's `clients` extra
 # (tests/test_third_party_clients.py checks the three agree).
 THIRD_PARTY = ["geotorch", "orthogonium", "monotonicnetworks"]
 
@@ -106,7 +106,7 @@ def clients(session: nox.Session) -> None:
 @nox.session
 def third_party_clients(session: nox.Session) -> None:
     """Run the own tests of third-party libraries that use the parametrize API (geotorch, orthogonium,
-    monotonicnetworks; conformance/clients/third_party.py) on torch and on the reference: reports/out/third_party.*
+    monotonicnetworks; conformance/clients/third_party/libraries.py) on torch and on the reference: reports/out/third_party.*
     (-- --adapter X --library NAME picks; needs PyPI for the sdists; orthogonium's take ~4-5 min per implementation)."""
     # Note: opt-in (not in nox.options.sessions). The pinned libraries come in through the `clients` extra, in the
     # same pip call as the pinned torch, so no library's loose torch requirement can replace it.

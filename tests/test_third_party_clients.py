@@ -1,4 +1,4 @@
-"""The third-party client runner (conformance/clients/third_party*.py), offline: a fake library built in tmp_path, with
+"""The third-party client runner (conformance/clients/third_party/), offline: a fake library built in tmp_path, with
 its own tests, run through the runner on torch, on the reference and on a planted adapter; the substitution is in
 place before the library is imported, the counts are read from the runs, the tests that pass on torch and fail on an
 adapter are listed, and an unknown library or a failed download or install is one line."""
@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from parametrize_conformance.clients import third_party_fetch as fetch
-from parametrize_conformance.clients.third_party import LIBRARIES, Library
-from parametrize_conformance.clients.third_party_cli import main
-from parametrize_conformance.clients.third_party_plugin import imported_too_early
+from parametrize_conformance.clients.third_party import LIBRARIES, Library, fetch
+from parametrize_conformance.clients.third_party.cli import main
+from parametrize_conformance.clients.third_party.plugin import imported_too_early
 
 FAKE_INIT = """\
 # Note: bound when the library is first imported, as geotorch and monotonicnetworks do.

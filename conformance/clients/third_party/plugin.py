@@ -1,4 +1,4 @@
-"""A pytest plugin (`-p parametrize_conformance.clients.third_party_plugin`) that puts an adapter in place of
+"""A pytest plugin (`-p parametrize_conformance.clients.third_party.plugin`) that puts an adapter in place of
 torch.nn.utils.parametrize for a whole pytest run of a third-party library's own tests, before the library is imported.
 
 The adapter spec is read from $PARAMETRIZE_CONFORMANCE_SUBSTITUTE and the library's top-level modules (which must not
@@ -15,7 +15,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from parametrize_conformance.clients.third_party import BINDINGS_VARIABLE, MODULES_VARIABLE, SPEC_VARIABLE
+from parametrize_conformance.clients.third_party.libraries import BINDINGS_VARIABLE, MODULES_VARIABLE, SPEC_VARIABLE
 
 _stack = ExitStack()
 _label = ""

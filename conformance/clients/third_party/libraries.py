@@ -1,6 +1,6 @@
 """Third-party clients of the parametrize API whose own tests ship in their PyPI package: which version, where the
 tests are, and what cannot run here. `python -m parametrize_conformance.clients.third_party --help` runs them
-(third_party_cli).
+(cli).
 
 Candidates looked at and left out (pinned to what PyPI held when they were checked):
   deel-torchlip 1.0.5 (and 1.0.2, 1.0.4): uses register_parametrization, remove_parametrizations, is_parametrized and
@@ -16,10 +16,9 @@ Candidates looked at and left out (pinned to what PyPI held when they were check
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 
-# Note: how a runner tells third_party_plugin (in the pytest subprocess) which adapter to put in place and which
+# Note: how a runner tells the plugin module (in the pytest subprocess) which adapter to put in place and which
 # modules must not be imported before it is.
 SPEC_VARIABLE = "PARAMETRIZE_CONFORMANCE_SUBSTITUTE"
 MODULES_VARIABLE = "PARAMETRIZE_CONFORMANCE_CLIENT_MODULES"
@@ -80,11 +79,5 @@ def library_named(name: str, libraries: tuple[Library, ...] = LIBRARIES) -> Libr
             return library
     raise LookupError(
         f"unknown third-party library {name!r}: known ones are "
-        f"{', '.join(lib.name for lib in libraries)} (conformance/clients/third_party.py)"
+        f"{', '.join(lib.name for lib in libraries)} (conformance/clients/third_party/libraries.py)"
     )
-
-
-if __name__ == "__main__":
-    from parametrize_conformance.clients.third_party_cli import main
-
-    sys.exit(main())

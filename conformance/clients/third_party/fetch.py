@@ -11,7 +11,7 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from parametrize_conformance.clients.third_party import Library
+from parametrize_conformance.clients.third_party.libraries import Library
 
 
 class FetchError(Exception):
@@ -89,7 +89,7 @@ def prepare_tests(library: Library, work: Path, find_links: str | None = None) -
     if not source.is_dir():
         raise FetchError(
             f"the sdist of {library.requirement} has no {library.tests_dir}/: fix tests_dir in "
-            f"conformance/clients/third_party.py"
+            f"conformance/clients/third_party/libraries.py"
         )
     # Note: only the tests are copied, not the library's sources beside them: pytest puts the run directory on
     # sys.path, and the library must be imported from the installed (pinned) package.

@@ -1,5 +1,5 @@
 """Running a third-party library's tests in a pytest subprocess, on torch itself or with an adapter standing in for
-torch.nn.utils.parametrize (third_party_plugin), and reading each test's outcome from the run's JUnit XML."""
+torch.nn.utils.parametrize (the plugin module), and reading each test's outcome from the run's JUnit XML."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parametrize_conformance.clients.third_party import BINDINGS_VARIABLE, MODULES_VARIABLE, SPEC_VARIABLE, Library
+from parametrize_conformance.clients.third_party.libraries import BINDINGS_VARIABLE, MODULES_VARIABLE, SPEC_VARIABLE, Library
 
-PLUGIN = "parametrize_conformance.clients.third_party_plugin"
+PLUGIN = "parametrize_conformance.clients.third_party.plugin"
 OUTCOMES = ("passed", "failed", "skipped", "error")
 # Note: the project's own pytest plugins (installed as entry points) are kept out of the library's run, so its tests
 # run as they would in the library's own checkout.
@@ -72,7 +72,9 @@ def run_tests(library: Library, run_dir: Path, label: str, spec: str | None, log
             command(library, junit, spec), cwd=run_dir, env=env, capture_output=True, text=True, timeout=library.timeout_s
         )
     except subprocess.TimeoutExpired:
-        run.problem = f"timed out after {library.timeout_s} s (raise timeout_s in conformance/clients/third_party.py)"
+        run.problem = (
+            f"timed out after {library.timeout_s} s (raise timeout_s in conformance/clients/third_party/libraries.py)"
+        )
         return run
     finally:
         run.wall_s = round(time.monotonic() - start, 1)

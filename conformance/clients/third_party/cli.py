@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from parametrize_conformance.clients import third_party_fetch as fetch
-from parametrize_conformance.clients.third_party import LIBRARIES, Library, library_named
-from parametrize_conformance.clients.third_party_report import counts_table, library_entry, write
-from parametrize_conformance.clients.third_party_run import Run, regressions, run_tests
+from parametrize_conformance.clients.third_party import fetch
+from parametrize_conformance.clients.third_party.libraries import LIBRARIES, Library, library_named
+from parametrize_conformance.clients.third_party.report import counts_table, library_entry, write
+from parametrize_conformance.clients.third_party.run import Run, regressions, run_tests
 
 PROG = "python -m parametrize_conformance.clients.third_party"
 
@@ -28,7 +28,7 @@ def parser() -> argparse.ArgumentParser:
         "--library",
         action="append",
         default=[],
-        help="a library of conformance/clients/third_party.py (repeatable; default: all)",
+        help="a library of conformance/clients/third_party/libraries.py (repeatable; default: all)",
     )
     p.add_argument(
         "--adapter",

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from parametrize_conformance.clients.third_party import Library
-from parametrize_conformance.clients.third_party_run import OUTCOMES, Run, regressions
+from parametrize_conformance.clients.third_party.libraries import Library
+from parametrize_conformance.clients.third_party.run import OUTCOMES, Run, regressions
 from parametrize_conformance.report._files import write_atomically
 
 # Note: no top-level "schema" field: the report renderer takes every *.json in reports/out that has one for a clause
