@@ -19,6 +19,7 @@ from parametrize_conformance import collection, expectations, guard, recording, 
 from parametrize_conformance.adapters import Adapter, AdapterError, available_adapters, load_adapter
 from parametrize_conformance.clauses import CLAUSES, LEVELS
 from parametrize_conformance.clients import plugin as client_plugin
+from parametrize_conformance.distributed.pool import RankPools, distributed_problem, world_sizes
 from parametrize_conformance.journal import events_of, read_journal
 from parametrize_conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
 from parametrize_conformance.report import ReportError, check_writable, report_file_name
@@ -388,50 +389,9 @@ def swap(request: pytest.FixtureRequest):
     torch.__future__.set_swap_module_params_on_conversion(before)
 
 
-def world_sizes(config: pytest.Config) -> list[int]:
-    """The --distributed-world-sizes values; a usage error for anything but integers from 1 to 16."""
-    text = config.getoption("--distributed-world-sizes")
-    try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        sizes = []
-    if not sizes or any(not 1 <= n <= 16 for n in sizes):
-        raise pytest.UsageError(
-            f"--distributed-world-sizes {text!r}: give comma-separated integers from 1 to 16, such as 2,4"
-        )
-    return list(dict.fromkeys(sizes))
-
-
-class RankPools:
-    """The rank pools of one test module, one per world size, started on first use and stopped with the module."""
-
-    def __init__(self, config: pytest.Config, adapter: Adapter) -> None:
-        self.sizes, self.spec = world_sizes(config), adapter.spec
-        self.timeout_s = config.getoption("--distributed-timeout")
-        self._pools: dict = {}
-
-    def get(self, world_size: int):
-        from parametrize_conformance.distributed import RankPool
-
-        if world_size not in self._pools:
-            self._pools[world_size] = RankPool(world_size, self.spec, self.timeout_s)
-        return self._pools[world_size]
-
-    def other(self, world_size: int):
-        """The pool of the next world size of --distributed-world-sizes (the same one when it is the only one)."""
-        at = self.sizes.index(world_size) if world_size in self.sizes else -1
-        return self.get(self.sizes[(at + 1) % len(self.sizes)])
-
-    def close(self) -> None:
-        for pool in self._pools.values():
-            pool.close()
-
-
 @pytest.fixture(scope="module")
 def rank_pools(pytestconfig: pytest.Config, adapter: Adapter):
     """This module's rank pools; the distributed area is skipped, with the reason, where it cannot run."""
-    from parametrize_conformance.distributed import distributed_problem
-
     problem = distributed_problem()
     if problem is None and adapter.device != "cpu":
         # Note: DISTRIBUTED-*: the area runs gloo on CPU tensors; on a CUDA adapter it would need NCCL or gloo over

@@ -1,5 +1,6 @@
 """A pool of rank processes (torch.multiprocessing spawn, gloo on 127.0.0.1) that runs one task on every rank at once,
-each rank bounded by a timeout; a rank that raises, dies or hangs is reported with its traceback."""
+each rank bounded by a timeout; a rank that raises, dies or hangs is reported with its traceback. RankPools holds a
+test module's pools, one per --distributed-world-sizes value."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
+from parametrize_conformance.adapters import Adapter
 from parametrize_conformance.mutation.relay import record_hits
 
 # Seconds a raising rank's peers get to finish before they are taken for stuck in a collective and the pool restarts.
@@ -198,6 +201,43 @@ class RankPool:
             "was:\n"
             f"{_tail(self._log(rank), self._marks[rank])}"
         )
+
+
+def world_sizes(config: pytest.Config) -> list[int]:
+    """The --distributed-world-sizes values; a usage error for anything but integers from 1 to 16."""
+    text = config.getoption("--distributed-world-sizes")
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        sizes = []
+    if not sizes or any(not 1 <= n <= 16 for n in sizes):
+        raise pytest.UsageError(
+            f"--distributed-world-sizes {text!r}: give comma-separated integers from 1 to 16, such as 2,4"
+        )
+    return list(dict.fromkeys(sizes))
+
+
+class RankPools:
+    """The rank pools of one test module, one per world size, started on first use and stopped with the module."""
+
+    def __init__(self, config: pytest.Config, adapter: Adapter) -> None:
+        self.sizes, self.spec = world_sizes(config), adapter.spec
+        self.timeout_s = config.getoption("--distributed-timeout")
+        self._pools: dict[int, RankPool] = {}
+
+    def get(self, world_size: int) -> RankPool:
+        if world_size not in self._pools:
+            self._pools[world_size] = RankPool(world_size, self.spec, self.timeout_s)
+        return self._pools[world_size]
+
+    def other(self, world_size: int) -> RankPool:
+        """The pool of the next world size of --distributed-world-sizes (the same one when it is the only one)."""
+        at = self.sizes.index(world_size) if world_size in self.sizes else -1
+        return self.get(self.sizes[(at + 1) % len(self.sizes)])
+
+    def close(self) -> None:
+        for pool in self._pools.values():
+            pool.close()
 
 
 def _verdict(bad: list[tuple], world_size: int, what: str) -> tuple[str, str]:
