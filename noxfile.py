@@ -196,19 +196,35 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """The quick checks: ruff (lint and format), the spec page against the clause table, then mypy over the package's
-    non-test modules (strict for the public API)."""
+    """The quick checks: ruff (lint and format), the spec page against the clause table, the import contracts, then
+    mypy over the package's non-test modules (strict for the public API)."""
     _install(session, "lint,bench")
     session.run("ruff", "check", ".", *session.posargs)
     session.run("ruff", "format", "--check", ".")
     session.run("python", "-m", "parametrize_conformance.spec", "--check")
-    typecheck(session)
+    tree = _installed_tree(session)
+    import_contracts(session, tree)
+    typecheck(session, tree)
 
 
-def typecheck(session: nox.Session) -> None:
-    """mypy over the package as installed (see pyproject's [tool.mypy]), its messages naming the repository's files."""
-    tree = Path(session.create_tmp()).resolve() / "typecheck"
+def _installed_tree(session: nox.Session) -> Path:
+    """A directory holding the package laid out as installed (the editable install's finder is invisible to the
+    checkers, and it maps reference/ and adapters/ from outside conformance/)."""
+    tree = Path(session.create_tmp()).resolve() / "installed"
     _link_tree(tree / PACKAGE)
+    return tree
+
+
+def import_contracts(session: nox.Session, tree: Path) -> None:
+    """import-linter's contracts of pyproject's [tool.importlinter]: no import circles, no other package's private
+    module imported."""
+    config = Path("pyproject.toml").resolve()
+    with session.chdir(tree):
+        session.run("lint-imports", "--no-cache", str(config), env={"PYTHONPATH": str(tree)})
+
+
+def typecheck(session: nox.Session, tree: Path) -> None:
+    """mypy over the package as installed (see pyproject's [tool.mypy]), its messages naming the repository's files."""
     config = Path("pyproject.toml").resolve()
     with session.chdir(tree):
         output = str(session.run("mypy", "--config-file", str(config), silent=True, success_codes=[0, 1]) or "")

@@ -10,10 +10,12 @@ from parametrize_conformance.adapters._loading import (
     known_adapters,
     load_adapter,
 )
-from parametrize_conformance.adapters._torch_divergences import torch_divergences
+from parametrize_conformance.adapters._release import release_adapter
+from parametrize_conformance.adapters._torch_divergences import TORCH_DIVERGENCES, torch_divergences
 
 __all__ = [
     "API_NAMES",
+    "TORCH_DIVERGENCES",
     "Adapter",
     "AdapterError",
     "BUILTIN_ADAPTERS",
@@ -23,5 +25,6 @@ __all__ = [
     "check_spec",
     "known_adapters",
     "load_adapter",
+    "release_adapter",
     "torch_divergences",
 ]

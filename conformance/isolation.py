@@ -28,15 +28,16 @@ from parametrize_conformance.report import (
     ReportError,
     build_report,
     check_writable,
+    counted_levels,
+    destination_note,
     environment_info,
+    report_destination,
     report_file_name,
     suite_info,
     summary_lines,
     unloaded_adapter_info,
     write_report,
 )
-from parametrize_conformance.report._files import destination_note, report_destination
-from parametrize_conformance.report._model import counted_levels
 from parametrize_conformance.run_options import report_options, selected_clauses
 
 # Options of the parent run that the child processes must not see (each child runs one adapter, serially).

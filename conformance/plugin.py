@@ -22,8 +22,7 @@ from parametrize_conformance.clients import plugin as client_plugin
 from parametrize_conformance.distributed.pool import RankPools, distributed_problem, world_sizes
 from parametrize_conformance.journal import events_of, read_journal
 from parametrize_conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
-from parametrize_conformance.report import ReportError, check_writable, report_file_name
-from parametrize_conformance.report._files import report_destination
+from parametrize_conformance.report import ReportError, check_writable, report_destination, report_file_name
 from parametrize_conformance.run_options import (
     ADAPTER,
     CLAUSE,

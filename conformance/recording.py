@@ -20,13 +20,13 @@ from parametrize_conformance.profiles import current_settings
 from parametrize_conformance.report import (
     adapter_info,
     build_report,
+    counted_levels,
+    destination_note,
     environment_info,
     suite_info,
     summary_lines,
     write_report,
 )
-from parametrize_conformance.report._files import destination_note
-from parametrize_conformance.report._model import counted_levels
 from parametrize_conformance.run_options import ADAPTER, UNAVAILABLE, selected_clauses
 
 _FAILING_OUTCOMES = frozenset({"failed", "error", "crashed", "timeout", "aborted"})

@@ -15,8 +15,7 @@ from pathlib import Path
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from parametrize_conformance.adapters import Divergence
-from parametrize_conformance.adapters._torch_divergences import TORCH_DIVERGENCES
+from parametrize_conformance.adapters import TORCH_DIVERGENCES, Divergence
 from parametrize_conformance.clauses import AREAS, CLAUSES, LEVELS, Clause
 from parametrize_conformance.sources import PARAMETRIZE_SOURCE, TORCH_RELEASE, UPSTREAM_TEST_FILE, references, upstream_test
 from parametrize_conformance.upstream import UPSTREAM_REPORTS, UpstreamReport

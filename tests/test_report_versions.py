@@ -13,8 +13,8 @@ from test_report_render import make_report, table_row
 from parametrize_conformance.report import ReportError, render_html, render_markdown
 from parametrize_conformance.report._by_version import changes, describe, load_runs, version_columns, version_key
 from parametrize_conformance.report._cli import main
-from parametrize_conformance.report._pip import Plan, pip_reason
 from parametrize_conformance.report._versions import Options, Outcome, candidates, render_versions, run_versions, write_runs
+from parametrize_conformance.torch_pip import Plan, pip_reason
 
 OLD = {"REGISTER-A": "passed", "REGISTER-B": "diverged", "CACHE-A": "passed", "CACHE-B": "diverged"}
 NEW = {"REGISTER-A": "passed", "REGISTER-B": "unexpected-pass", "CACHE-A": "failed", "CACHE-B": "diverged"}

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from parametrize_conformance.bench import render
-from parametrize_conformance.report._files import write_atomically
-from parametrize_conformance.report._schema import validate_bench
+from parametrize_conformance.report import validate_bench, write_atomically
 
 
 def write_outputs(directory: Path, doc: dict[str, Any]) -> list[Path]:

@@ -20,7 +20,7 @@ from parametrize_conformance.bench.cases import Case
 from parametrize_conformance.bench.run import Measurement, Settings, best_of_passes
 from parametrize_conformance.bench.targets import FLOOR, TORCH, Target
 from parametrize_conformance.clauses import CLAUSES
-from parametrize_conformance.report._meta import adapter_info, environment_info, suite_info
+from parametrize_conformance.report import adapter_info, environment_info, suite_info
 
 BENCH_SCHEMA_VERSION = 1
 # What a compiled operation's row counts (ops.compile_counts); None in the other rows.

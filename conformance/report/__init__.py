@@ -11,18 +11,32 @@ from parametrize_conformance.report._by_version import Change, changes, version_
 from parametrize_conformance.report._diff import ClauseChange, Diff, diff_reports, format_table
 from parametrize_conformance.report._files import (
     check_writable,
+    destination_note,
     load_report,
+    report_destination,
     report_file_name,
     write_atomically,
     write_report,
 )
 from parametrize_conformance.report._html import render_html
 from parametrize_conformance.report._markdown import render_markdown
-from parametrize_conformance.report._model import BAD_STATUSES, OUTCOMES, SCHEMA_VERSION, STATUSES, clause_status, rank
-from parametrize_conformance.report._schema import ReportError, schema, validate
+from parametrize_conformance.report._model import (
+    BAD_STATUSES,
+    OUTCOMES,
+    SCHEMA_VERSION,
+    STATUSES,
+    clause_status,
+    counted_levels,
+    rank,
+)
+from parametrize_conformance.report._schema import ReportError, schema, validate, validate_bench
 from parametrize_conformance.report._text import summary_lines
 
 __all__ = [
+    "validate_bench",
+    "report_destination",
+    "destination_note",
+    "counted_levels",
     "BAD_STATUSES",
     "OUTCOMES",
     "SCHEMA_VERSION",

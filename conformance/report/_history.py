@@ -28,7 +28,6 @@ from typing import Any
 
 from parametrize_conformance.report._by_version import version_key
 from parametrize_conformance.report._files import write_atomically
-from parametrize_conformance.report._pip import pip_reason
 from parametrize_conformance.report._usage import UsageError, command_line, release_list
 from parametrize_conformance.report._versions import (
     Outcome,
@@ -39,6 +38,7 @@ from parametrize_conformance.report._versions import (
     summarize,
     write_entries,
 )
+from parametrize_conformance.torch_pip import pip_reason
 
 # Note: the adapter's own names, written out here so that the report commands import neither torch nor adapters.
 PREFIX, SOURCE_FILE, INFO_FILE = "torch-release:", "parametrize.py", "source.json"
@@ -155,8 +155,7 @@ def run_release(release: str, options: HistoryOptions) -> Outcome:
     fetch_s = time.monotonic() - started
     if isinstance(folder, str):
         return Outcome(release, "not available", folder)
-    from parametrize_conformance.adapters import AdapterError
-    from parametrize_conformance.adapters._release import release_adapter
+    from parametrize_conformance.adapters import AdapterError, release_adapter
 
     try:
         release_adapter(folder)

@@ -27,10 +27,10 @@ from parametrize_conformance.report._by_version import RUNS_FILE, RUNS_FORMAT, l
 from parametrize_conformance.report._files import load_report, write_atomically
 from parametrize_conformance.report._html import render_html
 from parametrize_conformance.report._markdown import render_markdown
-from parametrize_conformance.report._pip import Plan, plan_install, torch_releases
 from parametrize_conformance.report._schema import ReportError
 from parametrize_conformance.report._usage import command_line, release_list
 from parametrize_conformance.torch_installs import env_python, env_size_mb, install_torch
+from parametrize_conformance.torch_pip import Plan, plan_install, torch_releases
 
 DEFAULT_OUT = Path("reports", "out", "versions")
 DEFAULT_ENVS = Path(".nox", "torch_versions-envs")

@@ -8,7 +8,7 @@ from typing import Any
 
 from parametrize_conformance.clients.third_party.libraries import Library
 from parametrize_conformance.clients.third_party.run import OUTCOMES, Run, regressions
-from parametrize_conformance.report._files import write_atomically
+from parametrize_conformance.report import write_atomically
 
 # Note: no top-level "schema" field: the report renderer takes every *.json in reports/out that has one for a clause
 # report, and this file is not one.
