@@ -2,7 +2,7 @@
 classes, the suite's hosts and parametrizations, the user's module classes) and torch's global switches and hooks.
 
 `SharedState.take()` snapshots them; `changes_since(before)` lists what differs, and `restore(before)` undoes it. The
-plugin takes a snapshot before each check and restores it after (parametrize_conformance.plugin), so no implementation,
+plugin takes a snapshot before each check and restores it after (parametrize_conformance.run.plugin), so no implementation,
 however broken, can change the outcome of a check other than the one it is in; what it changed is reported under the clause
 ISOLATION-SHARED-STATE (conformance/test_isolation.py).
 """

@@ -9,9 +9,9 @@ import pytest
 import torch
 from torch import nn
 
-from parametrize_conformance import guard
 from parametrize_conformance import library as L
 from parametrize_conformance.hosts import HostSpec
+from parametrize_conformance.run import guard
 from parametrize_conformance.shared_state import SharedState, changes_since, restore
 
 # Each probe: a short use of the API as code (run with P, the hosts and the library in scope), so that a trespass it

@@ -13,7 +13,7 @@ import pytest
 from planted import PlantedBug, Replace
 
 from parametrize_conformance.report import load_report
-from parametrize_conformance.shrinking import PER_CLAUSE_S, PER_TEST_S, ShrinkBudget
+from parametrize_conformance.run.shrinking import PER_CLAUSE_S, PER_TEST_S, ShrinkBudget
 
 # Note: a planted bug that makes every read return the first original as it is, whatever the chain: most clauses
 # fail, as on a half-written port. The areas are those where the slow answers were first met (register, cache).

@@ -205,10 +205,10 @@ def test_reports_are_written_atomically(tmp_path, monkeypatch):
 
 
 def test_the_mutmut_configuration_lists_one_item_per_line():
-    text = mutmut_config(["--adapter", "reference"], ["parametrize_conformance/plugin.py"])
+    text = mutmut_config(["--adapter", "reference"], ["parametrize_conformance/run/plugin.py"])
     assert "source_paths = parametrize_conformance/reference\n" in text
     assert "pytest_add_cli_args =\n    --adapter\n    reference\n" in text
-    assert "also_copy =\n    parametrize_conformance/plugin.py\n" in text
+    assert "also_copy =\n    parametrize_conformance/run/plugin.py\n" in text
     assert "process_isolation = forkserver" in text
 
 

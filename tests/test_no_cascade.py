@@ -1,5 +1,5 @@
 """No check can poison another: every clause that fails in a full run of the suite also fails when run alone, so a
-failure is the implementation's at that clause, never the leftover of an earlier check (parametrize_conformance.guard)."""
+failure is the implementation's at that clause, never the leftover of an earlier check (run.guard)."""
 
 from __future__ import annotations
 

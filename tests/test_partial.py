@@ -12,7 +12,7 @@ import pytest
 from parametrize_conformance import CLAUSES
 from parametrize_conformance.adapters import API_NAMES, Adapter, AdapterError, load_adapter
 from parametrize_conformance.clauses import needs_of
-from parametrize_conformance.recording import _missing_name
+from parametrize_conformance.run.recording import _missing_name
 
 PARTIAL = """
 from parametrize_conformance.reference import ParametrizationList, cached, is_parametrized, register_parametrization

@@ -13,8 +13,6 @@ import pytest
 from test_report_diff import make_report
 
 from parametrize_conformance.clauses import Clause
-from parametrize_conformance.journal import Journal, events_of, in_flight, read_journal
-from parametrize_conformance.recording import _merge, clause_of_nodeid
 from parametrize_conformance.report import (
     OUTCOMES,
     SCHEMA_VERSION,
@@ -30,6 +28,8 @@ from parametrize_conformance.report import (
     write_atomically,
     write_report,
 )
+from parametrize_conformance.run.journal import Journal, events_of, in_flight, read_journal
+from parametrize_conformance.run.recording import _merge, clause_of_nodeid
 
 BASELINES = Path(__file__).resolve().parent.parent / "reports" / "baseline"
 

@@ -82,7 +82,7 @@ def test_a_subset_run_records_the_selected_clauses_sorted_with_areas_expanded(ru
 
 
 def test_selected_clauses_of_a_full_selection_is_none():
-    from parametrize_conformance.run_options import selected_clauses
+    from parametrize_conformance.run.options import selected_clauses
 
     def config(value):
         return SimpleNamespace(getoption=lambda name: value)

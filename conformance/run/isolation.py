@@ -21,8 +21,6 @@ import pytest
 
 from parametrize_conformance.adapters import AdapterError, check_spec
 from parametrize_conformance.clauses import CLAUSES
-from parametrize_conformance.journal import Journal, events_of, in_flight, read_journal
-from parametrize_conformance.recording import now_iso
 from parametrize_conformance.report import (
     BAD_STATUSES,
     ReportError,
@@ -38,7 +36,9 @@ from parametrize_conformance.report import (
     unloaded_adapter_info,
     write_report,
 )
-from parametrize_conformance.run_options import report_options, selected_clauses
+from parametrize_conformance.run.journal import Journal, events_of, in_flight, read_journal
+from parametrize_conformance.run.options import report_options, selected_clauses
+from parametrize_conformance.run.recording import now_iso
 
 # Options of the parent run that the child processes must not see (each child runs one adapter, serially).
 _VALUED_OPTIONS = (

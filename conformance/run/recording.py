@@ -15,7 +15,6 @@ from hypothesis import settings
 
 from parametrize_conformance.adapters import Adapter
 from parametrize_conformance.clauses import CLAUSES
-from parametrize_conformance.journal import Journal
 from parametrize_conformance.profiles import current_settings
 from parametrize_conformance.report import (
     adapter_info,
@@ -27,7 +26,8 @@ from parametrize_conformance.report import (
     summary_lines,
     write_report,
 )
-from parametrize_conformance.run_options import ADAPTER, UNAVAILABLE, selected_clauses
+from parametrize_conformance.run.journal import Journal
+from parametrize_conformance.run.options import ADAPTER, UNAVAILABLE, selected_clauses
 
 _FAILING_OUTCOMES = frozenset({"failed", "error", "crashed", "timeout", "aborted"})
 

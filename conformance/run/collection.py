@@ -14,8 +14,9 @@ from types import ModuleType
 
 import pytest
 
-PACKAGE = __name__.rpartition(".")[0]
-PACKAGE_DIR = Path(__file__).resolve().parent
+from parametrize_conformance.layout import PACKAGE
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the package itself (this module is in run/)
 
 
 def canonical_name(path: Path) -> str | None:

@@ -15,15 +15,15 @@ import pytest
 import torch
 from hypothesis import settings
 
-from parametrize_conformance import collection, expectations, guard, recording, shrinking
 from parametrize_conformance.adapters import Adapter, AdapterError, available_adapters, load_adapter
 from parametrize_conformance.clauses import CLAUSES, LEVELS
 from parametrize_conformance.clients import plugin as client_plugin
 from parametrize_conformance.distributed.pool import RankPools, distributed_problem, world_sizes
-from parametrize_conformance.journal import events_of, read_journal
 from parametrize_conformance.profiles import SUITE_PROFILES, default_profile, load_without_database, register_profiles
 from parametrize_conformance.report import ReportError, check_writable, report_destination, report_file_name
-from parametrize_conformance.run_options import (
+from parametrize_conformance.run import collection, expectations, guard, recording, shrinking
+from parametrize_conformance.run.journal import events_of, read_journal
+from parametrize_conformance.run.options import (
     ADAPTER,
     CLAUSE,
     UNAVAILABLE,
@@ -155,7 +155,7 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     specs = adapter_specs(config)
     if len(specs) > 1 or (specs and config.getoption("isolate")):
         from parametrize_conformance.clients.selection import refuse_isolation
-        from parametrize_conformance.isolation import plan_from_config, run_isolated
+        from parametrize_conformance.run.isolation import plan_from_config, run_isolated
 
         refuse_isolation(config)
         return run_isolated(plan_from_config(config, specs))

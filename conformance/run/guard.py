@@ -1,4 +1,4 @@
-"""The plugin part that keeps checks apart: a snapshot of the shared state (parametrize_conformance.shared_state) before each
+"""The plugin part that keeps checks apart: a snapshot of the shared state (shared_state, one level up) before each
 check, compared after it and restored, so one check's damage never reaches another; what changed is kept for the
 clause ISOLATION-SHARED-STATE, which runs last."""
 
