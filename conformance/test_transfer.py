@@ -251,7 +251,9 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), kinds=("linear",), names=("weight",), exact=True), label="case")
     # A target already parametrized, and one in the other training mode, check that the list's structure and the
     # parametrizations' training flags (which registering changes) are rolled back too.
-    parametrized = data.draw(st.booleans(), label="target's weight already parametrized")
+    # Note: TRANSFER-ATOMIC: a target parametrized on another tensor gets a new class from the transfer of weight,
+    # before bias fails; the rollback must give it its class back too.
+    parametrized = data.draw(st.sampled_from(["no", "weight", "another tensor"]), label="target already parametrized on")
     mode = data.draw(st.booleans(), label="target.training")
     # Note: TRANSFER-ATOMIC: inside cached() too. The values read there before the failing transfer are what reads
     # serve after it (CACHE-KEPT-IN-CONTEXT's); the values not read before are the ones the module had before it.
@@ -264,7 +266,12 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
         device,
         "\nP.register_parametrization(module, 'bias', Scale(2.0))"
         f"\ntarget = {target_host!r}.build({device!r}).train({mode})"
-        + ("\nP.register_parametrization(target, 'weight', Scale(3.0))" if parametrized else "")
+        + {
+            "no": "",
+            "weight": "\nP.register_parametrization(target, 'weight', Scale(3.0))",
+            "another tensor": "\ntarget.register_buffer('extra', torch.ones(2))"
+            "\nP.register_parametrization(target, 'extra', Scale(3.0))",
+        }[parametrized]
         + {"no": "", "read first": "\nwith P.cached(): read module.weight, module.bias, target.weight; then"}.get(
             in_cached, "\nwith P.cached():"
         )
@@ -273,8 +280,10 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
     source = source_case.build(P, device)
     P.register_parametrization(source, "bias", L.Scale(2.0))
     target = target_host.build(device).train(mode)
-    if parametrized:
-        P.register_parametrization(target, "weight", L.Scale(3.0))
+    if parametrized == "another tensor":
+        target.register_buffer("extra", torch.ones(2, dtype=dtype, device=device))
+    if parametrized != "no":
+        P.register_parametrization(target, "weight" if parametrized == "weight" else "extra", L.Scale(3.0))
     source_before, target_before = snapshot(source), snapshot(target)
     with P.cached() if in_cached != "no" else contextlib.nullcontext():
         read = ((source, "weight"), (source, "bias"), (target, "weight")) if in_cached == "read first" else ()
@@ -306,8 +315,8 @@ def test_transfer_self(P, adapter, device, dtype, data):
 
 
 @pytest.mark.clause("TRANSFER-ERROR-TYPE")
-@given(data=st.data(), route=st.sampled_from(["none slot", "itself"]), in_cached=st.booleans())
-def test_transfer_error_type(P, adapter, device, dtype, data, route, in_cached):
+@given(data=st.data(), route=st.sampled_from(["none slot", "itself"]), in_cached=st.booleans(), extra=st.booleans())
+def test_transfer_error_type(P, adapter, device, dtype, data, route, in_cached, extra):
     case = data.draw(cases(dtypes=(dtype,), kinds=("linear",), names=("weight",), exact=True), label="case")
     source_case = dataclasses.replace(case, host=dataclasses.replace(case.host, bias=True))
     target_host = dataclasses.replace(case.host.reseeded(), bias=False)
@@ -318,12 +327,21 @@ def test_transfer_error_type(P, adapter, device, dtype, data, route, in_cached):
         device,
         "\nP.register_parametrization(module, 'bias', Scale(2.0))"
         + ("" if route == "itself" else f"\ntarget = {target_host!r}.build({device!r})")
+        + (
+            f"\n{onto}.register_buffer('extra', torch.ones(2)); P.register_parametrization({onto}, 'extra', Scale(3.0))"
+            if extra
+            else ""
+        )
         + ("\nwith P.cached():" if in_cached else "")
         + f"\nP.transfer_parametrizations_and_params(module, {onto})  # expected ValueError",
     )
     source = source_case.build(P, device)
     P.register_parametrization(source, "bias", L.Scale(2.0))
     target = source if route == "itself" else target_host.build(device)
+    # Note: TRANSFER-ERROR-TYPE: also onto a target parametrized on another tensor, whose state a transfer saves first.
+    if extra:
+        target.register_buffer("extra", torch.ones(2, dtype=dtype, device=device))
+        P.register_parametrization(target, "extra", L.Scale(3.0))
     what = (
         "transferring module's parametrizations onto module itself"
         if route == "itself"
