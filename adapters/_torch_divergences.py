@@ -61,20 +61,19 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     ),
     _d(
         "REGISTER-NOT-A-MODULE",
-        "a plain function is refused with AttributeError ('function' object has no "
-        "attribute 'train'), not TypeError (§17.16)",
+        "a plain function is refused with AttributeError ('function' object has no attribute 'train'), not TypeError",
         "P.register_parametrization(nn.Linear(2, 2), 'weight', lambda x: x)  # AttributeError\n",
         match=r"registering .*: got AttributeError\(.*object has no attribute 'train'",
     ),
     _d(
         "REGISTER-NONE-SLOT",
-        "a None slot fails with AttributeError ('NoneType' object has no attribute 'shape'), not ValueError (§17.16)",
+        "a None slot fails with AttributeError ('NoneType' object has no attribute 'shape'), not ValueError",
         "P.register_parametrization(nn.Linear(2, 2, bias=False), 'bias', nn.Identity())  # AttributeError\n",
         match=r"registering on a None \w+: got AttributeError\(.*'NoneType' object has no attribute 'shape'",
     ),
     _d(
         "REGISTER-RESERVED-NAME",
-        "a user attribute named 'parametrizations' is silently replaced (§17.17); a "
+        "a user attribute named 'parametrizations' is silently replaced; a "
         "non-empty nn.ModuleDict there is taken for torch's own: the list is added to it, the class is not swapped and "
         "the property is written onto the user's class itself (ISOLATION-SHARED-STATE)",
         "m = nn.Linear(2, 2); m.parametrizations = nn.ModuleDict()\n"
@@ -100,7 +99,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     _d(
         "REGISTER-ATOMIC",
         "right_inverse's result is written into the tensor before the forward checks run, so a "
-        "failed registration still changes the values (§3.1, §17.2)",
+        "failed registration still changes the values",
         "class Bad(nn.Module):\n    def forward(self, x): return (x,)\n    def right_inverse(self, x): return x * 0\n"
         "m = nn.Linear(2, 2)\ntry: P.register_parametrization(m, 'weight', Bad())\nexcept ValueError: pass\n"
         "print(m.weight)  # zeros\n",
@@ -108,14 +107,14 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     ),
     _d(
         "ASSIGN-SHAPE-CHECKED",
-        "assignment resizes the original silently, even on a safe list (§3.2, §17.4)",
+        "assignment resizes the original silently, even on a safe list",
         _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
         "m.weight = torch.zeros(5, 7)\nprint(m.weight.shape)  # torch.Size([5, 7])\n",
         match=r"assigning a tensor of shape \(.*\): got no exception, expected ValueError",
     ),
     _d(
         "ASSIGN-MULTI-ATOMIC",
-        "multi-input assignment writes original0 before checking original1 (§3.2, §17.3)",
+        "multi-input assignment writes original0 before checking original1",
         _SUM2 + "class Bad(Sum2):\n    def right_inverse(self, x): return x, x.double() if x.sum() > 99 else x\n"
         "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Bad())\n"
         "try: m.weight = torch.full((2, 2), 100.)\nexcept ValueError: pass\n"
@@ -128,7 +127,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     ),
     _d(
         "REMOVE-MULTI-KEEPS-KIND",
-        "a frozen Parameter under a multi-input parametrization comes back as a buffer (§4.2, §17.6)",
+        "a frozen Parameter under a multi-input parametrization comes back as a buffer",
         _SUM2 + "m = nn.Linear(2, 2); m.weight.requires_grad_(False)\n"
         "P.register_parametrization(m, 'weight', Sum2()); P.remove_parametrizations(m, 'weight')\n"
         "print('weight' in m._buffers)  # True\n",
@@ -136,7 +135,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     ),
     _d(
         "REMOVE-KEEPS-ORDER",
-        "a register/remove round trip moves the name to the end of _parameters and state_dict (§4.3, §17.7)",
+        "a register/remove round trip moves the name to the end of _parameters and state_dict",
         "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
         "P.remove_parametrizations(m, 'weight'); print(list(m.state_dict()))  # ['bias', 'weight']\n",
         match=r"names after a register/remove round trip: got|\(parameter names, buffer names, state_dict "
@@ -145,7 +144,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     _d(
         "CACHE-NO-ALIEN",
         "the cache is keyed by id(module): a module created after another was freed, inside one "
-        "cached() context, can be served the freed module's value (§8, §17.8)",
+        "cached() context, can be served the freed module's value",
         _DOUBLE + "with P.cached():\n    seen = set()\n    for i in range(100):\n"
         "        m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
         "        if id(m) in seen: print(torch.equal(m.weight, 2 * m.parametrizations.weight.original)); break\n"
@@ -157,7 +156,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "inside cached(), once module.weight was read, replacing the original by another "
         "tensor object (as load_state_dict(assign=True) and functional_call do) leaves reads serving the value cached "
         "from the replaced one: the cache is keyed by id(module) and name alone, so backward reaches the replaced "
-        "tensor and the new one gets no gradient (§8)",
+        "tensor and the new one gets no gradient",
         _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
         "with P.cached():\n    m.weight\n"
         "    new = nn.Parameter(torch.ones(2, 2)); m.parametrizations.weight.original = new\n"
@@ -170,7 +169,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "COPY-INDEPENDENT",
         "deepcopies share the generated class, whose properties register/remove edit: removing "
         "on a copy breaks the source's reads of that name (AttributeError), registering on a copy makes the source's "
-        "reads of the new name fail (KeyError) (§17.1)",
+        "reads of the new name fail (KeyError)",
         _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
         "c = copy.deepcopy(m); P.remove_parametrizations(c, 'weight')\nm.weight  # AttributeError\n",
         match=r"reading \w+\.\w+: got (AttributeError\(.*object has no attribute '\w+'|KeyError\('\w+'\))",
@@ -178,7 +177,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     _d(
         "TRANSFER-BUFFER",
         "a parametrized buffer missing from the target is created as a Parameter, then the tie "
-        "raises TypeError and leaves the target partly parametrized (§7, §17.11)",
+        "raises TypeError and leaves the target partly parametrized",
         _DOUBLE + "src = nn.Module(); src.register_buffer('b', torch.ones(2))\n"
         "P.register_parametrization(src, 'b', Double())\n"
         "P.transfer_parametrizations_and_params(src, nn.Module(), 'b')  # TypeError\n",
@@ -186,7 +185,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     ),
     _d(
         "BUFFER-PERSISTENCE-KEPT",
-        "a non-persistent buffer becomes persistent once parametrized, and stays so after removal (§2.4, §17.5)",
+        "a non-persistent buffer becomes persistent once parametrized, and stays so after removal",
         "m = nn.Module(); m.register_buffer('s', torch.zeros(2), persistent=False)\n"
         "P.register_parametrization(m, 's', nn.Identity())\n"
         "print(list(m.state_dict()))  # ['parametrizations.s.original']\n",
@@ -194,7 +193,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     ),
     _d(
         "TRANSFER-ATOMIC",
-        "a transfer failing on a later name leaves the target partly parametrized (§7, §17.11)",
+        "a transfer failing on a later name leaves the target partly parametrized",
         _DOUBLE + "src = nn.Linear(2, 2)\nfor n in ('weight', 'bias'): P.register_parametrization(src, n, Double())\n"
         "dst = nn.Linear(2, 2, bias=False)\n"
         "P.transfer_parametrizations_and_params(src, dst)  # AttributeError, and dst.weight is now parametrized\n",
@@ -295,7 +294,7 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     _d(
         "NESTED-ASSIGN",
         "assigning to a tensor whose original is itself parametrized raises KeyError '1' "
-        "(the list's reversed() meets the nested 'parametrizations' child) (§3.3)",
+        "(the list's reversed() meets the nested 'parametrizations' child)",
         _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
         "P.register_parametrization(m.parametrizations.weight, 'original', Double())\n"
         "m.weight = torch.ones(2, 2)  # KeyError\n",
@@ -479,7 +478,7 @@ TORCH_DIVERGENCES = (
 )
 
 # Note: none on CUDA beyond the CPU ones. torch's parametrize.py has no device-dependent branch: the first
-# registration compares original.device with right_inverse's (contract 3.1), assignment writes with set_ or
+# registration compares original.device with right_inverse's, assignment writes with set_ or
 # swap_tensors whatever the device, and nn.Module._apply keeps Parameter objects across .to(device) (set_data for
 # CPU<->CUDA dense tensors, swap_tensors under the swap flag). A clause found failing on a GPU is added here, with
 # its reproducer, once it is understood.

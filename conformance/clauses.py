@@ -1092,7 +1092,7 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
             "unchanged: either scripting raises, or it compiles and calling it raises an exception.",
             "docs: torch.jit.script; pytorch/pytorch#60971",
             R,
-            "invariant: scripting a parametrized module cannot work, so calling it fails loudly, as torch does (§11)",
+            "invariant: scripting a parametrized module cannot work, so calling it fails loudly, as torch does",
         ),
         (
             "JIT-SCRIPT-MESSAGE",
@@ -1110,7 +1110,7 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str]]] = {
             "exception, leaves the module unchanged, and a trace after the exit works.",
             "torch 2.13 behaviour: _inject_property; pytorch/pytorch#60969",
             R,
-            "torch's behaviour (contract §8); invariant: a trace made of cached values would silently freeze them",
+            "torch's behaviour; invariant: a trace made of cached values would silently freeze them",
         ),
         (
             "JIT-TRACE-CACHED-MESSAGE",

@@ -24,7 +24,6 @@ DEFAULT_OUT = Path(__file__).with_name("SPEC.md")
 COMMAND = "python -m parametrize_conformance.spec"
 # Note: the device clauses need an adapter on an accelerator; the torch adapter on the CPU skips them (untested).
 ACCELERATOR_AREAS: tuple[str, ...] = ("device",)
-_CITATION = re.compile(r"\s*\((?:contract )?§[^)]*\)")
 _UPSTREAM_NUMBER = re.compile(r"\bT(\d+)\b")
 # Note: an underscore inside a word (register_parametrization) is no emphasis in Markdown and stays as it is.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
@@ -52,7 +51,7 @@ def release_history(clause_id: str, divergences: Iterable[Divergence] = TORCH_DI
 def readable(text: str) -> str:
     """`text` as Markdown: special characters escaped, citations of the working document dropped, and each
     upstream test number T<n> followed by the test's name."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _CITATION.sub("", text))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return _UPSTREAM_NUMBER.sub(lambda m: f"{m.group(0)} (`{upstream_test(int(m.group(1)))}`)", escaped)
 
 

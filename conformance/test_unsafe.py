@@ -52,7 +52,7 @@ def test_unsafe_dtype_allowed(P, adapter, device, dtype, swap, data):
     with torch.no_grad():
         assert_close(getattr(module, case.name), before.to(target), f"module.{case.name} after CastTo({target})")
     assert_equal(module.parametrizations[case.name].original.dtype, dtype, "the stored original's dtype")
-    # Under the swap flag, removal keeps the new dtype in the same object, of the same kind (contract 4.1).
+    # Under the swap flag, removal keeps the new dtype in the same object, of the same kind.
     original = module.parametrizations[case.name].original
     kind = type(original)
     flag = torch.__future__.get_swap_module_params_on_conversion()

@@ -1,7 +1,7 @@
 """Unit tests of the reference implementation.
 
 Differential tests run the same scenario on the reference and on torch's ``torch.nn.utils.parametrize`` and compare
-what a user can observe; divergence tests show the reference keeps an invariant that torch 2.13 breaks (contract §17).
+what a user can observe; divergence tests show the reference keeps an invariant that torch 2.13 breaks.
 """
 
 import copy
