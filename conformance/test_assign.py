@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -38,7 +37,6 @@ from parametrize_conformance.strategies import (
 )
 
 
-@pytest.mark.clause("ASSIGN-ROUND-TRIP")
 @given(data=st.data())
 def test_assign_round_trip(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
@@ -58,7 +56,6 @@ def test_assign_round_trip(P, adapter, device, dtype, swap, data):
         assert_close(getattr(module, case.name), value, f"module.{case.name} read back after the assignment")
 
 
-@pytest.mark.clause("ASSIGN-KEEPS-ID")
 @given(data=st.data(), multi=st.booleans())
 def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
     case = data.draw(assign_cases((dtype,), multi), label="case")
@@ -94,7 +91,6 @@ def test_assign_keeps_id(P, adapter, device, dtype, swap, data, multi):
         assert_close(new, expected, f"original {i}'s value after the assignment")
 
 
-@pytest.mark.clause("ASSIGN-NO-GRAD")
 @given(data=st.data(), multi=st.booleans(), leaf=st.booleans())
 def test_assign_no_grad(P, adapter, device, dtype, swap, data, multi, leaf):
     case = data.draw(assign_cases((dtype,), multi), label="case")
@@ -141,7 +137,6 @@ def _check_identity_buffer_no_grad(P, device: str, dtype: torch.dtype, leaf: boo
     assert_equal(original.requires_grad, False, "the buffer original's requires_grad")
 
 
-@pytest.mark.clause("ASSIGN-NO-INVERSE")
 @given(data=st.data(), c=st.sampled_from([3.0, -0.5]))
 def test_assign_no_inverse(P, adapter, device, dtype, swap, data, c):
     case = draw_case(
@@ -161,7 +156,6 @@ def test_assign_no_inverse(P, adapter, device, dtype, swap, data, c):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("ASSIGN-NO-INVERSE-ERROR")
 @given(data=st.data(), c=st.sampled_from([3.0, -0.5]))
 def test_assign_no_inverse_error(P, adapter, device, dtype, data, c):
     case = draw_case(
@@ -179,7 +173,6 @@ def test_assign_no_inverse_error(P, adapter, device, dtype, data, c):
         setattr(module, case.name, value)
 
 
-@pytest.mark.clause("ASSIGN-NOT-IMPLEMENTED")
 @given(data=st.data())
 def test_assign_not_implemented(P, adapter, device, dtype, swap, data):
     case = draw_case(
@@ -197,7 +190,6 @@ def test_assign_not_implemented(P, adapter, device, dtype, swap, data):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("ASSIGN-DTYPE-CHECKED")
 @given(data=st.data(), route=st.sampled_from(["value", "multi_value", "inverse"]))
 def test_assign_dtype_checked(P, adapter, device, dtype, swap, data, route):
     # Routes: assign a value of another dtype (single or multi-input), or stack (unsafe) BadInverse('dtype').
@@ -223,7 +215,6 @@ def test_assign_dtype_checked(P, adapter, device, dtype, swap, data, route):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("ASSIGN-SHAPE-CHECKED")
 @given(data=st.data(), multi=st.booleans(), delta=st.sampled_from([1, 2, -1]))
 def test_assign_shape_checked(P, adapter, device, dtype, swap, data, multi, delta):
     case = data.draw(assign_cases((dtype,), multi, exact=True), label="case")
@@ -238,7 +229,6 @@ def test_assign_shape_checked(P, adapter, device, dtype, swap, data, multi, delt
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("ASSIGN-MULTI")
 @given(data=st.data(), wrong_length=st.integers(0, 4))
 def test_assign_multi(P, adapter, device, dtype, swap, data, wrong_length):
     case = data.draw(assign_cases((dtype,), multi=True, exact=False), label="case")
@@ -267,7 +257,6 @@ def test_assign_multi(P, adapter, device, dtype, swap, data, wrong_length):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("ASSIGN-MULTI-ATOMIC")
 @given(data=st.data(), k=st.integers(2, 4), mode=st.sampled_from(["dtype", "none"]))
 def test_assign_multi_atomic(P, adapter, device, dtype, swap, data, k, mode):
     base = data.draw(multi_cases(dtypes=(dtype,), exact=True), label="multi case")
@@ -297,7 +286,6 @@ def test_assign_multi_atomic(P, adapter, device, dtype, swap, data, k, mode):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("ASSIGN-MULTI-ERROR-TYPE")
 @given(data=st.data(), bad=st.sampled_from(["length", "none"]), wrong_length=st.integers(0, 4))
 def test_assign_multi_error_type(P, adapter, device, dtype, data, bad, wrong_length):
     base = data.draw(multi_cases(dtypes=(dtype,), exact=True), label="multi case")
@@ -329,7 +317,6 @@ def test_assign_multi_error_type(P, adapter, device, dtype, data, bad, wrong_len
         setattr(module, case.name, value)
 
 
-@pytest.mark.clause("ASSIGN-PARAMETER-REFUSED")
 @given(data=st.data(), multi=st.booleans())
 def test_assign_parameter_refused(P, adapter, device, dtype, swap, data, multi):
     case = draw_case(
@@ -347,7 +334,6 @@ def test_assign_parameter_refused(P, adapter, device, dtype, swap, data, multi):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("ASSIGN-INVERSE-ERROR")
 @given(data=st.data())
 def test_assign_inverse_error(P, adapter, device, dtype, data):
     case = data.draw(failing_cases(dtypes=(dtype,)), label="case")

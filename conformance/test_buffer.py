@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +13,6 @@ from parametrize_conformance.drawing import draw_case, note_case
 from parametrize_conformance.strategies import buffer_cases
 
 
-@pytest.mark.clause("BUFFER-STAYS-BUFFER")
 @given(data=st.data())
 def test_buffer_stays_buffer(P, adapter, device, dtype, data):
     case = draw_case(
@@ -50,7 +48,6 @@ def test_buffer_stays_buffer(P, adapter, device, dtype, data):
     assert_close(module.running, expected, "module.running after removal (the parametrized value)")
 
 
-@pytest.mark.clause("BUFFER-PERSISTENCE-KEPT")
 @given(data=st.data())
 def test_buffer_persistence_kept(P, adapter, device, dtype, data):
     case = data.draw(buffer_cases("scratch", (dtype,)), label="case")

@@ -36,7 +36,6 @@ class _Boom(Exception):
     """Raised inside a cached() block by CACHE-CLEARED-ON-EXIT."""
 
 
-@pytest.mark.clause("CACHE-SAME-OBJECT")
 @given(data=st.data(), reads=st.integers(2, 4))
 def test_cache_same_object(P, adapter, device, dtype, data, reads):
     # Multi-input chains too: a freshness check over several originals must also let the cached value through.
@@ -55,7 +54,6 @@ def test_cache_same_object(P, adapter, device, dtype, data, reads):
     assert_equal(_forwards(log), len(case.chain), f"forward calls for {reads} reads inside cached()")
 
 
-@pytest.mark.clause("CACHE-NESTED")
 @given(data=st.data(), depth=st.integers(2, 3))
 def test_cache_nested(P, adapter, device, dtype, data, depth):
     case = draw_case(
@@ -85,7 +83,6 @@ def test_cache_nested(P, adapter, device, dtype, data, depth):
     )
 
 
-@pytest.mark.clause("CACHE-CLEARED-ON-EXIT")
 @given(data=st.data(), fail=st.booleans())
 def test_cache_cleared_on_exit(P, adapter, device, dtype, data, fail):
     how = "raising _Boom" if fail else "normally"
@@ -118,7 +115,6 @@ def test_cache_cleared_on_exit(P, adapter, device, dtype, data, fail):
         )
 
 
-@pytest.mark.clause("CACHE-PER-TENSOR")
 @given(data=st.data())
 def test_cache_per_tensor(P, adapter, device, dtype, data):
     host = data.draw(hosts(dtypes=(dtype,), bias=True), label="host")
@@ -151,7 +147,6 @@ def test_cache_per_tensor(P, adapter, device, dtype, data):
             assert_close(value, expected, f"modules[{m}].{n} inside cached()")
 
 
-@pytest.mark.clause("CACHE-NO-ALIEN")
 @given(data=st.data())
 def test_cache_no_alien(P, adapter, device, dtype, data):
     host = data.draw(hosts(dtypes=(dtype,), kinds=("linear", "conv1d")), label="host")
@@ -196,7 +191,6 @@ def test_cache_no_alien(P, adapter, device, dtype, data):
     )
 
 
-@pytest.mark.clause("CACHE-ASSIGN-DEFERRED")
 @given(data=st.data())
 def test_cache_assign_deferred(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
@@ -232,7 +226,6 @@ def test_cache_assign_deferred(P, adapter, device, dtype, swap, data):
     )
 
 
-@pytest.mark.clause("CACHE-KEPT-IN-CONTEXT")
 @given(data=st.data(), change=st.sampled_from(["in_place", "stack"]))
 def test_cache_kept_in_context(P, adapter, device, dtype, data, change):
     # Multi-input chains too: the change is made to the last original.
@@ -263,7 +256,6 @@ def test_cache_kept_in_context(P, adapter, device, dtype, data, change):
     )
 
 
-@pytest.mark.clause("CACHE-REPLACED-ORIGINAL")
 @given(data=st.data())
 def test_cache_replaced_original(P, adapter, device, dtype, data):
     # Multi-input chains too: the last original is replaced.
@@ -305,7 +297,6 @@ def test_cache_replaced_original(P, adapter, device, dtype, data):
     )
 
 
-@pytest.mark.clause("CACHE-GRAD")
 @given(data=st.data(), reads=st.integers(1, 3))
 def test_cache_grad(P, adapter, device, dtype, data, reads):
     case = draw_case(

@@ -12,7 +12,6 @@ import functools
 import shutil
 from collections.abc import Iterator
 
-import pytest
 import torch
 import torch._dynamo
 import torch.nn.utils.parametrize as torch_parametrize
@@ -116,7 +115,6 @@ def assert_compiled(what: str) -> None:
     )
 
 
-@pytest.mark.clause("COMPILE-VALUES")
 @costly()
 @given(data=st.data())
 def test_compile_values(P, adapter, device, dtype, data):
@@ -140,7 +138,6 @@ def test_compile_values(P, adapter, device, dtype, data):
     assert_grads(originals_of(module, case.name), leaves, what, f"{what} is None, expected the chain's gradient")
 
 
-@pytest.mark.clause("COMPILE-FULLGRAPH")
 @costly()
 @given(data=st.data(), where=st.sampled_from(["outside", "around", "within"]))
 def test_compile_fullgraph(P, adapter, device, data, where):
@@ -193,7 +190,6 @@ def _fullgraph_call(compiled: nn.Module, x: Tensor, where: str) -> Tensor:
         ) from exc
 
 
-@pytest.mark.clause("COMPILE-SEES-UPDATES")
 # Note: COMPILE-SEES-UPDATES: the swap flag is the `swap` fixture, so both values run every time (a flag drawn among
 # a costly test's few examples was sometimes never drawn True, and a declared divergence under it went unseen).
 @costly(divisor=10)
@@ -233,7 +229,6 @@ def test_compile_sees_updates(P, adapter, device, swap, data, seed):
         )
 
 
-@pytest.mark.clause("COMPILE-PER-LAYER-GRAPHS")
 # Note: no shrinking: a failing example is small already (a host and a chain of one or two), and each shrink step
 # would compile 2 x 12 layers under both implementations again (minutes; the reproducer note says what failed).
 @settings(costly(), phases=[Phase.explicit, Phase.reuse, Phase.generate])
@@ -306,7 +301,6 @@ def _eager_frames_after(layers: list, x: Tensor) -> str | None:
     return f"{eager} frame(s) ran eagerly (Dynamo's frame counters)" if eager else None
 
 
-@pytest.mark.clause("COMPILE-AFTER-CHANGE")
 @costly()
 @given(data=st.data(), leave=st.booleans())
 def test_compile_after_change(P, adapter, device, data, leave):
@@ -346,7 +340,6 @@ def test_compile_after_change(P, adapter, device, data, leave):
         )
 
 
-@pytest.mark.clause("COMPILE-REGISTER-INSIDE")
 # Note: COMPILE-REGISTER-INSIDE: the swap flag is the `swap` fixture, as in COMPILE-SEES-UPDATES.
 @costly(divisor=10)
 @given(data=st.data(), then=st.sampled_from(["keep", "remove", "remove-original"]), built_inside=st.booleans())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, note
@@ -47,7 +46,6 @@ def _weights(tensor: Tensor, seed: int) -> Tensor:
     return seeded_randn(tuple(tensor.shape), tensor.dtype, str(tensor.device), seed)
 
 
-@pytest.mark.clause("CONVERT-DTYPE")
 @costly()
 @given(data=st.data())
 def test_convert_dtype(P, adapter, device, dtype, swap, data):
@@ -173,7 +171,6 @@ def _conv2d_reproducer(conv: dict, case: Case, adapter_spec: str, device: str, t
     return "Reproducer:\n    " + "\n    ".join(lines) + f"\n    {then}"
 
 
-@pytest.mark.clause("CONVERT-MEMORY-FORMAT")
 @costly()
 @given(data=st.data())
 def test_convert_memory_format(P, adapter, device, dtype, swap, data):
@@ -274,7 +271,6 @@ def _autocast_dtype(adapter) -> torch.dtype:
     return torch.float32 if torch.float32 in adapter.dtypes else adapter.dtypes[0]
 
 
-@pytest.mark.clause("CONVERT-AUTOCAST")
 @costly()
 @given(data=st.data())
 def test_convert_autocast(P, adapter, device, data):

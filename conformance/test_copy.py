@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -23,7 +22,6 @@ from parametrize_conformance.checks import (
 from parametrize_conformance.strategies import build_several, seeded_randn, several_cases, several_reproducer
 
 
-@pytest.mark.clause("COPY-DEEPCOPY-EQUAL")
 @given(data=st.data())
 def test_copy_deepcopy_equal(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), exact=True), label="cases")
@@ -91,7 +89,6 @@ def _check_slots_and_cycles(P, device, dtype) -> None:
     )
 
 
-@pytest.mark.clause("COPY-INDEPENDENT")
 @given(data=st.data())
 def test_copy_independent(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,)), label="cases")
@@ -142,7 +139,6 @@ def test_copy_independent(P, adapter, device, dtype, data):
         assert_close(read_value(other, n, other_name), values[n], f"{other_name}.{n} after removing its parametrizations")
 
 
-@pytest.mark.clause("COPY-USER-DEEPCOPY")
 @given(data=st.data())
 def test_copy_user_deepcopy(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), kinds=("deepcopy",)), label="cases")

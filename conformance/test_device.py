@@ -129,7 +129,6 @@ def _tensors(module: nn.Module) -> dict[str, Tensor]:
     }
 
 
-@pytest.mark.clause("DEVICE-INVERSE-SAME-DEVICE")
 @given(data=st.data(), unsafe=st.booleans())
 def test_device_inverse_same_device(P, adapter, devices, dtype, data, unsafe):
     host = data.draw(hosts((dtype,)), label="host")
@@ -160,7 +159,6 @@ def _move(module: nn.Module, how: str, accelerator: str) -> tuple[nn.Module, str
     return module.cuda(index), f"module.cuda({'' if index is None else index})"
 
 
-@pytest.mark.clause("DEVICE-MOVE-KEEPS-IDS")
 @given(data=st.data(), multi=st.booleans())
 def test_device_move_keeps_ids(P, adapter, devices, dtype, swap, data, multi):
     case = data.draw(assign_cases((dtype,), multi), label="case")
@@ -259,7 +257,6 @@ def _load_across(source: nn.Module, target: nn.Module, case: Case, map_location:
         assert_close(read_value(target, name, what), read_value(source, name, "the source"), f"{what}.{name}")
 
 
-@pytest.mark.clause("DEVICE-STATE-DICT-MAP-LOCATION")
 @given(data=st.data())
 def test_device_state_dict_map_location(P, adapter, devices, dtype, data):
     case = data.draw(serial_cases((dtype,)), label="case")
@@ -281,7 +278,6 @@ def test_device_state_dict_map_location(P, adapter, devices, dtype, data):
     _load_across(cpu_target, device_target, case, acc, f"the target on {acc}")
 
 
-@pytest.mark.clause("DEVICE-DEEPCOPY")
 @given(data=st.data())
 def test_device_deepcopy(P, adapter, devices, dtype, data):
     several = data.draw(several_cases((dtype,), exact=True), label="cases")
@@ -319,7 +315,6 @@ def test_device_deepcopy(P, adapter, devices, dtype, data):
         assert_on_device(read_value(replica, n, "replica"), host, f"replica.{n} after replica.to({host!r})")
 
 
-@pytest.mark.clause("DEVICE-TRANSFER")
 @given(data=st.data())
 def test_device_transfer(P, adapter, devices, dtype, data):
     several = data.draw(several_cases((dtype,), exact=True), label="cases")
@@ -356,7 +351,6 @@ def test_device_transfer(P, adapter, devices, dtype, data):
         assert_close(value, read_value(source, c.name, "from"), f"to.{c.name}")
 
 
-@pytest.mark.clause("DEVICE-CACHED")
 @given(data=st.data(), reads=st.integers(2, 3))
 def test_device_cached(P, adapter, devices, dtype, data, reads):
     case = data.draw(computing_cases((dtype,)), label="case")
@@ -410,7 +404,6 @@ def _allocated(device: str) -> int | None:
     return torch.cuda.memory_allocated(torch.device(device))
 
 
-@pytest.mark.clause("DEVICE-NO-MEMORY-GROWTH")
 def test_device_no_memory_growth(P, adapter, devices, dtype):
     acc = devices.accelerator
     host = HostSpec("linear", n=16, m=16, dtype=dtype, seed=0)

@@ -48,7 +48,6 @@ def _assert_ends_alike(ends: list[str], call: str) -> None:
     assert_equal(len(set(ends)), 1, f"how {call} ended on each rank ({ends}): every rank must end alike")
 
 
-@pytest.mark.clause("DISTRIBUTED-DDP-STEP")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_ddp_step(adapter, rank_pool, data):
@@ -56,28 +55,24 @@ def test_distributed_ddp_step(adapter, rank_pool, data):
     _run(rank_pool, adapter, B.ddp_step, case, data.draw(_SEEDS, label="seed"), data.draw(st.booleans(), label="cached"))
 
 
-@pytest.mark.clause("DISTRIBUTED-DDP-STATE-DICT")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_ddp_state_dict(adapter, rank_pool, data):
     _run_on_case(rank_pool, adapter, data, B.ddp_state_dict, elementwise_only=False)
 
 
-@pytest.mark.clause("DISTRIBUTED-FSDP-STEP")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_fsdp_step(adapter, fsdp2, rank_pool, data):
     _run_on_case(rank_pool, adapter, data, B.fsdp_step, elementwise_only=False)
 
 
-@pytest.mark.clause("DISTRIBUTED-FSDP-TYPE-BEFORE")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_fsdp_type_before(adapter, fsdp2, rank_pool, data):
     _run(rank_pool, adapter, B.fsdp_type_before, data.draw(sharded_cases(adapter.dtypes), label="case"))
 
 
-@pytest.mark.clause("DISTRIBUTED-FSDP-STACK")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_fsdp_stack(adapter, fsdp2, rank_pool, data):
@@ -85,7 +80,6 @@ def test_distributed_fsdp_stack(adapter, fsdp2, rank_pool, data):
     _run(rank_pool, adapter, B.fsdp_stack, case, data.draw(elementwise(), label="extra"), data.draw(_SEEDS, label="seed"))
 
 
-@pytest.mark.clause("DISTRIBUTED-FSDP-REMOVE")
 # Note: DISTRIBUTED-FSDP-REMOVE: leave_parametrized is a parameter, so both values run every time: the two take
 # different paths (only leave_parametrized=True writes into the original before the removal can fail), and a value
 # drawn among a costly test's few examples was sometimes never drawn. With leave_parametrized=True the chain must
@@ -99,14 +93,12 @@ def test_distributed_fsdp_remove(adapter, fsdp2, rank_pool, leave, data):
     _assert_ends_alike(ends, "remove_parametrizations")
 
 
-@pytest.mark.clause("DISTRIBUTED-FSDP-REGISTER-AFTER")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_fsdp_register_after(adapter, fsdp2, rank_pool, data):
     _assert_ends_alike(_run_on_case(rank_pool, adapter, data, B.fsdp_register_after), "register_parametrization")
 
 
-@pytest.mark.clause("DISTRIBUTED-DTENSOR-ORIGINALS")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_dtensor_originals(adapter, fsdp2, rank_pool, data):
@@ -117,7 +109,6 @@ def test_distributed_dtensor_originals(adapter, fsdp2, rank_pool, data):
     _run(rank_pool, adapter, B.dtensor_originals, case, placement, other, data.draw(st.booleans(), label="leave"))
 
 
-@pytest.mark.clause("DISTRIBUTED-CHECKPOINT")
 @_DISTRIBUTED
 @given(data=st.data())
 def test_distributed_checkpoint(adapter, fsdp2, rank_pool, rank_pools, data):

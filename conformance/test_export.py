@@ -8,7 +8,6 @@ import contextlib
 import warnings
 from collections.abc import Iterator
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,7 +70,6 @@ def assert_layout(ep: torch.export.ExportedProgram, case: Case, device: str, pre
     assert_equal(sorted(ep.graph_signature.parameters), sorted(parameters), "the exported program's parameters")
 
 
-@pytest.mark.clause("EXPORT-PROGRAM")
 @costly()
 @given(data=st.data(), strict=st.booleans())
 def test_export_program(P, adapter, device, dtype, data, strict):
@@ -98,7 +96,6 @@ def test_export_program(P, adapter, device, dtype, data, strict):
             assert_close(program(inp), forward_by_hand(case, device, originals, inp), f"ep.module() on {what}")
 
 
-@pytest.mark.clause("EXPORT-CACHED")
 @costly()
 @given(data=st.data(), strict=st.booleans(), how=st.sampled_from(["wrapper", "around"]))
 def test_export_cached(P, adapter, device, data, strict, how):

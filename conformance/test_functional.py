@@ -4,7 +4,6 @@ name itself, it does what torch 2.13 does."""
 
 from __future__ import annotations
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -84,7 +83,6 @@ def assert_own_value(case: Case, module: nn.Module, what: str) -> None:
         assert_close(getattr(module, case.name), expected, f"module.{case.name} {what}")
 
 
-@pytest.mark.clause("FUNCTIONAL-ORIGINALS")
 @costly()
 @given(data=st.data())
 def test_functional_originals(P, adapter, device, dtype, data):
@@ -110,7 +108,6 @@ def test_functional_originals(P, adapter, device, dtype, data):
     assert_own_value(case, module, "after functional_call")
 
 
-@pytest.mark.clause("FUNCTIONAL-TRANSFORMS")
 @costly()
 @given(data=st.data())
 def test_functional_transforms(P, adapter, device, dtype, data):
@@ -143,7 +140,6 @@ def test_functional_transforms(P, adapter, device, dtype, data):
     assert_own_value(case, module, "after torch.func.grad and torch.func.vmap of functional_call")
 
 
-@pytest.mark.clause("FUNCTIONAL-CACHED")
 @costly()
 @given(data=st.data())
 def test_functional_cached(P, adapter, device, dtype, data):
@@ -234,7 +230,6 @@ def _check_plain_name_refused(
     assert_unchanged(before, module, f"after the failed {call}")
 
 
-@pytest.mark.clause("FUNCTIONAL-PLAIN-NAME")
 @costly()
 @given(data=st.data())
 def test_functional_plain_name(P, adapter, device, dtype, data):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -23,7 +22,6 @@ def _hand_grads(chain, originals, weights):
     return torch.autograd.grad(loss, copies, allow_unused=True)
 
 
-@pytest.mark.clause("GRAD-FLOWS")
 @given(data=st.data())
 def test_grad_flows(P, adapter, device, dtype, data):
     case = draw_case(
@@ -47,7 +45,6 @@ def test_grad_flows(P, adapter, device, dtype, data):
         assert_close(original.grad, grad, f"parametrizations[{case.name!r}].{key}.grad")
 
 
-@pytest.mark.clause("GRAD-OPTIMIZER-STEP")
 @given(data=st.data(), lr=st.sampled_from([0.1, 0.5]))
 def test_grad_optimizer_step(P, adapter, device, dtype, data, lr):
     case = draw_case(
@@ -76,7 +73,6 @@ def test_grad_optimizer_step(P, adapter, device, dtype, data, lr):
         assert_close(getattr(module, case.name), chain_value(chain, *expected), f"module.{case.name} after the step")
 
 
-@pytest.mark.clause("GRAD-REQUIRES-GRAD")
 @given(data=st.data())
 def test_grad_requires_grad(P, adapter, device, dtype, data):
     case = data.draw(any_cases((dtype,)), label="case")
@@ -100,7 +96,6 @@ def test_grad_requires_grad(P, adapter, device, dtype, data):
     )
 
 
-@pytest.mark.clause("GRAD-LIVE-GRAPH")
 @given(data=st.data())
 def test_grad_live_graph(P, adapter, device, dtype, swap, data):
     case = data.draw(any_cases((dtype,), names=("weight", "bias")), label="case")
@@ -162,7 +157,6 @@ def _check_host_forward(host: HostSpec, module: torch.nn.Module, x: torch.Tensor
     )
 
 
-@pytest.mark.clause("GRAD-HOST-FORWARD")
 @given(data=st.data())
 def test_grad_host_forward(P, adapter, device, dtype, data):
     case = draw_case(
@@ -197,7 +191,6 @@ def test_grad_host_forward(P, adapter, device, dtype, data):
         _check_host_forward(host, module, x, device, "inside cached()")
 
 
-@pytest.mark.clause("GRAD-HOST-STEP")
 @given(data=st.data(), lr=st.sampled_from([0.1, 0.5]))
 def test_grad_host_step(P, adapter, device, dtype, data, lr):
     case = draw_case(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import copy
 
-import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -58,7 +57,6 @@ def meta_module(case: Case, api, how: str) -> nn.Module:
         return case.register_on(api, module)
 
 
-@pytest.mark.clause("INIT-META")
 @costly()
 @given(data=st.data(), how=st.sampled_from(["context", "build"]))
 def test_init_meta(P, adapter, device, dtype, data, how):
@@ -127,7 +125,6 @@ def assert_assigned(case: Case, module: nn.Module, loaded: list[Tensor], kinds: 
             assert_same(t, new, f"original {i} {what} (the loaded tensor)")
 
 
-@pytest.mark.clause("INIT-ASSIGN-LOAD")
 @costly()
 @given(data=st.data(), in_cached=st.booleans())
 def test_init_assign_load(P, adapter, device, dtype, data, in_cached):
@@ -186,7 +183,6 @@ def lazy_state(module: nn.Module) -> tuple:
     )
 
 
-@pytest.mark.clause("INIT-LAZY")
 @costly()
 @given(
     data=st.data(),
@@ -239,7 +235,6 @@ def test_init_lazy(P, adapter, device, dtype, data, n, m, name, seed):
         assert_close(module(x), x @ weight.T + bias, "the forward after the registration")
 
 
-@pytest.mark.clause("INIT-LAZY-ERROR-TYPE")
 @given(data=st.data(), n=st.integers(2, 5), m=st.integers(2, 5), name=st.sampled_from(["weight", "bias"]))
 def test_init_lazy_error_type(P, adapter, device, dtype, data, n, m, name):
     shape = (m, n) if name == "weight" else (m,)

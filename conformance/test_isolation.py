@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import io
 
-import pytest
 import torch
 from torch import nn
 
@@ -82,7 +81,6 @@ def _reproducer(adapter, code: str) -> str:
     return "Reproducer:\n    " + "\n    ".join(lines)
 
 
-@pytest.mark.clause("ISOLATION-SHARED-STATE")
 def test_isolation_shared_state(P, adapter, swap):
     for code in PROBES:
         found = _probe(P, code)

@@ -7,7 +7,6 @@ import contextlib
 import warnings
 from collections.abc import Iterator
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -56,7 +55,6 @@ def trace(module: nn.Module, x: Tensor) -> torch.jit.ScriptModule:
         return torch.jit.trace(module, (x,))
 
 
-@pytest.mark.clause("JIT-TRACE")
 @costly()
 @given(data=st.data())
 def test_jit_trace(P, adapter, device, dtype, data):
@@ -88,7 +86,6 @@ def test_jit_trace(P, adapter, device, dtype, data):
         assert_close(traced(x), expected, "the traced module's output after an in-place update of the originals")
 
 
-@pytest.mark.clause("JIT-SCRIPT-REFUSED")
 @costly()
 @given(data=st.data())
 def test_jit_script_refused(P, adapter, device, data):
@@ -113,7 +110,6 @@ def test_jit_script_refused(P, adapter, device, data):
     assert_unchanged(before, module, "after scripting it and calling the scripted module")
 
 
-@pytest.mark.clause("JIT-SCRIPT-MESSAGE")
 @costly()
 @given(data=st.data())
 def test_jit_script_message(P, adapter, device, data):
@@ -137,7 +133,6 @@ def test_jit_script_message(P, adapter, device, data):
         scripted(x)
 
 
-@pytest.mark.clause("JIT-TRACE-CACHED-REFUSED")
 @costly()
 @given(data=st.data(), read_first=st.booleans())
 def test_jit_trace_cached_refused(P, adapter, device, dtype, data, read_first):
@@ -167,7 +162,6 @@ def test_jit_trace_cached_refused(P, adapter, device, dtype, data, read_first):
         assert_close(trace(module, x)(x), expected, "the output of a module traced after cached() exited")
 
 
-@pytest.mark.clause("JIT-TRACE-CACHED-MESSAGE")
 @costly()
 @given(data=st.data(), read_first=st.booleans())
 def test_jit_trace_cached_message(P, adapter, device, dtype, data, read_first):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -41,7 +40,6 @@ from parametrize_conformance.strategies import (
 )
 
 
-@pytest.mark.clause("MULTI-ORIGINALS")
 @given(data=st.data())
 def test_multi_originals(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,), weighted=(2, 3, 4), any_tensor=True), label="case")
@@ -70,7 +68,6 @@ def test_multi_originals(P, adapter, device, dtype, data):
         assert_close(t, expected[i], f"original{i}")
 
 
-@pytest.mark.clause("MULTI-SINGLE-SEQUENCE")
 @given(data=st.data())
 def test_multi_single_sequence(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
@@ -89,7 +86,6 @@ def test_multi_single_sequence(P, adapter, device, dtype, data):
     assert_close(original0, old, "original0")
 
 
-@pytest.mark.clause("MULTI-VALUE")
 @given(data=st.data(), seed=st.integers(0, 2**16))
 def test_multi_value(P, adapter, device, dtype, data, seed):
     case = draw_case(
@@ -115,7 +111,6 @@ def test_multi_value(P, adapter, device, dtype, data, seed):
             assert_close(getattr(module, case.name), expected, f"module.{case.name} with {depth} parametrizations")
 
 
-@pytest.mark.clause("MULTI-ARITY")
 @given(data=st.data(), arity=st.tuples(st.integers(1, 3), st.integers(0, 3)).filter(lambda io: io[0] != max(io[1], 1)))
 def test_multi_arity(P, adapter, device, dtype, data, arity):
     inputs, outputs = arity
@@ -146,7 +141,6 @@ def _assert_originals(module: nn.Module, name: str, expected: tuple, parameter: 
         assert_close(t, e, f"original{i} {what}")
 
 
-@pytest.mark.clause("MULTI-MIXED-DTYPE")
 @given(data=st.data())
 def test_multi_mixed_dtype(P, adapter, device, dtype, swap, data):
     case = data.draw(mixed_cases(dtypes=(dtype,)), label="case")
@@ -199,7 +193,6 @@ def test_multi_mixed_dtype(P, adapter, device, dtype, swap, data):
     assert_close(read_value(to, name, "to_module"), chain_value(chain, *expected), f"to_module.{name} after a transfer")
 
 
-@pytest.mark.clause("MULTI-MIXED-DTYPE-TRAINABLE")
 @given(data=st.data(), seed=st.integers(0, 2**16))
 def test_multi_mixed_dtype_trainable(P, adapter, device, dtype, swap, data, seed):
     case = data.draw(mixed_cases(dtypes=(dtype,), names=("weight", "bias")), label="case")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,7 +21,6 @@ from parametrize_conformance.drawing import note_case
 from parametrize_conformance.strategies import cases, chains, elementwise, multi_cases, seeded_randn
 
 
-@pytest.mark.clause("NESTED-REGISTER-REMOVE")
 @given(data=st.data())
 def test_nested_register_remove(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
@@ -76,7 +74,6 @@ def test_nested_register_remove(P, adapter, device, dtype, data):
     assert_true(not hasattr(module, "parametrizations"), "module.parametrizations still exists after the outer removal")
 
 
-@pytest.mark.clause("NESTED-ASSIGN")
 @given(data=st.data(), seed=st.integers(0, 2**16))
 def test_nested_assign(P, adapter, device, dtype, data, seed):
     # Note: NESTED-ASSIGN: multi-input chains too, with one of their originals parametrized: the assignment goes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 from torch import nn
@@ -20,7 +19,6 @@ def _check_answers(P, module, host: HostSpec, parametrized: set[str], when: str)
         assert_equal(P.is_parametrized(module, name), name in parametrized, f"is_parametrized(module, {name!r}) {when}")
 
 
-@pytest.mark.clause("QUERY-IS-PARAMETRIZED")
 @given(data=st.data())
 def test_query_is_parametrized(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,)), label="cases")
@@ -45,7 +43,6 @@ def test_query_is_parametrized(P, adapter, device, dtype, data):
         _check_answers(P, plain, host, set(), f"with module.parametrizations = {value!r}")
 
 
-@pytest.mark.clause("QUERY-TYPE-BEFORE")
 @given(data=st.data(), nested=st.booleans())
 def test_query_type_before(P, adapter, device, dtype, data, nested):
     several = data.draw(several_cases((dtype,)), label="cases")

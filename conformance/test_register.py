@@ -46,7 +46,6 @@ from parametrize_conformance.strategies import (
 )
 
 
-@pytest.mark.clause("REGISTER-RETURNS-MODULE")
 @given(data=st.data())
 def test_register_returns_module(P, adapter, device, dtype, data):
     case = draw_case(data, cases(dtypes=(dtype,), max_chain=1), adapter, device)
@@ -55,7 +54,6 @@ def test_register_returns_module(P, adapter, device, dtype, data):
     assert_same(returned, module, "register_parametrization's return value")
 
 
-@pytest.mark.clause("REGISTER-CLASS-SWAP")
 @given(data=st.data())
 def test_register_class_swap(P, adapter, device, dtype, data):
     case = draw_case(data, cases(dtypes=(dtype,)), adapter, device)
@@ -67,7 +65,6 @@ def test_register_class_swap(P, adapter, device, dtype, data):
     assert_true(isinstance(module, plain_class), f"isinstance(module, {plain_class.__name__}) is False, expected True")
 
 
-@pytest.mark.clause("REGISTER-ORIGINAL-KEPT")
 @given(data=st.data())
 def test_register_original_kept(P, adapter, device, dtype, swap, data):
     case = draw_case(data, cases(dtypes=(dtype,)), adapter, device)
@@ -89,7 +86,6 @@ def test_register_original_kept(P, adapter, device, dtype, swap, data):
     assert_true("original" in kind, f"'original' is not a {'parameter' if was_parameter else 'buffer'} of the list")
 
 
-@pytest.mark.clause("REGISTER-VALUE")
 @given(data=st.data())
 def test_register_value(P, adapter, device, dtype, swap, data):
     case = draw_case(data, cases(dtypes=(dtype,)), adapter, device)
@@ -108,7 +104,6 @@ def test_register_value(P, adapter, device, dtype, swap, data):
         assert_close(module.weight, chain_value(chain, original), f"module.weight of {fixed!r}")
 
 
-@pytest.mark.clause("REGISTER-INVERSE-APPLIED")
 @given(data=st.data())
 def test_register_inverse_applied(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,), max_chain=1), label="case")
@@ -123,7 +118,6 @@ def test_register_inverse_applied(P, adapter, device, dtype, swap, data):
     assert_close(module.parametrizations[case.name].original, expected, "the stored original")
 
 
-@pytest.mark.clause("REGISTER-CALL-ORDER")
 @given(data=st.data())
 def test_register_call_order(P, adapter, device, dtype, data):
     case = draw_case(data, cases(dtypes=(dtype,), min_chain=2, max_chain=3), adapter, device)
@@ -139,7 +133,6 @@ def test_register_call_order(P, adapter, device, dtype, data):
         assert_equal(log, expected, f"calls made by stacking parametrization {i}")
 
 
-@pytest.mark.clause("REGISTER-STACK-COMPOSES")
 @given(data=st.data())
 def test_register_stack_composes(P, adapter, device, dtype, swap, data):
     case = draw_case(data, cases(dtypes=(dtype,), min_chain=2), adapter, device)
@@ -157,7 +150,6 @@ def test_register_stack_composes(P, adapter, device, dtype, swap, data):
         assert_close(original, stored, "the original's value after stacking")
 
 
-@pytest.mark.clause("REGISTER-SEVERAL-TENSORS")
 @given(host=hosts(bias=True), scale=st.sampled_from([2.0, -0.5]))
 def test_register_several_tensors(P, adapter, device, host, scale):
     note(f"module = {host!r}.build({device!r}); every tensor gets NoInverse({scale!r})")
@@ -175,7 +167,6 @@ def test_register_several_tensors(P, adapter, device, host, scale):
             assert_close(getattr(module, n), originals[n] * scale, f"module.{n}")
 
 
-@pytest.mark.clause("REGISTER-UNKNOWN-NAME")
 @given(host=hosts(), name=st.sampled_from(["nonexistent", "training", "weight.data", ""]))
 def test_register_unknown_name(P, adapter, device, host, name):
     note(f"module = {host!r}.build({device!r}); P.register_parametrization(module, {name!r}, Identity())")
@@ -187,7 +178,6 @@ def test_register_unknown_name(P, adapter, device, host, name):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("REGISTER-FORWARD-CHECKED")
 @given(data=st.data(), mode=bad_forward_modes())
 def test_register_forward_checked(P, adapter, device, dtype, swap, data, mode):
     case = draw_case(data, cases(dtypes=(dtype,), max_chain=1), adapter, device, f"\nthen registering BadForward({mode!r})")
@@ -199,7 +189,6 @@ def test_register_forward_checked(P, adapter, device, dtype, swap, data, mode):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("REGISTER-INVERSE-CHECKED")
 @given(data=st.data(), mode=bad_inverse_modes(first_registration=True))
 def test_register_inverse_checked(P, adapter, device, dtype, swap, data, mode):
     case = draw_case(data, cases(dtypes=(dtype,), max_chain=1), adapter, device, f"\nthen registering BadInverse({mode!r})")
@@ -217,13 +206,11 @@ def test_register_inverse_checked(P, adapter, device, dtype, swap, data, mode):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("REGISTER-EMPTY-LIST")
 def test_register_empty_list(P, swap):
     with raises(ValueError, "requires one or more modules", "ParametrizationList([], tensor)"):
         P.ParametrizationList([], nn.Parameter(torch.zeros(2)))
 
 
-@pytest.mark.clause("REGISTER-NOT-A-MODULE")
 @given(host=hosts(), parametrization=st.sampled_from([lambda x: x * 2, torch.sin, "Identity", None]))
 def test_register_not_a_module(P, device, host, parametrization):
     note(f"module = {host!r}.build({device!r}); P.register_parametrization(module, 'weight', {parametrization!r})")
@@ -234,7 +221,6 @@ def test_register_not_a_module(P, device, host, parametrization):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("REGISTER-NONE-SLOT")
 @given(host=hosts(kinds=("linear", "conv1d"), bias=False))
 def test_register_none_slot(P, device, host):
     note(f"module = {host!r}.build({device!r}); P.register_parametrization(module, 'bias', Identity())")
@@ -245,7 +231,6 @@ def test_register_none_slot(P, device, host):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("REGISTER-RESERVED-NAME")
 @given(host=hosts(), existing=st.sampled_from(["int", "module_dict", "empty_module_dict", "linear"]))
 def test_register_reserved_name(P, device, host, existing):
     note(f"module = {host!r}.build({device!r}); module.parametrizations = <{existing}>; register Identity()")
@@ -264,7 +249,6 @@ def test_register_reserved_name(P, device, host, existing):
     assert_same(module.parametrizations, value, "module.parametrizations")
 
 
-@pytest.mark.clause("REGISTER-ATOMIC")
 @given(data=st.data(), mode=bad_forward_modes())
 def test_register_atomic(P, adapter, device, dtype, swap, data, mode):
     case = draw_case(
@@ -287,7 +271,6 @@ def test_register_atomic(P, adapter, device, dtype, swap, data, mode):
     assert_close(module.weight, old, "module.weight after a failed registration")
 
 
-@pytest.mark.clause("REGISTER-SWAP-WEAKREF")
 @given(data=st.data())
 def test_register_swap_weakref(P, adapter, device, dtype, swap, data):
     case = draw_case(
@@ -355,7 +338,6 @@ def _recorder(p, seen: list):
     return hook
 
 
-@pytest.mark.clause("REGISTER-HOOKS-FIRE")
 # Note: a global full backward hook also wraps the ParametrizationList's own call, which has no tensor inputs, and
 # torch warns about that; both adapters do so, and it says nothing about the clause.
 @pytest.mark.filterwarnings("ignore:Full backward hook is firing when gradients are computed:UserWarning")
@@ -402,7 +384,6 @@ def test_register_hooks_fire(P, adapter, device, dtype, data):
 _FORWARD_CALLS = ("read", "read inside cached()", "stack", "remove", "register")
 
 
-@pytest.mark.clause("REGISTER-FORWARD-ERROR")
 @given(data=st.data())
 def test_register_forward_error(P, adapter, device, dtype, data):
     case = data.draw(failing_cases(dtypes=(dtype,)), label="case")

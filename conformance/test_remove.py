@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -39,7 +38,6 @@ from parametrize_conformance.strategies import (
 )
 
 
-@pytest.mark.clause("REMOVE-LEAVE-PARAMETRIZED")
 @given(data=st.data())
 def test_remove_leave_parametrized(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
@@ -56,7 +54,6 @@ def test_remove_leave_parametrized(P, adapter, device, dtype, swap, data):
     assert_close(tensor, expected, f"module.{case.name} after removal (the parametrized value)")
 
 
-@pytest.mark.clause("REMOVE-LEAVE-ORIGINAL")
 @given(data=st.data())
 def test_remove_leave_original(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
@@ -70,7 +67,6 @@ def test_remove_leave_original(P, adapter, device, dtype, swap, data):
     assert_close(tensor, stored, f"module.{case.name} after removal (the stored original)")
 
 
-@pytest.mark.clause("REMOVE-RESTORES-CLASS")
 @given(data=st.data())
 def test_remove_restores_class(P, adapter, device, dtype, data):
     host = data.draw(hosts(dtypes=(dtype,), bias=True), label="host")
@@ -114,7 +110,6 @@ def test_remove_restores_class(P, adapter, device, dtype, data):
     assert_true(not P.is_parametrized(module), "is_parametrized(module) is True after removing everything")
 
 
-@pytest.mark.clause("REMOVE-NOT-PARAMETRIZED")
 @given(data=st.data())
 def test_remove_not_parametrized(P, adapter, device, dtype, data):
     host = data.draw(hosts(dtypes=(dtype,)), label="host")
@@ -138,7 +133,6 @@ def test_remove_not_parametrized(P, adapter, device, dtype, data):
     assert_unchanged(before, module)
 
 
-@pytest.mark.clause("REMOVE-MULTI")
 @given(data=st.data())
 def test_remove_multi(P, adapter, device, dtype, data):
     case = draw_case(data, multi_cases(dtypes=(dtype,)), adapter, device)
@@ -156,7 +150,6 @@ def test_remove_multi(P, adapter, device, dtype, data):
     assert_close(module.weight, expected, "module.weight after removal (the parametrized value)")
 
 
-@pytest.mark.clause("REMOVE-MULTI-KEEPS-KIND")
 @given(data=st.data())
 def test_remove_multi_keeps_kind(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,)), label="case")
@@ -180,7 +173,6 @@ def test_remove_multi_keeps_kind(P, adapter, device, dtype, data):
         assert_equal(module.weight.requires_grad, requires_grad, f"module.weight.requires_grad {what}")
 
 
-@pytest.mark.clause("REMOVE-KEEPS-ORDER")
 @given(data=st.data())
 def test_remove_keeps_order(P, adapter, device, dtype, data):
     host = data.draw(hosts(dtypes=(dtype,), bias=True), label="host")
@@ -247,7 +239,6 @@ def _several_names_keep_order(P, host, device, dtype, data) -> None:
         )
 
 
-@pytest.mark.clause("REMOVE-UNSAFE-SHAPE")
 @given(data=st.data())
 def test_remove_unsafe_shape(P, adapter, device, dtype, data):
     host = data.draw(hosts(dtypes=(dtype,)), label="host")
@@ -266,7 +257,6 @@ def test_remove_unsafe_shape(P, adapter, device, dtype, data):
     assert_close(tensor, expected, f"module.{name} after removal (the flattened parametrized value)")
 
 
-@pytest.mark.clause("REMOVE-VIEW-VALUE")
 @given(data=st.data())
 def test_remove_view_value(P, adapter, device, dtype, swap, data):
     host = data.draw(hosts(dtypes=(dtype,)), label="host")
@@ -291,7 +281,6 @@ def test_remove_view_value(P, adapter, device, dtype, swap, data):
             assert_close(tensor, expected, f"module.{name} after removal of {view!r} (the parametrized value)")
 
 
-@pytest.mark.clause("REMOVE-MIXED-DTYPE")
 @given(data=st.data())
 def test_remove_mixed_dtype(P, adapter, device, dtype, data):
     case = data.draw(mixed_cases(dtypes=(dtype,)), label="case")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from parametrize_conformance.sequences import run_sequences
 
 
-@pytest.mark.clause("SEQUENCE-DIFFERENTIAL")
 def test_sequence_differential(adapter, dtype, swap):
     run_sequences(adapter, dtype, swap)

@@ -6,7 +6,6 @@ import copy
 import io
 import pickle
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,7 +38,6 @@ def _expected_keys(case: Case) -> set[str]:
     return keys
 
 
-@pytest.mark.clause("SERIAL-PICKLE-REFUSED")
 @given(data=st.data())
 def test_serial_pickle_refused(P, adapter, device, dtype, data):
     case = draw_case(data, cases(dtypes=(dtype,)), adapter, device)
@@ -60,7 +58,6 @@ def test_serial_pickle_refused(P, adapter, device, dtype, data):
         assert_unchanged(before, module, f"after {what}")
 
 
-@pytest.mark.clause("SERIAL-STATE-DICT-KEYS")
 @given(data=st.data())
 def test_serial_state_dict_keys(P, adapter, device, dtype, data):
     case = draw_case(data, serial_cases((dtype,)), adapter, device)
@@ -68,7 +65,6 @@ def test_serial_state_dict_keys(P, adapter, device, dtype, data):
     assert_equal(sorted(module.state_dict()), sorted(_expected_keys(case)), "the state_dict keys")
 
 
-@pytest.mark.clause("SERIAL-ROUND-TRIP")
 @given(data=st.data())
 def test_serial_round_trip(P, adapter, device, dtype, data):
     case = draw_case(
@@ -91,7 +87,6 @@ def test_serial_round_trip(P, adapter, device, dtype, data):
             assert_close(getattr(target, name), getattr(source, name), f"target.{name}")
 
 
-@pytest.mark.clause("SERIAL-STRICT-KEYS")
 @given(data=st.data())
 def test_serial_strict_keys(P, adapter, device, dtype, data):
     case = draw_case(
@@ -110,7 +105,6 @@ def test_serial_strict_keys(P, adapter, device, dtype, data):
         assert_unchanged(before, module)
 
 
-@pytest.mark.clause("SERIAL-WEIGHTS-ONLY")
 @given(data=st.data())
 def test_serial_weights_only(P, adapter, device, dtype, data):
     case = draw_case(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +12,6 @@ from parametrize_conformance.drawing import draw_case
 from parametrize_conformance.strategies import any_cases, bad_forward_modes, bad_inverse_modes
 
 
-@pytest.mark.clause("STACK-FORWARD-CHECKED")
 @given(data=st.data(), modes=st.lists(bad_forward_modes(), min_size=1, max_size=3))
 def test_stack_forward_checked(P, adapter, device, dtype, swap, data, modes):
     case = draw_case(
@@ -36,7 +34,6 @@ def test_stack_forward_checked(P, adapter, device, dtype, swap, data, modes):
             assert_close(getattr(module, case.name), y, f"module.{case.name} after the failed stacking")
 
 
-@pytest.mark.clause("STACK-INVERSE-CHECKED")
 @given(
     data=st.data(),
     modes=st.lists(
@@ -78,7 +75,6 @@ def test_stack_inverse_checked(P, adapter, device, dtype, swap, data, modes):
         assert_list_unchanged(before, module, case.name, chain, f"after stacking BadInverse({mode!r}) failed")
 
 
-@pytest.mark.clause("STACK-CHECK-DETAILS")
 @given(
     data=st.data(),
     mode=st.sampled_from(

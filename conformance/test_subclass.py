@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, note
@@ -110,7 +109,6 @@ def _subclass_reproducer(case: Case, kind: str, parameter: bool, adapter_spec: s
     return text + f"\n    {then}"
 
 
-@pytest.mark.clause("SUBCLASS-TENSOR-ORIGINAL")
 @costly()
 @given(data=st.data())
 def test_subclass_tensor_original(P, adapter, device, dtype, swap, data):
@@ -329,7 +327,6 @@ class _Expected:
             assert_close(module(x), _forward_by_hand(self.host)(x, self.values), f"module(x) {what}")
 
 
-@pytest.mark.clause("SUBCLASS-GENERATED-CLASS")
 @costly()
 @given(data=st.data())
 def test_subclass_generated_class(P, adapter, device, dtype, data):

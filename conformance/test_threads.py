@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,7 +70,6 @@ def _backward(value: torch.Tensor, weights: torch.Tensor, what: str) -> None:
         raise AssertionError(f"{what}: got RuntimeError({exc}), expected the backward to pass") from exc
 
 
-@pytest.mark.clause("THREADS-CACHE-LOCAL")
 @costly()
 @given(data=st.data())
 def test_threads_cache_local(P, adapter, device, dtype, data):
@@ -144,7 +142,6 @@ class _ThreadLog(list):
         return sum(1 for who, (call, _) in self if who == thread and call == "fwd")
 
 
-@pytest.mark.clause("THREADS-OWN-CACHE")
 @costly()
 @given(data=st.data())
 def test_threads_own_cache(P, adapter, device, dtype, data):

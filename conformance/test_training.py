@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,7 +22,6 @@ def _by_hand(chain, x: torch.Tensor, training: bool) -> torch.Tensor:
     return x
 
 
-@pytest.mark.clause("TRAIN-SYNC-AT-REGISTER")
 @given(data=st.data())
 def test_train_sync_at_register(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,)), label="case")
@@ -67,7 +65,6 @@ def test_train_sync_at_register(P, adapter, device, dtype, data):
         )
 
 
-@pytest.mark.clause("TRAIN-PROPAGATES")
 @given(data=st.data())
 def test_train_propagates(P, adapter, device, dtype, data):
     case = data.draw(with_inserted(cases(dtypes=(dtype,), max_chain=2), L.TrainingScale()), label="case")

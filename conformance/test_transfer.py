@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 
-import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -44,7 +43,6 @@ def _assert_transferred(from_module, to_module, name: str) -> None:
 
 # Note: the cases' chains are exact, so their right_inverses are defined everywhere: a transfer runs them on the
 # target's tensors.
-@pytest.mark.clause("TRANSFER-ALL")
 @given(data=st.data())
 def test_transfer_all(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), exact=True), label="cases")
@@ -67,7 +65,6 @@ def test_transfer_all(P, adapter, device, dtype, data):
     assert_unchanged(before, source, "after the transfer, the source")
 
 
-@pytest.mark.clause("TRANSFER-ONE-NAME")
 @given(data=st.data())
 def test_transfer_one_name(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,), min_names=2, exact=True), label="cases")
@@ -94,7 +91,6 @@ def test_transfer_one_name(P, adapter, device, dtype, data):
         assert_close(tensor, values[n], f"to.{n}")
 
 
-@pytest.mark.clause("TRANSFER-MISSING-TARGET")
 @given(data=st.data())
 def test_transfer_missing_target(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True, names=("weight", "bias")), label="case")
@@ -124,7 +120,6 @@ def test_transfer_missing_target(P, adapter, device, dtype, data):
     )
 
 
-@pytest.mark.clause("TRANSFER-MULTI")
 @given(data=st.data())
 def test_transfer_multi(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,), exact=True), label="case")
@@ -150,7 +145,6 @@ def test_transfer_multi(P, adapter, device, dtype, data):
     _assert_transferred(source, target, "weight")
 
 
-@pytest.mark.clause("TRANSFER-NOT-PARAMETRIZED")
 @given(data=st.data())
 def test_transfer_not_parametrized(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
@@ -175,7 +169,6 @@ def test_transfer_not_parametrized(P, adapter, device, dtype, data):
     assert_unchanged(before_source, source, "after the transfer, the source")
 
 
-@pytest.mark.clause("TRANSFER-BUFFER")
 @given(data=st.data())
 def test_transfer_buffer(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True, kinds=("buffers",), names=("running", "scratch")), label="case")
@@ -214,7 +207,6 @@ def test_transfer_buffer(P, adapter, device, dtype, data):
         assert_close(getattr(target, case.name), getattr(source, case.name), f"to.{case.name}")
 
 
-@pytest.mark.clause("TRANSFER-CACHE-SEPARATE")
 @given(data=st.data())
 def test_transfer_cache_separate(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), exact=True), label="case")
@@ -245,7 +237,6 @@ def _refusal(call: Callable[[], object], what: str) -> str:
     raise AssertionError(f"{what}: got no exception, expected an exception")
 
 
-@pytest.mark.clause("TRANSFER-ATOMIC")
 @given(data=st.data())
 def test_transfer_atomic(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), kinds=("linear",), names=("weight",), exact=True), label="case")
@@ -299,7 +290,6 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
             assert_same(getattr(module, name), value, f"after {what} (it got {got}) inside cached(), {which}.{name}")
 
 
-@pytest.mark.clause("TRANSFER-SELF")
 @given(data=st.data())
 def test_transfer_self(P, adapter, device, dtype, data):
     several = data.draw(several_cases((dtype,)), label="cases")
@@ -314,7 +304,6 @@ def test_transfer_self(P, adapter, device, dtype, data):
     assert_unchanged(before, module, f"after {what} (it got {got})")
 
 
-@pytest.mark.clause("TRANSFER-ERROR-TYPE")
 @given(data=st.data(), route=st.sampled_from(["none slot", "itself"]), in_cached=st.booleans(), extra=st.booleans())
 def test_transfer_error_type(P, adapter, device, dtype, data, route, in_cached, extra):
     case = data.draw(cases(dtypes=(dtype,), kinds=("linear",), names=("weight",), exact=True), label="case")

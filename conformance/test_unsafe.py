@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +12,6 @@ from parametrize_conformance.drawing import draw_case, note_case
 from parametrize_conformance.strategies import cases, other_dtypes
 
 
-@pytest.mark.clause("UNSAFE-SHAPE-ALLOWED")
 @given(data=st.data(), then_scale=st.booleans())
 def test_unsafe_shape_allowed(P, adapter, device, dtype, swap, data, then_scale):
     case = draw_case(
@@ -39,7 +37,6 @@ def test_unsafe_shape_allowed(P, adapter, device, dtype, swap, data, then_scale)
     assert_equal(tuple(original.shape), case.shape, "the stored original's shape")
 
 
-@pytest.mark.clause("UNSAFE-DTYPE-ALLOWED")
 @given(data=st.data())
 def test_unsafe_dtype_allowed(P, adapter, device, dtype, swap, data):
     case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
@@ -67,7 +64,6 @@ def test_unsafe_dtype_allowed(P, adapter, device, dtype, swap, data):
     assert_equal(type(getattr(module, case.name)), kind, f"the type of module.{case.name} {what}")
 
 
-@pytest.mark.clause("UNSAFE-STICKY")
 @given(data=st.data())
 def test_unsafe_sticky(P, adapter, device, dtype, data):
     case = data.draw(cases(dtypes=(dtype,), min_chain=2, max_chain=4), label="case")
@@ -84,7 +80,6 @@ def test_unsafe_sticky(P, adapter, device, dtype, data):
         )
 
 
-@pytest.mark.clause("UNSAFE-SKIPS-CALLS")
 @given(data=st.data(), first_unsafe=st.booleans())
 def test_unsafe_skips_calls(P, adapter, device, dtype, data, first_unsafe):
     case = draw_case(

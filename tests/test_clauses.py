@@ -14,21 +14,26 @@ SUITE = Path(__file__).resolve().parent.parent / "conformance"
 
 
 def suite_tests() -> dict[str, str | None]:
-    """Every test function in the suite, mapped to the clause its marker names (None when unmarked)."""
+    """Every test function in the suite, mapped to the clause its name names (None when it names none)."""
+    by_test_name = {c.test_name: c.id for c in CLAUSES.values()}
     found: dict[str, str | None] = {}
     for path in sorted(SUITE.glob("test_*.py")):
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
                 assert node.name not in found, f"{node.name} is defined twice"
-                found[node.name] = _clause_marker(node)
+                found[node.name] = by_test_name.get(node.name)
     return found
 
 
-def _clause_marker(node: ast.FunctionDef) -> str | None:
-    for deco in node.decorator_list:
-        if isinstance(deco, ast.Call) and getattr(deco.func, "attr", "") == "clause":
-            return deco.args[0].value
-    return None
+def test_no_suite_test_writes_a_clause_marker():
+    written = [
+        f"{path.name}::{node.name}"
+        for path in sorted(SUITE.glob("test_*.py"))
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.FunctionDef)
+        and any(getattr(getattr(d, "func", None), "attr", "") == "clause" for d in node.decorator_list)
+    ]
+    assert not written, f"the clause marker is derived from the test's name; drop the written ones: {written}"
 
 
 def test_every_clause_has_exactly_its_test():
@@ -39,7 +44,7 @@ def test_every_clause_has_exactly_its_test():
 
 def test_every_test_checks_one_known_clause():
     unmarked = [name for name, clause in suite_tests().items() if clause not in CLAUSES]
-    assert not unmarked, f"suite tests without a known clause marker: {unmarked}"
+    assert not unmarked, f"suite tests whose name names no clause: {unmarked}"
 
 
 def test_clause_table_is_well_formed():

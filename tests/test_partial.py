@@ -11,7 +11,7 @@ import pytest
 
 from parametrize_conformance import CLAUSES
 from parametrize_conformance.adapters import API_NAMES, Adapter, AdapterError, load_adapter
-from parametrize_conformance.clauses import needs_of
+from parametrize_conformance.clauses import Clause, by_id
 from parametrize_conformance.run.recording import _missing_name
 
 PARTIAL = """
@@ -47,8 +47,9 @@ def test_a_partial_module_loads_and_says_what_it_lacks(partial_dir, monkeypatch)
 def test_every_clause_declares_the_names_it_needs():
     assert all(c.needs and set(c.needs) <= set(API_NAMES) for c in CLAUSES.values())
     assert {n for c in CLAUSES.values() for n in c.needs} == set(API_NAMES)
-    with pytest.raises(ValueError, match="listed twice"):
-        needs_of({("cached",): "A-ONE", ("is_parametrized",): "A-ONE"})
+    one = Clause(id="A-ONE", area="a", statement="S.", source="docs: cached", needs=("cached",))
+    with pytest.raises(ValueError, match="declared twice"):
+        by_id((one, one))
 
 
 def test_the_suite_on_a_partial_implementation_leaves_its_clauses_untested(suite, partial_dir, tmp_path):

@@ -248,6 +248,25 @@ def _report_path(config: pytest.Config, spec: str) -> Path | None:
     return path
 
 
+# Note: a clause's test is named after it (Clause.test_name); its marker is derived from that name, never written.
+_CLAUSE_OF_TEST = {clause.test_name: clause.id for clause in CLAUSES.values()}
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark a test of the suite's own test modules with the clause its name names; a usage error if it names none."""
+    module = getattr(item, "module", None)
+    package, _, name = getattr(module, "__name__", "").rpartition(".")
+    if package != collection.PACKAGE or not name.startswith("test_") or not isinstance(item, pytest.Function):
+        return
+    clause_id = _CLAUSE_OF_TEST.get(item.originalname)
+    if clause_id is None:
+        raise pytest.UsageError(
+            f"{item.nodeid}: no clause has a test named {item.originalname}: name it test_<clause id in lower case, "
+            "- as _>, or add its record to conformance/clauses.py"
+        )
+    item.add_marker(pytest.mark.clause(clause_id))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     clause_items = [item for item in items if item.get_closest_marker("clause")]
     if not clause_items:
