@@ -20,7 +20,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from parametrize_conformance.adapters import Adapter
-from parametrize_conformance.mutation.relay import record_hits
+from parametrize_conformance.mutation.relay import record_hits, started
 
 # Seconds a raising rank's peers get to finish before they are taken for stuck in a collective and the pool restarts.
 _GRACE_S = 3.0
@@ -72,6 +72,7 @@ class RankPool:
     def _start(self) -> None:
         from parametrize_conformance.distributed.worker import serve
 
+        begun = time.monotonic()
         ctx = mp.get_context("spawn")
         # Note: the parent holds the store, on a port the OS picked, so there is no race for a free port.
         self._store = dist.TCPStore(
@@ -106,6 +107,7 @@ class RankPool:
             p.start()
         # Note: a rank's start (spawn, import torch, the process group) may be slow on a loaded machine.
         replies = self._collect(-1, max(self.timeout_s, 120.0), "start")
+        started(time.monotonic() - begun)
         failed = [r for r in replies.values() if r[0] != "ok"]
         if failed:
             self.close()

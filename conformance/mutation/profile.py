@@ -7,8 +7,10 @@ only burn the mutant's time limit and turn kills into timeouts.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import Phase, settings
 
+from parametrize_conformance.mutation.relay import charge_start
 from parametrize_conformance.profiles import register_profiles
 
 PROFILE = "mutation"
@@ -31,3 +33,10 @@ def register_mutation_profile() -> None:
 
 
 register_mutation_profile()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    """While mutmut records its stats: a test on rank processes is charged their start (see mutation.relay)."""
+    if call.when == "call" and "rank_pool" in getattr(item, "fixturenames", ()):
+        charge_start(item.nodeid)

@@ -1,8 +1,12 @@
-"""The reference functions that the suite's child processes call, handed to mutmut's coverage of the test running.
+"""The reference functions that the suite's child processes call, handed to mutmut's coverage of the test running,
+and what starting those processes costs, charged to the tests that need them.
 
 mutmut picks the tests a mutant runs from the functions each test called while it collected its stats, and it sees
 only calls made in the pytest process. The distributed area runs the implementation in rank processes: without this
 relay, a mutant of code that only ranks reach (DTensor layouts, fully_shard) never runs the tests that could kill it.
+mutmut runs a mutant's tests fastest first and stops at the first failure, timing each test by its call alone; a new
+process runs each mutant, so every mutant that runs a distributed test starts the rank processes again. Each such test
+is charged that start, so that they run last, after the tests that kill most mutants.
 Outside mutmut's stats run every function here does nothing.
 """
 
@@ -39,3 +43,22 @@ def record_hits(names: Iterable[str]) -> None:
     from mutmut.state import state
 
     state()._stats.update(names)
+
+
+_slowest_start_s = 0.0
+
+
+def started(seconds: float) -> None:
+    """In the pytest process: a pool of child processes took `seconds` to start."""
+    global _slowest_start_s
+    _slowest_start_s = max(_slowest_start_s, seconds)
+
+
+def charge_start(nodeid: str) -> None:
+    """In the pytest process: add the slowest start seen to the recorded duration of the test `nodeid`, which needs
+    child processes (every mutant's run starts them anew)."""
+    if not collecting():
+        return
+    from mutmut.state import state
+
+    state().duration_by_test[nodeid] += _slowest_start_s
