@@ -218,7 +218,7 @@ def test_prepare_copies_the_packages_and_refuses_a_wrong_root(tmp_path):
     prepare(ROOT, work, ["-q"])
     assert {p.name for p in work.iterdir()} == {"parametrize_conformance", "setup.cfg"}
     package = work / "parametrize_conformance"
-    assert (package / "plugin.py").is_file() and (package / "reference" / "_list.py").is_file()
+    assert (package / "run" / "plugin.py").is_file() and (package / "reference" / "_list.py").is_file()
     assert (package / "adapters" / "_adapter.py").is_file()
     config = (work / "setup.cfg").read_text()
     assert "    parametrize_conformance/adapters\n" in config and "    parametrize_conformance/reference\n" not in config
@@ -325,3 +325,17 @@ def test_an_out_that_is_a_file_is_refused_before_the_run(tmp_path, monkeypatch, 
         .endswith("--out " + str(tmp_path / "f") + " is a file: give a directory, e.g. reports/mutation")
     )
     assert (tmp_path / "f").read_text() == "keep me"
+
+
+def test_retriage_without_resume_is_refused_before_anything_is_made(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(metadata, "version", lambda name: "3.8.1")
+    assert _cli.main(["--retriage", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("--retriage needs --resume WORK: the work directory of a --keep-work run")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_retriaged_report_keeps_the_run_it_triages_again(tmp_path):
+    (tmp_path / "mutation.json").write_text(json.dumps({"run": {"started": "S", "duration_s": 12.0, "git_commit": "c"}}))
+    assert _cli._kept_run(tmp_path) == {"started": "S", "duration_s": 12.0, "git_commit": "c"}
+    assert _cli._kept_run(tmp_path / "nowhere") == {}

@@ -4,6 +4,7 @@ report."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -70,6 +71,13 @@ def parser() -> argparse.ArgumentParser:
         help="re-run only the untriaged survivors of a --keep-work run's directory, with the suite as it is now "
         "(refused if reference/ changed since)",
     )
+    # Note: the triage table changes no verdict, so a kept run is scored against an edited table without running
+    # anything again.
+    p.add_argument(
+        "--retriage",
+        action="store_true",
+        help="with --resume: run nothing; score the kept run's verdicts against the triage table as it is now",
+    )
     return p
 
 
@@ -130,6 +138,9 @@ def _pytest_args() -> list[str]:
 
 def _start(args: argparse.Namespace, work: Path, version: str) -> list[str] | None:
     """Prepare `work` (a fresh copy, or a kept one refreshed); the mutants to re-run (None: all of them)."""
+    if args.retriage:
+        print(f"{PROG}: triaging the verdicts kept in {work} again (mutmut {version}) ...", flush=True)
+        return []
     if args.resume is None:
         _work.prepare(args.root, work, _pytest_args())
         print(f"{PROG}: mutating reference/ in {work} with {args.max_children} workers (mutmut {version}) ...", flush=True)
@@ -144,6 +155,8 @@ def _start(args: argparse.Namespace, work: Path, version: str) -> list[str] | No
 def execute(args: argparse.Namespace) -> int:
     """Run everything; returns the exit code (0: target met, 1: not met). Raises MutationError."""
     out = args.out or args.root / "reports" / "mutation"
+    if args.retriage and args.resume is None:
+        raise MutationError("--retriage needs --resume WORK: the work directory of a --keep-work run")
     version = _mutmut.tool_version()
     check_table(EQUIVALENT)
     _check_out(out)
@@ -171,6 +184,8 @@ def execute(args: argparse.Namespace) -> int:
         "resumed": args.resume is not None,
         "not_mutated": {"pattern": _work.MESSAGE_LINE, "lines": _work.message_lines(args.root)},
     }
+    if args.retriage:
+        run = {**run, **_kept_run(out), "retriaged": True}
     doc = _report.build(mutants, result, counts, run)
     paths = _report.write(out, doc)
     if args.keep_work or args.resume:
@@ -180,6 +195,16 @@ def execute(args: argparse.Namespace) -> int:
     print(_report.markdown(doc).split("\n\n")[1])
     print(f"{PROG}: wrote {paths[0]} and {paths[1]}")
     return 0 if counts.meets(args.target) else 1
+
+
+def _kept_run(out: Path) -> dict[str, object]:
+    """When, how long and on which commit the run whose verdicts are triaged again ran, from its report in `out`
+    (nothing when there is none)."""
+    try:
+        kept = json.loads((out / "mutation.json").read_text(encoding="utf-8"))["run"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {key: kept[key] for key in ("started", "duration_s", "git_commit", "resumed") if key in kept}
 
 
 def main(argv: list[str] | None = None) -> int:

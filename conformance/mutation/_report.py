@@ -78,7 +78,8 @@ def markdown(doc: dict[str, Any]) -> str:
         f"{'met' if s['met'] else 'NOT met'}.",
         "",
         f"{run['tool']} {run['tool_version']}, `{run['command']}`, {run['duration_s']:.0f} s"
-        f"{' (survivors of a kept run re-run)' if run['resumed'] else ''}, "
+        f"{' (survivors of a kept run re-run)' if run['resumed'] else ''}"
+        f"{' (its verdicts triaged again later)' if run.get('retriaged') else ''}, "
         f"git {run['git_commit'] or 'unknown'}. By status: "
         + ", ".join(f"{k} {v}" for k, v in c["by_status"].items())
         + f". Lines of error-message text are not "
