@@ -71,6 +71,16 @@ def parser() -> argparse.ArgumentParser:
         help="re-run only the untriaged survivors of a --keep-work run's directory, with the suite as it is now "
         "(refused if reference/ changed since)",
     )
+    # Note: counting the rank processes' calls (mutation.relay) lets the distributed clauses kill mutants of code only
+    # ranks reach, but every surviving mutant then starts rank processes; a first run without it, then --resume with
+    # it over the untriaged survivors, gives the same verdicts sooner.
+    p.add_argument(
+        "--no-rank-coverage",
+        dest="rank_coverage",
+        action="store_false",
+        help="do not count the functions the distributed area's rank processes call toward its tests (faster; "
+        "re-run the survivors with --resume to count them)",
+    )
     # Note: the triage table changes no verdict, so a kept run is scored against an edited table without running
     # anything again.
     p.add_argument(
@@ -165,7 +175,7 @@ def execute(args: argparse.Namespace) -> int:
     try:
         names = _start(args, work, version)
         if names != []:  # Note: an empty list would make mutmut run every mutant again
-            _mutmut.run(work, args.max_children, names)
+            _mutmut.run(work, args.max_children, names, rank_coverage=args.rank_coverage)
         mutants = _mutmut.collect(work)
     except BaseException:
         print(f"{PROG}: the work directory is kept: {work}", file=sys.stderr)
@@ -182,6 +192,7 @@ def execute(args: argparse.Namespace) -> int:
         "max_children": args.max_children,
         "target": args.target,
         "resumed": args.resume is not None,
+        "rank_coverage": args.rank_coverage,
         "not_mutated": {"pattern": _work.MESSAGE_LINE, "lines": _work.message_lines(args.root)},
     }
     if args.retriage:

@@ -8,6 +8,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from parametrize_conformance.mutation import relay
 from parametrize_conformance.mutation._errors import MutationError
 from parametrize_conformance.mutation._model import KILLED_STATUSES, Mutant
 from parametrize_conformance.mutation._parse import locate, parse_diff, parse_results
@@ -28,11 +29,11 @@ def tool_version() -> str:
     return version
 
 
-def _mutmut(work: Path, *args: str, log: Path | None = None) -> subprocess.CompletedProcess:
+def _mutmut(work: Path, *args: str, log: Path | None = None, rank_coverage: bool = True) -> subprocess.CompletedProcess:
     """`python -m mutmut ARGS` in `work`; output captured, or sent to `log`."""
     # Note: CI=true so the suite's plugin is in its ci mode; one torch thread per worker, as the workers already
     # use the machine's cores between them.
-    env = {**os.environ, "CI": "true", "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "CI": "true", "OMP_NUM_THREADS": "1", relay.SWITCH: "1" if rank_coverage else "0"}
     command = [sys.executable, "-m", "mutmut", *args]
     if log is None:
         return subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
@@ -46,10 +47,12 @@ def _last_line(log: Path) -> str:
     return next((line for line in reversed(lines) if line), "(no output)")
 
 
-def run(work: Path, max_children: int, names: list[str] | None = None) -> None:
-    """`mutmut run` over every mutant (or over `names` only); MutationError naming the log when it fails."""
+def run(work: Path, max_children: int, names: list[str] | None = None, rank_coverage: bool = True) -> None:
+    """`mutmut run` over every mutant (or over `names` only), the rank processes' calls counted or not (see
+    mutation.relay); MutationError naming the log when it fails."""
     log = work / "mutmut-run.log"
-    done = _mutmut(work, "run", "--max-children", str(max_children), *(names or []), log=log)
+    args = ("run", "--max-children", str(max_children), *(names or []))
+    done = _mutmut(work, *args, log=log, rank_coverage=rank_coverage)
     if done.returncode != 0:
         raise MutationError(
             f"mutmut run failed (exit {done.returncode}): {_last_line(log)[:300]}; the full output is in {log}"

@@ -79,7 +79,8 @@ def markdown(doc: dict[str, Any]) -> str:
         "",
         f"{run['tool']} {run['tool_version']}, `{run['command']}`, {run['duration_s']:.0f} s"
         f"{' (survivors of a kept run re-run)' if run['resumed'] else ''}"
-        f"{' (its verdicts triaged again later)' if run.get('retriaged') else ''}, "
+        f"{' (its verdicts triaged again later)' if run.get('retriaged') else ''}"
+        f"{' (the rank processes calls not counted)' if run.get('rank_coverage') is False else ''}, "
         f"git {run['git_commit'] or 'unknown'}. By status: "
         + ", ".join(f"{k} {v}" for k, v in c["by_status"].items())
         + f". Lines of error-message text are not "

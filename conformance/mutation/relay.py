@@ -20,9 +20,13 @@ from collections.abc import Iterable
 _COLLECTING = "stats"
 
 
+# Note: set to "0" by the driver's --no-rank-coverage: the rank processes' calls then count for no test.
+SWITCH = "PARAMETRIZE_CONFORMANCE_RANK_COVERAGE"
+
+
 def collecting() -> bool:
-    """Whether mutmut is recording which reference functions the running test calls."""
-    return os.environ.get("MUTANT_UNDER_TEST") == _COLLECTING
+    """Whether mutmut is recording which reference functions the running test calls, with the ranks' calls counted."""
+    return os.environ.get("MUTANT_UNDER_TEST") == _COLLECTING and os.environ.get(SWITCH) != "0"
 
 
 def take_hits() -> list[str]:
