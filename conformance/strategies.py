@@ -241,10 +241,10 @@ def mixed_cases(
 ERROR_TYPES: tuple[type[Exception], ...] = (AttributeError, KeyError, RuntimeError, ValueError, L.ParametrizationError)
 
 
-def user_errors() -> st.SearchStrategy[Exception]:
-    """A fresh exception of one of ERROR_TYPES with a drawn message (its repr is the code that makes it)."""
+def user_errors(types: tuple[type[Exception], ...] = ERROR_TYPES) -> st.SearchStrategy[Exception]:
+    """A fresh exception of one of `types` with a drawn message (its repr is the code that makes it)."""
     messages = st.sampled_from(("boom", "'Scale' object has no attribute 'scael'", "weight"))
-    return st.tuples(st.sampled_from(ERROR_TYPES), messages).map(lambda tm: tm[0](tm[1]))
+    return st.tuples(st.sampled_from(types), messages).map(lambda tm: tm[0](tm[1]))
 
 
 @st.composite

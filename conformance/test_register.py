@@ -33,6 +33,7 @@ from parametrize_conformance.checks import (
 from parametrize_conformance.drawing import draw_case, note_case
 from parametrize_conformance.hosts import HostSpec, owner_of
 from parametrize_conformance.strategies import (
+    ERROR_TYPES,
     Case,
     bad_forward_modes,
     bad_inverse_modes,
@@ -384,10 +385,14 @@ def test_register_hooks_fire(P, adapter, device, dtype, data):
 _FORWARD_CALLS = ("read", "read inside cached()", "stack", "remove", "register")
 
 
+# Note: REGISTER-FORWARD-ERROR: an AttributeError is what a property's lookup can hide, so it runs every time (a
+# type drawn among five was sometimes never drawn with a read); the other types are drawn in the other item.
+@pytest.mark.parametrize("kind", ["AttributeError", "other"])
 @given(data=st.data())
-def test_register_forward_error(P, adapter, device, dtype, data):
+def test_register_forward_error(P, adapter, device, dtype, kind, data):
     case = data.draw(failing_cases(dtypes=(dtype,)), label="case")
-    error = data.draw(user_errors(), label="error")
+    types = (AttributeError,) if kind == "AttributeError" else tuple(t for t in ERROR_TYPES if t is not AttributeError)
+    error = data.draw(user_errors(types), label="error")
     call = data.draw(st.sampled_from(_FORWARD_CALLS), label="call")
     chain, name = case.fresh_chain(), case.name
     at = next(i for i, p in enumerate(chain) if isinstance(p, L.Failing))
