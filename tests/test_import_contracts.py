@@ -55,7 +55,7 @@ def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("module", "added", "broken"),
     [
-        ("journal.py", "from parametrize_conformance import plugin\n", "No import circles"),
+        ("run/journal.py", "from parametrize_conformance.run import plugin\n", "No import circles"),
         ("spec.py", "from parametrize_conformance.report import _history\n", "private module"),
     ],
 )
