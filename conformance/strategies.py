@@ -257,10 +257,15 @@ def failing_cases(draw, dtypes=FLOAT_DTYPES) -> Case:
     return dataclasses.replace(case, chain=(*case.chain[:at], L.Failing(), *case.chain[at:]))
 
 
+def computes(chain: tuple[nn.Module, ...] | list[nn.Module]) -> bool:
+    """Whether `chain` builds a new tensor: an Identity-only chain returns the original object itself."""
+    return not all(isinstance(p, L.Identity) for p in chain)
+
+
 def computing_cases(dtypes=FLOAT_DTYPES) -> st.SearchStrategy[Case]:
     """Cases whose chain builds a new tensor: an Identity-only chain returns the original object itself, on
     which "same object" and "new object" checks say nothing about the cache."""
-    return cases(dtypes=dtypes).filter(lambda c: not all(isinstance(p, L.Identity) for p in c.chain))
+    return cases(dtypes=dtypes).filter(lambda c: computes(c.chain))
 
 
 def assign_cases(dtypes, multi: bool, exact: bool = True) -> st.SearchStrategy[Case]:
@@ -434,5 +439,5 @@ def sharded_cases(draw, dtypes=FLOAT_DTYPES, elementwise_only: bool = True, comp
     link = elementwise(shape) if elementwise_only else preserving(shape)
     links = st.lists(link, min_size=1, max_size=3)
     if computing:
-        links = links.filter(lambda chain: not all(isinstance(p, L.Identity) for p in chain))
+        links = links.filter(computes)
     return Case(host, name, tuple(draw(links, label="chain")))
