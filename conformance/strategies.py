@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -257,7 +258,7 @@ def failing_cases(draw, dtypes=FLOAT_DTYPES) -> Case:
     return dataclasses.replace(case, chain=(*case.chain[:at], L.Failing(), *case.chain[at:]))
 
 
-def computes(chain: tuple[nn.Module, ...] | list[nn.Module]) -> bool:
+def computes(chain: Sequence[nn.Module]) -> bool:
     """Whether `chain` builds a new tensor: an Identity-only chain returns the original object itself."""
     return not all(isinstance(p, L.Identity) for p in chain)
 
