@@ -1,6 +1,7 @@
 """Clauses torch 2.13 breaks, each with its reason and a reproducer (contract section 17).
 
-Every reproducer runs as is with torch alone; the last line shows the divergent behaviour.
+Every reproducer is a script of adapters/reproducers/ (read by _scripts.script) that runs as is with torch alone; its
+last line shows the divergent behaviour.
 """
 
 from __future__ import annotations
@@ -10,21 +11,8 @@ import dataclasses
 import torch
 
 from parametrize_conformance.adapters._divergence import Divergence
-from parametrize_conformance.adapters._torch_history import TORCH_HISTORY_DIVERGENCES, on_release
-
-_HEAD = "import torch, copy, gc\nfrom torch import nn\nimport torch.nn.utils.parametrize as P\n"
-_DOUBLE = "class Double(nn.Module):\n    def forward(self, x): return 2 * x\n    def right_inverse(self, y): return y / 2\n"
-_SUM2 = (
-    "class Sum2(nn.Module):\n    def forward(self, a, b): return a + b\n"
-    "    def right_inverse(self, x): return x / 2, x / 2\n"
-)
-
-
-_DIST = (
-    "import torch.distributed as dist\nfrom torch.distributed.fsdp import fully_shard\n"
-    "dist.init_process_group('gloo', store=dist.HashStore(), rank=0, world_size=1)\n"
-)
-
+from parametrize_conformance.adapters._scripts import script
+from parametrize_conformance.adapters._torch_history import TORCH_HISTORY_DIVERGENCES
 
 # Note: the history matrix found these of torch 2.13's divergences first in 2.4: 1.10 to 2.3 pass them.
 _SINCE_2_4 = ">=2.4"
@@ -33,7 +21,6 @@ _SINCE_2_4 = ">=2.4"
 def _d(
     clause: str,
     reason: str,
-    body: str,
     releases: str = "",
     *,
     raises: str = "AssertionError",
@@ -41,8 +28,16 @@ def _d(
     core_releases: str = "",
 ) -> Divergence:
     """A divergence of torch 2.13 whose failure is `raises` (class names, space-separated) with a message matching
-    the regular expression `match`."""
-    return Divergence(clause, reason, _HEAD + body, releases, raises=raises, match=match, core_releases=core_releases)
+    the regular expression `match`, and whose reproducer is the script named after `clause`."""
+    # Note: torch 2.13's own reproducers are named after their clause (ASSIGN-NO-GRAD: assign_no_grad.py); those of
+    # older releases carry the release they run on (_1_9.py).
+    body = script(_file_name(clause))
+    return Divergence(clause, reason, body, releases, raises=raises, match=match, core_releases=core_releases)
+
+
+def _file_name(clause: str) -> str:
+    """The reproducer's file name (no .py) for torch 2.13's divergence of `clause`."""
+    return clause.lower().replace("-", "_")
 
 
 TORCH_DIVERGENCES: tuple[Divergence, ...] = (
@@ -50,11 +45,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "ASSIGN-NO-GRAD",
         "under the swap flag, assigning to a buffer whose right_inverse returns its input swaps "
         "the caller's tensor in: the original takes its graph (grad_fn) and the caller's tensor the old value",
-        "torch.__future__.set_swap_module_params_on_conversion(True)\n"
-        "class Id(nn.Module):\n    def forward(self, x): return x\n    def right_inverse(self, x): return x\n"
-        "m = nn.Module(); m.register_buffer('b', torch.zeros(3)); P.register_parametrization(m, 'b', Id())\n"
-        "v = torch.ones(3, requires_grad=True) * 2; m.b = v\n"
-        "print(m.parametrizations.b.original.grad_fn, v)  # MulBackward0, tensor([0., 0., 0.])\n",
         _SINCE_2_4,
         match=r"the buffer original's (requires_grad: got True, expected False|grad_fn after assigning a tensor "
         r"that requires grad: got <)",
@@ -62,13 +52,11 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     _d(
         "REGISTER-NOT-A-MODULE",
         "a plain function is refused with AttributeError ('function' object has no attribute 'train'), not TypeError",
-        "P.register_parametrization(nn.Linear(2, 2), 'weight', lambda x: x)  # AttributeError\n",
         match=r"registering .*: got AttributeError\(.*object has no attribute 'train'",
     ),
     _d(
         "REGISTER-NONE-SLOT",
         "a None slot fails with AttributeError ('NoneType' object has no attribute 'shape'), not ValueError",
-        "P.register_parametrization(nn.Linear(2, 2, bias=False), 'bias', nn.Identity())  # AttributeError\n",
         match=r"registering on a None \w+: got AttributeError\(.*'NoneType' object has no attribute 'shape'",
     ),
     _d(
@@ -76,8 +64,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "a user attribute named 'parametrizations' is silently replaced; a "
         "non-empty nn.ModuleDict there is taken for torch's own: the list is added to it, the class is not swapped and "
         "the property is written onto the user's class itself (ISOLATION-SHARED-STATE)",
-        "m = nn.Linear(2, 2); m.parametrizations = nn.ModuleDict()\n"
-        "P.register_parametrization(m, 'weight', nn.Identity())  # no error: the user's ModuleDict is gone\n",
         match=r"registering on a module with a 'parametrizations' attribute: got (no exception|TypeError\(.*not "
         r"subscriptable|KeyError\()",
     ),
@@ -88,37 +74,22 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "subclass: every other instance of that class parametrized on another name then fails to read the tensor with "
         "KeyError, and removing a parametrization of it exposes the stray property (found by the suite's class "
         "snapshots: in one run it made ~60 later checks fail)",
-        "class Net(nn.Linear): pass\n"
-        "m = Net(2, 2); m.parametrizations = nn.ModuleDict({'x': nn.Identity()})\n"
-        "P.register_parametrization(m, 'weight', nn.Identity())\n"
-        "print(type(m) is Net, type(vars(Net)['weight']))  # True <class 'property'>: Net itself was written\n"
-        "other = P.register_parametrization(Net(2, 2), 'bias', nn.Identity())  # another Net\n"
-        "other.weight  # KeyError: 'weight'\n",
         match=r"changed shared state, got: .* was added \(a property\)",
     ),
     _d(
         "REGISTER-ATOMIC",
         "right_inverse's result is written into the tensor before the forward checks run, so a "
         "failed registration still changes the values",
-        "class Bad(nn.Module):\n    def forward(self, x): return (x,)\n    def right_inverse(self, x): return x * 0\n"
-        "m = nn.Linear(2, 2)\ntry: P.register_parametrization(m, 'weight', Bad())\nexcept ValueError: pass\n"
-        "print(m.weight)  # zeros\n",
         match=r"the tensor's values after a failed ParametrizationList construction: got",
     ),
     _d(
         "ASSIGN-SHAPE-CHECKED",
         "assignment resizes the original silently, even on a safe list",
-        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "m.weight = torch.zeros(5, 7)\nprint(m.weight.shape)  # torch.Size([5, 7])\n",
         match=r"assigning a tensor of shape \(.*\): got no exception, expected ValueError",
     ),
     _d(
         "ASSIGN-MULTI-ATOMIC",
         "multi-input assignment writes original0 before checking original1",
-        _SUM2 + "class Bad(Sum2):\n    def right_inverse(self, x): return x, x.double() if x.sum() > 99 else x\n"
-        "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Bad())\n"
-        "try: m.weight = torch.full((2, 2), 100.)\nexcept ValueError: pass\n"
-        "print(m.parametrizations.weight.original0)  # 100s\n",
         ">=1.10",
         # Note: in bfloat16 the written original0 can be within the dtype's tolerance of its old value; the exact
         # snapshot then shows it.
@@ -128,16 +99,11 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     _d(
         "REMOVE-MULTI-KEEPS-KIND",
         "a frozen Parameter under a multi-input parametrization comes back as a buffer",
-        _SUM2 + "m = nn.Linear(2, 2); m.weight.requires_grad_(False)\n"
-        "P.register_parametrization(m, 'weight', Sum2()); P.remove_parametrizations(m, 'weight')\n"
-        "print('weight' in m._buffers)  # True\n",
         match=r"after removing a frozen multi-input parametrization: got 'buffer', expected 'parameter'",
     ),
     _d(
         "REMOVE-KEEPS-ORDER",
         "a register/remove round trip moves the name to the end of _parameters and state_dict",
-        "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())\n"
-        "P.remove_parametrizations(m, 'weight'); print(list(m.state_dict()))  # ['bias', 'weight']\n",
         match=r"names after a register/remove round trip: got|\(parameter names, buffer names, state_dict "
         r"keys\) after registering on",
     ),
@@ -145,10 +111,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "CACHE-NO-ALIEN",
         "the cache is keyed by id(module): a module created after another was freed, inside one "
         "cached() context, can be served the freed module's value",
-        _DOUBLE + "with P.cached():\n    seen = set()\n    for i in range(100):\n"
-        "        m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "        if id(m) in seen: print(torch.equal(m.weight, 2 * m.parametrizations.weight.original)); break\n"
-        "        seen.add(id(m)); m.weight; del m; gc.collect()  # prints False\n",
         match=r"inside cached\(\) \(its id was module \d+'s, freed earlier in the context\): got",
     ),
     _d(
@@ -157,11 +119,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "tensor object (as load_state_dict(assign=True) and functional_call do) leaves reads serving the value cached "
         "from the replaced one: the cache is keyed by id(module) and name alone, so backward reaches the replaced "
         "tensor and the new one gets no gradient",
-        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "with P.cached():\n    m.weight\n"
-        "    new = nn.Parameter(torch.ones(2, 2)); m.parametrizations.weight.original = new\n"
-        "    m.weight.sum().backward()\n"
-        "    print(torch.equal(m.weight, 2 * new), new.grad)  # False None\n",
         match=r"read inside cached\(\) after original\d* was replaced by another tensor is the value cached "
         r"from the old one",
     ),
@@ -170,41 +127,28 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "deepcopies share the generated class, whose properties register/remove edit: removing "
         "on a copy breaks the source's reads of that name (AttributeError), registering on a copy makes the source's "
         "reads of the new name fail (KeyError)",
-        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "c = copy.deepcopy(m); P.remove_parametrizations(c, 'weight')\nm.weight  # AttributeError\n",
         match=r"reading \w+\.\w+: got (AttributeError\(.*object has no attribute '\w+'|KeyError\('\w+'\))",
     ),
     _d(
         "TRANSFER-BUFFER",
         "a parametrized buffer missing from the target is created as a Parameter, then the tie "
         "raises TypeError and leaves the target partly parametrized",
-        _DOUBLE + "src = nn.Module(); src.register_buffer('b', torch.ones(2))\n"
-        "P.register_parametrization(src, 'b', Double())\n"
-        "P.transfer_parametrizations_and_params(src, nn.Module(), 'b')  # TypeError\n",
         match=r"got TypeError\(cannot assign '[\w.]+' as parameter 'original'",
     ),
     _d(
         "BUFFER-PERSISTENCE-KEPT",
         "a non-persistent buffer becomes persistent once parametrized, and stays so after removal",
-        "m = nn.Module(); m.register_buffer('s', torch.zeros(2), persistent=False)\n"
-        "P.register_parametrization(m, 's', nn.Identity())\n"
-        "print(list(m.state_dict()))  # ['parametrizations.s.original']\n",
         match=r"state_dict keys holding the non-persistent buffer '\w+' while parametrized: got \['parametrizations\.",
     ),
     _d(
         "TRANSFER-ATOMIC",
         "a transfer failing on a later name leaves the target partly parametrized",
-        _DOUBLE + "src = nn.Linear(2, 2)\nfor n in ('weight', 'bias'): P.register_parametrization(src, n, Double())\n"
-        "dst = nn.Linear(2, 2, bias=False)\n"
-        "P.transfer_parametrizations_and_params(src, dst)  # AttributeError, and dst.weight is now parametrized\n",
         match=r"onto a target whose \w+ is None",
     ),
     _d(
         "TRANSFER-SELF",
         "a transfer from a module to itself stacks the chain onto itself while iterating it, then "
         "raises RuntimeError 'dictionary changed size during iteration', leaving the chain doubled",
-        _DOUBLE + "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
-        "P.transfer_parametrizations_and_params(m, m)  # RuntimeError, and len(m.parametrizations.weight) is now 2\n",
         match=r"onto module itself .*got RuntimeError\('dictionary changed size during iteration'\)",
     ),
     _d(
@@ -212,11 +156,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "a failing transfer raises what fails inside it, never ValueError: AttributeError "
         "('NoneType' object has no attribute 'shape') for a target whose slot is None, RuntimeError ('dictionary "
         "changed size during iteration') for a module transferred onto itself",
-        _DOUBLE + "src = nn.Linear(2, 2)\nfor n in ('weight', 'bias'): P.register_parametrization(src, n, Double())\n"
-        "try: P.transfer_parametrizations_and_params(src, nn.Linear(2, 2, bias=False))\n"
-        "except AttributeError as e: print(repr(e))  # 'NoneType' object has no attribute 'shape'\n"
-        "m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', Double())\n"
-        "P.transfer_parametrizations_and_params(m, m)  # RuntimeError: dictionary changed size during iteration\n",
         match=r"got (AttributeError|RuntimeError)\(.*\), expected ValueError",
     ),
     _d(
@@ -225,11 +164,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "tensor on a weight of nn.RNN, nn.LSTM or nn.GRU raises RuntimeError: these modules keep weak references to "
         "their weights (_flat_weight_refs), and swap_tensors refuses a tensor that has them (nn.RNNBase._apply clears "
         "them before it swaps; the registration does not); the module is left unchanged",
-        "torch.__future__.set_swap_module_params_on_conversion(True)\n"
-        + _DOUBLE
-        + "m = nn.LSTM(3, 4)  # keeps weak references to its weights\n"
-        "P.register_parametrization(m, 'weight_hh_l0', Double())  # RuntimeError: Cannot swap t1 because it has "
-        "weakref associated with it\n",
         _SINCE_2_4,
         raises="RuntimeError",
         match=r"Cannot swap t1 because it has weakref associated with it",
@@ -240,10 +174,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "computed (a read, in or out of cached(), a stack's check, a removal with leave_parametrized=True) is hidden: "
         "Python answers the property's AttributeError by calling nn.Module.__getattr__, whose \"'ParametrizedLinear' "
         "object has no attribute 'weight'\" replaces it (pytorch/pytorch#58488)",
-        "class Fails(nn.Module):\n    fail = False\n"
-        "    def forward(self, x):\n        if self.fail: raise AttributeError('boom')\n        return x\n"
-        "m = nn.Linear(2, 2); p = Fails(); P.register_parametrization(m, 'weight', p); p.fail = True\n"
-        "m.weight  # AttributeError: 'ParametrizedLinear' object has no attribute 'weight', not AttributeError('boom')\n",
         match=r"got AttributeError\(\"'Parametrized\w+' object has no attribute '[\w.]+'\"\), expected the "
         r"AttributeError\(.*\) raised inside the parametrization",
     ),
@@ -252,11 +182,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "a multi-input right_inverse that returns an integer tensor (quantization codes "
         "beside a float scale) cannot be registered on a trainable Parameter: each output is wrapped as "
         "Parameter(t, original.requires_grad), and autograd refuses requires_grad on an integer tensor",
-        "class Int8Codes(nn.Module):\n    def forward(self, q, s): return q.to(s.dtype) * s\n"
-        "    def right_inverse(self, w):\n        s = w.abs().max() / 127\n"
-        "        return torch.round(w / s).to(torch.int8), s\n"
-        "P.register_parametrization(nn.Linear(2, 2), 'weight', Int8Codes())  # RuntimeError: Only Tensors of floating "
-        "point and complex dtype can require gradients\n",
         match=r"on a trainable Parameter: got RuntimeError\(Only Tensors of floating point and complex dtype can "
         r"require gradients\), expected it to register",
     ),
@@ -266,11 +191,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "it fails inside torch.utils.swap_tensors ('It is not possible to get the gradient edge for a Tensor that does "
         "not require gradients'); with a right_inverse returning its input, the next backward through the new value "
         "raises 'Trying to execute AccumulateGrad node that was poisoned by swap_tensors'",
-        "torch.__future__.set_swap_module_params_on_conversion(True)\n"
-        "class Id(nn.Module):\n    def forward(self, x): return x\n    def right_inverse(self, x): return x\n"
-        "m = nn.Linear(3, 3); loss = m.weight.sum(); loss.backward()  # loss's graph still holds weight\n"
-        "P.register_parametrization(m, 'weight', Id())\n"
-        "m.weight.sum().backward()  # RuntimeError: ... poisoned by swap_tensors\n",
         _SINCE_2_4,
         raises="RuntimeError",
         match=r"poisoned by swap_tensors|not possible to get the gradient edge for a Tensor that does not "
@@ -282,10 +202,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "the original, or registering a right_inverse that returns a view of its input, fails: swap_tensors refuses "
         "the original the view references ('Expected use_count of t1 to be 1 or 2 ...', or for a frozen one 'not "
         "possible to get the gradient edge'; on removal re-raised as the tensor-subclass RuntimeError)",
-        "torch.__future__.set_swap_module_params_on_conversion(True)\n"
-        "class Flat(nn.Module):\n    def forward(self, x): return x.flatten()\n"
-        "m = nn.Linear(3, 3); P.register_parametrization(m, 'weight', Flat(), unsafe=True)\n"
-        "P.remove_parametrizations(m, 'weight', leave_parametrized=True)  # RuntimeError\n",
         _SINCE_2_4,
         raises="RuntimeError",
         match=r"requires set_\(\) to be implemented correctly for the tensor subclass|not possible to get "
@@ -295,9 +211,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "NESTED-ASSIGN",
         "assigning to a tensor whose original is itself parametrized raises KeyError '1' "
         "(the list's reversed() meets the nested 'parametrizations' child)",
-        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "P.register_parametrization(m.parametrizations.weight, 'original', Double())\n"
-        "m.weight = torch.ones(2, 2)  # KeyError\n",
         raises="KeyError",
         match=r"^'\d+'$",
     ),
@@ -308,18 +221,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "forward of the user's that reads the parametrized tensor Dynamo's guard ___check_type_id(self) fails for each "
         "new layer: identical layers compiled one by one need a graph each, and from the 9th on hit "
         "config.recompile_limit and run eager (torch.nn's own forwards, Linear's, are not guarded so and need one)",
-        "from torch._dynamo.utils import counters\n"
-        "class Sym(nn.Module):\n    def forward(self, x): return x.triu() + x.triu(1).transpose(-1, -2)\n"
-        "class Block(nn.Module):\n"
-        "    def __init__(self): super().__init__(); self.weight = nn.Parameter(torch.randn(4, 4))\n"
-        "    def forward(self, x): return x @ self.weight\n"
-        "layers = [P.register_parametrization(Block(), 'weight', Sym()) for _ in range(12)]\n"
-        "torch._dynamo.reset(); counters.clear()\n"
-        "for layer in layers: layer.compile(backend='eager'); layer(torch.randn(2, 4))\n"
-        "print(counters['stats']['unique_graphs'], dict(counters['frames']))  # 8 {'total': 9, 'ok': 8}: the 9th "
-        "frame hit the recompile limit\n",
-        # Note: COMPILE-PER-LAYER-GRAPHS: on torch 2.4's own Dynamo the clause passed (installed matrix, 2026-12-06):
-        # no layer fell back to eager there, so the divergence is declared from 2.5's core on.
         match=r"compiled one by one hit Dynamo's recompile limit",
         core_releases=">=2.5",
     ),
@@ -330,12 +231,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "inside cached(), once module.weight was read, functional_call with the originals' keys "
         "serves the value cached from the module's own original: the output ignores the tensors passed and no "
         "gradient reaches them (the cache is keyed by id(module) and name alone, never by the original objects)",
-        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "t = torch.ones(2, 2, requires_grad=True); x = torch.ones(1, 2)\n"
-        "with P.cached():\n    m.weight\n"
-        "    out = torch.func.functional_call(m, {'parametrizations.weight.original': t}, (x,))\n"
-        "out.sum().backward()\n"
-        "print(torch.allclose(out, x @ (2 * t).T + m.bias), t.grad)  # False None\n",
         match=r"the gradient of passed original \d+ after backward through functional_call inside cached\(\) "
         r"is None|functional_call's output inside cached\(\), after module\.\w+ was read: got",
     ),
@@ -346,10 +241,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "inside cached(), once module.weight was read, load_state_dict(assign=True) replaces the "
         "original by the loaded tensor but reads keep serving the value cached from the replaced one (and backward "
         "through it reaches the replaced tensor, not the module's): the cache is keyed by id(module) and name alone",
-        _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "sd = {k: torch.ones_like(v) for k, v in m.state_dict().items()}\n"
-        "with P.cached():\n    m.weight\n    m.load_state_dict(sd, assign=True)\n"
-        "    print(torch.equal(m.weight, 2 * m.parametrizations.weight.original))  # False: the replaced one's value\n",
         match=r"read after load_state_dict\(assign=True\) inside cached\(\), after a read of module\.\w+: "
         r"got",
     ),
@@ -361,14 +252,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "thread holds a cached() context open, every other thread's reads are cached too, outside any cached(): two "
         "reads return one object, an in-place update of the original is not seen, and a second backward through a new "
         "read fails with 'Trying to backward through the graph a second time'",
-        _DOUBLE + "import threading\n"
-        "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "inside, done = threading.Event(), threading.Event()\n"
-        "def holder():\n    with P.cached():\n        m.weight; inside.set(); done.wait(10)\n"
-        "t = threading.Thread(target=holder); t.start(); inside.wait(10)\n"
-        "a, b = m.weight, m.weight  # this thread never entered cached()\n"
-        "done.set(); t.join(10)\n"
-        "print(a is b)  # True: the other thread's cached() serves this thread\n",
         match=r"two reads of module\.\w+ in a thread outside cached\(\) while another thread holds one open "
         r"returned one object",
     ),
@@ -378,14 +261,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "value the first computed (the chain runs once for both), so when both backward through their value the "
         "second fails with 'Trying to backward through the graph a second time' (or, when that backward passes, the "
         "second thread is seen to run no forward)",
-        _DOUBLE + "import threading\n"
-        "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "got, first, both = {}, threading.Event(), threading.Barrier(2, timeout=10)\n"
-        "def worker(name):\n    with P.cached():\n        if name == 'b': first.wait(10)\n"
-        "        got[name] = m.weight; first.set(); both.wait()\n"
-        "ts = [threading.Thread(target=worker, args=(n,)) for n in 'ab']; [t.start() for t in ts]; "
-        "[t.join(10) for t in ts]\n"
-        "print(got['a'] is got['b'])  # True: thread b was served thread a's cached value\n",
         match=r"(backward through its cached module\.\w+, after thread a's: got RuntimeError\(Trying to backward "
         r"through the graph a second time|forward calls made by thread b for \d+ reads inside its cached\(\): "
         r"got 0, expected)",
@@ -397,11 +272,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "type('FSDP' + cls.__name__, (FSDPModule, cls), ...)), removing a name parametrized before that fails: "
         "remove_parametrizations deletes the property from type(module), which does not hold it (the generated class "
         "does), and raises AttributeError; the name stays parametrized",
-        _DOUBLE + "class Mixin:\n    pass\n"
-        "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double())\n"
-        "m.__class__ = type('FSDP' + type(m).__name__, (Mixin, type(m)), {})\n"
-        "P.remove_parametrizations(m, 'weight')  # AttributeError: type object 'FSDPParametrizedLinear' has no "
-        "attribute 'weight'\n",
         match=r"after the subclassing: got AttributeError\(type object '\w+' has no attribute '\w+'\)",
     ),
     # Note: DISTRIBUTED-*: each reproducer starts a one-rank gloo group in-process (a HashStore: no network) and
@@ -411,9 +281,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "after fully_shard, type_before_parametrizations answers FSDPModule (the "
         "first base of fully_shard's class, a mixin that is not even an nn.Module), not the class the module had "
         "before its first registration",
-        _DIST + _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double()); fully_shard(m)\n"
-        "print(P.type_before_parametrizations(m))  # <class 'torch.distributed.fsdp.FSDPModule'>\n"
-        "dist.destroy_process_group()\n",
         raises="RankFailure",
         match=r"type_before_parametrizations of a fully_shard module: got <class 'torch\.distributed\.fsdp\.FSDPModule'>",
     ),
@@ -422,12 +289,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "remove_parametrizations after fully_shard fails with AttributeError (type object "
         "'FSDPParametrizedLinear' has no attribute 'weight'), and with leave_parametrized=True only after writing the "
         "parametrized value into the original: the module now reads the chain applied twice",
-        _DIST + _DOUBLE + "m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double()); fully_shard(m)\n"
-        "before = m.parametrizations.weight.original.full_tensor().clone()\n"
-        "try: P.remove_parametrizations(m, 'weight', leave_parametrized=True)\n"
-        "except AttributeError as e: print(e)  # type object 'FSDPParametrizedLinear' has no attribute 'weight'\n"
-        "print(torch.equal(m.parametrizations.weight.original.full_tensor(), 2 * before))  # True: changed anyway\n"
-        "dist.destroy_process_group()\n",
         _SINCE_2_4,
         raises="RankFailure",
         match=r"after remove_parametrizations\(module, '\w+', leave_parametrized=(True|False)\) after fully_shard "
@@ -438,10 +299,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "registering on a parameter after fully_shard succeeds, and the module's "
         "first forward then fails (RuntimeError: got mixed torch.Tensor and DTensor): fully_shard keeps writing the "
         "unsharded parameter under its old name",
-        _DIST + _DOUBLE + "m = nn.Linear(2, 2); fully_shard(m); P.register_parametrization(m, 'weight', Double())\n"
-        "try: m(torch.ones(1, 2))\n"
-        "except RuntimeError as e: print(e)  # aten.addmm.default got mixed torch.Tensor and DTensor ...\n"
-        "dist.destroy_process_group()\n",
         _SINCE_2_4,
         raises="RankFailure",
         match=r"raised in fsdp_register_after: RuntimeError: .*got mixed torch\.Tensor and DTensor",
@@ -450,13 +307,6 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "DISTRIBUTED-DTENSOR-ORIGINALS",
         "assigning a DTensor of another placement to a DTensor-parametrized tensor "
         "gives the original the assigned value's placements (set_ takes them), instead of keeping its own layout",
-        _DIST + _DOUBLE + "from torch.distributed.tensor import distribute_tensor, Shard, Replicate\n"
-        "mesh = torch.distributed.device_mesh.init_device_mesh('cpu', (1,)); m = nn.Linear(2, 2)\n"
-        "m.weight = nn.Parameter(distribute_tensor(m.weight.detach(), mesh, [Shard(0)]))\n"
-        "P.register_parametrization(m, 'weight', Double())\n"
-        "m.weight = distribute_tensor(torch.ones(2, 2), mesh, [Replicate()])\n"
-        "print(m.parametrizations.weight.original.placements)  # (Replicate(),), not (Shard(dim=0),)\n"
-        "dist.destroy_process_group()\n",
         raises="RankFailure",
         match=r"the original after assigning a .* DTensor: got DTensor \(.*\), expected a DTensor with placements",
     ),
@@ -465,9 +315,8 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
 
 def _also_in_first_release(divergence: Divergence) -> Divergence:
     """The same divergence in torch 1.9, with its reproducer run on 1.9.1's parametrize.py."""
-    return dataclasses.replace(
-        divergence, releases="<1.10", reproducer=divergence.reproducer.replace(_HEAD, on_release("1.9.1"), 1)
-    )
+    name = f"{_file_name(divergence.clause)}_1_9"
+    return dataclasses.replace(divergence, releases="<1.10", reproducer=script(name))
 
 
 # Note: TORCH_DIVERGENCES holds every release's; torch_divergences(version=...) picks those of one release.

@@ -1,0 +1,13 @@
+import torch, copy, gc
+from torch import nn
+import torch.nn.utils.parametrize as P
+import torch.distributed as dist
+from torch.distributed.fsdp import fully_shard
+dist.init_process_group('gloo', store=dist.HashStore(), rank=0, world_size=1)
+class Double(nn.Module):
+    def forward(self, x): return 2 * x
+    def right_inverse(self, y): return y / 2
+m = nn.Linear(2, 2); fully_shard(m); P.register_parametrization(m, 'weight', Double())
+try: m(torch.ones(1, 2))
+except RuntimeError as e: print(e)  # aten.addmm.default got mixed torch.Tensor and DTensor ...
+dist.destroy_process_group()

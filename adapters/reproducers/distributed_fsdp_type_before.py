@@ -1,0 +1,12 @@
+import torch, copy, gc
+from torch import nn
+import torch.nn.utils.parametrize as P
+import torch.distributed as dist
+from torch.distributed.fsdp import fully_shard
+dist.init_process_group('gloo', store=dist.HashStore(), rank=0, world_size=1)
+class Double(nn.Module):
+    def forward(self, x): return 2 * x
+    def right_inverse(self, y): return y / 2
+m = P.register_parametrization(nn.Linear(2, 2), 'weight', Double()); fully_shard(m)
+print(P.type_before_parametrizations(m))  # <class 'torch.distributed.fsdp.FSDPModule'>
+dist.destroy_process_group()

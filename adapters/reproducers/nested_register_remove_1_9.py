@@ -1,0 +1,7 @@
+import os, copy, torch
+from torch import nn
+from parametrize_conformance.adapters import load_adapter
+P = load_adapter('torch-release:' + os.path.join(os.environ['PARAMETRIZE_CONFORMANCE_TORCH_CACHE'], 'torch-1.9.1')).api
+m = nn.Linear(2, 2); P.register_parametrization(m, 'weight', nn.Identity())
+plist = m.parametrizations['weight']; P.register_parametrization(plist, 'original', nn.Identity())
+m.weight  # NotImplementedError
