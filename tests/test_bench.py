@@ -16,7 +16,7 @@ from parametrize_conformance.bench.results import build_rows
 from parametrize_conformance.bench.run import Measurement
 from parametrize_conformance.bench.targets import FLOOR, IMPL, TORCH, Target
 from parametrize_conformance.report import ReportError
-from parametrize_conformance.report._schema import validate_bench
+from parametrize_conformance.report._model import validate_bench
 
 TESTS = ROOT / "tests"
 # Note: tiny measurements keep each run to seconds; the numbers are not looked at, only their plumbing.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from parametrize_conformance.adapters import AdapterError, load_adapter, torch_divergences
-from parametrize_conformance.report._history import (
+from parametrize_conformance.releases.history import (
     HistoryOptions,
     _extract,
     fetch,
@@ -81,7 +81,7 @@ def test_a_release_needing_what_this_torch_lacks_is_not_loadable(tmp_path):
 
 
 def test_a_release_pip_cannot_get_says_why(tmp_path, monkeypatch):
-    import parametrize_conformance.report._history as history
+    import parametrize_conformance.releases.history as history
 
     def failing(arguments, options):
         return subprocess.CompletedProcess(arguments, 1, "", "ERROR: No matching distribution found for torch==0.1\n")

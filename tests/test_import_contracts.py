@@ -56,7 +56,7 @@ def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     ("module", "added", "broken"),
     [
         ("run/journal.py", "from parametrize_conformance.run import plugin\n", "No import circles"),
-        ("spec.py", "from parametrize_conformance.report import _history\n", "private module"),
+        ("spec.py", "from parametrize_conformance.report import _compare\n", "private module"),
     ],
 )
 def test_a_planted_circle_or_private_import_breaks_a_contract(tmp_path, module, added, broken):

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from test_report_diff import make_report
 
+from parametrize_conformance.commands import main
 from parametrize_conformance.report import ReportError, load_report, write_report
-from parametrize_conformance.report._cli import main
 
 PREFIX = "python -m parametrize_conformance.report: "
 PASSING = {"A": "passed", "B": "diverged", "C": "passed"}

@@ -9,7 +9,7 @@ import pytest
 
 from parametrize_conformance.clauses import Clause
 from parametrize_conformance.report import STATUSES, build_report, rank, validate
-from parametrize_conformance.report._diff import KINDS, Diff, classify, diff_reports, format_table
+from parametrize_conformance.report._compare import KINDS, Diff, classify, diff_reports, format_table
 
 _OUTCOMES_OF = {
     "passed": ["passed"],

@@ -13,7 +13,7 @@ from parametrize_conformance.clauses import Clause
 from parametrize_conformance.report import STATUSES, build_report, validate
 from parametrize_conformance.report._html import ink, render_html
 from parametrize_conformance.report._markdown import render_markdown
-from parametrize_conformance.report._styles import STATUS_COLOUR, STATUS_SYMBOL
+from parametrize_conformance.report._matrix import STATUS_COLOUR, STATUS_SYMBOL
 
 _OUTCOMES_OF = {
     "passed": ["passed"],

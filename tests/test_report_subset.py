@@ -14,8 +14,8 @@ from test_report_cli import assert_usage_error, snapshot, write
 from test_report_diff import make_report
 
 from parametrize_conformance.clauses import AREAS, CLAUSES
+from parametrize_conformance.commands import main
 from parametrize_conformance.report import ReportError, load_report, validate
-from parametrize_conformance.report._cli import main
 from parametrize_conformance.report._files import destination_note, pair_name, report_destination
 from parametrize_conformance.report._model import level_counts
 
@@ -220,7 +220,7 @@ def test_a_selected_clause_that_regressed_is_still_a_regression(runs, tmp_path, 
 
 
 def test_diff_notes_whose_selection_was_compared():
-    from parametrize_conformance.report._diff import diff_reports
+    from parametrize_conformance.report._compare import diff_reports
 
     full, a, ab = make_report(FULL), subset(FULL, ["A"]), subset(FULL, ["A", "B"])
     assert (
@@ -274,7 +274,7 @@ def fake_suite(monkeypatch):
             write(out / name, report)
         return 0
 
-    monkeypatch.setattr("parametrize_conformance.report._gate.run_suite_for_gate", run)
+    monkeypatch.setattr("parametrize_conformance.report._compare.run_suite_for_gate", run)
     return written
 
 

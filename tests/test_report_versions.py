@@ -10,11 +10,11 @@ import pytest
 from test_report_cli import assert_usage_error, write
 from test_report_render import make_report, table_row
 
+from parametrize_conformance.commands import main
+from parametrize_conformance.releases.pip import Plan, pip_reason
+from parametrize_conformance.releases.versions import Options, Outcome, candidates, render_versions, run_versions, write_runs
 from parametrize_conformance.report import ReportError, render_html, render_markdown
-from parametrize_conformance.report._by_version import changes, describe, load_runs, version_columns, version_key
-from parametrize_conformance.report._cli import main
-from parametrize_conformance.report._versions import Options, Outcome, candidates, render_versions, run_versions, write_runs
-from parametrize_conformance.torch_pip import Plan, pip_reason
+from parametrize_conformance.report._matrix import changes, describe, load_runs, version_columns, version_key
 
 OLD = {"REGISTER-A": "passed", "REGISTER-B": "diverged", "CACHE-A": "passed", "CACHE-B": "diverged"}
 NEW = {"REGISTER-A": "passed", "REGISTER-B": "unexpected-pass", "CACHE-A": "failed", "CACHE-B": "diverged"}
@@ -230,7 +230,7 @@ def test_a_version_that_fails_does_not_stop_the_others(tmp_path, monkeypatch):
         "2.13.0": Outcome("2.13.0", "ran", report="torch-2.13.0.json"),
         "2.14.1": Outcome("2.14.1", "install failed", "not installable here: pip: boom"),
     }
-    monkeypatch.setattr("parametrize_conformance.report._versions._one_version", lambda v, o: outcomes[v])
+    monkeypatch.setattr("parametrize_conformance.releases.versions._one_version", lambda v, o: outcomes[v])
     found = run_versions(["2.3.1", "2.14.1", "2.13.0"], _options(tmp_path), "torch>=2.4")
     assert [(o.version, o.status) for o in found] == [
         ("2.3.1", "below floor"),
@@ -247,15 +247,15 @@ def test_the_runs_file_is_written_after_each_version(tmp_path, monkeypatch):
         seen.append([e["version"] for e in load_runs(options.out / "versions.json")] if seen else [])
         return Outcome(version, "ran", report=f"torch-{version}.json")
 
-    monkeypatch.setattr("parametrize_conformance.report._versions._one_version", one)
+    monkeypatch.setattr("parametrize_conformance.releases.versions._one_version", one)
     run_versions(["2.12.1", "2.13.0"], _options(tmp_path), "torch>=2.4", command="versions")
     assert seen == [[], ["2.12.1"]]
     assert [e["version"] for e in load_runs(_options(tmp_path).out / "versions.json")] == ["2.12.1", "2.13.0"]
 
 
 def test_skipped_versions_are_not_installed(tmp_path, monkeypatch):
-    monkeypatch.setattr("parametrize_conformance.report._versions.plan_install", lambda v: Plan(0, 0, ("torch",), 0))
-    monkeypatch.setattr("parametrize_conformance.report._versions._install_and_run", pytest.fail)
+    monkeypatch.setattr("parametrize_conformance.releases.versions.plan_install", lambda v: Plan(0, 0, ("torch",), 0))
+    monkeypatch.setattr("parametrize_conformance.releases.versions._install_and_run", pytest.fail)
     [outcome] = run_versions(["2.12.1"], _options(tmp_path), "torch>=2.4")
     assert (outcome.status, outcome.reason) == (
         "skipped",

@@ -67,7 +67,7 @@ def release_cache(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("divergence", OLDER, ids=lambda d: f"{d.clause}@{d.releases}")
 def test_an_older_releases_reproducer_shows_it_on_that_release(divergence, release_cache, monkeypatch):
-    from parametrize_conformance.report._history import HistoryOptions, fetch
+    from parametrize_conformance.releases.history import HistoryOptions, fetch
 
     release = re.search(r"'torch-(\d+\.\d+\.\d+)'", divergence.reproducer).group(1)
     assert divergence.applies_to(release), f"{divergence.clause}: shown on {release}, outside {divergence.releases}"

@@ -1,4 +1,4 @@
-"""Reports of conformance runs: the schema, building and atomic writing, the matrix, and the diff.
+"""Reports of conformance runs: what they hold and their files, rendering them, and comparing them (diff, gate, bless).
 
 Reading, rendering and diffing reports need jsonschema alone: nothing imported here imports torch, pytest or
 Hypothesis, so `python -m parametrize_conformance.report render` runs in an environment with none of them.
@@ -6,9 +6,17 @@ Hypothesis, so `python -m parametrize_conformance.report render` runs in an envi
 
 from typing import Any
 
-from parametrize_conformance.report._build import build_report
-from parametrize_conformance.report._by_version import Change, changes, version_columns
-from parametrize_conformance.report._diff import ClauseChange, Diff, diff_reports, format_table
+from parametrize_conformance.report._compare import (
+    DEFAULT_BASELINES,
+    DEFAULT_OUT,
+    ClauseChange,
+    Diff,
+    bless_from_args,
+    diff_from_args,
+    diff_reports,
+    format_table,
+    gate_from_args,
+)
 from parametrize_conformance.report._files import (
     check_writable,
     destination_note,
@@ -20,19 +28,48 @@ from parametrize_conformance.report._files import (
 )
 from parametrize_conformance.report._html import render_html
 from parametrize_conformance.report._markdown import render_markdown
+from parametrize_conformance.report._matrix import (
+    RUNS_FILE,
+    RUNS_FORMAT,
+    Change,
+    changes,
+    load_runs,
+    version_columns,
+    version_key,
+)
 from parametrize_conformance.report._model import (
     BAD_STATUSES,
     OUTCOMES,
     SCHEMA_VERSION,
     STATUSES,
+    ReportError,
+    build_report,
     clause_status,
     counted_levels,
     rank,
+    schema,
+    validate,
+    validate_bench,
 )
-from parametrize_conformance.report._schema import ReportError, schema, validate, validate_bench
+from parametrize_conformance.report._render import render_from_args
 from parametrize_conformance.report._text import summary_lines
+from parametrize_conformance.report._usage import PROG, UsageError, command_line, release_list
 
 __all__ = [
+    "DEFAULT_BASELINES",
+    "DEFAULT_OUT",
+    "PROG",
+    "RUNS_FILE",
+    "RUNS_FORMAT",
+    "UsageError",
+    "bless_from_args",
+    "command_line",
+    "diff_from_args",
+    "gate_from_args",
+    "load_runs",
+    "release_list",
+    "render_from_args",
+    "version_key",
     "validate_bench",
     "report_destination",
     "destination_note",

@@ -1,9 +1,9 @@
-"""python -m parametrize_conformance.report: see parametrize_conformance.report._cli."""
+"""python -m parametrize_conformance.report: see parametrize_conformance.commands."""
 
 from __future__ import annotations
 
 import sys
 
-from parametrize_conformance.report._cli import main
+from parametrize_conformance.commands import main
 
 sys.exit(main())

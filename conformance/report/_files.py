@@ -1,4 +1,6 @@
-"""Reading and writing report files: validated on the way in, atomic on the way out, baselines never overwritten."""
+"""Report files: reading (validated) and writing (atomic, baselines never overwritten), the reports a directory holds,
+and which baseline pairs with which report.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +8,13 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from parametrize_conformance.report._model import with_levels
-from parametrize_conformance.report._schema import ReportError, validate
+from parametrize_conformance.report._model import ReportError, validate, with_levels
+from parametrize_conformance.report._usage import PROG, UsageError
 
 SUBSET_SUFFIX = ".subset.json"
 
@@ -157,3 +161,139 @@ def _mode_for(path: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+Loaded = list[tuple[Path, dict[str, Any]]]
+
+
+def reports_in(directory: Path) -> list[Path]:
+    """The reports of `directory`: its *.json files holding a JSON object with a "schema" field, sorted by name."""
+    return [p for p in sorted(directory.glob("*.json")) if p.is_file() and looks_like_report(p)]
+
+
+def looks_like_report(path: Path) -> bool:
+    """Whether `path` holds a JSON object with a "schema" field."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "schema" in data
+
+
+def by_name(directory: Path) -> dict[str, list[Path]]:
+    """The reports of `directory` grouped by the file name they pair under: a --clauses run's NAME.subset.json
+    goes with NAME.json."""
+    groups: dict[str, list[Path]] = {}
+    for path in reports_in(directory):
+        groups.setdefault(pair_name(path), []).append(path)
+    return groups
+
+
+def _finished(path: Path) -> float:
+    """When the report's run finished (POSIX seconds; 0 when it does not say)."""
+    run = (peek(path) or {}).get("run")
+    if not isinstance(run, dict):
+        return 0.0
+    try:
+        return datetime.fromisoformat(run["finished"]).timestamp()
+    except (TypeError, KeyError, ValueError):
+        return 0.0
+
+
+def _is_subset_file(path: Path) -> bool:
+    return is_subset(peek(path) or {})
+
+
+def latest(paths: Sequence[Path]) -> Path:
+    """The report of the run that finished last; a full run's on a tie."""
+    return max(paths, key=lambda p: (_finished(p), not _is_subset_file(p)))
+
+
+def for_matrix(paths: Sequence[Path]) -> Path:
+    """The one report of an adapter a directory's matrix shows: the latest full run, else the latest --clauses run."""
+    full = [p for p in paths if not _is_subset_file(p)]
+    return latest(full or paths)
+
+
+def kind(path: Path) -> str:
+    """'a --clauses run' or 'a full run', for messages about a report file."""
+    return "a --clauses run" if _is_subset_file(path) else "a full run"
+
+
+def load_all(paths: Iterable[Path]) -> Loaded:
+    """Each path with its validated report; raises ReportError on the first unreadable or invalid one."""
+    return [(path, load_report(path)) for path in paths]
+
+
+class Pairing(NamedTuple):
+    """What a diff compares: (baseline, report) pairs, baselines with no report, reports with no baseline, and a line
+    for each report left out because a newer one of its adapter is compared."""
+
+    pairs: list[tuple[Path, Path]]
+    missing: list[Path]
+    unbaselined: list[Path]
+    passed_over: list[str]
+
+
+def pair(base: Path, new: Path) -> Pairing:
+    """How the baselines `base` (a file or a directory) pair with the reports `new`."""
+    if not base.exists():
+        raise UsageError(f"{base}: no such baseline; bless a completed run's report with {PROG} bless REPORT --to {base}")
+    if not new.exists():
+        raise UsageError(
+            f"{new}: no such report or directory; write it with pytest --pyargs parametrize_conformance "
+            f"--adapter NAME --report PATH"
+        )
+    if not base.is_dir():
+        return _pair_file(base, new)
+    if not new.is_dir():
+        raise UsageError(
+            f"BASE {base} is a directory but NEW {new} is a file; give NEW as a directory of reports, "
+            f"or BASE as the baseline file {base / new.name}"
+        )
+    return _pair_directories(base, new)
+
+
+def _pair_file(base: Path, new: Path) -> Pairing:
+    """The baseline file `base` with the report `new`, or with the newest report of its name in the directory `new`."""
+    if not new.is_dir():
+        return Pairing([(base, new)], [], [], []) if new.is_file() else Pairing([], [base], [], [])
+    group = by_name(new).get(base.name)
+    if not group:
+        return Pairing([], [base], [], [])
+    report = latest(group)
+    return Pairing([(base, report)], [], [], _passed_over(group, report, base, new_side=True))
+
+
+def _pair_directories(base: Path, new: Path) -> Pairing:
+    """The baselines of the directory `base` with the reports of the directory `new`, by file name."""
+    baselines, reports = by_name(base), by_name(new)
+    if not baselines:
+        raise UsageError(
+            f"{base} holds no baselines (*.json reports); bless one with {PROG} bless REPORT --to {base / 'NAME.json'}"
+        )
+    # Note: where a directory holds an adapter's full run and a --clauses run, the diff compares the newer, the run
+    # that was just made; the other is named, with the command that compares it.
+    pairing = Pairing([], [], [p for n, g in reports.items() if n not in baselines for p in g], [])
+    for name, group in baselines.items():
+        baseline = latest(group)
+        pairing.passed_over.extend(_passed_over(group, baseline, new, new_side=False))
+        if name not in reports:
+            pairing.missing.append(baseline)
+            continue
+        report = latest(reports[name])
+        pairing.pairs.append((baseline, report))
+        pairing.passed_over.extend(_passed_over(reports[name], report, baseline, new_side=True))
+    return pairing
+
+
+def _passed_over(group: Sequence[Path], chosen: Path, other: Path, new_side: bool) -> list[str]:
+    """A line for each report of `group` that is not `chosen`: what it is, and how to compare it against `other`."""
+    lines = []
+    for path in (p for p in group if p != chosen):
+        command = f"{PROG} diff {other} {path}" if new_side else f"{PROG} diff {path} {other}"
+        lines.append(
+            f"not compared: {path} ({kind(path)}), since {chosen} is the newer report of that adapter; "
+            f"compare it by name: {command}"
+        )
+    return lines

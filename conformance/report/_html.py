@@ -6,26 +6,30 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from parametrize_conformance.report._by_version import Change, changes, describe, run_line, version_columns
-from parametrize_conformance.report._model import STATUSES
-from parametrize_conformance.report._styles import (
+from parametrize_conformance.report._matrix import (
     ABSENT,
     HEADER_COLUMNS,
     STATUS_COLOUR,
+    Change,
     Note,
     Row,
     areas,
+    changes,
     columns,
     counts,
+    describe,
     header_fields,
     labels,
     legend,
     level_tag,
     notes,
     rows,
+    run_line,
     status_of,
     symbol,
+    version_columns,
 )
+from parametrize_conformance.report._model import STATUSES
 
 _ABSENT_COLOUR = "#ffffff"
 _DARK_INK, _LIGHT_INK = "#1b1f24", "#ffffff"

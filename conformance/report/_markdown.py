@@ -6,15 +6,17 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from parametrize_conformance.report._by_version import Change, changes, describe, run_line, version_columns
-from parametrize_conformance.report._styles import (
+from parametrize_conformance.report._matrix import (
     ABSENT,
     HEADER_COLUMNS,
+    Change,
     Note,
     Row,
     areas,
+    changes,
     columns,
     counts,
+    describe,
     header_fields,
     labels,
     legend,
@@ -22,9 +24,11 @@ from parametrize_conformance.report._styles import (
     notes,
     one_line,
     rows,
+    run_line,
     short,
     status_of,
     symbol,
+    version_columns,
 )
 
 # Characters that Markdown would read as table separators, HTML, code or emphasis inside a line of text.

@@ -1,14 +1,18 @@
-"""Clause statuses and test outcomes of a report, and how a clause's tests make its status."""
+"""What a report holds: clause statuses and test outcomes, the schema that ships with the package, and assembling a
+report from a run's results.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
-# Note: the levels are the clause table's (parametrize_conformance.clauses imports nothing heavy, so reading reports still
-# needs
-# neither torch nor pytest).
-from parametrize_conformance.clauses import CLAUSES, LEVELS
+import jsonschema
+
+from parametrize_conformance.clauses import CLAUSES, LEVELS, Clause
 
 SCHEMA_VERSION = 1
 
@@ -114,3 +118,144 @@ def with_levels(report: dict[str, Any]) -> dict[str, Any]:
     report["summary"].setdefault("by_level", level_counts(report["clauses"]))
     report["run"].setdefault("level", DEFAULT_LEVEL)
     return report
+
+
+class ReportError(Exception):
+    """A report cannot be read, validated or written; the message names the file and the fix."""
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(files("parametrize_conformance.report").joinpath(name).read_text())
+    return loaded
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of a report (schema version 1)."""
+    return _load("schema.json")
+
+
+def bench_schema() -> dict[str, Any]:
+    """The JSON Schema of a benchmark run's document (bench.json, schema version 1)."""
+    return _load("bench.schema.json")
+
+
+def validate(report: Any, where: str = "report") -> None:
+    """Raise ReportError naming the first violation unless `report` matches the report schema."""
+    _validate(report, schema(), where, "report")
+
+
+def validate_bench(document: Any, where: str = "bench document") -> None:
+    """Raise ReportError naming the first violation unless `document` matches the bench schema."""
+    _validate(document, bench_schema(), where, "bench document")
+
+
+def _validate(document: Any, against: dict[str, Any], where: str, kind: str) -> None:
+    if isinstance(document, dict) and document.get("schema") not in (None, 1):
+        raise ReportError(
+            f"{where} has schema {document.get('schema')!r}; this version of parametrize-conformance "
+            f"reads {kind} schema 1: upgrade parametrize-conformance to read it"
+        )
+    validator = jsonschema.Draft202012Validator(against)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    if error is not None:
+        path = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ReportError(f"{where} is not a valid parametrize-conformance {kind}: at {path}: {error.message}")
+
+
+_FAILING_OUTCOMES = ("crashed", "timeout", "aborted", "failed", "error")
+
+
+def build_report(
+    header: Mapping[str, Any],
+    results: Sequence[Mapping[str, Any]],
+    run: Mapping[str, Any],
+    clauses: Mapping[str, Clause] = CLAUSES,
+) -> dict[str, Any]:
+    """A schema-1 report: `header` holds suite, adapter, environment and declared ({clause: reason}); `results`
+    one dict per finished test (nodeid, clause, outcome, duration_s, and message/reproducer on failure); `run` the
+    run section, whose "clauses" (the ids --clauses selected; None or absent: every clause) and "level" (the level
+    the run counted; absent: required) are always written. Each clause entry carries its level and basis (from `clauses`) and
+    the summary counts each level's statuses under "by_level"."""
+    by_clause: dict[str, list[Mapping[str, Any]]] = {c: [] for c in clauses}
+    for result in results:
+        if result.get("clause") in by_clause:
+            by_clause[result["clause"]].append(result)
+    declared, signatures = header.get("declared", {}), header.get("signatures", {})
+    entries = {c: _clause_entry(clause, by_clause[c], declared.get(c), signatures.get(c)) for c, clause in clauses.items()}
+    return {
+        "schema": SCHEMA_VERSION,
+        "suite": dict(header["suite"]),
+        "adapter": dict(header["adapter"]),
+        "environment": dict(header["environment"]),
+        "run": _run_section(run),
+        "summary": _summary(entries),
+        "clauses": entries,
+    }
+
+
+def _run_section(run: Mapping[str, Any]) -> dict[str, Any]:
+    """`run` with its clause selection recorded: the sorted selected ids, or None for a run of every clause."""
+    section = dict(run)
+    clauses = section.get("clauses")
+    section["clauses"] = None if clauses is None else sorted(set(clauses))
+    section["level"] = section.get("level") or DEFAULT_LEVEL
+    return section
+
+
+def _clause_entry(
+    clause: Clause, results: Sequence[Mapping[str, Any]], reason: str | None, signature: str | None = None
+) -> dict[str, Any]:
+    status = clause_status(r["outcome"] for r in results)
+    first_bad = _first_failure(results) if status in BAD_STATUSES else None
+    if status == "untested":
+        # Note: an untested clause carries why its first skipped test was skipped (a missing device, say).
+        first_bad = next((r for r in results if r["outcome"] == "skipped" and r.get("message")), None)
+    return {
+        "area": clause.area,
+        "statement": clause.statement,
+        "level": clause.level,
+        "basis": clause.basis,
+        "status": status,
+        "tests": [_test_entry(r) for r in results],
+        "duration_s": round(sum(max(r.get("duration_s", 0.0), 0.0) for r in results), 6),
+        "reason": reason,
+        "message": first_bad.get("message") if first_bad else None,
+        "reproducer": first_bad.get("reproducer") if first_bad else None,
+        # Note: a declared clause says what its failure was declared to look like, and the first failure met that
+        # matched it; beside a `failed` status's message, the two show how the failure differs from the declared one.
+        **({"signature": signature} if reason is not None and signature else {}),
+        **({"declared_message": met} if (met := _first_declared(results)) else {}),
+    }
+
+
+def _first_declared(results: Sequence[Mapping[str, Any]]) -> str | None:
+    """The first line of the first failure met that matched the declared divergence's signature."""
+    return next((r["declared"] for r in results if r.get("declared")), None)
+
+
+def _first_failure(results: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    for outcome in _FAILING_OUTCOMES:
+        for result in results:
+            if result["outcome"] == outcome:
+                return result
+    return None
+
+
+def _test_entry(result: Mapping[str, Any]) -> dict[str, Any]:
+    entry = {
+        "nodeid": result["nodeid"],
+        "outcome": result["outcome"],
+        "duration_s": round(max(result.get("duration_s", 0.0), 0.0), 6),
+    }
+    for key in ("message", "reproducer", "declared"):
+        if result.get(key):
+            entry[key] = result[key]
+    return entry
+
+
+def _summary(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    counts = {status: 0 for status in STATUSES}
+    for entry in entries.values():
+        counts[entry["status"]] += 1
+    return {"total": len(entries), **counts, "by_level": level_counts(dict(entries))}

@@ -8,9 +8,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from parametrize_conformance.report._by_version import RUNS_FILE, load_runs, version_columns
-from parametrize_conformance.report._files import write_atomically
-from parametrize_conformance.report._folders import by_name, for_matrix, kind, load_all, looks_like_report, reports_in
+from parametrize_conformance.report._files import (
+    by_name,
+    for_matrix,
+    kind,
+    load_all,
+    looks_like_report,
+    reports_in,
+    write_atomically,
+)
+from parametrize_conformance.report._matrix import RUNS_FILE, load_runs, version_columns
 from parametrize_conformance.report._usage import UsageError
 
 

@@ -26,10 +26,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from parametrize_conformance.report._by_version import version_key
-from parametrize_conformance.report._files import write_atomically
-from parametrize_conformance.report._usage import UsageError, command_line, release_list
-from parametrize_conformance.report._versions import (
+from parametrize_conformance.releases.pip import pip_reason
+from parametrize_conformance.releases.versions import (
     Outcome,
     candidates,
     progress,
@@ -38,7 +36,7 @@ from parametrize_conformance.report._versions import (
     summarize,
     write_entries,
 )
-from parametrize_conformance.torch_pip import pip_reason
+from parametrize_conformance.report import UsageError, command_line, release_list, version_key, write_atomically
 
 # Note: the adapter's own names, written out here so that the report commands import neither torch nor adapters.
 PREFIX, SOURCE_FILE, INFO_FILE = "torch-release:", "parametrize.py", "source.json"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from parametrize_conformance.torch_pip import pip_reason
+from parametrize_conformance.releases.pip import pip_reason
 
 
 def install_torch(version: str, env: Path, project: Path) -> str:

@@ -1,4 +1,5 @@
-"""python -m parametrize_conformance.report: render the matrix, gate a run against a baseline, bless a run as the baseline.
+"""python -m parametrize_conformance.report: render the matrix, diff, gate a run against a baseline, bless a run as the
+baseline (report/), and run the suite on torch releases (versions, history: releases/).
 
 Exit status: 0 success (no regression), 1 a regression or a baseline without a report, 2 a usage error. Every
 usage error is one line on stderr; a failing command writes nothing.
@@ -12,17 +13,22 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from parametrize_conformance.report._bless import bless_from_args
-from parametrize_conformance.report._by_version import RUNS_FILE
-from parametrize_conformance.report._diff import diff_from_args
-from parametrize_conformance.report._gate import DEFAULT_BASELINES, DEFAULT_OUT, gate_from_args
-from parametrize_conformance.report._history import DEFAULT_OUT as DEFAULT_HISTORY_OUT
-from parametrize_conformance.report._history import history_from_args
-from parametrize_conformance.report._render import render_from_args
-from parametrize_conformance.report._schema import ReportError
-from parametrize_conformance.report._usage import PROG, UsageError
-from parametrize_conformance.report._versions import DEFAULT_ENVS, versions_from_args
-from parametrize_conformance.report._versions import DEFAULT_OUT as DEFAULT_VERSIONS_OUT
+from parametrize_conformance.releases.history import DEFAULT_OUT as DEFAULT_HISTORY_OUT
+from parametrize_conformance.releases.history import history_from_args
+from parametrize_conformance.releases.versions import DEFAULT_ENVS, versions_from_args
+from parametrize_conformance.releases.versions import DEFAULT_OUT as DEFAULT_VERSIONS_OUT
+from parametrize_conformance.report import (
+    DEFAULT_BASELINES,
+    DEFAULT_OUT,
+    PROG,
+    RUNS_FILE,
+    ReportError,
+    UsageError,
+    bless_from_args,
+    diff_from_args,
+    gate_from_args,
+    render_from_args,
+)
 from parametrize_conformance.suggest import did_you_mean
 
 COMMANDS = ("render", "diff", "gate", "bless")

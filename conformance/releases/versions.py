@@ -23,14 +23,21 @@ from importlib.metadata import PackageNotFoundError, requires
 from pathlib import Path
 from typing import Any
 
-from parametrize_conformance.report._by_version import RUNS_FILE, RUNS_FORMAT, load_runs, version_key
-from parametrize_conformance.report._files import load_report, write_atomically
-from parametrize_conformance.report._html import render_html
-from parametrize_conformance.report._markdown import render_markdown
-from parametrize_conformance.report._schema import ReportError
-from parametrize_conformance.report._usage import command_line, release_list
-from parametrize_conformance.torch_installs import env_python, env_size_mb, install_torch
-from parametrize_conformance.torch_pip import Plan, plan_install, torch_releases
+from parametrize_conformance.releases.installs import env_python, env_size_mb, install_torch
+from parametrize_conformance.releases.pip import Plan, plan_install, torch_releases
+from parametrize_conformance.report import (
+    RUNS_FILE,
+    RUNS_FORMAT,
+    ReportError,
+    command_line,
+    load_report,
+    load_runs,
+    release_list,
+    render_html,
+    render_markdown,
+    version_key,
+    write_atomically,
+)
 
 DEFAULT_OUT = Path("reports", "out", "versions")
 DEFAULT_ENVS = Path(".nox", "torch_versions-envs")

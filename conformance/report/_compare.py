@@ -1,18 +1,33 @@
-"""Comparing two reports clause by clause (what was fixed, what regressed, what the suites do not share), and the diff
-command, which compares reports with their baselines."""
+"""Comparing reports: the diff of two reports clause by clause, the gate (the suite run on every baselined adapter, then
+diffed against its baseline), and bless (a completed run copied into the baseline).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from parametrize_conformance.report._files import load_report, pair_name
-from parametrize_conformance.report._folders import load_all
-from parametrize_conformance.report._model import DEFAULT_LEVEL, level_of, rank
-from parametrize_conformance.report._pairing import pair
-from parametrize_conformance.report._usage import PROG
+from parametrize_conformance.report._files import (
+    check_writable,
+    is_subset,
+    load_all,
+    load_report,
+    pair,
+    pair_name,
+    report_file_name,
+    reports_in,
+    selected,
+    write_report,
+)
+from parametrize_conformance.report._model import BAD_STATUSES, DEFAULT_LEVEL, STATUSES, ReportError, level_of, rank
+from parametrize_conformance.report._usage import PROG, UsageError
 
 KINDS: tuple[str, ...] = ("unchanged", "fixed", "regressed", "added", "removed")
 _DETAIL_WIDTH = 100
@@ -221,3 +236,167 @@ def _verdict(verb: str, regressed: int, compared: int, missing: int) -> str:
     if problems:
         return f"{verb} failed: {', '.join(problems)} ({reports})"
     return f"{verb} passed: nothing regressed ({reports})"
+
+
+DEFAULT_BASELINES = Path("reports", "baseline")
+DEFAULT_OUT = Path("reports", "out")
+
+
+def gate_from_args(args: argparse.Namespace) -> int:
+    """Run the suite for every baseline, then diff; the suite's status when it did not run to the end."""
+    base, out = Path(args.baseline), Path(args.out)
+    if not base.is_dir() or not reports_in(base):
+        raise UsageError(f"{base} holds no baselines; bless a completed run's report with {PROG} bless REPORT")
+    if out.resolve() == base.resolve():
+        raise UsageError(f"--out {out} is the baseline directory; write the gate's run elsewhere (default {DEFAULT_OUT})")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    command = gate_command(load_baselines(reports_in(base)), out, args.jobs, args.pytest_arguments)
+    status = run_suite_for_gate(command)
+    if status not in (0, 1):
+        print(f"gate failed: the suite run ended with status {status} before the diff", file=sys.stderr)
+        return status
+    return compare(base, out, "gate")
+
+
+def gate_command(baselines: dict[Path, dict[str, Any]], out: Path, jobs: int, pytest_arguments: Sequence[str]) -> list[str]:
+    """The pytest command that re-runs the baselines' adapters into `out`."""
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--pyargs",
+        "parametrize_conformance",
+        "-p",
+        "no:cacheprovider",
+        "--isolate",
+        "--report-dir",
+        str(out),
+        "--jobs",
+        str(jobs),
+    ]
+    for path, report in baselines.items():
+        spec = report["adapter"]["spec"]
+        if report_file_name(spec) != path.name:
+            raise ReportError(
+                f"{path} is the baseline of adapter {spec!r}, whose reports are named "
+                f"{report_file_name(spec)}; rename the baseline to that name"
+            )
+        command += ["--adapter", spec]
+    profiles = {report["run"]["hypothesis_profile"] for report in baselines.values()} - {None}
+    if len(profiles) == 1:
+        command += ["--hypothesis-profile", profiles.pop()]
+    return command + list(pytest_arguments)
+
+
+def load_baselines(paths: Sequence[Path]) -> dict[Path, dict[str, Any]]:
+    """Each baseline file with its report; raises ReportError for a report that is not blessed."""
+    baselines = {path: load_report(path) for path in paths}
+    for path, report in baselines.items():
+        if "baseline" not in report:
+            raise ReportError(
+                f"{path} is a report, not a blessed baseline; bless it with python -m "
+                f"parametrize_conformance.report bless {path}"
+            )
+        if is_subset(report):
+            raise ReportError(
+                f"{path} is the baseline of a --clauses run, whose other clauses are untested; bless a "
+                f"run of every clause in its place"
+            )
+    return baselines
+
+
+def run_suite_for_gate(command: list[str]) -> int:
+    """Run the suite; its exit status (0 or 1 when it ran to the end)."""
+    print("gate: " + " ".join(command[1:]), flush=True)
+    return subprocess.run(command).returncode
+
+
+def bless_from_args(args: argparse.Namespace) -> int:
+    """Write the report as a blessed baseline; print what was done and the report's counts."""
+    source = Path(args.report)
+    report = load_report(source)
+    _check_completed(source, report)
+    _check_full(source, report)
+    target = Path(args.to) if args.to else DEFAULT_BASELINES / source.name
+    check_writable(target, allow_baseline=True)
+    replaced = _baseline_of(target)
+    blessed = {
+        "schema": report["schema"],
+        "baseline": {"blessed_at": _now(), "source": str(source)},
+        **{k: v for k, v in report.items() if k not in ("schema", "baseline")},
+    }
+    try:
+        write_report(target, blessed, allow_baseline=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target} ({exc.strerror or exc}); choose a writable --to path") from None
+    for line in _bless_lines(source, target, blessed, replaced):
+        print(line)
+    return 0
+
+
+def _check_completed(source: Path, report: dict[str, Any]) -> None:
+    """Raise UsageError unless the report's run completed."""
+    run = report["run"]
+    if run["exit"] != "completed":
+        said = f": {run['message']}" if run["message"] else ""
+        raise UsageError(
+            f"{source}: the run did not complete (run.exit is {run['exit']!r}{said}), so its statuses "
+            f"are no baseline; rerun it to the end (pytest --pyargs parametrize_conformance --adapter "
+            f"{report['adapter']['spec']} --report {source}) and bless that report"
+        )
+
+
+def _check_full(source: Path, report: dict[str, Any]) -> None:
+    """Raise UsageError if the report is of a --clauses run, whose unselected clauses are untested."""
+    chosen = selected(report)
+    if chosen is not None:
+        raise UsageError(
+            f"{source} is a --clauses run ({len(chosen)} of {len(report['clauses'])} clauses selected), "
+            f"so the other clauses are untested and it is no baseline; run every clause (pytest --pyargs "
+            f"conformance --adapter {report['adapter']['spec']} --report PATH, no --clauses) and bless "
+            f"that report"
+        )
+
+
+def _baseline_of(path: Path) -> dict[str, Any] | None:
+    """The baseline field of the report at `path`, if it is a blessed baseline."""
+    if not path.is_file():
+        return None
+    try:
+        baseline: dict[str, Any] | None = json.loads(path.read_text(encoding="utf-8")).get("baseline")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return baseline
+
+
+def _bless_lines(source: Path, target: Path, report: dict[str, Any], replaced: dict[str, Any] | None) -> list[str]:
+    """What bless tells the user: the new baseline, its counts, what it replaced, how to gate against it."""
+    adapter, suite = report["adapter"], report["suite"]
+    version = f" {adapter['version']}" if adapter["version"] else ""
+    commit = f" {suite['commit'][:7]}" if suite["commit"] else ""
+    lines = [
+        f"blessed {source} as baseline {target} (adapter {adapter['name']}{version}, suite {suite['version']}{commit})",
+        _counts(report["summary"]),
+    ]
+    if replaced:
+        lines.append(f"replaced the baseline blessed at {replaced['blessed_at']} from {replaced['source']}")
+    bad = sum(report["summary"][s] for s in BAD_STATUSES)
+    if bad:
+        lines.append(
+            f"note: this baseline accepts {bad} failing clause{'s' * (bad != 1)}; diff flags only "
+            f"clauses that get worse than it"
+        )
+    lines.append(f"gate a run against it with: {PROG} diff {target} NEW_REPORT")
+    return lines
+
+
+def _counts(summary: dict[str, int]) -> str:
+    """'79 clauses: 63 passed, 16 diverged' (statuses with no clause left out)."""
+    counts = ", ".join(f"{summary[s]} {s}" for s in STATUSES if summary[s])
+    return f"{summary['total']} clauses: {counts or 'none'}"
+
+
+def _now() -> str:
+    """The current UTC time, ISO 8601, to the second."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
