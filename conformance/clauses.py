@@ -649,6 +649,18 @@ _RECORDS: tuple[Clause, ...] = (
         needs=(_REG, _REM, _IS),
     ),
     Clause(
+        id="REMOVE-UNSAFE-DTYPE",
+        area="remove",
+        level=R,
+        statement="Without the swap flag, removing with leave_parametrized=True an unsafe parametrization that changed "
+        "the tensor's dtype raises and changes nothing: the original cannot take another dtype in place, and the "
+        "module stays parametrized as it was.",
+        basis="invariant: a failing call changes nothing; docs: leave_parametrized=True keeps the original object and "
+        "sets it to the current output, which set_() cannot give another dtype",
+        source="docs: remove_parametrizations; torch 2.13 behaviour: remove_parametrizations",
+        needs=(_REG, _REM, _IS),
+    ),
+    Clause(
         id="CACHE-SAME-OBJECT",
         area="cache",
         level=R,

@@ -30,6 +30,7 @@ from parametrize_conformance.strategies import (
     hosts,
     mixed_cases,
     multi_cases,
+    other_dtypes,
     preserving,
     registered,
     registered_reproducer,
@@ -304,3 +305,29 @@ def test_remove_mixed_dtype(P, adapter, device, dtype, data):
     assert_equal(value.dtype, dtype, f"module.{name}.dtype after removal (the tensor's, not an original's)")
     assert_equal(value.requires_grad, False, f"module.{name}.requires_grad after removal")
     assert_close(value, expected, f"module.{name} after removal (the parametrized value)")
+
+
+@given(data=st.data())
+def test_remove_unsafe_dtype(P, adapter, device, dtype, data):
+    case = data.draw(cases(dtypes=(dtype,), min_chain=0, max_chain=2), label="case")
+    target = data.draw(other_dtypes(dtype), label="target dtype")
+    call = f"P.remove_parametrizations(module, {case.name!r}, leave_parametrized=True)"
+    note_case(
+        case,
+        adapter,
+        device,
+        f"\nthen P.register_parametrization(module, name, CastTo({target}), unsafe=True)"
+        f"\n    torch.__future__.set_swap_module_params_on_conversion(False); {call}",
+    )
+    module = case.build(P, device) if case.chain else case.host.build(device)
+    P.register_parametrization(module, case.name, L.CastTo(target), unsafe=True)
+    before = snapshot(module)
+    flag = torch.__future__.get_swap_module_params_on_conversion()
+    torch.__future__.set_swap_module_params_on_conversion(False)
+    try:
+        with raises(Exception, what=call):
+            P.remove_parametrizations(module, case.name, leave_parametrized=True)
+    finally:
+        torch.__future__.set_swap_module_params_on_conversion(flag)
+    assert_unchanged(before, module, f"after the failing {call}")
+    assert_equal(P.is_parametrized(module, case.name), True, f"is_parametrized(module, {case.name!r}) after it")

@@ -558,6 +558,28 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "the removed tensor is put back one place too early (before the last name that preceded it)",
     ),
     PlantedBug(
+        "remove-casts-back-to-original-dtype",
+        "REMOVE-UNSAFE-DTYPE",
+        "_remove.py",
+        "_restore_single",
+        Replace(
+            "raise RuntimeError(_DTYPE_CHANGED.format(name=name, new=value.dtype, old=original.dtype))",
+            "value = value.to(original.dtype)",
+        ),
+        "removal casts a dtype-changed value back to the original's dtype instead of refusing",
+    ),
+    PlantedBug(
+        "remove-dtype-change-leaves-original",
+        "REMOVE-UNSAFE-DTYPE",
+        "_remove.py",
+        "_restore_single",
+        Replace(
+            "raise RuntimeError(_DTYPE_CHANGED.format(name=name, new=value.dtype, old=original.dtype))",
+            "return original",
+        ),
+        "removal of a dtype-changing chain silently keeps the original's value (as leave_parametrized=False would)",
+    ),
+    PlantedBug(
         "write-copies-instead-of-set",
         "REMOVE-UNSAFE-SHAPE",
         "_tensors.py",
