@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 
 from parametrize_conformance.clauses import CLAUSES, LEVELS, Clause
+from parametrize_conformance.report._causes import group_causes
 
 SCHEMA_VERSION = 1
 
@@ -190,6 +191,7 @@ def build_report(
         "environment": dict(header["environment"]),
         "run": _run_section(run),
         "summary": _summary(entries),
+        "causes": group_causes(entries, BAD_STATUSES),
         "clauses": entries,
     }
 

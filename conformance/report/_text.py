@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from typing import Any
 
+from parametrize_conformance.report._causes import group_causes
 from parametrize_conformance.report._model import BAD_STATUSES, LEVELS, STATUSES, counted_levels, level_of, run_level
 
 _ALWAYS_SHOWN = ("passed", "diverged", "unexpected-pass", "untested", "failed")
@@ -23,6 +25,7 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"{area:<10}" + "".join(f"{counts[s]:>17}" for s in shown))
     lines.append(f"{'total':<10}" + "".join(f"{report['summary'][s]:>17}" for s in shown))
     failing = [(i, c) for i, c in clauses.items() if c["status"] in BAD_STATUSES]
+    lines += cause_lines(report)
     if failing:
         lines.append("Failing clauses:")
         for clause_id, clause in failing:
@@ -38,6 +41,29 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     lines += _listed(clauses, "diverged", "Declared divergences:")
     lines += _listed(clauses, "unexpected-pass", "Declared divergences that passed (remove them from the adapter):")
     return lines + conforms_lines(report)
+
+
+def cause_lines(report: dict[str, Any]) -> list[str]:
+    """The causes that fail several clauses, largest first: each with its count, the cause, the clause it shows in
+    most directly (with that clause's reproducer) and the others it takes down. Nothing when no cause is shared."""
+    clauses = report["clauses"]
+    shared = [g for g in report.get("causes") or group_causes(clauses, BAD_STATUSES) if len(g["clauses"]) > 1]
+    if not shared:
+        return []
+    lines = ["Failures by cause (largest first: fixing one may clear every clause under it):"]
+    for number, group in enumerate(shared, 1):
+        lead, others = group["lead"], [c for c in group["clauses"] if c != group["lead"]]
+        lines.append(f"  {number}. {len(group['clauses'])} clauses: {group['cause']}")
+        lines.append(f"     shows most directly in {lead} [{level_of(lead, clauses[lead])}]: {clauses[lead]['statement']}")
+        lines += textwrap.wrap(
+            "also: " + ", ".join(others),
+            width=118,
+            initial_indent="     ",
+            subsequent_indent="       ",
+            break_on_hyphens=False,
+        )
+        lines += [f"     {line}" for line in (clauses[lead].get("reproducer") or "").splitlines()]
+    return lines
 
 
 def _listed(clauses: dict[str, Any], status: str, title: str) -> list[str]:
