@@ -147,7 +147,7 @@ def test_diff_and_matrix_tag_recommended_clauses_and_a_recommended_regression_is
     assert "/ B-ONE [recommended] (failed)" in markdown
     html = render_html([new])
     assert 'data-clause="B-ONE" data-level="recommended"' in html and '<span class="level"' in html
-    assert 'title="recommended: stricter than the docs"' in html, "the basis is the clause id's tooltip"
+    assert 'Statement B1. — recommended: stricter than the docs"' in html, "the basis is the clause id's tooltip"
 
 
 # --- exit status ---------------------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ def test_diff_exits_1_and_names_regressed_clauses_with_their_statements(tmp_path
 def test_diff_fixed_clauses_pass_the_gate(tmp_path, capsys):
     base, new = write(tmp_path / "b.json", make_report(REGRESSED)), write(tmp_path / "n.json", make_report(PASSING))
     assert main(["diff", str(base), str(new)]) == 0
-    assert "  fixed      A  failed -> passed" in capsys.readouterr().out.splitlines()
+    assert "  fixed      A  failed -> passed  was: AssertionError: A broke" in capsys.readouterr().out.splitlines()
 
 
 def test_diff_prints_the_suite_mismatch_note_and_does_not_gate_added_clauses(tmp_path, capsys):
@@ -288,7 +288,7 @@ def test_render_writes_both_matrices_next_to_the_first_report(tmp_path, capsys, 
     write(tmp_path / "out/reference.json", make_report(PASSING, adapter="reference"))
     write(tmp_path / "out/package.json", '{"name": "not a report"}')
     assert main(["render", "out"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["out/matrix.md", "out/matrix.html"]
+    assert capsys.readouterr().out.splitlines() == ["out/matrix.md", "out/matrix.html", "out/matrix.png"]
     assert (tmp_path / "out/matrix.md").read_text() == "md: reference,torch\n"
     assert (tmp_path / "out/matrix.html").read_text() == "html: reference,torch\n"
 

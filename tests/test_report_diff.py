@@ -186,7 +186,7 @@ def test_format_table_lists_changed_clauses_then_counts():
     new = make_report({"A": "failed", "B": "passed", "LONGER-ID": "diverged", "D": "passed"})
     assert format_table(diff_reports(base, new)) == [
         "regressed  A          passed -> failed    AssertionError: A broke",
-        "fixed      B          failed -> passed",
+        "fixed      B          failed -> passed    was: AssertionError: B broke",
         "regressed  LONGER-ID  passed -> diverged  reason of LONGER-ID",
         "unchanged 1, fixed 1, regressed 2, added 0, removed 0",
     ]

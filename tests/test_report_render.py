@@ -242,17 +242,19 @@ def test_html_has_a_cell_per_clause_and_adapter_with_its_status(two_reports):
     assert [a["attrs"]["data-adapter"] for a in page.find("tr") if "data-adapter" in a["attrs"]] == ["reference", "torch"]
 
 
-def test_html_cells_carry_reason_or_message_in_a_tooltip_and_a_details(two_reports):
+def test_html_cells_carry_reason_or_message_in_a_tooltip_and_their_note_on_a_click(two_reports):
     by_key = cells(Page(render_html(two_reports)))
     failed, diverged, passed = by_key["torch", "STACK-A"], by_key["torch", "REGISTER-B"], by_key["reference", "STACK-A"]
     assert failed["attrs"]["title"] == (
         "torch / STACK-A (failed): AssertionError: STACK-A broke\n\nReproducer:\n    P.check('STACK-A')"
     )
-    assert "AssertionError: STACK-A broke" in failed["text"] and "P.check('STACK-A')" in failed["text"]
-    assert "reason of REGISTER-B" in diverged["attrs"]["title"] and "reason of REGISTER-B" in diverged["text"]
-    assert passed["text"] == "✓ passed" and passed["attrs"]["title"] == "reference / STACK-A: passed"
-    html = render_html(two_reports)
-    assert html.count("<details>") == 3
+    notes = {n["attrs"]["id"]: n for n in Page(render_html(two_reports)).find("li", **{"class": "note"})}
+    clicked = notes[failed["attrs"]["data-note"]]["text"]
+    assert "AssertionError: STACK-A broke" in clicked and "P.check('STACK-A')" in clicked
+    assert "reason of REGISTER-B" in diverged["attrs"]["title"]
+    assert "reason of REGISTER-B" in notes[diverged["attrs"]["data-note"]]["text"]
+    assert failed["text"] == "✗" and passed["text"] == "✓" and "data-note" not in passed["attrs"]
+    assert passed["attrs"]["title"] == "reference / STACK-A: passed"
 
 
 def test_html_notes_list_every_non_passed_cell(two_reports):
@@ -278,7 +280,8 @@ def test_html_escapes_hostile_text():
     by_key = cells(page)
     assert set(by_key) == {(f"bad{HOSTILE}", "REGISTER-A"), (f"bad{HOSTILE}", "REGISTER-B")}
     assert by_key[f"bad{HOSTILE}", "REGISTER-A"]["attrs"]["title"].endswith(f"P.check('REGISTER-A'){HOSTILE}")
-    assert page.find("td", **{"class": "statement"})[0]["text"] == HOSTILE
+    statements = [t for t in page.find("td", **{"class": "statement"}) if t["attrs"].get("title")]
+    assert statements[0]["text"] == HOSTILE
 
 
 def test_html_is_self_contained(two_reports):
@@ -393,7 +396,7 @@ def test_html_matrix_renders_in_chromium(tmp_path):
         image = image.convert("RGB")
         assert image.size == (1400, 1800)
         assert len(image.getcolors(maxcolors=1 << 24)) > 100, "the page rendered blank"
-        cell_area = 100 * 20
+        cell_area = 24 * 11
         assert pixels_near(image, rgb(STATUS_COLOUR["passed"])) > 20 * cell_area
         assert pixels_near(image, rgb(STATUS_COLOUR["failed"])) > 3 * cell_area
         assert pixels_near(image, rgb(STATUS_COLOUR["diverged"])) > cell_area
@@ -412,3 +415,136 @@ def test_html_filters_hide_rows_in_chromium(tmp_path, two_reports):
     notes = [(n["attrs"]["data-area"], "hidden" in n["attrs"]) for n in page.find("li", **{"class": "note"})]
     assert {area for area, hidden in notes if not hidden} == {"register"} and len(notes) == 6
     assert "1 of 4 clauses shown" in page.find("span", id="shown-count")[0]["text"]
+
+
+# The compact grid, the changes by version and the heat map
+
+V1 = {"REGISTER-A": "passed", "REGISTER-B": "diverged", "STACK-A": "passed", "CACHE-A": "untested"}
+V2 = {"REGISTER-A": "passed", "REGISTER-B": "passed", "STACK-A": "failed", "CACHE-A": "untested"}
+V3 = {"REGISTER-A": "passed", "REGISTER-B": "passed", "STACK-A": "failed", "CACHE-A": "passed"}
+
+
+def versions(*statuses: dict[str, str]) -> list[dict]:
+    """Reports of one adapter at versions 1.0, 2.0, ... with the given statuses."""
+    found = []
+    for i, each in enumerate(statuses, start=1):
+        report = make_report(each, "torch")
+        report["adapter"] = {**report["adapter"], "version": f"{i}.0"}
+        found.append(report)
+    return found
+
+
+def test_html_grid_is_one_small_cell_per_clause_and_column_under_a_fixed_header():
+    html = render_html(versions(V1, V2, V3), by_version=True)
+    page = Page(html)
+    assert [h["text"] for h in page.find("th", **{"class": "col"})] == [
+        "1.0",
+        "2.02",
+        "3.01",
+    ]  # the version, then its count of changes
+    assert all(len(c["text"]) == 1 for c in cells(page).values())
+    assert len(page.find("tr", **{"class": "area-row"})) == 3 == len(page.find("button", **{"aria-expanded": "true"}))
+    assert re.search(r"\.matrix thead th \{ position: sticky; top: 0;", html)
+    assert re.search(r"\.clause-id \{ position: sticky; left: 0;", html)
+    assert '<details class="box notes-box">' in html and '<details class="box runs-box" open>' in html
+
+
+def test_html_changes_by_version_list_each_versions_changed_clauses_with_their_reason():
+    page = Page(render_html(versions(V1, V2, V3), by_version=True))
+    releases = page.find("details", **{"class": "release"})
+    changed = {
+        r["attrs"]["data-version"]: [t["attrs"]["data-clause"] for t in page.find("tr") if t in _inside(page, r)]
+        for r in releases
+    }
+    # by hand: 1.0 → 2.0 moves REGISTER-B (diverged → passed) and STACK-A (passed → failed); 2.0 → 3.0 moves CACHE-A
+    assert changed == {"torch 2.0": ["REGISTER-B", "STACK-A"], "torch 3.0": ["CACHE-A"]}
+    text = releases[0]["text"]
+    assert "was: reason of REGISTER-B" in text and "AssertionError: STACK-A broke" in text
+    assert "was: no test of this clause ran" in releases[1]["text"]
+    assert [a["attrs"]["href"] for a in page.find("a", **{"class": "step"})] == ["#changes-1", "#changes-2"]
+
+
+def _inside(page: Page, outer: dict) -> list[dict]:
+    """The elements that follow `outer` and whose text lies within it (a rough containment, enough for one table)."""
+    start = page.elements.index(outer)
+    return [el for el in page.elements[start + 1 :] if el["text"] and el["text"] in outer["text"]]
+
+
+def test_html_changed_rows_filter_is_on_by_version_only():
+    by_version = Page(render_html(versions(V1, V2), by_version=True))
+    (box,) = by_version.find("input", id="changed-only")
+    assert "checked" in box["attrs"]
+    flagged = [r["attrs"]["data-clause"] for r in by_version.find("tr", **{"class": "changed"})]
+    assert flagged == ["REGISTER-B", "STACK-A"]
+    (box,) = Page(render_html(versions(V1, V2))).find("input", id="changed-only")
+    assert "checked" not in box["attrs"]
+
+
+def test_render_writes_a_heat_map_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    from parametrize_conformance.report._heatmap import write_heatmap
+
+    path = tmp_path / "matrix.png"
+    write_heatmap(versions(V1, V2, V3), path, by_version=True)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_render_without_matplotlib_writes_the_pages_and_says_why_no_picture(tmp_path, monkeypatch, capsys):
+    import json
+    import sys
+
+    from parametrize_conformance.commands import main
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    (tmp_path / "torch.json").write_text(json.dumps(make_report(REFERENCE)), encoding="utf-8")
+    assert main(["render", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [str(tmp_path / "matrix.md"), str(tmp_path / "matrix.html")]
+    assert len(lines) == 3 and lines[2].startswith(f"skipped {tmp_path / 'matrix.png'}: matplotlib is not installed")
+    assert not (tmp_path / "matrix.png").exists()
+
+
+def probed(tmp_path, html: str, script: str, *args: str) -> Page:
+    """The DOM of `html` in Chromium at 1400 × 900 after `script` ran on load (it writes what it measures into
+    attributes of <html>)."""
+    path = tmp_path / "probed.html"
+    probe = f"<script>window.addEventListener('load', () => {{ {script} }});</script>"
+    path.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    done = run_chromium(tmp_path, "--window-size=1400,900", "--dump-dom", *args, path.as_uri())
+    page = Page(done.stdout)
+    assert page.find("html"), done.stderr[-2000:]
+    return page
+
+
+def test_html_header_stays_fixed_while_scrolling_in_chromium(tmp_path):
+    statuses = {f"{area}-{i}": "passed" for area in ("REGISTER", "STACK", "CACHE") for i in range(30)}
+    html = render_html([make_report(statuses, "reference"), make_report({**statuses, "STACK-3": "failed"}, "torch")])
+    script = (
+        "window.scrollTo(0, 700); const r = document.documentElement;"
+        "r.dataset.scrolled = window.scrollY;"
+        "r.dataset.head = document.querySelector('.matrix thead th.col').getBoundingClientRect().top;"
+        "r.dataset.row = document.querySelector('tr.clause').getBoundingClientRect().top;"
+    )
+    (root,) = probed(tmp_path, html, script).find("html")
+    assert float(root["attrs"]["data-scrolled"]) == 700
+    assert float(root["attrs"]["data-head"]) == 0 and float(root["attrs"]["data-row"]) < 0
+
+
+def test_html_changed_filter_hides_unchanged_rows_and_shows_the_changes_in_chromium(tmp_path):
+    html = render_html(versions(V1, V2, V3), by_version=True)
+    page = probed(tmp_path, html, "")
+    visible = [r["attrs"]["data-clause"] for r in page.find("tr", **{"class": "clause"}) if "hidden" not in r["attrs"]]
+    assert visible == ["REGISTER-B", "STACK-A", "CACHE-A"]
+    assert "3 of 4 clauses shown" in page.find("span", id="shown-count")[0]["text"]
+    assert [r["attrs"]["data-version"] for r in page.find("details", **{"class": "release"})] == ["torch 2.0", "torch 3.0"]
+    every = probed(tmp_path, html.replace('id="changed-only" checked', 'id="changed-only"'), "")
+    assert all("hidden" not in r["attrs"] for r in every.find("tr", **{"class": "clause"}))
+
+
+def test_committed_history_matrix_fits_two_screens_in_chromium(tmp_path):
+    from pathlib import Path
+
+    html = (Path(__file__).parents[1] / "reports" / "history" / "source" / "matrix.html").read_text(encoding="utf-8")
+    script = "document.documentElement.dataset.height = document.documentElement.scrollHeight;"
+    (root,) = probed(tmp_path, html, script).find("html")
+    assert int(root["attrs"]["data-height"]) <= 2 * 900

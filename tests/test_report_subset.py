@@ -339,6 +339,7 @@ def test_render_of_a_directory_shows_one_column_per_adapter_and_names_the_subset
     assert capsys.readouterr().out.splitlines() == [
         "out/matrix.md",
         "out/matrix.html",
+        "out/matrix.png",
         "skipped out/torch.subset.json (a --clauses run): the matrix shows out/torch.json for that adapter; name "
         "out/torch.subset.json to render it",
     ]
@@ -351,5 +352,5 @@ def test_render_of_a_directory_shows_one_column_per_adapter_and_names_the_subset
 def test_render_of_a_directory_holding_only_a_subset_shows_it(tmp_path, capsys, in_tmp):
     write(tmp_path / "out/torch.subset.json", subset(FULL, ["A"]))
     assert main(["render", "out"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["out/matrix.md", "out/matrix.html"]
+    assert capsys.readouterr().out.splitlines() == ["out/matrix.md", "out/matrix.html", "out/matrix.png"]
     assert json.loads((tmp_path / "out/torch.subset.json").read_text())["run"]["clauses"] == ["A"]

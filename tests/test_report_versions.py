@@ -60,9 +60,14 @@ def test_markdown_by_version_lists_and_marks_the_changed_clauses():
     matrix = markdown.split("## Clauses")[1]
     assert table_row(matrix, "CACHE-A")[2:] == ["✓ passed", "✗ failed", "Δ"]
     assert table_row(matrix, "CACHE-B")[2:] == ["~ diverged", "~ diverged", ""]
-    changes_part = markdown.split("## Changes between versions")[1].split("## Clauses")[0]
-    assert "2 clauses with a status that differs" in changes_part
-    assert "| REGISTER-B | ~ diverged | ! unexpected-pass | the declared divergence does not reproduce" in changes_part
+    changes_part = markdown.split("## Changes by version")[1].split("## Clauses")[0]
+    assert "2 change(s) in 1 of 1 version(s)" in changes_part
+    assert "### torch 2.14.1 (2 since torch 2.13.0)" in changes_part
+    assert (
+        "- REGISTER-B: ~ diverged → ! unexpected-pass: passed although declared as a divergence: reason of REGISTER-B"
+        in changes_part
+    )
+    assert "- CACHE-A: ✓ passed → ✗ failed: AssertionError: CACHE-A broke" in changes_part
     assert "CACHE-B" not in changes_part
 
 
@@ -74,17 +79,18 @@ def test_markdown_by_version_says_when_nothing_changed():
 def test_markdown_by_adapter_is_unchanged_by_the_option():
     reports = [make_report(OLD, "reference"), make_report(NEW, "torch")]
     assert render_markdown(reports) == render_markdown(reports, by_version=False)
-    assert "## Changes between versions" not in render_markdown(reports)
+    assert "## Changes by version" not in render_markdown(reports)
 
 
 def test_html_by_version_marks_changed_rows_and_offers_the_filter():
     html = render_html([at_version(OLD, "2.13.0"), at_version(NEW, "2.14.1")], by_version=True)
     assert '<tr class="clause changed" data-changed="yes" data-area="cache" data-clause="CACHE-A"' in html
     assert '<tr class="clause" data-area="cache" data-clause="CACHE-B"' in html
-    assert '<option value="changed">only clauses that change between versions</option>' in html
-    assert "<h2>Changes between versions</h2>" in html
+    assert '<input type="checkbox" id="changed-only" checked> only clauses that change between versions' in html
+    assert "<h2>Changes by version</h2>" in html
     by_adapter = render_html([make_report(OLD, "reference"), make_report(NEW, "torch")])
-    assert 'class="clause changed"' not in by_adapter and 'value="changed"' not in by_adapter
+    assert '<input type="checkbox" id="changed-only"> only clauses that differ between columns' in by_adapter
+    assert "Changes by version" not in by_adapter
 
 
 def test_runs_are_shown_with_reasons_and_figures():
@@ -139,7 +145,7 @@ def test_render_by_version_writes_the_matrix_with_the_runs_file(in_tmp, capsys):
     assert main(["render", "v", "--by", "version"]) == 0
     markdown = (in_tmp / "v/matrix.md").read_text()
     assert "| 2.12.1 | skipped | skipped: a CUDA build, pass --download to try |" in markdown
-    assert "| CACHE-A | ✓ passed | ✗ failed | conforms in torch 2.13.0, fails in torch 2.14.1 |" in markdown
+    assert "- CACHE-A: ✓ passed → ✗ failed: AssertionError: CACHE-A broke" in markdown
 
 
 def test_render_by_version_refuses_two_reports_of_one_version_and_writes_nothing(in_tmp, capsys):

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from parametrize_conformance.report._changelog import triage_line
 from parametrize_conformance.report._files import (
     check_writable,
     is_subset,
@@ -35,8 +36,9 @@ _DETAIL_WIDTH = 100
 
 @dataclass(frozen=True)
 class ClauseChange:
-    """One clause of a diff: its statuses in the base and the new report (None where absent), its class, and its
-    level (the new report's, else the base's). A regression is one at either level: the level is shown, not gated."""
+    """One clause of a diff: its statuses in the base and the new report (None where absent), its class, its level
+    (the new report's, else the base's), and for a changed clause the line that explains the change (as the matrix's
+    changes by version give it). A regression is one at either level: the level is shown, not gated."""
 
     clause: str
     kind: str
@@ -45,6 +47,7 @@ class ClauseChange:
     statement: str
     detail: str | None
     level: str = DEFAULT_LEVEL
+    line: str = ""
 
     @property
     def tag(self) -> str:
@@ -118,6 +121,7 @@ def _change(clause_id: str, base: dict[str, Any] | None, new: dict[str, Any] | N
         statement,
         detail,
         level_of(clause_id, new or base),
+        triage_line(base, new) if base_status != new_status else "",
     )
 
 
@@ -160,8 +164,8 @@ def _suite_label(report: dict[str, Any]) -> str:
 
 
 def format_table(diff: Diff) -> list[str]:
-    """The notes, one line per changed clause (CLASS  ID [level]  base -> new  message/reason; the level tag only
-    for a recommended clause), then the count line."""
+    """The notes, one line per changed clause (CLASS  ID [level]  base -> new  message/reason, or for a clause now
+    passed or removed what it was; the level tag only for a recommended clause), then the count line."""
     changed = [c for c in diff.changes if c.kind != "unchanged"]
     lines = [f"note: {note}" for note in diff.notes]
     id_width = max((len(c.clause + c.tag) for c in changed), default=0)
@@ -169,7 +173,7 @@ def format_table(diff: Diff) -> list[str]:
     for change in changed:
         row = (
             f"{change.kind:<9}  {change.clause + change.tag:<{id_width}}  {_move(change):<{move_width}}  "
-            f"{_short(change.detail)}"
+            f"{_short(change.detail or change.line)}"
         )
         lines.append(row.rstrip())
     lines.append(", ".join(f"{kind} {count}" for kind, count in diff.counts().items()))

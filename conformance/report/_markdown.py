@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from parametrize_conformance.report._causes_view import causes_markdown
+from parametrize_conformance.report._changelog import Release, changelog
 from parametrize_conformance.report._matrix import (
     ABSENT,
     HEADER_COLUMNS,
@@ -16,7 +18,6 @@ from parametrize_conformance.report._matrix import (
     changes,
     columns,
     counts,
-    describe,
     header_fields,
     labels,
     legend,
@@ -48,13 +49,15 @@ def render_markdown(
         reports = version_columns(reports)
     matrix_rows = rows(reports)
     changed = changes(reports) if by_version else None
+    releases = changelog(reports) if by_version else None
     what = f"{reports[0]['adapter']['spec']} at {len(reports)} version(s)" if by_version else f"{len(reports)} adapter(s)"
     parts = [
         f"# Conformance matrix: {what}, {len(matrix_rows)} clauses",
         _header_table(reports),
         _legend(),
         _runs_section(runs) if runs is not None else "",
-        _changes_section(changed, reports) if changed is not None else "",
+        _changes_section(releases) if releases is not None else "",
+        causes_markdown(reports),
         "## Clauses",
         *(_area_section(area, area_rows, reports, changed) for area, area_rows in areas(matrix_rows).items()),
         _notes_section(notes(reports, matrix_rows)) if reports else "",
@@ -123,18 +126,30 @@ def _runs_section(runs: Sequence[dict[str, Any]]) -> str:
     return "## Versions\n\n" + (_table(["version", "status", "detail"], body) if body else "No versions recorded.")
 
 
-def _changes_section(changed: Sequence[Change], reports: Sequence[dict[str, Any]]) -> str:
-    """The clauses whose status differs between versions, with each step in words."""
-    if not changed:
-        return "## Changes between versions\n\nEvery clause has the same status in every version."
-    names = labels(reports)
-    body = [[c.clause, *(_status_cell(s) for s in c.statuses), describe(c, names)] for c in changed]
-    count = f"{len(changed)} clause{'s' * (len(changed) != 1)}"
-    return (
-        f"## Changes between versions\n\n{count} with a status that differs between versions (marked Δ below). "
-        "Each version declares the divergences of its release, so an unexpected-pass marks a declaration whose "
-        f"releases are wrong.\n\n{_table(['clause', *names, 'what changed'], body)}"
-    )
+def _changes_section(releases: Sequence[Release]) -> str:
+    """For each version, the clauses whose status differs from the version before, each with its explaining line."""
+    moved = [r for r in releases if r.steps]
+    if not moved:
+        return "## Changes by version\n\nEvery clause has the same status in every version."
+    total = sum(len(r.steps) for r in releases)
+    quiet = ", ".join(r.label for r in releases if not r.steps)
+    parts = [
+        f"## Changes by version\n\nEach version against the one before it: {total} change(s) in {len(moved)} of "
+        f"{len(releases)} version(s) (the clauses marked Δ below). An unexpected-pass marks a declared divergence "
+        "whose releases are wrong." + (f" No change in {escape(quiet)}." if quiet else ""),
+        *(_release(r) for r in moved),
+    ]
+    return "\n\n".join(parts)
+
+
+def _release(release: Release) -> str:
+    """`### label (N since previous)`, then one line per clause: its move and why."""
+    lines = [
+        f"- {s.clause}: {_status_cell(s.before)} → {_status_cell(s.after)}" + (f": {escape(s.line)}" if s.line else "")
+        for s in release.steps
+    ]
+    head = f"### {escape(release.label)} ({len(release.steps)} since {escape(release.previous)})"
+    return head + "\n\n" + "\n".join(lines)
 
 
 def _status_cell(status: str) -> str:

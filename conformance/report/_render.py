@@ -1,5 +1,5 @@
-"""The render command: the conformance matrix (matrix.md and matrix.html) of the reports named, a column per adapter
-or per version of one adapter."""
+"""The render command: the conformance matrix (matrix.md, matrix.html and the heat map matrix.png) of the reports
+named, a column per adapter or per version of one adapter."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from parametrize_conformance.report._usage import UsageError
 
 
 def render_from_args(args: argparse.Namespace) -> int:
-    """Write matrix.md and matrix.html of the reports; print their paths (and the reports of a directory left out)."""
+    """Write matrix.md, matrix.html and matrix.png of the reports; print their paths (and the reports of a directory
+    left out, and why the picture was not drawn when matplotlib is missing)."""
     files, skipped = report_files(args.reports)
     loaded = load_all(files)
     out = Path(args.out) if args.out else loaded[0][0].parent
@@ -44,9 +45,25 @@ def render_from_args(args: argparse.Namespace) -> int:
     for target, text in zip(targets, texts, strict=True):
         _write(target, text)
         print(target)
+    _picture(reports, targets[1].with_suffix(".png"), args.by == "version")
     for line in skipped:
         print(line)
     return 0
+
+
+def _picture(reports: list[dict[str, Any]], target: Path, by_version: bool) -> None:
+    """Draw the heat map beside the HTML page and print its path, or print in one line why it was skipped."""
+    from parametrize_conformance.report._heatmap import missing_matplotlib, write_heatmap
+
+    why = missing_matplotlib()
+    if why:
+        print(f"skipped {target}: {why}")
+        return
+    try:
+        write_heatmap(version_columns(reports) if by_version else reports, target, by_version=by_version)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target} ({exc.strerror or exc}); choose a writable path") from None
+    print(target)
 
 
 def report_files(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
