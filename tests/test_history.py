@@ -105,7 +105,7 @@ def test_a_cached_release_runs_into_a_report_the_history_and_the_matrix(tmp_path
     history = json.loads(write_history(out, [outcome], "history --releases 1.96.0", cache).read_text())
     entry = history["versions"][0]
     assert (entry["version"], entry["status"]) == ("1.96.0", "ran") and len(entry["sha256"]) == 64
-    assert [p.name for p in render_history(out)] == ["matrix.md", "matrix.html"]
+    assert [p.name for p in render_history(out)] == ["matrix.md", "matrix.html", "matrix.png"]
     assert "torch-source 1.96.0" in (out / "matrix.md").read_text()
 
 

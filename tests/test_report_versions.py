@@ -277,7 +277,7 @@ def test_runs_file_and_matrix_keep_an_earlier_report_of_a_failed_version(tmp_pat
     [entry] = load_runs(path)
     assert entry["reason"].endswith("(the report of an earlier run, torch-2.13.0.json, is kept and shown)")
     assert json.loads(path.read_text())["floor"] == "torch>=2.4"
-    assert render_versions(out) == [out / "matrix.md", out / "matrix.html"]
+    assert render_versions(out) == [out / "matrix.md", out / "matrix.html", out / "matrix.png"]
     assert (out / "torch-2.13.0.json").read_bytes() == before
     assert "| 2.13.0 | run failed | the suite exited with status 3" in (out / "matrix.md").read_text()
 

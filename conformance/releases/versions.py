@@ -32,11 +32,14 @@ from parametrize_conformance.report import (
     command_line,
     load_report,
     load_runs,
+    missing_matplotlib,
     release_list,
     render_html,
     render_markdown,
+    version_columns,
     version_key,
     write_atomically,
+    write_heatmap,
 )
 
 DEFAULT_OUT = Path("reports", "out", "versions")
@@ -277,7 +280,7 @@ def _default_versions() -> list[str]:
 
 def render_versions(out: Path, runs_file: str = RUNS_FILE) -> list[Path]:
     """Write matrix.md and matrix.html of the version reports in `out`, with its runs file (versions.json, or the
-    history command's history.json); the paths written."""
+    history command's history.json), and the heat map matrix.png where matplotlib is installed; the paths written."""
     files = sorted(out.glob("torch-*.json"))
     if not files:
         return []
@@ -287,4 +290,7 @@ def render_versions(out: Path, runs_file: str = RUNS_FILE) -> list[Path]:
     for name, render in (("matrix.md", render_markdown), ("matrix.html", render_html)):
         write_atomically(out / name, render(reports, by_version=True, runs=runs))
         written.append(out / name)
+    if missing_matplotlib() is None:
+        write_heatmap(version_columns(reports), out / "matrix.png", by_version=True)
+        written.append(out / "matrix.png")
     return written

@@ -26,6 +26,7 @@ from parametrize_conformance.report._files import (
     write_atomically,
     write_report,
 )
+from parametrize_conformance.report._heatmap import missing_matplotlib, write_heatmap
 from parametrize_conformance.report._html import render_html
 from parametrize_conformance.report._markdown import render_markdown
 from parametrize_conformance.report._matrix import (
@@ -56,6 +57,8 @@ from parametrize_conformance.report._text import summary_lines
 from parametrize_conformance.report._usage import PROG, UsageError, command_line, release_list
 
 __all__ = [
+    "missing_matplotlib",
+    "write_heatmap",
     "DEFAULT_BASELINES",
     "DEFAULT_OUT",
     "PROG",
