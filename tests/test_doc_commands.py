@@ -4,6 +4,7 @@ what they name."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
@@ -48,6 +49,10 @@ def _long(command: str) -> str | None:
         return "the gate runs the suite on every baselined adapter"
     if "parametrize_conformance.spec" in words and "--check" not in words:
         return "writes the installed package's spec page"
+    if words[:3] == ["python", "-m", "pytest"] and any(w.startswith("tests/") for w in words):
+        # Note: the project's own tests, which this same run runs: collecting what the command selects shows it
+        # works as written, without running the planted-bug suites a second time.
+        return "the project's tests"
     suite = "conformance" in words or "parametrize_conformance" in words
     if words[0] in ("pytest", "CI=true") and suite and "--clauses" not in words:
         return "a whole-suite run"
@@ -110,6 +115,8 @@ def test_a_long_command_names_what_exists(page, command):
         _check_sessions(words)
     elif reason == "a whole-suite run":
         _check_suite_run(words)
+    elif reason == "the project's tests":
+        _check_selects_tests(words)
     else:
         module = words[words.index("-m") + 1]
         done = subprocess.run(
@@ -147,11 +154,17 @@ def _check_sessions(words: list[str]) -> None:
     )
 
 
-def _check_suite_run(words: list[str]) -> None:
-    """Each option is one the plugin registers and each adapter a built-in, an installed one or a placeholder."""
-    helped = subprocess.run(
+@functools.cache
+def _pytest_help() -> str:
+    """pytest's --help with the suite's plugin loaded (asked once per worker)."""
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120, env=_environment()
     ).stdout
+
+
+def _check_suite_run(words: list[str]) -> None:
+    """Each option is one the plugin registers and each adapter a built-in, an installed one or a placeholder."""
+    helped = _pytest_help()
     for word in words:
         if word.startswith("--") and word not in ("--pyargs",):
             assert re.search(rf"^\s+{re.escape(word.split('=')[0])}\b", helped, re.M), (
@@ -162,3 +175,19 @@ def _check_suite_run(words: list[str]) -> None:
     for i, word in enumerate(words):
         if word == "--adapter":
             assert words[i + 1] in known, f"`{shlex.join(words)}`: no adapter {words[i + 1]!r}; known: {sorted(known)}"
+
+
+def _check_selects_tests(words: list[str]) -> None:
+    """The command, collecting only, exits 0 having selected at least one test."""
+    done = subprocess.run(
+        [sys.executable, *[w for w in words[1:] if w != "-q"], "--collect-only", "-q", "-p", "no:randomly"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_environment(),
+    )
+    selected = re.search(r"(\d+)(?:/\d+)? tests? (?:collected|selected)", done.stdout)
+    assert done.returncode == 0 and selected and int(selected.group(1)) > 0, (
+        f"`{shlex.join(words)}` selects no test:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    )

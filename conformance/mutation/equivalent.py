@@ -54,6 +54,20 @@ FORGET = (
 NTENSORS = "ntensors is only read for a multi-input list (is_tensor False); this branch is the single-tensor one"
 
 CAST = "typing.cast returns its second argument whatever the first one is: the type is for the type checker alone"
+SECOND_GUARD = (
+    "the first argument becomes the message string, which is not None, so this guard lets a None slot through; the "
+    "ParametrizationList built next refuses the None original with the same ValueError before anything changes"
+)
+ERROR_TYPE_FREE = (
+    "only the type of this refusal differs (a KeyError from formatting the message instead of RuntimeError): "
+    "REMOVE-UNSAFE-DTYPE asks for an error that changes nothing, and no doc fixes its type; the refusal still "
+    "comes before any change"
+)
+COMPILED_FLAG = (
+    "inside compiled code the flag only decides whether the traced reads go through the cache: Dynamo traces them "
+    "into a graph computing the same value either way, and the count is back to zero once the context exits "
+    "(COMPILE-FULLGRAPH checks eager caching after it); only the graph's size differs"
+)
 FAST_FLAG = (
     "_any_open only lets a read skip the thread-local lookup while no cached() is open anywhere: a flag left True "
     "when none is open sends the read to that lookup, which finds no entries and computes (only speed differs)"
