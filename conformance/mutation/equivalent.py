@@ -1,4 +1,5 @@
-"""The triage table: surviving mutants of the reference that no conformance check can kill, each with the reason.
+"""The triage table: surviving mutants of the reference that no conformance check can kill, each with the reason; and
+those only a clause that mutation runs must deselect kills (KILLED_WHEN_PLANTED_*).
 
 Keyed by file, function, and the original and mutated line(s) exactly as `mutmut show` prints them (stripped; several
 lines joined by newlines), never by the tool's mutant number, so an entry outlives renumbering. A mutant that survives
@@ -54,6 +55,16 @@ FORGET = (
 NTENSORS = "ntensors is only read for a multi-input list (is_tensor False); this branch is the single-tensor one"
 
 CAST = "typing.cast returns its second argument whatever the first one is: the type is for the type checker alone"
+# Note: not equivalent: killed, but only by a clause that mutation runs deselect (mutmut's trampolines read a
+# ContextVar, which Dynamo cannot trace); each was planted by hand and its clause failed. Listed, not counted as killed.
+KILLED_WHEN_PLANTED_FULLGRAPH = (
+    "killed by COMPILE-FULLGRAPH (planted by hand: after compiled code entered and left cached(), an eager cached() "
+    "served two objects), a clause mutation runs deselect"
+)
+KILLED_WHEN_PLANTED_PER_LAYER = (
+    "killed by COMPILE-PER-LAYER-GRAPHS (planted by hand: a generated class per module made Dynamo recompile past its "
+    "limit), a clause mutation runs deselect"
+)
 SECOND_GUARD = (
     "the first argument becomes the message string, which is not None, so this guard lets a None slot through; the "
     "ParametrizationList built next refuses the None original with the same ValueError before anything changes"
@@ -944,5 +955,33 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         "entries.pop((id(module), name), None)",
         "entries.pop((id(None), name), None)",
         FORGET,
+    ),
+    Equivalent(
+        "reference/_cache.py",
+        "_count",
+        "_open += step",
+        "_open = step",
+        KILLED_WHEN_PLANTED_FULLGRAPH,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "parametrized_class",
+        "cls = _classes.get(key)",
+        "cls = None",
+        KILLED_WHEN_PLANTED_PER_LAYER,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "parametrized_class",
+        "cls = _classes.get(key)",
+        "cls = _classes.get(None)",
+        KILLED_WHEN_PLANTED_PER_LAYER,
+    ),
+    Equivalent(
+        "reference/_class.py",
+        "parametrized_class",
+        "if cls is None or class_before(cls) is not base:",
+        "if cls is None or class_before(cls) is base:",
+        KILLED_WHEN_PLANTED_PER_LAYER,
     ),
 )
