@@ -580,6 +580,15 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "removal of a dtype-changing chain silently keeps the original's value (as leave_parametrized=False would)",
     ),
     PlantedBug(
+        "neighbours-ignore-other-names",
+        "REMOVE-KEEPS-ORDER",
+        "_register.py",
+        "_neighbours",
+        Drop("if plist._slot is not None and name in plist._slot.after:\n    before.add(other)"),
+        "a registration does not count names parametrized earlier as sitting before it, so removing in "
+        "another order than registering puts the tensors back out of their original order",
+    ),
+    PlantedBug(
         "write-copies-instead-of-set",
         "REMOVE-UNSAFE-SHAPE",
         "_tensors.py",
@@ -945,13 +954,13 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
         "removing one of several parametrized names keeps the generated class, whose property for it now fails",
     ),
     PlantedBug(
-        "neighbours-ignore-other-names",
+        "class-memo-keyed-by-first-name",
         "SEQUENCE-DIFFERENTIAL",
-        "_register.py",
-        "_neighbours",
-        Drop("if plist._slot is not None and name in plist._slot.after:\n    before.add(other)"),
-        "a registration does not count names parametrized earlier as sitting before it, so removing in "
-        "another order than registering puts the tensors back out of their original order",
+        "_class.py",
+        "parametrized_class",
+        Replace("key = (id(base), tuple(names))", "key = (id(base), tuple(names[:1]))"),
+        "the generated classes are looked up by the first parametrized name only, so a module parametrized on "
+        "weight and then bias gets the class made for weight alone, which has no property for bias",
     ),
     # compile
     PlantedBug(
