@@ -6,7 +6,7 @@ import textwrap
 from collections import Counter
 from typing import Any
 
-from parametrize_conformance.report._causes import group_causes
+from parametrize_conformance.report._causes_view import shared_causes
 from parametrize_conformance.report._model import BAD_STATUSES, LEVELS, STATUSES, counted_levels, level_of, run_level
 
 _ALWAYS_SHOWN = ("passed", "diverged", "unexpected-pass", "untested", "failed")
@@ -47,7 +47,7 @@ def cause_lines(report: dict[str, Any]) -> list[str]:
     """The causes that fail several clauses, largest first: each with its count, the cause, the clause it shows in
     most directly (with that clause's reproducer) and the others it takes down. Nothing when no cause is shared."""
     clauses = report["clauses"]
-    shared = [g for g in report.get("causes") or group_causes(clauses, BAD_STATUSES) if len(g["clauses"]) > 1]
+    shared = shared_causes(report)
     if not shared:
         return []
     lines = ["Failures by cause (largest first: fixing one may clear every clause under it):"]
