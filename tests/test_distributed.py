@@ -4,6 +4,8 @@ itself), and the suite turns that into a failed, crashed or timeout clause."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.skipif(distributed_problem() is not None, reason=str(di
 def pool():
     ranks = RankPool(2, "reference", timeout_s=5.0)
     yield ranks
-    ranks.close()
+    ranks.shutdown()
 
 
 def _failure(pool: RankPool, body) -> tuple[RankFailure, float]:
@@ -33,6 +35,31 @@ def _failure(pool: RankPool, body) -> tuple[RankFailure, float]:
 
 def test_every_rank_runs_the_task_in_one_group(pool):
     assert pool.run(bodies.total, 0.5) == [1.5, 1.5]
+
+
+def test_shutdown_removes_the_rank_logs():
+    ranks = RankPool(1, "reference", timeout_s=5.0)
+    assert ranks.run(bodies.total, 1.0) == [1.0]
+    logs = ranks._logs
+    assert (logs / "rank0.log").exists()
+    ranks.shutdown()
+    assert not logs.exists() and not ranks.running
+
+
+def test_a_pool_left_open_removes_its_logs_at_exit(tmp_path):
+    """A reproducer script runs a pool and exits without closing it: the interpreter's exit removes the logs."""
+    script = tmp_path / "left_open.py"
+    script.write_text(
+        "from parametrize_conformance.distributed import RankPool\n"
+        "from parametrize_conformance.distributed.worker import task_ids\n"
+        'if __name__ == "__main__":\n'
+        '    pool = RankPool(1, "reference", 5.0)\n'
+        "    print(pool.run(task_ids, 1), pool._logs)\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    answer, logs = done.stdout.split()
+    assert answer == "[True]" and not Path(logs).exists(), done.stdout
 
 
 def test_a_raising_rank_fails_with_its_traceback_and_the_pool_recovers(pool):

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import tempfile
 import time
+import weakref
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -64,6 +66,9 @@ class RankPool:
         self._procs: list[Any] = []
         self._tasks: list[Any] = []
         self._logs = Path(tempfile.mkdtemp(prefix=f"pc-ranks{world_size}-"))
+        # Note: the ranks' logs live as long as the pool (they are read into failure messages), then go: shutdown(),
+        # the pool's collection or the interpreter's exit removes the folder, so runs leave nothing in the temp dir.
+        self._forget_logs = weakref.finalize(self, shutil.rmtree, self._logs, True)
         self._store: dist.TCPStore | None = None
         self._task_id = 0
         self._marks = [0] * world_size
@@ -124,6 +129,11 @@ class RankPool:
         for p in self._procs:
             p.join(timeout=10)
         self._procs, self._tasks, self._store = [], [], None
+
+    def shutdown(self) -> None:
+        """Stop the ranks and remove their logs: the pool is not used again."""
+        self.close()
+        self._forget_logs()
 
     @property
     def running(self) -> bool:
@@ -239,7 +249,7 @@ class RankPools:
 
     def close(self) -> None:
         for pool in self._pools.values():
-            pool.close()
+            pool.shutdown()
 
 
 def _verdict(bad: list[tuple], world_size: int, what: str) -> tuple[str, str]:
