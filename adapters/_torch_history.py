@@ -47,7 +47,7 @@ _NO_MULTI = _group(
 
 _NO_UNSAFE = _group(
     "UNSAFE-SHAPE-ALLOWED UNSAFE-DTYPE-ALLOWED UNSAFE-STICKY UNSAFE-SKIPS-CALLS REMOVE-UNSAFE-SHAPE REMOVE-VIEW-VALUE "
-    "ASSIGN-DTYPE-CHECKED",
+    "ASSIGN-DTYPE-CHECKED REMOVE-UNSAFE-DTYPE",
     "<1.10",
     "torch 1.9's register_parametrization has no unsafe keyword (1.10 added it)",
     "unsafe_shape_allowed_1_9",
