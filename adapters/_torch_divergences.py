@@ -64,8 +64,11 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "a user attribute named 'parametrizations' is silently replaced; a "
         "non-empty nn.ModuleDict there is taken for torch's own: the list is added to it, the class is not swapped and "
         "the property is written onto the user's class itself (ISOLATION-SHARED-STATE)",
+        # Note: REGISTER-RESERVED-NAME: the replaced or extended attribute also shows in the checks that follow the
+        # call (the classes, the attribute's object).
         match=r"registering on a module with a 'parametrizations' attribute: got (no exception|TypeError\(.*not "
-        r"subscriptable|KeyError\()",
+        r"subscriptable|KeyError\()|after the failing call, the module's \w+ changed: got|module\.parametrizations: "
+        r"got object id",
     ),
     _d(
         "ISOLATION-SHARED-STATE",
@@ -80,12 +83,14 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
         "REGISTER-ATOMIC",
         "right_inverse's result is written into the tensor before the forward checks run, so a "
         "failed registration still changes the values",
-        match=r"the tensor's values after a failed ParametrizationList construction: got",
+        match=r"the tensor's values after a failed ParametrizationList construction: got|module\.weight after a failed "
+        r"registration: got",
     ),
     _d(
         "ASSIGN-SHAPE-CHECKED",
         "assignment resizes the original silently, even on a safe list",
-        match=r"assigning a tensor of shape \(.*\): got no exception, expected ValueError",
+        match=r"assigning a tensor of shape \(.*\): got no exception, expected ValueError|after the failing call, the "
+        r"module's values changed: got \[.*'parametrizations\.[\w.]+\.original",
     ),
     _d(
         "ASSIGN-MULTI-ATOMIC",
@@ -138,7 +143,8 @@ TORCH_DIVERGENCES: tuple[Divergence, ...] = (
     _d(
         "BUFFER-PERSISTENCE-KEPT",
         "a non-persistent buffer becomes persistent once parametrized, and stays so after removal",
-        match=r"state_dict keys holding the non-persistent buffer '\w+' while parametrized: got \['parametrizations\.",
+        match=r"state_dict keys holding the non-persistent buffer '\w+' while parametrized: got \['parametrizations\.|"
+        r"'\w+' is in state_dict\(\) after removal, expected it to stay non-persistent",
     ),
     _d(
         "TRANSFER-ATOMIC",

@@ -3,16 +3,23 @@ expected values the tests compute by hand (without the implementation under test
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, cast
 
 import torch
+from hypothesis.errors import HypothesisException
 from torch import Tensor, nn
 from torch.func import functional_call
 
 from parametrize_conformance.library import inverse_of
+
+if sys.version_info >= (3, 11):
+    from builtins import ExceptionGroup
+else:  # Hypothesis depends on the backport before 3.11
+    from exceptiongroup import ExceptionGroup  # type: ignore[import-not-found]  # (not installed on 3.11)
 
 if TYPE_CHECKING:
     from parametrize_conformance.strategies import Case
@@ -102,6 +109,34 @@ def raises(exc_type: type[BaseException], phrase: str | tuple[str, ...] = "", wh
         raise AssertionError(f"{what}: got {type(exc).__name__}({str(exc)!r}), expected {expected}") from exc
     else:
         raise AssertionError(f"{what}: got no exception, expected {expected}")
+
+
+@contextmanager
+def all_checks() -> Iterator[Callable[[], AbstractContextManager[None]]]:
+    """Run every `with check():` block of the body, even after one fails, then raise what failed: one failure as
+    itself, several as one ExceptionGroup. A declared divergence covers a group only when it covers each failure
+    (Divergence.matches), so a check after the divergent one is never blind."""
+    failures: list[Exception] = []
+
+    @contextmanager
+    def check() -> Iterator[None]:
+        try:
+            yield
+        except HypothesisException:
+            raise
+        except Exception as exc:  # a failed check, or an error of the implementation: both are failures
+            failures.append(exc)
+
+    try:
+        yield check
+    except HypothesisException:
+        raise
+    except Exception as exc:
+        failures.append(exc)
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise ExceptionGroup(f"{len(failures)} checks failed", failures)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from parametrize_conformance import library as L
-from parametrize_conformance.checks import assert_close, assert_equal, assert_same, assert_true, original_names
+from parametrize_conformance.checks import all_checks, assert_close, assert_equal, assert_same, assert_true, original_names
 from parametrize_conformance.drawing import draw_case, note_case
 from parametrize_conformance.strategies import buffer_cases
 
@@ -56,7 +56,14 @@ def test_buffer_persistence_kept(P, adapter, device, dtype, data):
     module = case.build(P, device)
     # torch: the buffer leaves `_non_persistent_buffers_set` when deleted and comes back as a persistent buffer.
     leaked = [k for k in module.state_dict() if k == "scratch" or k.startswith("parametrizations.scratch.original")]
-    assert_equal(leaked, [], "state_dict keys holding the non-persistent buffer 'scratch' while parametrized")
+    with all_checks() as check:
+        with check():
+            assert_equal(leaked, [], "state_dict keys holding the non-persistent buffer 'scratch' while parametrized")
+        with check():
+            _removed_stays_non_persistent(P, module, leave)
+
+
+def _removed_stays_non_persistent(P, module: nn.Module, leave: bool) -> None:
     P.remove_parametrizations(module, "scratch", leave_parametrized=leave)
     assert_true("scratch" in module._buffers, "'scratch' is not a buffer of the module after removal")
     assert_true(

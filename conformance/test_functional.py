@@ -12,6 +12,7 @@ from torch.func import functional_call
 
 from parametrize_conformance import library as L
 from parametrize_conformance.checks import (
+    all_checks,
     assert_close,
     assert_grads,
     assert_true,
@@ -154,20 +155,22 @@ def test_functional_cached(P, adapter, device, dtype, data):
     )
     module, keys, passed, x = built_with_passed(P, case, device, seed)
     before = snapshot(module)
-    with P.cached():
-        getattr(module, case.name)
-        out = functional_call(module, dict(zip(keys, passed, strict=True)), (x,))
-        by_hand = leaves(passed)
-        expected = forward_by_hand(case, device, by_hand, x)
-        assert_close(out, expected, f"functional_call's output inside cached(), after module.{case.name} was read")
-        loss(out).backward()
-        loss(expected).backward()
-        assert_passed_grads(
-            [t.grad for t in passed], [t.grad for t in by_hand], "after backward through functional_call inside cached()"
-        )
-        # Note: the value computed from the passed tensors must not outlive the call either.
-        assert_own_value(case, module, "read inside cached() after functional_call")
-    assert_unchanged(before, module, "after functional_call inside cached()")
+    with all_checks() as check:
+        with check(), P.cached():
+            getattr(module, case.name)
+            out = functional_call(module, dict(zip(keys, passed, strict=True)), (x,))
+            by_hand = leaves(passed)
+            expected = forward_by_hand(case, device, by_hand, x)
+            assert_close(out, expected, f"functional_call's output inside cached(), after module.{case.name} was read")
+            loss(out).backward()
+            loss(expected).backward()
+            assert_passed_grads(
+                [t.grad for t in passed], [t.grad for t in by_hand], "after backward through functional_call inside cached()"
+            )
+            # Note: the value computed from the passed tensors must not outlive the call either.
+            assert_own_value(case, module, "read inside cached() after functional_call")
+        with check():
+            assert_unchanged(before, module, "after functional_call inside cached()")
 
 
 def _plain_name_cases(dtypes: tuple[torch.dtype, ...]) -> st.SearchStrategy[Case]:

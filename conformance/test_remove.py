@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import textwrap
 
 import torch
 from hypothesis import given, note
@@ -11,6 +12,7 @@ from torch import nn
 
 from parametrize_conformance import library as L
 from parametrize_conformance.checks import (
+    all_checks,
     assert_close,
     assert_equal,
     assert_same,
@@ -155,23 +157,29 @@ def test_remove_multi(P, adapter, device, dtype, data):
 def test_remove_multi_keeps_kind(P, adapter, device, dtype, data):
     case = data.draw(multi_cases(dtypes=(dtype,)), label="case")
     # torch: a frozen source comes back as a buffer (its value does not require grad, so it is not re-wrapped).
-    for requires_grad in (False, True):
-        note(
-            case.reproducer(adapter.spec, device).replace(
-                "\n    P.register", f"\n    module.weight.requires_grad_({requires_grad})\n    P.register", 1
-            )
-        )
-        module = case.host.build(device)
-        module.weight.requires_grad_(requires_grad)
-        case.register_on(P, module)
-        P.remove_parametrizations(module, "weight")
-        what = f"after removing a {'trainable' if requires_grad else 'frozen'} multi-input parametrization"
-        assert_equal(kind_of(module, "weight"), "parameter", f"where 'weight' is registered {what}")
-        assert_true(
-            isinstance(module.weight, nn.Parameter),
-            f"module.weight is a {type(module.weight).__name__} {what}, expected an nn.Parameter",
-        )
-        assert_equal(module.weight.requires_grad, requires_grad, f"module.weight.requires_grad {what}")
+    head, _, body = case.reproducer(adapter.spec, device).partition("\n    module = ")
+    body = ("module = " + body).replace("\n    ", "\n")
+    body = body.replace("\nP.register", "\nmodule.weight.requires_grad_(requires_grad)\nP.register", 1)
+    body += "\nP.remove_parametrizations(module, 'weight')\nprint(requires_grad, 'weight' in module._parameters)"
+    note(f"{head}\n    for requires_grad in (False, True):\n" + textwrap.indent(body, " " * 8))
+    with all_checks() as check:
+        for requires_grad in (False, True):
+            with check():
+                _remove_multi_of(P, device, case, requires_grad)
+
+
+def _remove_multi_of(P, device: str, case, requires_grad: bool) -> None:
+    module = case.host.build(device)
+    module.weight.requires_grad_(requires_grad)
+    case.register_on(P, module)
+    P.remove_parametrizations(module, "weight")
+    what = f"after removing a {'trainable' if requires_grad else 'frozen'} multi-input parametrization"
+    assert_equal(kind_of(module, "weight"), "parameter", f"where 'weight' is registered {what}")
+    assert_true(
+        isinstance(module.weight, nn.Parameter),
+        f"module.weight is a {type(module.weight).__name__} {what}, expected an nn.Parameter",
+    )
+    assert_equal(module.weight.requires_grad, requires_grad, f"module.weight.requires_grad {what}")
 
 
 @given(data=st.data())
@@ -324,10 +332,13 @@ def test_remove_unsafe_dtype(P, adapter, device, dtype, data):
     before = snapshot(module)
     flag = torch.__future__.get_swap_module_params_on_conversion()
     torch.__future__.set_swap_module_params_on_conversion(False)
-    try:
-        with raises(Exception, what=call):
-            P.remove_parametrizations(module, case.name, leave_parametrized=True)
-    finally:
-        torch.__future__.set_swap_module_params_on_conversion(flag)
-    assert_unchanged(before, module, f"after the failing {call}")
-    assert_equal(P.is_parametrized(module, case.name), True, f"is_parametrized(module, {case.name!r}) after it")
+    with all_checks() as check:
+        try:
+            with check(), raises(Exception, what=call):
+                P.remove_parametrizations(module, case.name, leave_parametrized=True)
+        finally:
+            torch.__future__.set_swap_module_params_on_conversion(flag)
+        with check():
+            assert_unchanged(before, module, f"after the failing {call}")
+        with check():
+            assert_equal(P.is_parametrized(module, case.name), True, f"is_parametrized(module, {case.name!r}) after it")

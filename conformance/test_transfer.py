@@ -13,6 +13,7 @@ from torch import nn
 
 from parametrize_conformance import library as L
 from parametrize_conformance.checks import (
+    all_checks,
     assert_close,
     assert_equal,
     assert_same,
@@ -283,11 +284,15 @@ def test_transfer_atomic(P, adapter, device, dtype, data):
         # exception will do (the docs fix none); TRANSFER-ERROR-TYPE prefers REGISTER-NONE-SLOT's ValueError.
         what = "the failing transfer onto a target whose bias is None"
         got = _refusal(lambda: P.transfer_parametrizations_and_params(source, target), what)
-        assert_unchanged(target_before, target, f"after {what} (it got {got}), the target")
-        assert_unchanged(source_before, source, f"after {what} (it got {got}), the source")
-        for module, name, value in served:
-            which = "module" if module is source else "target"
-            assert_same(getattr(module, name), value, f"after {what} (it got {got}) inside cached(), {which}.{name}")
+        with all_checks() as check:
+            with check():
+                assert_unchanged(target_before, target, f"after {what} (it got {got}), the target")
+            with check():
+                assert_unchanged(source_before, source, f"after {what} (it got {got}), the source")
+            for module, name, value in served:
+                which = "module" if module is source else "target"
+                with check():
+                    assert_same(getattr(module, name), value, f"after {what} (it got {got}) inside cached(), {which}.{name}")
 
 
 @given(data=st.data())

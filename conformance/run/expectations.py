@@ -10,6 +10,7 @@ that never met it `xpassed` (`unexpected-pass`).
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,9 @@ import pytest
 from _pytest.outcomes import OutcomeException
 
 from parametrize_conformance.adapters import Divergence
+
+if sys.version_info < (3, 11):  # Hypothesis depends on the backport there
+    from exceptiongroup import BaseExceptionGroup  # type: ignore[import-not-found]  # (not installed on 3.11)
 
 EXPECTED = pytest.StashKey["Expected"]()
 
@@ -46,6 +50,24 @@ class Expected:
         self.first = self.first or first_line(exc)
         return True
 
+    def undeclared(self, exc: BaseException) -> BaseException:
+        """`exc` without its declared failures (recorded as met): a group of checks (checks.all_checks) that holds
+        the declared failure beside others fails on the others alone, so its message and reproducer are theirs."""
+        if not isinstance(exc, BaseExceptionGroup):
+            return exc
+        declared, rest = exc.split(
+            lambda e: (
+                not isinstance(e, BaseExceptionGroup) and _is_failure(e) and any(d.matches(e) for d in self.divergences)
+            )
+        )
+        if declared is None or rest is None:
+            return exc
+        for leaf in _leaves(declared):
+            self.seen += 1
+            self.first = self.first or first_line(leaf)
+        leaves = _leaves(rest)
+        return leaves[0] if len(leaves) == 1 else rest
+
     def explain(self, exc: BaseException) -> None:
         """Say on `exc` (a failure that does not match) what was declared instead."""
         if _is_failure(exc) and hasattr(exc, "add_note"):
@@ -63,6 +85,11 @@ def _is_failure(exc: BaseException) -> bool:
     if type(exc).__name__ == "ImplementationAbort" or getattr(exc, "outcome", None) in ("timeout", "crashed"):
         return False
     return isinstance(exc, (Exception, pytest.fail.Exception))
+
+
+def _leaves(group: BaseException) -> list[BaseException]:
+    inner = group.exceptions if isinstance(group, BaseExceptionGroup) else ()
+    return [leaf for e in inner for leaf in _leaves(e)] if inner else [group]
 
 
 def first_line(exc: BaseException) -> str:
@@ -95,8 +122,11 @@ def _absorbing(test: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             if _RUNNING[-1].absorbs(exc):
                 return None
-            _RUNNING[-1].explain(exc)
-            raise
+            failure = _RUNNING[-1].undeclared(exc)
+            _RUNNING[-1].explain(failure)
+            if failure is exc:
+                raise
+            raise failure from None
 
     run_example._pc_absorbing = True  # type: ignore[attr-defined]
     return run_example
@@ -113,8 +143,11 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
         result = yield
     except BaseException as exc:
         if not expected.absorbs(exc):
-            expected.explain(exc)
-            raise
+            failure = expected.undeclared(exc)
+            expected.explain(failure)
+            if failure is exc:
+                raise
+            raise failure from None
         result = None
     finally:
         _RUNNING.remove(expected)
