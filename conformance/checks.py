@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, cast
 
+import pytest
 import torch
 from hypothesis.errors import HypothesisException
 from torch import Tensor, nn
@@ -16,9 +17,7 @@ from torch.func import functional_call
 
 from parametrize_conformance.library import inverse_of
 
-if sys.version_info >= (3, 11):
-    from builtins import ExceptionGroup
-else:  # Hypothesis depends on the backport before 3.11
+if sys.version_info < (3, 11):  # Hypothesis depends on the backport there
     from exceptiongroup import ExceptionGroup  # type: ignore[import-not-found]  # (not installed on 3.11)
 
 if TYPE_CHECKING:
@@ -114,9 +113,10 @@ def raises(exc_type: type[BaseException], phrase: str | tuple[str, ...] = "", wh
 @contextmanager
 def all_checks() -> Iterator[Callable[[], AbstractContextManager[None]]]:
     """Run every `with check():` block of the body, even after one fails, then raise what failed: one failure as
-    itself, several as one ExceptionGroup. A declared divergence covers a group only when it covers each failure
-    (Divergence.matches), so a check after the divergent one is never blind."""
-    failures: list[Exception] = []
+    itself, several as one exception group. A declared divergence covers a group only when it covers each failure
+    (Divergence.matches), so a check after the divergent one is never blind. A failure is any Exception, or
+    pytest.fail's (a pytest.raises that saw nothing)."""
+    failures: list[BaseException] = []
 
     @contextmanager
     def check() -> Iterator[None]:
@@ -124,19 +124,29 @@ def all_checks() -> Iterator[Callable[[], AbstractContextManager[None]]]:
             yield
         except HypothesisException:
             raise
-        except Exception as exc:  # a failed check, or an error of the implementation: both are failures
+        except (Exception, pytest.fail.Exception) as exc:  # a failed check, or an error of the implementation
             failures.append(exc)
 
     try:
         yield check
     except HypothesisException:
         raise
-    except Exception as exc:
+    except (Exception, pytest.fail.Exception) as exc:
         failures.append(exc)
     if len(failures) == 1:
         raise failures[0]
     if failures:
-        raise ExceptionGroup(f"{len(failures)} checks failed", failures)
+        raise ExceptionGroup(f"{len(failures)} checks failed", [_as_exception(f) for f in failures])
+
+
+def _as_exception(failure: BaseException) -> Exception:
+    """pytest.fail's exception (a BaseException, which an ExceptionGroup cannot hold and the suite takes for an
+    abort) as the AssertionError of a failed check, its message kept."""
+    if isinstance(failure, Exception):
+        return failure
+    converted = AssertionError(str(failure))
+    converted.__cause__ = failure
+    return converted
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch.nn.utils.parametrize as torch_parametrize
 from hypothesis.errors import UnsatisfiedAssumption
+from torch_ports import run_clause, write_port
 
 from parametrize_conformance.adapters import Divergence
 from parametrize_conformance.checks import all_checks, assert_equal
@@ -53,29 +53,12 @@ def _plant_multi_removal_gives_buffers(source: str) -> str:
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("multi_removal_bug")
-    source = Path(torch_parametrize.__file__).read_text(encoding="utf-8")
-    (folder / "torch_multi_removal_bug.py").write_text(_plant_multi_removal_gives_buffers(source), encoding="utf-8")
-    (folder / "multi_removal_bug_adapters.py").write_text(ADAPTERS, encoding="utf-8")
-    return folder
+    return write_port(folder, "torch_multi_removal_bug", _plant_multi_removal_gives_buffers, ADAPTERS)
 
 
 def test_a_failure_after_the_declared_one_fails_the_clause(suite, planted, tmp_path):
     report = tmp_path / "report.json"
-    result = suite(
-        "--pyargs",
-        "parametrize_conformance",
-        "--adapter",
-        "multi_removal_bug_adapters:SIGNED",
-        "--clauses",
-        CLAUSE,
-        "--report",
-        str(report),
-        "-p",
-        "verdict_profile",
-        "--hypothesis-profile",
-        "verdict",
-        pythonpath=[planted, Path(__file__).parent],
-    )
+    result = run_clause(suite, planted, "torch_multi_removal_bug_adapters:SIGNED", CLAUSE, report)
     assert result.returncode == 1, result.stdout[-3000:]
     entry = load_report(report)["clauses"][CLAUSE]
     assert entry["status"] == "failed", entry
@@ -112,6 +95,18 @@ def test_several_failures_are_one_group():
             raise RuntimeError("the implementation's own error")
     assert [type(e).__name__ for e in info.value.exceptions] == ["AssertionError", "RuntimeError"]
     assert str(info.value).startswith("2 checks failed")
+
+
+def test_a_pytest_raises_that_saw_nothing_is_a_failure_too():
+    with pytest.raises(ExceptionGroup) as info, all_checks() as check:
+        with check(), pytest.raises(ValueError):
+            pass
+        with check():
+            assert_equal(1, 2, "x")
+    assert [type(e).__name__ for e in info.value.exceptions] == ["AssertionError", "AssertionError"]
+    assert "DID NOT RAISE" in str(info.value.exceptions[0])
+    with pytest.raises(pytest.fail.Exception), all_checks() as check, check(), pytest.raises(ValueError):
+        pass  # alone, it is raised as itself
 
 
 def test_hypothesis_control_flow_passes_through():

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch.nn.utils.parametrize as torch_parametrize
+from torch_ports import run_clause, write_port
 
 from parametrize_conformance.adapters import Adapter, AdapterError, Divergence, load_adapter
 from parametrize_conformance.report import load_report
@@ -47,30 +47,13 @@ def _plant_grad_enabled_writes(source: str) -> str:
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory) -> Path:
-    """A folder with torch_second_bug.py (torch's file with the bug) and second_bug_adapters.py (SIGNED, UNSIGNED)."""
-    folder = tmp_path_factory.mktemp("second_bug")
-    source = Path(torch_parametrize.__file__).read_text(encoding="utf-8")
-    (folder / "torch_second_bug.py").write_text(_plant_grad_enabled_writes(source), encoding="utf-8")
-    (folder / "second_bug_adapters.py").write_text(ADAPTERS, encoding="utf-8")
-    return folder
+    """A folder with torch_second_bug.py (torch's file with the bug) and torch_second_bug_adapters.py (SIGNED,
+    UNSIGNED)."""
+    return write_port(tmp_path_factory.mktemp("second_bug"), "torch_second_bug", _plant_grad_enabled_writes, ADAPTERS)
 
 
 def _run(suite, planted: Path, adapter: str, report: Path):
-    return suite(
-        "--pyargs",
-        "parametrize_conformance",
-        "--adapter",
-        f"second_bug_adapters:{adapter}",
-        "--clauses",
-        CLAUSE,
-        "--report",
-        str(report),
-        "-p",
-        "verdict_profile",
-        "--hypothesis-profile",
-        "verdict",
-        pythonpath=[planted, Path(__file__).parent],
-    )
+    return run_clause(suite, planted, f"torch_second_bug_adapters:{adapter}", CLAUSE, report)
 
 
 def test_unsigned_divergence_hides_the_second_bug(suite, planted, tmp_path):

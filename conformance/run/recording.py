@@ -94,13 +94,18 @@ def _missing_name(exc: BaseException, adapter: Adapter | None) -> str | None:
     """The API name a partial implementation lacks that `exc` (or an exception it holds) failed to find, if any."""
     if adapter is None or not adapter.missing:
         return None
-    seen: list[BaseException] = [exc]
-    while seen:
-        current = seen.pop()
+    # Note: a group's failure may hold the group in its own context (checks.all_checks), so each is visited once.
+    pending: list[BaseException] = [exc]
+    visited: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in visited:
+            continue
+        visited.add(id(current))
         if isinstance(current, AttributeError) and current.name in adapter.missing and current.obj is adapter.api:
             return current.name
-        seen += [e for e in (current.__cause__, current.__context__) if e is not None]
-        seen += list(getattr(current, "exceptions", ()))
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+        pending += list(getattr(current, "exceptions", ()))
     return None
 
 
